@@ -1,0 +1,44 @@
+/**
+ * The engine's one data structure: a row-major matrix over a typed array.
+ *
+ * A batch is always `[batch, features]`: row i is sample i. Float32 is what the app
+ * trains and ships; float64 exists so gradient checks can reach ~1e-10 agreement
+ * (the study notes' check ran in float64 and saw differences near 1e-12).
+ */
+export type FloatArray = Float32Array | Float64Array;
+export type DType = 'float32' | 'float64';
+
+export interface Matrix {
+  rows: number;
+  cols: number;
+  data: FloatArray;
+}
+
+export function allocate(dtype: DType, length: number): FloatArray {
+  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+}
+
+export function dtypeOf(array: FloatArray): DType {
+  return array instanceof Float64Array ? 'float64' : 'float32';
+}
+
+export function matrix(rows: number, cols: number, dtype: DType = 'float32'): Matrix {
+  return { rows, cols, data: allocate(dtype, rows * cols) };
+}
+
+export function fromRows(rows: number[][], dtype: DType = 'float32'): Matrix {
+  const cols = rows[0]?.length ?? 0;
+  const out = matrix(rows.length, cols, dtype);
+  rows.forEach((row, i) => out.data.set(row, i * cols));
+  return out;
+}
+
+/**
+ * Returns `m` if it already has the wanted shape, else a fresh matrix. Layers keep
+ * their output buffers between steps so a training loop allocates nothing per step
+ * once the batch size is stable.
+ */
+export function reuse(m: Matrix | undefined, rows: number, cols: number, dtype: DType): Matrix {
+  if (m && m.rows === rows && m.cols === cols && dtypeOf(m.data) === dtype) return m;
+  return matrix(rows, cols, dtype);
+}
