@@ -37,8 +37,8 @@ export interface ParamShape {
 }
 
 /**
- * The parameters a spec implies: for dense layer i, `dense{i}.W` of shape [in, units]
- * and `dense{i}.b` of shape [units]. The model file uses this to check that stored
+ * The parameters a spec implies: for dense layer i, `layer{i}.W` of shape [in, units]
+ * and `layer{i}.b` of shape [units]. The model file uses this to check that stored
  * tensors fit the architecture before a single weight is read.
  */
 export function parameterShapes(spec: ModelSpec): ParamShape[] {

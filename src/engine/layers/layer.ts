@@ -1,0 +1,27 @@
+import type { FloatArray, Matrix } from '../tensor';
+import type { LayerSpec } from '../model/spec';
+
+/** A trainable tensor and the gradient of the loss with respect to it. */
+export interface Param {
+  name: string;
+  shape: number[];
+  value: FloatArray;
+  grad: FloatArray;
+  /** Weights are regularised by weight decay; biases are not (the usual convention). */
+  regularised: boolean;
+}
+
+/**
+ * The one interface every layer has (after convnetjs): `forward` caches what
+ * `backward` needs; `backward` takes dLoss/dOutput, writes the parameters' gradients
+ * (overwriting, not accumulating) and returns dLoss/dInput.
+ *
+ * Shapes: `[batch, in] -> [batch, out]`. Returned matrices are owned by the layer and
+ * reused by its next call, so a caller that keeps one must copy it.
+ */
+export interface Layer {
+  readonly spec: LayerSpec;
+  forward(input: Matrix, training: boolean): Matrix;
+  backward(gradOutput: Matrix): Matrix;
+  params(): Param[];
+}
