@@ -1,0 +1,23 @@
+import type { FloatArray } from '../tensor';
+import { Optimizer } from './optimizer';
+
+/** Momentum, as the notes write it: v ← α·v − η·g;  w ← w + v. */
+export class Momentum extends Optimizer {
+  protected readonly stateSlots = 1;
+
+  constructor(
+    learningRate: number,
+    readonly momentum = 0.9,
+  ) {
+    super(learningRate);
+  }
+
+  protected update(w: FloatArray, g: FloatArray, [v]: FloatArray[]): void {
+    const lr = this.learningRate;
+    const a = this.momentum;
+    for (let i = 0; i < w.length; i++) {
+      v[i] = a * v[i] - lr * g[i];
+      w[i] += v[i];
+    }
+  }
+}
