@@ -1,0 +1,7 @@
+import type { TegakiApi } from './api';
+
+declare global {
+  interface Window {
+    readonly tegaki: TegakiApi;
+  }
+}
