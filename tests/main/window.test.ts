@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { isAppUrl, rendererUrl, windowOptions } from '../../src/main/window';
+
+describe('windowOptions', () => {
+  const options = windowOptions('/app/out/preload/index.cjs');
+
+  it('isolates and sandboxes the renderer with no Node access', () => {
+    expect(options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
+  });
+
+  it('loads the given preload and stays hidden until ready to show', () => {
+    expect(options.webPreferences?.preload).toBe('/app/out/preload/index.cjs');
+    expect(options.show).toBe(false);
+    expect(options.minWidth).toBe(1024);
+    expect(options.minHeight).toBe(700);
+  });
+});
+
+describe('isAppUrl', () => {
+  const built = rendererUrl(undefined, '/app/out/main');
+
+  it('points the built app at the renderer beside the main bundle', () => {
+    expect(built).toBe('file:///app/out/renderer/index.html');
+  });
+
+  it('accepts the built page with any hash or query, and nothing else on disk', () => {
+    expect(isAppUrl(`${built}#/settings`, built)).toBe(true);
+    expect(isAppUrl(`${built}?tab=train`, built)).toBe(true);
+    expect(isAppUrl('file:///etc/passwd', built)).toBe(false);
+    expect(isAppUrl('https://example.com/', built)).toBe(false);
+  });
+
+  it('accepts only the dev server origin while developing', () => {
+    const dev = rendererUrl('http://localhost:5173/', '/app/out/main');
+    expect(isAppUrl('http://localhost:5173/src/App.tsx', dev)).toBe(true);
+    expect(isAppUrl('http://localhost:5174/', dev)).toBe(false);
+    expect(isAppUrl('file:///app/out/renderer/index.html', dev)).toBe(false);
+  });
+
+  it('rejects what is not a URL', () => {
+    expect(isAppUrl('not a url', built)).toBe(false);
+  });
+});
