@@ -1,0 +1,87 @@
+import type { Dataset } from '../data/dataset';
+import { pixelsPerImage } from '../data/dataset';
+import type { Random } from '../random';
+import type { Matrix } from '../tensor';
+import { matrix } from '../tensor';
+
+/**
+ * Chooses which images make up each mini-batch.
+ *
+ * - 'shuffle': every epoch visits each image once in a fresh random order; the last,
+ *   smaller batch of an epoch is kept.
+ * - 'replacement': each batch is `batchSize` images drawn independently at random
+ *   (the notes' scheme), so an image may repeat within a batch.
+ */
+export class BatchSampler {
+  private order: Uint32Array;
+  private cursor: number;
+
+  constructor(
+    private readonly indices: Uint32Array,
+    private readonly batchSize: number,
+    private readonly sampling: 'shuffle' | 'replacement',
+    private readonly random: Random,
+  ) {
+    this.order = Uint32Array.from(indices);
+    this.cursor = this.order.length;
+  }
+
+  /** Steps in one epoch: a pass over the data, or its equivalent in random batches. */
+  get stepsPerEpoch(): number {
+    return Math.ceil(this.indices.length / this.batchSize);
+  }
+
+  /** Indices of the next batch. The returned array is reused by the next call. */
+  next(): Uint32Array {
+    if (this.sampling === 'replacement') {
+      const batch = this.scratch(this.batchSize);
+      for (let i = 0; i < batch.length; i++) batch[i] = this.indices[this.random.int(this.indices.length)];
+      return batch;
+    }
+    if (this.cursor >= this.order.length) {
+      this.random.shuffle(this.order);
+      this.cursor = 0;
+    }
+    const end = Math.min(this.cursor + this.batchSize, this.order.length);
+    const batch = this.order.subarray(this.cursor, end);
+    this.cursor = end;
+    return batch;
+  }
+
+  private buffer: Uint32Array | undefined;
+  private scratch(size: number): Uint32Array {
+    if (!this.buffer || this.buffer.length !== size) this.buffer = new Uint32Array(size);
+    return this.buffer;
+  }
+}
+
+/**
+ * Copies the chosen images into a float32 batch scaled to 0..1, and their labels.
+ * Buffers are reused while the batch size stays the same.
+ */
+export class BatchAssembler {
+  private inputs: Matrix | undefined;
+  private labels: Uint8Array | undefined;
+
+  constructor(private readonly data: Dataset) {}
+
+  assemble(indices: ArrayLike<number>): { inputs: Matrix; labels: Uint8Array } {
+    const size = pixelsPerImage(this.data);
+    const n = indices.length;
+    if (!this.inputs || this.inputs.rows !== n) {
+      this.inputs = matrix(n, size);
+      this.labels = new Uint8Array(n);
+    }
+    const x = this.inputs.data;
+    const labels = this.labels!;
+    const images = this.data.images;
+    for (let r = 0; r < n; r++) {
+      const image = indices[r];
+      const src = image * size;
+      const dst = r * size;
+      for (let j = 0; j < size; j++) x[dst + j] = images[src + j] / 255;
+      labels[r] = this.data.labels[image];
+    }
+    return { inputs: this.inputs, labels };
+  }
+}

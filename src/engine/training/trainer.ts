@@ -1,0 +1,225 @@
+import type { Hyperparameters } from '../../shared/hyperparameters';
+import type { Dataset } from '../data/dataset';
+import { createLoss } from '../losses';
+import { confusionMatrix } from '../metrics/confusion';
+import { Sequential } from '../model/sequential';
+import type { ModelSpec } from '../model/spec';
+import { createOptimizer } from '../optimizers';
+import { Random } from '../random';
+import { modelSpecFor } from './architecture';
+import { BatchAssembler, BatchSampler } from './batches';
+import { TrainingCancelledError, TrainingDivergedError } from './errors';
+import { evaluate } from './evaluate';
+import { applyWeightDecay } from './regularisation';
+
+export interface TrainingData {
+  train: Dataset;
+  test: Dataset;
+}
+
+/** What the progress callback receives, at most every `progressIntervalMs`. */
+export interface TrainingProgress {
+  phase: 'training' | 'evaluating';
+  /** 1-based epoch the current step belongs to. */
+  epoch: number;
+  totalEpochs: number;
+  /** Mini-batch steps done so far. */
+  step: number;
+  totalSteps: number;
+  /** Training throughput, excluding time spent evaluating. */
+  samplesPerSecond: number;
+  /** Batch loss, smoothed with an exponential moving average (weight 0.9 on the past). */
+  loss: number;
+  /** Latest per-epoch accuracies, once an epoch has finished. */
+  trainAccuracy?: number;
+  testAccuracy?: number;
+  elapsedSeconds: number;
+  etaSeconds: number;
+}
+
+/** One row of the curves the notes plotted: accuracy and loss after each epoch. */
+export interface EpochRecord {
+  epoch: number;
+  step: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  validationLoss?: number;
+  validationAccuracy?: number;
+  elapsedSeconds: number;
+}
+
+export interface TrainingResult {
+  model: Sequential;
+  spec: ModelSpec;
+  hyperparameters: Hyperparameters;
+  history: EpochRecord[];
+  /** Mean batch loss over consecutive windows of steps, at most ~500 points. */
+  lossCurve: { step: number; loss: number }[];
+  test: { accuracy: number; loss: number; confusion: number[][] };
+  samplesPerSecond: number;
+  trainingSeconds: number;
+  totalSeconds: number;
+}
+
+export interface TrainOptions {
+  onProgress?: (progress: TrainingProgress) => void;
+  onEpoch?: (record: EpochRecord) => void;
+  signal?: AbortSignal;
+  progressIntervalMs?: number;
+  /** Train accuracy is measured on at most this many training images per epoch. */
+  trainEvalSize?: number;
+  /** Start from these weights instead of a fresh initialisation (fine-tuning). */
+  initialModel?: Sequential;
+}
+
+/**
+ * Trains a model on MNIST-shaped data.
+ *
+ * All randomness comes from forks of one seed ('init', 'dropout' inside the model;
+ * 'split' and 'batches' here), so a seed gives bit-identical weights on one machine.
+ * The loop yields to the event loop every few milliseconds so that a cancel message,
+ * or an IPC ping, can arrive between steps.
+ */
+export async function train(h: Hyperparameters, data: TrainingData, options: TrainOptions = {}): Promise<TrainingResult> {
+  const started = performance.now();
+  const random = new Random(h.seed);
+  const spec = options.initialModel?.spec ?? modelSpecFor(h, data.train.rows * data.train.cols);
+  const model = options.initialModel ?? new Sequential(spec, { seed: h.seed });
+  const loss = createLoss(spec.loss);
+  const optimizer = createOptimizer({ kind: h.optimizer, learningRate: h.learningRate, momentum: h.momentum });
+  const params = model.params();
+
+  const { trainIndices, validationIndices } = splitTraining(Math.min(h.trainSize, data.train.count), h.validationSplit, random.fork('split'));
+  const sampler = new BatchSampler(trainIndices, h.batchSize, h.sampling, random.fork('batches'));
+  const assembler = new BatchAssembler(data.train);
+  const stepsPerEpoch = sampler.stepsPerEpoch;
+  const totalSteps = h.iterations ?? (h.epochs ?? 1) * stepsPerEpoch;
+  const totalEpochs = Math.ceil(totalSteps / stepsPerEpoch);
+  const trainEvalIndices = trainIndices.subarray(0, Math.min(trainIndices.length, options.trainEvalSize ?? 10_000));
+
+  const history: EpochRecord[] = [];
+  const lossCurve: { step: number; loss: number }[] = [];
+  const curveWindow = Math.max(1, Math.floor(totalSteps / 500));
+  let windowSum = 0;
+  let windowCount = 0;
+  let smoothedLoss = NaN;
+  let samples = 0;
+  let trainingMs = 0;
+  let lastReport = -Infinity;
+  let lastYield = performance.now();
+  const interval = options.progressIntervalMs ?? 50;
+
+  const report = (step: number, phase: TrainingProgress['phase'], force = false): void => {
+    const now = performance.now();
+    if (!options.onProgress || (!force && now - lastReport < interval)) return;
+    lastReport = now;
+    const samplesPerSecond = trainingMs > 0 ? (samples / trainingMs) * 1000 : 0;
+    const msPerStep = step > 0 ? (now - started) / step : 0;
+    const last = history.at(-1);
+    options.onProgress({
+      phase,
+      epoch: Math.min(totalEpochs, Math.floor(Math.max(0, step - 1) / stepsPerEpoch) + 1),
+      totalEpochs,
+      step,
+      totalSteps,
+      samplesPerSecond,
+      loss: smoothedLoss,
+      trainAccuracy: last?.trainAccuracy,
+      testAccuracy: last?.testAccuracy,
+      elapsedSeconds: (now - started) / 1000,
+      etaSeconds: ((totalSteps - step) * msPerStep) / 1000,
+    });
+  };
+
+  for (let step = 1; step <= totalSteps; step++) {
+    const stepStart = performance.now();
+    const { inputs, labels } = assembler.assemble(sampler.next());
+    const logits = model.forward(inputs, true);
+    let batchLoss = loss.forward(logits, labels);
+    model.backward(loss.backward());
+    batchLoss += applyWeightDecay(params, h.weightDecay, h.l1);
+    if (!Number.isFinite(batchLoss)) throw new TrainingDivergedError(step, batchLoss, h.learningRate);
+    optimizer.step(params);
+    samples += inputs.rows;
+    const stepEnd = performance.now();
+    trainingMs += stepEnd - stepStart;
+
+    smoothedLoss = Number.isNaN(smoothedLoss) ? batchLoss : 0.9 * smoothedLoss + 0.1 * batchLoss;
+    windowSum += batchLoss;
+    windowCount++;
+    if (windowCount === curveWindow || step === totalSteps) {
+      lossCurve.push({ step, loss: windowSum / windowCount });
+      windowSum = 0;
+      windowCount = 0;
+    }
+
+    if (step % stepsPerEpoch === 0 || step === totalSteps) {
+      report(step, 'evaluating', true);
+      const record = evaluateEpoch(step);
+      history.push(record);
+      options.onEpoch?.(record);
+      report(step, 'training', true);
+    } else {
+      report(step, 'training');
+    }
+
+    if (stepEnd - lastYield > 15) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
+    if (options.signal?.aborted) throw new TrainingCancelledError(step);
+  }
+
+  function evaluateEpoch(step: number): EpochRecord {
+    const onTrain = evaluate(model, data.train, { indices: trainEvalIndices });
+    const onTest = evaluate(model, data.test);
+    const record: EpochRecord = {
+      epoch: Math.ceil(step / stepsPerEpoch),
+      step,
+      trainLoss: onTrain.loss,
+      trainAccuracy: onTrain.accuracy,
+      testLoss: onTest.loss,
+      testAccuracy: onTest.accuracy,
+      elapsedSeconds: (performance.now() - started) / 1000,
+    };
+    if (validationIndices.length > 0) {
+      const onValidation = evaluate(model, data.train, { indices: validationIndices });
+      record.validationLoss = onValidation.loss;
+      record.validationAccuracy = onValidation.accuracy;
+    }
+    return record;
+  }
+
+  const finalTest = evaluate(model, data.test);
+  const classes = model.classes;
+  return {
+    model,
+    spec,
+    hyperparameters: h,
+    history,
+    lossCurve,
+    test: {
+      accuracy: finalTest.accuracy,
+      loss: finalTest.loss,
+      confusion: confusionMatrix(finalTest.labels, finalTest.predictions, classes),
+    },
+    samplesPerSecond: trainingMs > 0 ? (samples / trainingMs) * 1000 : 0,
+    trainingSeconds: trainingMs / 1000,
+    totalSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** A seeded random hold-out: the last `fraction` of a shuffled index list validates. */
+function splitTraining(count: number, fraction: number, random: Random): { trainIndices: Uint32Array; validationIndices: Uint32Array } {
+  const all = Uint32Array.from({ length: count }, (_, i) => i);
+  if (fraction <= 0) return { trainIndices: all, validationIndices: new Uint32Array(0) };
+  random.shuffle(all);
+  const validationCount = Math.floor(count * fraction);
+  return { trainIndices: all.subarray(0, count - validationCount), validationIndices: all.subarray(count - validationCount) };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/**
+ * Every training choice a person can make, as one schema. The command line, the app's
+ * training form and the IPC handlers all validate with it, so an out-of-range value
+ * gets the same clear message wherever it comes from.
+ */
+export const activationKinds = ['relu', 'sigmoid', 'tanh', 'leaky-relu'] as const;
+export const initKinds = ['uniform', 'gaussian', 'xavier', 'he'] as const;
+export const optimizerKinds = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const;
+export const samplingKinds = ['shuffle', 'replacement'] as const;
+export const lossKinds = ['softmax-cross-entropy', 'squared-error'] as const;
+
+export const MNIST_TRAIN_SIZE = 60_000;
+
+export const hiddenLayerSchema = z.object({
+  units: z.number().int().min(1, 'a layer needs at least 1 unit').max(4096, 'at most 4096 units per layer'),
+  activation: z.enum(activationKinds),
+});
+
+export const hyperparametersSchema = z
+  .object({
+    /** Hidden dense layers between the 784 pixels and the 10 classes. */
+    hiddenLayers: z.array(hiddenLayerSchema).max(8, 'at most 8 hidden layers'),
+    init: z.enum(initKinds),
+    /** Gaussian's standard deviation, or uniform's half-width; ignored by xavier and he. */
+    initScale: z.number().positive('the initial scale must be positive').max(10).optional(),
+    loss: z.enum(lossKinds),
+    optimizer: z.enum(optimizerKinds),
+    learningRate: z.number().positive('the learning rate must be positive').max(10, 'a learning rate above 10 always diverges'),
+    /** Momentum and Nesterov's α. */
+    momentum: z.number().min(0).lt(1, 'momentum must be below 1').optional(),
+    batchSize: z.number().int().min(1).max(4096, 'the batch size must be at most 4096'),
+    /** Length of training: whole passes over the data, or a number of mini-batches. */
+    epochs: z.number().int().min(1).max(1000).optional(),
+    iterations: z.number().int().min(1).max(10_000_000).optional(),
+    /** 'shuffle' visits every image once per epoch; 'replacement' draws each batch at random (the notes). */
+    sampling: z.enum(samplingKinds),
+    /** L2 decay λ: adds ½λ‖W‖² to the loss, λW to the gradient. */
+    weightDecay: z.number().min(0).max(1, 'weight decay above 1 erases the weights'),
+    /** L1 decay λ: adds λΣ|W| to the loss, λ·sign(W) to the gradient. */
+    l1: z.number().min(0).max(1),
+    /** Dropout rate after each hidden activation (0 = none). */
+    dropout: z.number().min(0).lt(1, 'the dropout rate must be below 1'),
+    seed: z.number().int().min(0).max(0xffffffff),
+    /** How many of MNIST's 60,000 training images to use (the first N). */
+    trainSize: z.number().int().min(10, 'train on at least 10 images').max(MNIST_TRAIN_SIZE),
+    /** Fraction of the training images held out for validation. */
+    validationSplit: z.number().min(0).max(0.5, 'hold out at most half the training images'),
+  })
+  .superRefine((h, ctx) => {
+    if ((h.epochs === undefined) === (h.iterations === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['epochs'], message: 'give exactly one of epochs or iterations' });
+    }
+    const trainImages = Math.floor(h.trainSize * (1 - h.validationSplit));
+    if (h.batchSize > trainImages) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['batchSize'],
+        message: `the batch size (${h.batchSize}) is larger than the ${trainImages} training images`,
+      });
+    }
+  });
+
+export type Hyperparameters = z.infer<typeof hyperparametersSchema>;
+export type HiddenLayer = z.infer<typeof hiddenLayerSchema>;
+
+/** Turns zod's issues into one readable line per problem: `learningRate: must be positive`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('\n');
+}
+
+export class HyperparameterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HyperparameterError';
+  }
+}
+
+/** Validates untrusted input; throws HyperparameterError listing every problem. */
+export function parseHyperparameters(input: unknown): Hyperparameters {
+  const result = hyperparametersSchema.safeParse(input);
+  if (!result.success) throw new HyperparameterError(`invalid hyperparameters:\n${describeIssues(result.error)}`);
+  return result.data;
+}

@@ -1,0 +1,90 @@
+import type { Hyperparameters } from './hyperparameters';
+
+/**
+ * Named starting points. The two seed presets reproduce the study notes' networks
+ * exactly; `recommended` is the best MLP we found within 10 epochs.
+ */
+export const presets = {
+  /** The notes' first network: 784-100-10 sigmoid, uniform [-1, 1], SGD 0.4, 2,000 random batches of 50. */
+  'seed-classic': {
+    hiddenLayers: [{ units: 100, activation: 'sigmoid' }],
+    init: 'uniform',
+    initScale: 1,
+    loss: 'softmax-cross-entropy',
+    optimizer: 'sgd',
+    learningRate: 0.4,
+    batchSize: 50,
+    iterations: 2000,
+    sampling: 'replacement',
+    weightDecay: 0,
+    l1: 0,
+    dropout: 0,
+    seed: 1,
+    trainSize: 60_000,
+    validationSplit: 0,
+  },
+  /** The notes' layered network: 784-50-10 ReLU, Gaussian 0.01, SGD 0.1, 10,000 batches of 100. */
+  'seed-layered': {
+    hiddenLayers: [{ units: 50, activation: 'relu' }],
+    init: 'gaussian',
+    initScale: 0.01,
+    loss: 'softmax-cross-entropy',
+    optimizer: 'sgd',
+    learningRate: 0.1,
+    batchSize: 100,
+    iterations: 10_000,
+    sampling: 'replacement',
+    weightDecay: 0,
+    l1: 0,
+    dropout: 0,
+    seed: 1,
+    trainSize: 60_000,
+    validationSplit: 0,
+  },
+  /** 784-256-10 ReLU with He init, Adam 1e-3 and light dropout: ≥ 98% in 8 epochs. */
+  recommended: {
+    hiddenLayers: [{ units: 256, activation: 'relu' }],
+    init: 'he',
+    loss: 'softmax-cross-entropy',
+    optimizer: 'adam',
+    learningRate: 0.001,
+    batchSize: 64,
+    epochs: 8,
+    sampling: 'shuffle',
+    weightDecay: 0,
+    l1: 0,
+    dropout: 0.2,
+    seed: 1,
+    trainSize: 60_000,
+    validationSplit: 0,
+  },
+  /** A quick look: 784-64-10 on 6,000 images for 2 epochs, a few seconds. */
+  quick: {
+    hiddenLayers: [{ units: 64, activation: 'relu' }],
+    init: 'he',
+    loss: 'softmax-cross-entropy',
+    optimizer: 'adam',
+    learningRate: 0.002,
+    batchSize: 64,
+    epochs: 2,
+    sampling: 'shuffle',
+    weightDecay: 0,
+    l1: 0,
+    dropout: 0,
+    seed: 1,
+    trainSize: 6_000,
+    validationSplit: 0,
+  },
+} satisfies Record<string, Hyperparameters>;
+
+export type PresetName = keyof typeof presets;
+export const presetNames = Object.keys(presets) as PresetName[];
+
+export function isPresetName(name: string): name is PresetName {
+  return Object.hasOwn(presets, name);
+}
+
+/** A fresh copy, so callers may edit it. */
+export function preset(name: PresetName): Hyperparameters {
+  return structuredClone(presets[name]) as Hyperparameters;
+}

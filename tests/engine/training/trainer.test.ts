@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { TrainingCancelledError, TrainingDivergedError } from '../../../src/engine/training/errors';
+import type { TrainingProgress } from '../../../src/engine/training/trainer';
+import { train } from '../../../src/engine/training/trainer';
+import type { Hyperparameters } from '../../../src/shared/hyperparameters';
+import { parseHyperparameters } from '../../../src/shared/hyperparameters';
+import { syntheticDigits } from './synthetic';
+
+const data = { train: syntheticDigits(600, 1), test: syntheticDigits(200, 2) };
+
+function hyper(overrides: Partial<Hyperparameters> = {}): Hyperparameters {
+  return parseHyperparameters({
+    hiddenLayers: [{ units: 16, activation: 'relu' }],
+    init: 'he',
+    loss: 'softmax-cross-entropy',
+    optimizer: 'adam',
+    learningRate: 0.01,
+    batchSize: 32,
+    epochs: 3,
+    sampling: 'shuffle',
+    weightDecay: 0,
+    l1: 0,
+    dropout: 0,
+    seed: 7,
+    trainSize: 600,
+    validationSplit: 0,
+    ...overrides,
+  });
+}
+
+describe('train', () => {
+  it('learns: test accuracy rises far above chance and is recorded after every epoch', async () => {
+    const result = await train(hyper(), data);
+    expect(result.history.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    expect(result.history.at(-1)!.testAccuracy).toBeGreaterThan(0.9);
+    expect(result.test.accuracy).toBe(result.history.at(-1)!.testAccuracy);
+    expect(result.history[0].trainLoss).toBeGreaterThan(result.history.at(-1)!.trainLoss);
+    const confusionTotal = result.test.confusion.flat().reduce((a, b) => a + b, 0);
+    expect(confusionTotal).toBe(200);
+    expect(result.samplesPerSecond).toBeGreaterThan(0);
+  });
+
+  it('is reproducible: the same seed gives bit-identical weights, another seed does not', async () => {
+    const options = { dropout: 0.3, sampling: 'replacement' as const, iterations: 40, epochs: undefined };
+    const a = await train(hyper(options), data);
+    const b = await train(hyper(options), data);
+    const c = await train(hyper({ ...options, seed: 8 }), data);
+    const weights = (r: typeof a) => r.model.exportWeights().map((t) => Array.from(t.data));
+    expect(weights(a)).toEqual(weights(b));
+    expect(weights(a)).not.toEqual(weights(c));
+  });
+
+  it("runs the notes' scheme: N iterations of batches drawn with replacement, epochs counted in batches", async () => {
+    // 600 images / 50 per batch = 12 steps per epoch; 30 iterations = 2.5 epochs, evaluated at 12, 24 and 30.
+    const result = await train(hyper({ sampling: 'replacement', batchSize: 50, iterations: 30, epochs: undefined }), data);
+    expect(result.history.map((r) => r.step)).toEqual([12, 24, 30]);
+  });
+
+  it('reports progress with epoch, step, samples/s, loss and ETA, ending at the last step', async () => {
+    const seen: TrainingProgress[] = [];
+    await train(hyper(), data, { onProgress: (p) => seen.push(p), progressIntervalMs: 0 });
+    const last = seen.at(-1)!;
+    expect(last.step).toBe(last.totalSteps);
+    expect(last.totalSteps).toBe(3 * Math.ceil(600 / 32));
+    expect(last.epoch).toBe(3);
+    expect(last.etaSeconds).toBe(0);
+    expect(last.samplesPerSecond).toBeGreaterThan(0);
+    expect(Number.isFinite(last.loss)).toBe(true);
+    expect(seen.some((p) => p.phase === 'evaluating')).toBe(true);
+    const steps = seen.map((p) => p.step);
+    expect([...steps].sort((x, y) => x - y)).toEqual(steps);
+  });
+
+  it('holds out a validation split and reports its accuracy', async () => {
+    const result = await train(hyper({ validationSplit: 0.2 }), data);
+    // 480 training images / 32 = 15 steps per epoch.
+    expect(result.history[0].step).toBe(15);
+    expect(result.history.at(-1)!.validationAccuracy).toBeGreaterThan(0.8);
+  });
+
+  it('stops between steps when cancelled', async () => {
+    const controller = new AbortController();
+    let steps = 0;
+    const run = train(hyper({ epochs: 50 }), data, {
+      signal: controller.signal,
+      progressIntervalMs: 0,
+      onProgress: (p) => {
+        steps = p.step;
+        if (p.step >= 5) controller.abort();
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(TrainingCancelledError);
+    expect(steps).toBeLessThan(50 * 19);
+  });
+
+  it('stops with an error naming the learning rate when the loss becomes NaN or infinite', async () => {
+    const run = train(
+      hyper({
+        hiddenLayers: [
+          { units: 32, activation: 'relu' },
+          { units: 32, activation: 'relu' },
+        ],
+        init: 'uniform',
+        initScale: 5,
+        optimizer: 'sgd',
+        learningRate: 10,
+      }),
+      data,
+    );
+    await expect(run).rejects.toBeInstanceOf(TrainingDivergedError);
+    await expect(run).rejects.toThrow(/learning rate \(10\) is probably too high/);
+  });
+
+  it('weight decay shrinks the weights', async () => {
+    const norm = (r: Awaited<ReturnType<typeof train>>) => {
+      let sum = 0;
+      for (const p of r.model.params()) if (p.regularised) for (const w of p.value) sum += w * w;
+      return sum;
+    };
+    const plain = await train(hyper(), data);
+    const l2 = await train(hyper({ weightDecay: 0.01 }), data);
+    const l1 = await train(hyper({ l1: 0.001 }), data);
+    expect(norm(l2)).toBeLessThan(norm(plain) * 0.9);
+    expect(norm(l1)).toBeLessThan(norm(plain));
+  });
+});
