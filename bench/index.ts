@@ -1,0 +1,58 @@
+/**
+ * `npm run bench`: trains the presets on full MNIST and prints accuracy against the
+ * bars the foundation issue sets, with training time and throughput. These are
+ * figures to read, not timed tests; the exit code is non-zero if a bar is missed.
+ *
+ *   npm run bench                       # everything
+ *   npm run bench -- --only seed-classic,recommended
+ */
+import { loadMnist } from '../src/engine/data/mnist';
+import { train } from '../src/engine/training/trainer';
+import { preset } from '../src/shared/presets';
+import type { PresetName } from '../src/shared/presets';
+
+interface AccuracyBar {
+  preset: PresetName;
+  minimum: number;
+  note: string;
+}
+
+const accuracyBars: AccuracyBar[] = [
+  { preset: 'seed-classic', minimum: 0.92, note: 'notes: 93% on a random split; numpy 92.2-92.7% on the official split' },
+  { preset: 'seed-layered', minimum: 0.965, note: 'numpy: 96.8-97.0%' },
+  { preset: 'recommended', minimum: 0.98, note: 'within 10 epochs' },
+];
+
+function selected(): Set<string> | undefined {
+  const at = process.argv.indexOf('--only');
+  return at >= 0 ? new Set(process.argv[at + 1]?.split(',')) : undefined;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+}
+
+async function main(): Promise<void> {
+  const only = selected();
+  const data = await loadMnist();
+  console.log(`MNIST: ${data.train.count} training, ${data.test.count} test images | Node ${process.version} | ${process.arch}`);
+  console.log('');
+  let failures = 0;
+  for (const bar of accuracyBars) {
+    if (only && !only.has(bar.preset)) continue;
+    const h = preset(bar.preset);
+    const result = await train(h, data);
+    const accuracy = result.test.accuracy;
+    const passed = accuracy >= bar.minimum;
+    if (!passed) failures++;
+    console.log(
+      `${bar.preset.padEnd(13)} test accuracy ${(accuracy * 100).toFixed(2)}% (bar ${(bar.minimum * 100).toFixed(1)}%: ${passed ? 'PASS' : 'FAIL'})` +
+        ` | ${result.history.length} epochs, ${result.trainingSeconds.toFixed(1)} s training` +
+        ` (${result.totalSeconds.toFixed(1)} s with evaluation) | ${Math.round(result.samplesPerSecond)} samples/s` +
+        ` | peak RSS so far ${mib(process.resourceUsage().maxRSS * 1024)} | ${bar.note}`,
+    );
+  }
+  process.exitCode = failures > 0 ? 1 : 0;
+}
+
+await main();

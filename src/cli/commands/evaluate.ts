@@ -1,0 +1,35 @@
+import { loadMnist } from '../../engine/data/mnist';
+import { loadModel } from '../../engine/io/saved-model';
+import {
+  classificationReport,
+  formatClassificationReport,
+  formatConfusionMatrix,
+} from '../../engine/metrics/classification-report';
+import { confusionMatrix } from '../../engine/metrics/confusion';
+import { describeArchitecture } from '../../engine/training/architecture';
+import { evaluate } from '../../engine/training/evaluate';
+import { emitJson } from '../output';
+
+export interface EvaluateFlags {
+  json?: boolean;
+  data?: string;
+  testSize?: number;
+}
+
+/** `tegaki evaluate MODEL`: per-class report and confusion matrix on the MNIST test set. */
+export async function evaluateCommand(modelPath: string, flags: EvaluateFlags): Promise<void> {
+  const { model } = await loadModel(modelPath);
+  const { test } = await loadMnist({ dir: flags.data, trainSize: 0, testSize: flags.testSize });
+  const result = evaluate(model, test);
+  const confusion = confusionMatrix(result.labels, result.predictions, model.classes);
+  const report = classificationReport(confusion);
+  if (flags.json) {
+    emitJson({ type: 'evaluation', model: modelPath, accuracy: result.accuracy, loss: result.loss, report, confusion });
+    return;
+  }
+  process.stdout.write(
+    `${modelPath}: ${describeArchitecture(model.spec)}, ${result.count} test images\n\n` +
+      `${formatClassificationReport(report, { digits: 4 })}\n\n` +
+      `${formatConfusionMatrix(confusion)}\n`,
+  );
+}

@@ -1,0 +1,108 @@
+import { readFile } from 'node:fs/promises';
+import { loadMnist } from '../../engine/data/mnist';
+import { saveModel } from '../../engine/io/saved-model';
+import { classificationReport, formatClassificationReport } from '../../engine/metrics/classification-report';
+import { describeArchitecture, modelSpecFor } from '../../engine/training/architecture';
+import { train } from '../../engine/training/trainer';
+import type { Hyperparameters } from '../../shared/hyperparameters';
+import type { HyperparameterFlags } from '../hyperparameter-flags';
+import { resolveHyperparameters } from '../hyperparameter-flags';
+import { createProgressBar, emitJson, formatDuration } from '../output';
+
+export interface TrainFlags extends HyperparameterFlags {
+  config?: string;
+  out: string;
+  json?: boolean;
+  data?: string;
+  testSize?: number;
+}
+
+/** `tegaki train`: train on MNIST, print the report, save the model. */
+export async function trainCommand(flags: TrainFlags): Promise<void> {
+  const config = flags.config ? await readConfig(flags.config) : undefined;
+  const h = resolveHyperparameters(flags, config);
+  const data = await loadMnist({ dir: flags.data, trainSize: h.trainSize, testSize: flags.testSize });
+  const log = (line: string) => (flags.json ? undefined : process.stderr.write(`${line}\n`));
+  log(`training ${describeArchitecture(modelSpecFor(h))} on ${data.train.count} images, testing on ${data.test.count}`);
+
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  const bar = flags.json ? undefined : createProgressBar();
+  let lastJson = 0;
+  try {
+    const result = await train(h, data, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        bar?.update(p);
+        if (flags.json && (performance.now() - lastJson > 500 || p.step === p.totalSteps)) {
+          lastJson = performance.now();
+          emitJson({ type: 'progress', ...p });
+        }
+      },
+      onEpoch: (record) => {
+        if (flags.json) emitJson({ type: 'epoch', ...record });
+        else {
+          bar?.stop();
+          log(
+            `epoch ${record.epoch}: train acc ${record.trainAccuracy.toFixed(4)} loss ${record.trainLoss.toFixed(4)}` +
+              ` | test acc ${record.testAccuracy.toFixed(4)} loss ${record.testLoss.toFixed(4)}` +
+              (record.validationAccuracy !== undefined ? ` | validation acc ${record.validationAccuracy.toFixed(4)}` : ''),
+          );
+        }
+      },
+    });
+    bar?.stop();
+    const report = classificationReport(result.test.confusion);
+    const reportText = formatClassificationReport(report, { digits: 4 });
+    await saveModel(flags.out, result.model, {
+      name: flags.preset ?? 'custom',
+      createdAt: new Date().toISOString(),
+      hyperparameters: h,
+      history: result.history,
+      lossCurve: result.lossCurve,
+      metrics: {
+        testAccuracy: result.test.accuracy,
+        testLoss: result.test.loss,
+        confusion: result.test.confusion,
+        report,
+        samplesPerSecond: result.samplesPerSecond,
+        trainingSeconds: result.trainingSeconds,
+      },
+    });
+    if (flags.json) {
+      emitJson({ type: 'report', report, text: reportText });
+      emitJson({
+        type: 'done',
+        testAccuracy: result.test.accuracy,
+        testLoss: result.test.loss,
+        samplesPerSecond: Math.round(result.samplesPerSecond),
+        trainingSeconds: result.trainingSeconds,
+        model: flags.out,
+      });
+    } else {
+      process.stdout.write(`\n${reportText}\n`);
+      log(
+        `test accuracy ${(result.test.accuracy * 100).toFixed(2)}% | trained in ${formatDuration(result.trainingSeconds)}` +
+          ` at ${Math.round(result.samplesPerSecond)} samples/s | saved ${flags.out}`,
+      );
+    }
+  } finally {
+    bar?.stop();
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+async function readConfig(path: string): Promise<Partial<Hyperparameters>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read config ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return JSON.parse(text) as Partial<Hyperparameters>;
+  } catch (error) {
+    throw new Error(`config ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+}

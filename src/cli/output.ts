@@ -1,0 +1,43 @@
+import { SingleBar } from 'cli-progress';
+import type { TrainingProgress } from '../engine/training/trainer';
+
+/** One JSON object per line on stdout, for scripts (`--json`). */
+export function emitJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** A progress bar on stderr when it is a terminal; silent otherwise (CI logs stay readable). */
+export function createProgressBar(): { update(p: TrainingProgress): void; stop(): void } {
+  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: ' {bar} {percentage}% | epoch {epoch}/{epochs} | step {value}/{total} | loss {loss} | {speed} samples/s | ETA {eta_human}',
+    hideCursor: true,
+    etaBuffer: 50,
+  });
+  let started = false;
+  return {
+    update(p) {
+      const payload = {
+        epoch: p.epoch,
+        epochs: p.totalEpochs,
+        loss: p.loss.toFixed(4),
+        speed: Math.round(p.samplesPerSecond),
+        eta_human: formatDuration(p.etaSeconds),
+      };
+      if (!started) {
+        bar.start(p.totalSteps, p.step, payload);
+        started = true;
+      } else bar.update(p.step, payload);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}

