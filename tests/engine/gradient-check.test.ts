@@ -134,7 +134,12 @@ describe('gradient check: a whole model, like the notes (784 inputs would be slo
       const labels = [1, 0, 3];
       const loss = new SoftmaxCrossEntropy('float64');
       loss.forward(model.forward(x, true), labels);
-      model.backward(loss.backward());
+      const dInput = Float64Array.from(model.backward(loss.backward(), true).data);
+      const [inputCheck] = gradientCheck(
+        () => new SoftmaxCrossEntropy('float64').forward(model.forward(x, true), labels),
+        [{ name: 'input', value: x.data as Float64Array, grad: dInput }],
+      );
+      expect(inputCheck.maxRelativeError).toBeLessThan(BOUND);
       const results = gradientCheck(
         () => new SoftmaxCrossEntropy('float64').forward(model.forward(x, true), labels),
         model.params().map((p) => ({ name: p.name, value: p.value as Float64Array, grad: Float64Array.from(p.grad) })),

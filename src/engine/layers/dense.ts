@@ -56,7 +56,7 @@ export class Dense implements Layer {
     return this.output;
   }
 
-  backward(gradOutput: Matrix): Matrix {
+  backward(gradOutput: Matrix, needInputGradient = true): Matrix {
     const input = this.input;
     if (!input) throw new Error('Dense.backward called before forward');
     const units = this.spec.units;
@@ -64,6 +64,7 @@ export class Dense implements Layer {
     k.matmulTransA(input.data, gradOutput.data, this.weights.grad, this.inputSize, input.rows, units);
     k.sumRows(gradOutput.data, this.bias.grad, input.rows, units);
     this.gradInput = reuse(this.gradInput, input.rows, this.inputSize, this.dtype);
+    if (!needInputGradient) return this.gradInput;
     k.matmulTransB(gradOutput.data, this.weights.value, this.gradInput.data, input.rows, units, this.inputSize);
     return this.gradInput;
   }

@@ -54,9 +54,13 @@ export class Sequential {
     return x;
   }
 
-  backward(gradLogits: Matrix): Matrix {
+  /**
+   * Backpropagates dLoss/dLogits, filling every parameter's gradient. Returns
+   * dLoss/dInput only when asked (explanations need it; training does not).
+   */
+  backward(gradLogits: Matrix, needInputGradient = false): Matrix {
     let g = gradLogits;
-    for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i].backward(g);
+    for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i].backward(g, i > 0 || needInputGradient);
     return g;
   }
 
