@@ -1,0 +1,127 @@
+import { DIGIT_BOX_SIDE, INPUT_SIDE, placeByCentreOfMass } from './image';
+
+/** `[x, y]` in any unit (canvas pixels, millimetres); y grows downward. */
+export type Point = [number, number];
+/** The points of one pen-down .. pen-up movement; a single point is a dot. */
+export type Stroke = Point[];
+
+/**
+ * Pen width in pixels of the 20-px digit box. MNIST strokes are about 2-3 px wide;
+ * a fixed width in this frame is what makes a digit drawn small and one drawn large
+ * give the same input.
+ */
+export const DEFAULT_PEN_WIDTH = 2.5;
+
+/** Sub-pixels per pixel side when rasterising: 8x8 gives 65 grey levels of coverage. */
+const SUBSAMPLES = 8;
+
+export interface StrokesToInputOptions {
+  penWidth?: number;
+}
+
+export interface BoundingBox {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+/** Bounding box of the stroke points (not of the pen), or undefined if there are none. */
+export function inkBoundingBox(strokes: readonly Stroke[]): BoundingBox | undefined {
+  let box: BoundingBox | undefined;
+  for (const stroke of strokes) {
+    for (const [x, y] of stroke) {
+      if (!box) box = { minX: x, minY: y, maxX: x, maxY: y };
+      box.minX = Math.min(box.minX, x);
+      box.minY = Math.min(box.minY, y);
+      box.maxX = Math.max(box.maxX, x);
+      box.maxY = Math.max(box.maxY, y);
+    }
+  }
+  return box;
+}
+
+/**
+ * Drawn strokes -> 784 floats, row-major 28x28, 0..1 with 1 = ink; all zeros for no
+ * ink. MNIST's own recipe, so a drawing looks like the training data:
+ *
+ * 1. Take the bounding box of the points.
+ * 2. Scale, keeping the aspect ratio, so the inked box (points plus the pen's round
+ *    caps) has its longer side 20 px. Only the longer side sets the scale, so a dot
+ *    or a straight line cannot divide by zero: a vertical "1" is 20 px tall and a
+ *    pen's width wide.
+ * 3. Rasterise into a 20x20 frame, the inked box centred and its longer side filling
+ *    the frame's 20 pixels exactly (as MNIST's digits do), as thick lines with round
+ *    caps at a fixed `penWidth`, anti-aliased by counting covered sub-pixels (8x8 per
+ *    pixel).
+ * 4. Paste into 28x28 shifted by whole pixels so the ink's centre of mass is within
+ *    half a pixel of pixel (14, 14), where MNIST puts it (see image.ts), clipping what
+ *    falls outside.
+ */
+export function strokesToInput(strokes: readonly Stroke[], options: StrokesToInputOptions = {}): Float32Array {
+  const penWidth = options.penWidth ?? DEFAULT_PEN_WIDTH;
+  if (!(penWidth > 0 && penWidth < DIGIT_BOX_SIDE)) {
+    throw new RangeError(`penWidth must be between 0 and ${DIGIT_BOX_SIDE}, got ${penWidth}`);
+  }
+  const box = inkBoundingBox(strokes);
+  if (!box) return new Float32Array(INPUT_SIDE * INPUT_SIDE);
+
+  const longerSide = Math.max(box.maxX - box.minX, box.maxY - box.minY);
+  const scale = longerSide > 0 ? (DIGIT_BOX_SIDE - penWidth) / longerSide : 0;
+  const centreX = (box.minX + box.maxX) / 2;
+  const centreY = (box.minY + box.maxY) / 2;
+  // Pixel i spans [i - 0.5, i + 0.5), so the frame's 20 pixels span [-0.5, 19.5].
+  const frameCentre = (DIGIT_BOX_SIDE - 1) / 2;
+  const fitted = strokes.map((stroke) =>
+    stroke.map(([x, y]): Point => [frameCentre + (x - centreX) * scale, frameCentre + (y - centreY) * scale]),
+  );
+  const frame = rasterise(fitted, DIGIT_BOX_SIDE, penWidth);
+  return placeByCentreOfMass(frame, DIGIT_BOX_SIDE, DIGIT_BOX_SIDE);
+}
+
+/**
+ * Draws strokes (in pixel indices) into a `side` x `side` image. A sub-pixel is ink
+ * when its centre lies within penWidth/2 of a segment: a thick line with round caps
+ * and joins. Coverage is counted once per sub-pixel, so overlapping segments do not
+ * darken.
+ */
+function rasterise(strokes: readonly Stroke[], side: number, penWidth: number): Float32Array {
+  const fineSide = side * SUBSAMPLES;
+  const covered = new Uint8Array(fineSide * fineSide);
+  const radius = penWidth / 2;
+  for (const stroke of strokes) {
+    if (stroke.length === 1) coverSegment(covered, fineSide, stroke[0], stroke[0], radius);
+    for (let i = 1; i < stroke.length; i++) coverSegment(covered, fineSide, stroke[i - 1], stroke[i], radius);
+  }
+  const image = new Float32Array(side * side);
+  for (let sy = 0; sy < fineSide; sy++) {
+    const row = Math.floor(sy / SUBSAMPLES) * side;
+    for (let sx = 0; sx < fineSide; sx++) {
+      if (covered[sy * fineSide + sx]) image[row + Math.floor(sx / SUBSAMPLES)] += 1;
+    }
+  }
+  for (let i = 0; i < image.length; i++) image[i] /= SUBSAMPLES * SUBSAMPLES;
+  return image;
+}
+
+/** Marks the sub-pixels whose centres are within `radius` of segment a-b (pixel units). */
+function coverSegment(covered: Uint8Array, fineSide: number, [ax, ay]: Point, [bx, by]: Point, radius: number): void {
+  // Sub-pixel s has its centre at (s + 0.5) / SUBSAMPLES - 0.5 in pixel indices.
+  const centreOf = (s: number): number => (s + 0.5) / SUBSAMPLES - 0.5;
+  const first = (v: number): number => Math.max(0, Math.ceil((v + 0.5) * SUBSAMPLES - 0.5));
+  const last = (v: number): number => Math.min(fineSide - 1, Math.floor((v + 0.5) * SUBSAMPLES - 0.5));
+  const dx = bx - ax;
+  const dy = by - ay;
+  const lengthSquared = dx * dx + dy * dy;
+  const radiusSquared = radius * radius;
+  for (let sy = first(Math.min(ay, by) - radius); sy <= last(Math.max(ay, by) + radius); sy++) {
+    const py = centreOf(sy);
+    for (let sx = first(Math.min(ax, bx) - radius); sx <= last(Math.max(ax, bx) + radius); sx++) {
+      const px = centreOf(sx);
+      const along = lengthSquared > 0 ? Math.min(1, Math.max(0, ((px - ax) * dx + (py - ay) * dy) / lengthSquared)) : 0;
+      const ex = px - (ax + along * dx);
+      const ey = py - (ay + along * dy);
+      if (ex * ex + ey * ey <= radiusSquared) covered[sy * fineSide + sx] = 1;
+    }
+  }
+}
