@@ -54,7 +54,8 @@ export async function main(argv: string[]): Promise<number> {
       return 130;
     }
     const known = error instanceof HyperparameterError || error instanceof TrainingDivergedError;
-    process.stderr.write(`tegaki: ${error instanceof Error ? error.message : String(error)}\n`);
+    const saved = error instanceof TrainingDivergedError ? ' Nothing was saved.' : '';
+    process.stderr.write(`tegaki: ${error instanceof Error ? error.message : String(error)}${saved}\n`);
     // Unexpected errors keep their stack behind TEGAKI_DEBUG=1.
     if (!known && error instanceof Error && process.env.TEGAKI_DEBUG) process.stderr.write(`${error.stack}\n`);
     return 1;

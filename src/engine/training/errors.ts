@@ -19,7 +19,7 @@ export class TrainingDivergedError extends Error {
     super(
       `training diverged at step ${step}: the loss became ${loss}. ` +
         `The learning rate (${learningRate}) is probably too high; try ${learningRate / 10} ` +
-        `or an adaptive optimiser such as adam. The model was not saved.`,
+        'or an adaptive optimiser such as adam.',
     );
     this.name = 'TrainingDivergedError';
   }

@@ -97,11 +97,9 @@ describe('train', () => {
     const run = train(
       hyper({
         hiddenLayers: [
-          { units: 32, activation: 'relu' },
-          { units: 32, activation: 'relu' },
+          { units: 32, activation: 'leaky-relu' },
+          { units: 32, activation: 'leaky-relu' },
         ],
-        init: 'uniform',
-        initScale: 5,
         optimizer: 'sgd',
         learningRate: 10,
       }),
