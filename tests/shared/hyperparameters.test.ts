@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { HyperparameterError, parseHyperparameters } from '../../src/shared/hyperparameters';
+import { preset, presetNames } from '../../src/shared/presets';
+import { modelSpecFor, describeArchitecture } from '../../src/engine/training/architecture';
+
+describe('hyperparameters', () => {
+  it('every preset is valid', () => {
+    for (const name of presetNames) expect(() => parseHyperparameters(preset(name))).not.toThrow();
+  });
+
+  it("the seed presets are the notes' networks", () => {
+    expect(describeArchitecture(modelSpecFor(preset('seed-classic')))).toBe('784-100-10 sigmoid');
+    expect(preset('seed-classic')).toMatchObject({ init: 'uniform', initScale: 1, optimizer: 'sgd', learningRate: 0.4, batchSize: 50, iterations: 2000, sampling: 'replacement' });
+    expect(describeArchitecture(modelSpecFor(preset('seed-layered')))).toBe('784-50-10 relu');
+    expect(preset('seed-layered')).toMatchObject({ init: 'gaussian', initScale: 0.01, optimizer: 'sgd', learningRate: 0.1, batchSize: 100, iterations: 10_000 });
+  });
+
+  it('rejects out-of-range values with one readable line per problem', () => {
+    const bad = { ...preset('recommended'), learningRate: -1, dropout: 1.5, batchSize: 0 };
+    try {
+      parseHyperparameters(bad);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(HyperparameterError);
+      const message = (error as Error).message;
+      expect(message).toMatch(/learningRate: the learning rate must be positive/);
+      expect(message).toMatch(/dropout: /);
+      expect(message).toMatch(/batchSize: /);
+    }
+  });
+
+  it('needs exactly one of epochs and iterations', () => {
+    expect(() => parseHyperparameters({ ...preset('recommended'), iterations: 10 })).toThrow(/exactly one of epochs or iterations/);
+    const { epochs: _epochs, ...neither } = preset('recommended');
+    expect(() => parseHyperparameters(neither)).toThrow(/exactly one/);
+  });
+
+  it('a batch larger than the training set is refused', () => {
+    expect(() => parseHyperparameters({ ...preset('quick'), trainSize: 100, batchSize: 200 })).toThrow(/larger than the 100 training images/);
+  });
+
+  it('dropout adds a layer after each hidden activation', () => {
+    const spec = modelSpecFor({ ...preset('recommended'), dropout: 0.3 });
+    expect(spec.layers.map((l) => l.type)).toEqual(['dense', 'relu', 'dropout', 'dense']);
+  });
+});
