@@ -1,0 +1,79 @@
+import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf, Result } from './contract';
+
+/**
+ * What the renderer sees as `window.tegaki`: named functions only, each resolving to a
+ * Result (never rejecting), and subscriptions that return their unsubscribe. The preload
+ * (Electron) and the web bridge (browser mode) both build it with `createTegakiApi`, so
+ * the two cannot drift apart.
+ */
+export interface TegakiApi {
+  /** The app's version, from package.json. */
+  version(): string;
+  /** 'electron' in the app, 'web' in the browser mode. */
+  readonly shell: 'electron' | 'web';
+  models: {
+    list(): Promise<Result<ResponseOf<'models:list'>>>;
+    active(): Promise<Result<ResponseOf<'models:active'>>>;
+    rename(id: string, name: string): Promise<Result<ResponseOf<'models:rename'>>>;
+    delete(id: string): Promise<Result<ResponseOf<'models:delete'>>>;
+    setActive(id: string): Promise<Result<ResponseOf<'models:setActive'>>>;
+    export(id: string): Promise<Result<ResponseOf<'models:export'>>>;
+    import(file?: { fileName?: string; bytes: Uint8Array }): Promise<Result<ResponseOf<'models:import'>>>;
+    onChanged(listener: Listener<'models:changed'>): Unsubscribe;
+  };
+  predict(pixels: Float32Array | number[]): Promise<Result<ResponseOf<'predict'>>>;
+  evaluate(id: string, testSize?: number): Promise<Result<ResponseOf<'evaluate'>>>;
+  training: {
+    start(request: RequestOf<'training:start'>): Promise<Result<ResponseOf<'training:start'>>>;
+    cancel(jobId?: string): Promise<Result<ResponseOf<'training:cancel'>>>;
+    onProgress(listener: Listener<'training:progress'>): Unsubscribe;
+    onEpoch(listener: Listener<'training:epoch'>): Unsubscribe;
+    onDone(listener: Listener<'training:done'>): Unsubscribe;
+    onError(listener: Listener<'training:error'>): Unsubscribe;
+  };
+  mnist: {
+    testImages(indices: number[]): Promise<Result<ResponseOf<'mnist:testImages'>>>;
+  };
+  onNotice(listener: Listener<'notice'>): Unsubscribe;
+}
+
+export type Unsubscribe = () => void;
+export type Listener<C extends EventChannel> = (event: EventOf<C>) => void;
+
+/** How an API reaches the main-process services: Electron IPC or the loopback bridge. */
+export interface Transport {
+  invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
+  subscribe<C extends EventChannel>(channel: C, listener: Listener<C>): Unsubscribe;
+}
+
+export function createTegakiApi(transport: Transport, shell: TegakiApi['shell'], appVersion: string): TegakiApi {
+  const { invoke, subscribe } = transport;
+  return {
+    version: () => appVersion,
+    shell,
+    models: {
+      list: () => invoke('models:list', undefined),
+      active: () => invoke('models:active', undefined),
+      rename: (id, name) => invoke('models:rename', { id, name }),
+      delete: (id) => invoke('models:delete', { id }),
+      setActive: (id) => invoke('models:setActive', { id }),
+      export: (id) => invoke('models:export', { id }),
+      import: (file) => invoke('models:import', file ?? {}),
+      onChanged: (listener) => subscribe('models:changed', listener),
+    },
+    predict: (pixels) => invoke('predict', { pixels }),
+    evaluate: (id, testSize) => invoke('evaluate', { id, testSize }),
+    training: {
+      start: (request) => invoke('training:start', request),
+      cancel: (jobId) => invoke('training:cancel', { jobId }),
+      onProgress: (listener) => subscribe('training:progress', listener),
+      onEpoch: (listener) => subscribe('training:epoch', listener),
+      onDone: (listener) => subscribe('training:done', listener),
+      onError: (listener) => subscribe('training:error', listener),
+    },
+    mnist: {
+      testImages: (indices) => invoke('mnist:testImages', { indices }),
+    },
+    onNotice: (listener) => subscribe('notice', listener),
+  };
+}
