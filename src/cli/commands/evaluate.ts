@@ -29,7 +29,7 @@ export async function evaluateCommand(modelPath: string, flags: EvaluateFlags): 
   }
   process.stdout.write(
     `${modelPath}: ${describeArchitecture(model.spec)}, ${result.count} test images\n\n` +
-      `${formatClassificationReport(report, { digits: 4 })}\n\n` +
+      `${formatClassificationReport(report, { digits: 4 })}\n` +
       `${formatConfusionMatrix(confusion)}\n`,
   );
 }
