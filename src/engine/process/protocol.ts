@@ -1,0 +1,91 @@
+import type { ErrorCode } from '../../shared/ipc/contract';
+import type { Hyperparameters } from '../../shared/hyperparameters';
+import type { ClassificationReport } from '../metrics/classification-report';
+import type { NamedTensor } from '../model/sequential';
+import type { ModelSpec } from '../model/spec';
+import type { EpochRecord } from '../training/trainer';
+
+/**
+ * The messages between the main process (or any Node parent) and the engine process.
+ * The same objects travel over Electron's `parentPort` and over `child_process.fork`
+ * with `serialization: 'advanced'`, both structured clones, so typed arrays arrive typed.
+ */
+export type EngineRequest =
+  | { type: 'train'; jobId: string; hyperparameters: Hyperparameters; testSize?: number }
+  | { type: 'cancel'; jobId: string }
+  | { type: 'evaluate'; jobId: string; modelPath: string; testSize?: number }
+  | { type: 'predict'; jobId: string; modelPath: string; pixels: Float32Array | number[] }
+  | { type: 'ping'; jobId: string }
+  /** Exit now; the parent kills the process if it has not within its timeout. */
+  | { type: 'shutdown' };
+
+export interface EngineProgress {
+  phase: 'loading' | 'training' | 'evaluating';
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  totalEpochs: number;
+  /** Smoothed batch loss; null before the first step. */
+  loss: number | null;
+  /** Latest test accuracy, null until an epoch has finished. */
+  accuracy: number | null;
+  trainAccuracy: number | null;
+  samplesPerSecond: number;
+  elapsedSeconds: number;
+  etaSeconds: number;
+}
+
+export interface TrainedModel {
+  spec: ModelSpec;
+  tensors: NamedTensor[];
+  hyperparameters: Hyperparameters;
+  history: EpochRecord[];
+  lossCurve: { step: number; loss: number }[];
+  test: { accuracy: number; loss: number; confusion: number[][] };
+  report: ClassificationReport;
+  samplesPerSecond: number;
+  trainingSeconds: number;
+}
+
+export interface EvaluationResult {
+  count: number;
+  accuracy: number;
+  loss: number;
+  confusion: number[][];
+  report: ClassificationReport;
+  labels: Uint8Array;
+  predictions: Uint8Array;
+  probabilities: Float32Array;
+}
+
+/** What each request's job resolves to. */
+export interface EngineResults {
+  train: TrainedModel;
+  evaluate: EvaluationResult;
+  predict: number[];
+  ping: { pid: number };
+}
+
+export type EngineMessage =
+  | { type: 'ready'; pid: number }
+  | { type: 'progress'; jobId: string; progress: EngineProgress }
+  | { type: 'epoch'; jobId: string; record: EpochRecord }
+  | { type: 'result'; jobId: string; value: EngineResults[keyof EngineResults] }
+  | { type: 'failed'; jobId: string; error: { code: ErrorCode; message: string } };
+
+/** Progress reaches the UI at most this often: 20 times a second. */
+export const PROGRESS_INTERVAL_MS = 50;
+
+/**
+ * A gate that opens at most once per `intervalMs`; `force` lets a final event through
+ * only if it would not break the rate either, so the bound holds without exception.
+ */
+export function createThrottle(intervalMs: number, now: () => number = () => performance.now()): () => boolean {
+  let last = -Infinity;
+  return () => {
+    const t = now();
+    if (t - last < intervalMs) return false;
+    last = t;
+    return true;
+  };
+}
