@@ -142,7 +142,11 @@ export class EngineHost {
     const running = this.running;
     if (!job || !running) return false;
     job.cancelled = true;
-    running.child.postMessage({ type: 'cancel', jobId });
+    // After `ready`, like the job's own request, so a cancel never overtakes what it cancels.
+    running.ready.then(
+      () => running.child.postMessage({ type: 'cancel', jobId }),
+      () => undefined,
+    );
     job.cancelTimer = setTimeout(() => {
       this.config.log(`[engine] job ${jobId} ignored its cancel for ${this.config.cancelGraceMs} ms; killing the engine`);
       running.child.kill();

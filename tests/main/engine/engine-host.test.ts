@@ -122,6 +122,15 @@ describe('EngineHost over child_process.fork', () => {
     expect(host.pid).not.toBe(firstPid);
   });
 
+  it('delivers a cancel sent before the fresh engine is ready after the job it cancels', async () => {
+    const { host } = createHost({ cancelGraceMs: 60_000 });
+    const started = performance.now();
+    const job = host.train(long());
+    host.cancel(job.jobId);
+    await expect(job.result).rejects.toMatchObject({ code: 'cancelled' });
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
   it('kills an engine that ignores a cancel once the grace period is over', async () => {
     const { host } = createHost({ cancelGraceMs: 1 });
     let steps = 0;
