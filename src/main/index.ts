@@ -1,12 +1,22 @@
 import { app } from 'electron';
-import { setupMainWindow } from './main-window';
+import { setupBackend } from './backend-setup';
+import { setupIpc } from './ipc';
+import { currentMainWindow, setupMainWindow } from './main-window';
+import { setupMenu } from './menu';
 import { setupSecurity } from './security';
+import { AppStore } from './store/app-store';
+import { createElectronKeyValueStore } from './store/electron-store';
 import { rendererUrl } from './window';
 
 const appUrl = rendererUrl(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL, import.meta.dirname);
 
+/** One setup per feature, in order: the IPC handlers exist before the page that calls them loads. */
 function onReady(): void {
-  setupMainWindow(appUrl);
+  const keyValueStore = createElectronKeyValueStore();
+  setupMenu();
+  const backend = setupBackend(keyValueStore);
+  setupIpc(backend, appUrl, () => currentMainWindow()?.webContents);
+  setupMainWindow(appUrl, new AppStore(keyValueStore));
 }
 
 if (!app.requestSingleInstanceLock()) {

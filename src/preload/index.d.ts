@@ -1,4 +1,4 @@
-import type { TegakiApi } from './api';
+import type { TegakiApi } from '../shared/ipc/api';
 
 declare global {
   interface Window {

@@ -1,0 +1,24 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeModelFile, modelDigest } from '../../src/engine/io/model-file';
+import { describeArchitecture } from '../../src/engine/training/architecture';
+import { preset } from '../../src/shared/presets';
+
+const resources = resolve(import.meta.dirname, '..', '..', 'resources');
+
+describe('the shipped default model (npm run train:default)', () => {
+  it('is the recommended preset, reads cleanly, and its committed report describes this very file', async () => {
+    const bytes = new Uint8Array(await readFile(resolve(resources, 'default-model.tgk')));
+    const { spec, metadata } = decodeModelFile(bytes);
+    expect(describeArchitecture(spec)).toBe('784-256-10 relu');
+    expect(metadata.hyperparameters).toEqual(preset('recommended'));
+    const metrics = metadata.metrics as { testAccuracy: number };
+    expect(metrics.testAccuracy).toBeGreaterThan(0.97);
+
+    const report = await readFile(resolve(resources, 'default-model-report.md'), 'utf8');
+    expect(report).toContain(modelDigest(bytes));
+    expect(report).toContain(`${(metrics.testAccuracy * 100).toFixed(2)} %`);
+    expect(report).toMatch(/precision +recall +f1-score +support/);
+  });
+});
