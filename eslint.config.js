@@ -6,6 +6,8 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   globalIgnores(['out/', 'dist/', 'node_modules/', '.tools/', 'artifacts/', 'test-results/', 'coverage/']),
+  // AssemblyScript (decorators, v128 and friends): compiled and checked by `npm run build:kernels`.
+  globalIgnores(['src/engine/kernels/wasm/assembly/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -1,3 +1,5 @@
+import { kernelFloat32 } from './kernels/wasm/memory';
+
 /**
  * The engine's one data structure: a row-major matrix over a typed array.
  *
@@ -14,16 +16,26 @@ export interface Matrix {
   data: FloatArray;
 }
 
-export function allocate(dtype: DType, length: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+/**
+ * Where a float32 buffer lives. 'kernel': inside the fast kernels' WebAssembly memory
+ * (kernels/wasm/memory.ts), where they read and write it in place; for buffers the
+ * engine owns (weights, gradients, optimiser state, layer outputs, batches). 'heap': an
+ * ordinary array; for anything handed to callers, because a structured clone
+ * (postMessage) of a kernel-memory view copies the whole memory. float64 is always heap.
+ */
+export type Placement = 'heap' | 'kernel';
+
+export function allocate(dtype: DType, length: number, placement: Placement = 'heap'): FloatArray {
+  if (dtype === 'float64') return new Float64Array(length);
+  return (placement === 'kernel' ? kernelFloat32(length) : undefined) ?? new Float32Array(length);
 }
 
 export function dtypeOf(array: FloatArray): DType {
   return array instanceof Float64Array ? 'float64' : 'float32';
 }
 
-export function matrix(rows: number, cols: number, dtype: DType = 'float32'): Matrix {
-  return { rows, cols, data: allocate(dtype, rows * cols) };
+export function matrix(rows: number, cols: number, dtype: DType = 'float32', placement: Placement = 'heap'): Matrix {
+  return { rows, cols, data: allocate(dtype, rows * cols, placement) };
 }
 
 export function fromRows(rows: number[][], dtype: DType = 'float32'): Matrix {
@@ -36,9 +48,9 @@ export function fromRows(rows: number[][], dtype: DType = 'float32'): Matrix {
 /**
  * Returns `m` if it already has the wanted shape, else a fresh matrix. Layers keep
  * their output buffers between steps so a training loop allocates nothing per step
- * once the batch size is stable.
+ * once the batch size is stable. These buffers live in kernel memory.
  */
 export function reuse(m: Matrix | undefined, rows: number, cols: number, dtype: DType): Matrix {
   if (m && m.rows === rows && m.cols === cols && dtypeOf(m.data) === dtype) return m;
-  return matrix(rows, cols, dtype);
+  return matrix(rows, cols, dtype, 'kernel');
 }

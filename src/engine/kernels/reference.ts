@@ -65,3 +65,125 @@ export function sumRows(g: FloatArray, out: FloatArray, m: number, n: number): v
     for (let j = 0; j < n; j++) out[j] += g[row + j];
   }
 }
+
+/** C[m,n] = A[m,k] · B[k,n] + bias[n]   (a dense layer's forward pass) */
+export function affine(a: FloatArray, b: FloatArray, bias: FloatArray, c: FloatArray, m: number, k: number, n: number): void {
+  matmul(a, b, c, m, k, n);
+  addBias(c, bias, m, n);
+}
+
+/** y = x > 0 ? x : α·x over the first `length` entries (α = 0 is ReLU). */
+export function leakyRelu(x: FloatArray, y: FloatArray, length: number, alpha: number): void {
+  for (let i = 0; i < length; i++) y[i] = x[i] > 0 ? x[i] : alpha === 0 ? 0 : alpha * x[i];
+}
+
+/** dx = g · (x > 0 ? 1 : α)   (the input x, not the output, decides) */
+export function leakyReluBackward(x: FloatArray, g: FloatArray, dx: FloatArray, length: number, alpha: number): void {
+  for (let i = 0; i < length; i++) dx[i] = x[i] > 0 ? g[i] : alpha === 0 ? 0 : alpha * g[i];
+}
+
+/**
+ * Softmax-cross-entropy on logits z[rows, cols], fused with its gradient:
+ *
+ *   p = softmax(z),  grad = (p − onehot(t)) / rows,  returns Σ_rows (log Σ_j e^(z_j − max) + max − z_t)
+ *
+ * The caller divides the returned sum by `rows` for the mean loss.
+ */
+export function softmaxCrossEntropy(
+  z: FloatArray,
+  labels: ArrayLike<number>,
+  p: FloatArray,
+  grad: FloatArray,
+  rows: number,
+  cols: number,
+): number {
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let max = -Infinity;
+    for (let j = 0; j < cols; j++) if (z[o + j] > max) max = z[o + j];
+    let sum = 0;
+    for (let j = 0; j < cols; j++) {
+      const e = Math.exp(z[o + j] - max);
+      p[o + j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < cols; j++) {
+      p[o + j] /= sum;
+      grad[o + j] = p[o + j] / rows - (j === labels[r] ? 1 / rows : 0);
+    }
+    total += Math.log(sum) + max - z[o + labels[r]];
+  }
+  return total;
+}
+
+/** SGD: w ← w − η·g */
+export function sgd(w: FloatArray, g: FloatArray, lr: number): void {
+  for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
+}
+
+/** Momentum: v ← α·v − η·g;  w ← w + v */
+export function momentum(w: FloatArray, g: FloatArray, v: FloatArray, lr: number, alpha: number): void {
+  for (let i = 0; i < w.length; i++) {
+    v[i] = alpha * v[i] - lr * g[i];
+    w[i] += v[i];
+  }
+}
+
+/** Nesterov: v ← α·v − η·g;  w ← w + α·v − η·g */
+export function nesterov(w: FloatArray, g: FloatArray, v: FloatArray, lr: number, alpha: number): void {
+  for (let i = 0; i < w.length; i++) {
+    v[i] = alpha * v[i] - lr * g[i];
+    w[i] += alpha * v[i] - lr * g[i];
+  }
+}
+
+/** AdaGrad: h ← h + g²;  w ← w − η·g / √(h + ε) */
+export function adaGrad(w: FloatArray, g: FloatArray, h: FloatArray, lr: number, epsilon: number): void {
+  for (let i = 0; i < w.length; i++) {
+    h[i] += g[i] * g[i];
+    w[i] -= (lr * g[i]) / Math.sqrt(h[i] + epsilon);
+  }
+}
+
+/** RMSProp: h ← ρ·h + (1 − ρ)·g²;  w ← w − η·g / √(h + ε) */
+export function rmsProp(w: FloatArray, g: FloatArray, h: FloatArray, lr: number, rho: number, epsilon: number): void {
+  for (let i = 0; i < w.length; i++) {
+    h[i] = rho * h[i] + (1 - rho) * g[i] * g[i];
+    w[i] -= (lr * g[i]) / Math.sqrt(h[i] + epsilon);
+  }
+}
+
+/**
+ * Adam at step t (1-based):
+ *   m ← β1·m + (1 − β1)·g;   v ← β2·v + (1 − β2)·g²
+ *   w ← w − η·m̂ / (√v̂ + ε),  m̂ = m / (1 − β1ᵗ),  v̂ = v / (1 − β2ᵗ)
+ */
+export function adam(
+  w: FloatArray,
+  g: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  epsilon: number,
+  t: number,
+): void {
+  const correction1 = 1 - beta1 ** t;
+  const correction2 = 1 - beta2 ** t;
+  for (let i = 0; i < w.length; i++) {
+    m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+    w[i] -= (lr * (m[i] / correction1)) / (Math.sqrt(v[i] / correction2) + epsilon);
+  }
+}
+
+/** Row r of `out` = image indices[r] of `images` (`size` bytes each) scaled to 0..1. */
+export function unitPixels(images: Uint8Array, indices: ArrayLike<number>, size: number, out: FloatArray): void {
+  for (let r = 0; r < indices.length; r++) {
+    const src = indices[r] * size;
+    const dst = r * size;
+    for (let j = 0; j < size; j++) out[dst + j] = images[src + j] / 255;
+  }
+}

@@ -1,3 +1,4 @@
+import { kernels } from '../kernels';
 import type { DType, Matrix } from '../tensor';
 import { reuse } from '../tensor';
 import type { LayerSpec } from '../model/spec';
@@ -17,7 +18,7 @@ import type { Layer, Param } from './layer';
 abstract class Elementwise implements Layer {
   protected input: Matrix | undefined;
   protected output: Matrix | undefined;
-  private gradInput: Matrix | undefined;
+  protected gradInput: Matrix | undefined;
 
   constructor(
     readonly spec: LayerSpec,
@@ -53,15 +54,7 @@ abstract class Elementwise implements Layer {
   protected abstract derivative(u: number, fu: number): number;
 }
 
-export class ReLU extends Elementwise {
-  protected apply(u: number): number {
-    return u > 0 ? u : 0;
-  }
-  protected derivative(u: number): number {
-    return u > 0 ? 1 : 0;
-  }
-}
-
+/** The ReLU family runs as kernels (SIMD where available); α = 0 is plain ReLU. */
 export class LeakyReLU extends Elementwise {
   constructor(
     spec: LayerSpec,
@@ -70,11 +63,32 @@ export class LeakyReLU extends Elementwise {
   ) {
     super(spec, dtype);
   }
+
+  override forward(input: Matrix, _training: boolean): Matrix {
+    this.input = input;
+    this.output = reuse(this.output, input.rows, input.cols, this.dtype);
+    kernels().leakyRelu(input.data, this.output.data, input.rows * input.cols, this.alpha);
+    return this.output;
+  }
+
+  override backward(gradOutput: Matrix): Matrix {
+    if (!this.input) throw new Error(`${this.spec.type}.backward called before forward`);
+    this.gradInput = reuse(this.gradInput, gradOutput.rows, gradOutput.cols, this.dtype);
+    kernels().leakyReluBackward(this.input.data, gradOutput.data, this.gradInput.data, gradOutput.rows * gradOutput.cols, this.alpha);
+    return this.gradInput;
+  }
+
   protected apply(u: number): number {
     return u > 0 ? u : this.alpha * u;
   }
   protected derivative(u: number): number {
     return u > 0 ? 1 : this.alpha;
+  }
+}
+
+export class ReLU extends LeakyReLU {
+  constructor(spec: LayerSpec, dtype: DType) {
+    super(spec, dtype, 0);
   }
 }
 

@@ -32,15 +32,15 @@ export class Dense implements Layer {
     this.weights = {
       name: `${name}.W`,
       shape: [inputSize, units],
-      value: allocate(dtype, inputSize * units),
-      grad: allocate(dtype, inputSize * units),
+      value: allocate(dtype, inputSize * units, 'kernel'),
+      grad: allocate(dtype, inputSize * units, 'kernel'),
       regularised: true,
     };
     this.bias = {
       name: `${name}.b`,
       shape: [units],
-      value: allocate(dtype, units),
-      grad: allocate(dtype, units),
+      value: allocate(dtype, units, 'kernel'),
+      grad: allocate(dtype, units, 'kernel'),
       regularised: false,
     };
     initialise(this.weights.value, this.bias.value, spec.init, inputSize, units, random);
@@ -50,9 +50,7 @@ export class Dense implements Layer {
     const units = this.spec.units;
     this.input = input;
     this.output = reuse(this.output, input.rows, units, this.dtype);
-    const k = kernels();
-    k.matmul(input.data, this.weights.value, this.output.data, input.rows, this.inputSize, units);
-    k.addBias(this.output.data, this.bias.value, input.rows, units);
+    kernels().affine(input.data, this.weights.value, this.bias.value, this.output.data, input.rows, this.inputSize, units);
     return this.output;
   }
 

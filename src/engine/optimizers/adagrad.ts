@@ -1,3 +1,4 @@
+import { kernels } from '../kernels';
 import type { FloatArray } from '../tensor';
 import { Optimizer } from './optimizer';
 
@@ -13,10 +14,6 @@ export class AdaGrad extends Optimizer {
   }
 
   protected update(w: FloatArray, g: FloatArray, [h]: FloatArray[]): void {
-    const lr = this.learningRate;
-    for (let i = 0; i < w.length; i++) {
-      h[i] += g[i] * g[i];
-      w[i] -= (lr * g[i]) / Math.sqrt(h[i] + this.epsilon);
-    }
+    kernels().adaGrad(w, g, h, this.learningRate, this.epsilon);
   }
 }

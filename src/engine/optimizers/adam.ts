@@ -1,3 +1,4 @@
+import { kernels } from '../kernels';
 import type { FloatArray } from '../tensor';
 import { Optimizer } from './optimizer';
 
@@ -20,14 +21,6 @@ export class Adam extends Optimizer {
   }
 
   protected update(w: FloatArray, g: FloatArray, [m, v]: FloatArray[]): void {
-    const { beta1, beta2, epsilon } = this;
-    const correction1 = 1 - beta1 ** this.t;
-    const correction2 = 1 - beta2 ** this.t;
-    const lr = this.learningRate;
-    for (let i = 0; i < w.length; i++) {
-      m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-      v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-      w[i] -= (lr * (m[i] / correction1)) / (Math.sqrt(v[i] / correction2) + epsilon);
-    }
+    kernels().adam(w, g, m, v, this.learningRate, this.beta1, this.beta2, this.epsilon, this.t);
   }
 }

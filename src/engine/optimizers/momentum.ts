@@ -1,3 +1,4 @@
+import { kernels } from '../kernels';
 import type { FloatArray } from '../tensor';
 import { Optimizer } from './optimizer';
 
@@ -13,11 +14,6 @@ export class Momentum extends Optimizer {
   }
 
   protected update(w: FloatArray, g: FloatArray, [v]: FloatArray[]): void {
-    const lr = this.learningRate;
-    const a = this.momentum;
-    for (let i = 0; i < w.length; i++) {
-      v[i] = a * v[i] - lr * g[i];
-      w[i] += v[i];
-    }
+    kernels().momentum(w, g, v, this.learningRate, this.momentum);
   }
 }

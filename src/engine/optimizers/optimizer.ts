@@ -8,7 +8,8 @@ import { allocate, dtypeOf } from '../tensor';
  * with its own state buffers, to the subclass's update rule.
  *
  * Gradients arrive already averaged over the batch and with weight decay added, so
- * every rule below is the textbook one with no 1/N factors.
+ * every rule below is the textbook one with no 1/N factors. Each rule's loop is a
+ * kernel (kernels/reference.ts defines it; kernels/fast.ts runs it as WebAssembly SIMD).
  */
 export abstract class Optimizer {
   /** Steps taken so far; Adam's bias correction needs it. */
@@ -31,7 +32,7 @@ export abstract class Optimizer {
     for (const p of params) {
       let s = this.state.get(p);
       if (!s) {
-        s = Array.from({ length: this.stateSlots }, () => allocate(dtypeOf(p.value), p.value.length));
+        s = Array.from({ length: this.stateSlots }, () => allocate(dtypeOf(p.value), p.value.length, 'kernel'));
         this.state.set(p, s);
       }
       this.update(p.value, p.grad, s);

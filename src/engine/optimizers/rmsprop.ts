@@ -1,3 +1,4 @@
+import { kernels } from '../kernels';
 import type { FloatArray } from '../tensor';
 import { Optimizer } from './optimizer';
 
@@ -17,11 +18,6 @@ export class RMSProp extends Optimizer {
   }
 
   protected update(w: FloatArray, g: FloatArray, [h]: FloatArray[]): void {
-    const lr = this.learningRate;
-    const rho = this.rho;
-    for (let i = 0; i < w.length; i++) {
-      h[i] = rho * h[i] + (1 - rho) * g[i] * g[i];
-      w[i] -= (lr * g[i]) / Math.sqrt(h[i] + this.epsilon);
-    }
+    kernels().rmsProp(w, g, h, this.learningRate, this.rho, this.epsilon);
   }
 }

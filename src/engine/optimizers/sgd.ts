@@ -1,3 +1,4 @@
+import { kernels } from '../kernels';
 import type { FloatArray } from '../tensor';
 import { Optimizer } from './optimizer';
 
@@ -6,7 +7,6 @@ export class SGD extends Optimizer {
   protected readonly stateSlots = 0;
 
   protected update(w: FloatArray, g: FloatArray): void {
-    const lr = this.learningRate;
-    for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
+    kernels().sgd(w, g, this.learningRate);
   }
 }

@@ -1,4 +1,5 @@
 import type { Dataset } from '../data/dataset';
+import { kernels } from '../kernels';
 import { pixelsPerImage } from '../data/dataset';
 import type { Random } from '../random';
 import type { Matrix } from '../tensor';
@@ -69,19 +70,12 @@ export class BatchAssembler {
     const size = pixelsPerImage(this.data);
     const n = indices.length;
     if (!this.inputs || this.inputs.rows !== n) {
-      this.inputs = matrix(n, size);
+      this.inputs = matrix(n, size, 'float32', 'kernel');
       this.labels = new Uint8Array(n);
     }
-    const x = this.inputs.data;
     const labels = this.labels!;
-    const images = this.data.images;
-    for (let r = 0; r < n; r++) {
-      const image = indices[r];
-      const src = image * size;
-      const dst = r * size;
-      for (let j = 0; j < size; j++) x[dst + j] = images[src + j] / 255;
-      labels[r] = this.data.labels[image];
-    }
+    kernels().unitPixels(this.data.images, indices, size, this.inputs.data);
+    for (let r = 0; r < n; r++) labels[r] = this.data.labels[indices[r]];
     return { inputs: this.inputs, labels };
   }
 }

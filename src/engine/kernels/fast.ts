@@ -1,0 +1,259 @@
+import type { FloatArray } from '../tensor';
+import type { Kernels } from './index';
+import * as reference from './reference';
+import type { WasmKernels } from './wasm/memory';
+
+/**
+ * The kernel table backed by WebAssembly SIMD (wasm/assembly/kernels.ts), with the
+ * same signatures and meaning as `reference`.
+ *
+ * Float32 operands that live in kernel memory (see `Placement` in tensor.ts) are used
+ * in place. Other float32 arrays are copied through scratch space, so any caller gets
+ * the same answer; float64 (gradient checks), or operands too large for the scratch
+ * space, go to the reference kernels.
+ */
+export function fastKernels(wasm: WasmKernels): Kernels {
+  const ex = wasm.exports;
+  const { buffer, scratch } = wasm;
+  const f32 = new Float32Array(buffer);
+  const i32 = new Int32Array(buffer);
+  const u8 = new Uint8Array(buffer);
+
+  /** Raised inside a call when scratch space runs out; the call then runs the reference kernel. */
+  const tooLarge = Symbol('scratch space exhausted');
+
+  function reserve(bytes: number): number {
+    const at = scratch.push(bytes);
+    if (at < 0) throw tooLarge;
+    return at;
+  }
+  /** Byte offset of x's first `length` entries in kernel memory, copying them there if needed. */
+  function input(x: FloatArray, length: number): number {
+    if (x.buffer === buffer) return x.byteOffset;
+    const at = reserve(length * 4);
+    f32.set(x.subarray(0, length), at >> 2);
+    return at;
+  }
+  /** Byte offset to write x's first `length` entries to; `writeBack` copies them out if x is elsewhere. */
+  function output(x: FloatArray, length: number): number {
+    return x.buffer === buffer ? x.byteOffset : reserve(length * 4);
+  }
+  function writeBack(x: FloatArray, at: number, length: number): void {
+    if (x.buffer !== buffer) x.set(f32.subarray(at >> 2, (at >> 2) + length));
+  }
+  /** Runs `fast` with a scratch mark, or `slow` for float64 operands or when scratch runs out. */
+  function run<T>(arrays: FloatArray[], fast: () => T, slow: () => T): T {
+    for (const x of arrays) if (!(x instanceof Float32Array)) return slow();
+    const mark = scratch.mark();
+    try {
+      return fast();
+    } catch (error) {
+      if (error === tooLarge) return slow();
+      throw error;
+    } finally {
+      scratch.release(mark);
+    }
+  }
+
+  function affine(a: FloatArray, b: FloatArray, bias: FloatArray | undefined, c: FloatArray, m: number, k: number, n: number): void {
+    const pa = input(a, m * k);
+    const pb = input(b, k * n);
+    const pBias = bias ? input(bias, n) : 0;
+    const pc = output(c, m * n);
+    ex.affine(pa, pb, pBias, pc, m, k, n, reserve(ex.affineScratch(k)));
+    writeBack(c, pc, m * n);
+  }
+
+  return {
+    matmul(a, b, c, m, k, n) {
+      run([a, b, c], () => affine(a, b, undefined, c, m, k, n), () => reference.matmul(a, b, c, m, k, n));
+    },
+
+    affine(a, b, bias, c, m, k, n) {
+      run([a, b, bias, c], () => affine(a, b, bias, c, m, k, n), () => reference.affine(a, b, bias, c, m, k, n));
+    },
+
+    matmulTransA(a, b, c, m, k, n) {
+      run(
+        [a, b, c],
+        () => {
+          const pa = input(a, k * m);
+          const pb = input(b, k * n);
+          const pc = output(c, m * n);
+          ex.matmulTransA(pa, pb, pc, m, k, n, reserve(ex.matmulTransAScratch(m, k)));
+          writeBack(c, pc, m * n);
+        },
+        () => reference.matmulTransA(a, b, c, m, k, n),
+      );
+    },
+
+    matmulTransB(a, b, c, m, k, n) {
+      run(
+        [a, b, c],
+        () => {
+          const pa = input(a, m * k);
+          const pb = input(b, n * k);
+          const pc = output(c, m * n);
+          ex.matmulTransB(pa, pb, pc, m, k, n, reserve(ex.matmulTransBScratch(k, n) + ex.affineScratch(k)));
+          writeBack(c, pc, m * n);
+        },
+        () => reference.matmulTransB(a, b, c, m, k, n),
+      );
+    },
+
+    addBias(c, bias, m, n) {
+      run(
+        [c, bias],
+        () => {
+          const pc = input(c, m * n);
+          ex.addBias(pc, input(bias, n), m, n);
+          writeBack(c, pc, m * n);
+        },
+        () => reference.addBias(c, bias, m, n),
+      );
+    },
+
+    sumRows(g, out, m, n) {
+      run(
+        [g, out],
+        () => {
+          const po = output(out, n);
+          ex.sumRows(input(g, m * n), po, m, n);
+          writeBack(out, po, n);
+        },
+        () => reference.sumRows(g, out, m, n),
+      );
+    },
+
+    leakyRelu(x, y, length, alpha) {
+      run(
+        [x, y],
+        () => {
+          const py = output(y, length);
+          ex.leakyRelu(input(x, length), py, length, alpha);
+          writeBack(y, py, length);
+        },
+        () => reference.leakyRelu(x, y, length, alpha),
+      );
+    },
+
+    leakyReluBackward(x, g, dx, length, alpha) {
+      run(
+        [x, g, dx],
+        () => {
+          const pdx = output(dx, length);
+          ex.leakyReluBackward(input(x, length), input(g, length), pdx, length, alpha);
+          writeBack(dx, pdx, length);
+        },
+        () => reference.leakyReluBackward(x, g, dx, length, alpha),
+      );
+    },
+
+    softmaxCrossEntropy(z, labels, p, grad, rows, cols) {
+      return run(
+        [z, p, grad],
+        () => {
+          const pl = reserve(rows * 4);
+          for (let r = 0; r < rows; r++) i32[(pl >> 2) + r] = labels[r];
+          const pp = output(p, rows * cols);
+          const pg = output(grad, rows * cols);
+          const total = ex.softmaxCrossEntropy(input(z, rows * cols), pl, pp, pg, rows, cols);
+          writeBack(p, pp, rows * cols);
+          writeBack(grad, pg, rows * cols);
+          return total;
+        },
+        () => reference.softmaxCrossEntropy(z, labels, p, grad, rows, cols),
+      );
+    },
+
+    sgd(w, g, lr) {
+      run(
+        [w, g],
+        () => {
+          const pw = input(w, w.length);
+          ex.sgd(pw, input(g, w.length), w.length, lr);
+          writeBack(w, pw, w.length);
+        },
+        () => reference.sgd(w, g, lr),
+      );
+    },
+
+    momentum(w, g, v, lr, alpha) {
+      velocity(w, g, v, lr, alpha, false);
+    },
+
+    nesterov(w, g, v, lr, alpha) {
+      velocity(w, g, v, lr, alpha, true);
+    },
+
+    adaGrad(w, g, h, lr, epsilon) {
+      adaptive(w, g, h, lr, 1, 1, epsilon, () => reference.adaGrad(w, g, h, lr, epsilon));
+    },
+
+    rmsProp(w, g, h, lr, rho, epsilon) {
+      adaptive(w, g, h, lr, rho, 1 - rho, epsilon, () => reference.rmsProp(w, g, h, lr, rho, epsilon));
+    },
+
+    adam(w, g, m, v, lr, beta1, beta2, epsilon, t) {
+      run(
+        [w, g, m, v],
+        () => {
+          const n = w.length;
+          const pw = input(w, n);
+          const pm = input(m, n);
+          const pv = input(v, n);
+          ex.adam(pw, input(g, n), pm, pv, n, lr / (1 - beta1 ** t), beta1, beta2, epsilon, 1 / (1 - beta2 ** t));
+          writeBack(w, pw, n);
+          writeBack(m, pm, n);
+          writeBack(v, pv, n);
+        },
+        () => reference.adam(w, g, m, v, lr, beta1, beta2, epsilon, t),
+      );
+    },
+
+    unitPixels(images, indices, size, out) {
+      run(
+        [out],
+        () => {
+          const n = indices.length;
+          const pixels = reserve(n * size);
+          for (let r = 0; r < n; r++) u8.set(images.subarray(indices[r] * size, (indices[r] + 1) * size), pixels + r * size);
+          const po = output(out, n * size);
+          ex.unitPixels(pixels, po, n * size);
+          writeBack(out, po, n * size);
+        },
+        () => reference.unitPixels(images, indices, size, out),
+      );
+    },
+  };
+
+  function velocity(w: FloatArray, g: FloatArray, v: FloatArray, lr: number, alpha: number, nesterov: boolean): void {
+    run(
+      [w, g, v],
+      () => {
+        const n = w.length;
+        const pw = input(w, n);
+        const pv = input(v, n);
+        ex.momentum(pw, input(g, n), pv, n, lr, alpha, nesterov);
+        writeBack(w, pw, n);
+        writeBack(v, pv, n);
+      },
+      () => (nesterov ? reference.nesterov : reference.momentum)(w, g, v, lr, alpha),
+    );
+  }
+
+  function adaptive(w: FloatArray, g: FloatArray, h: FloatArray, lr: number, rho: number, scale: number, epsilon: number, slow: () => void): void {
+    run(
+      [w, g, h],
+      () => {
+        const n = w.length;
+        const pw = input(w, n);
+        const ph = input(h, n);
+        ex.adaptive(pw, input(g, n), ph, n, lr, rho, scale, epsilon);
+        writeBack(w, pw, n);
+        writeBack(h, ph, n);
+      },
+      slow,
+    );
+  }
+}

@@ -1,0 +1,168 @@
+import { relaxedSimdWasm, simdWasm } from './kernels.wasm';
+
+/**
+ * The one WebAssembly memory the fast kernels work in, and the arena that hands out
+ * float32 buffers inside it, so weights, gradients, optimiser state and layer outputs
+ * already sit where the kernels read them and no step copies them in or out.
+ *
+ * The memory is reserved once at its full size and never grown: growing would detach
+ * every Float32Array already handed out. Untouched pages cost no resident memory, so
+ * reserving 256 MiB costs nothing until it is used. When the arena is full,
+ * `kernelFloat32` returns undefined and the caller falls back to an ordinary array
+ * (the kernels still work on those, by copying through scratch space or, if that is
+ * too small, by running the reference kernels).
+ *
+ * Blocks are freed when their Float32Array is garbage collected (FinalizationRegistry).
+ * A `subarray` of an arena array does not keep the block alive: keep the array itself.
+ *
+ * Loading needs WebAssembly SIMD (Node 16.4+, every Electron we ship); without it,
+ * `wasmKernels` is undefined and the engine runs the reference kernels.
+ */
+
+export interface WasmExports {
+  heapBase(): number;
+  affineScratch(k: number): number;
+  affine(a: number, b: number, bias: number, c: number, m: number, k: number, n: number, scratch: number): void;
+  matmulTransAScratch(m: number, k: number): number;
+  matmulTransA(a: number, b: number, c: number, m: number, k: number, n: number, scratch: number): void;
+  matmulTransBScratch(k: number, n: number): number;
+  matmulTransB(a: number, b: number, c: number, m: number, k: number, n: number, scratch: number): void;
+  addBias(c: number, bias: number, m: number, n: number): void;
+  sumRows(g: number, out: number, m: number, n: number): void;
+  leakyRelu(x: number, y: number, len: number, alpha: number): void;
+  leakyReluBackward(x: number, g: number, dx: number, len: number, alpha: number): void;
+  softmaxCrossEntropy(z: number, labels: number, p: number, grad: number, rows: number, cols: number): number;
+  sgd(w: number, g: number, len: number, lr: number): void;
+  momentum(w: number, g: number, v: number, len: number, lr: number, a: number, nesterov: boolean): void;
+  adaptive(w: number, g: number, h: number, len: number, lr: number, rho: number, scale: number, eps: number): void;
+  adam(w: number, g: number, m: number, v: number, len: number, step: number, beta1: number, beta2: number, eps: number, vScale: number): void;
+  unitPixels(src: number, dst: number, len: number): void;
+}
+
+/** The part of the WebAssembly JS API used here (lib.dom has it; the node project's libs do not). */
+interface WebAssemblyApi {
+  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  validate(bytes: Uint8Array): boolean;
+}
+const WebAssemblyApi = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+
+const PAGE = 65536;
+const MEMORY_BYTES = 256 * 2 ** 20;
+/** Kernel scratch (sparse index lists, transposes, copies of heap operands). */
+const SCRATCH_BYTES = 16 * 2 ** 20;
+const ALIGN = 64;
+
+export interface WasmKernels {
+  exports: WasmExports;
+  memory: { buffer: ArrayBuffer };
+  /** The memory's ArrayBuffer; it never changes because the memory never grows. */
+  buffer: ArrayBuffer;
+  /** Whether the build with fused multiply-add (relaxed SIMD) loaded. */
+  relaxedSimd: boolean;
+  scratch: Scratch;
+}
+
+/** A stack of scratch space for one kernel call at a time (the engine is single-threaded). */
+export class Scratch {
+  private top: number;
+  constructor(
+    readonly start: number,
+    readonly end: number,
+  ) {
+    this.top = start;
+  }
+  /** Reserves `bytes` (aligned) or returns -1 when they do not fit. */
+  push(bytes: number): number {
+    const at = this.top;
+    const next = at + Math.ceil(bytes / ALIGN) * ALIGN;
+    if (next > this.end) return -1;
+    this.top = next;
+    return at;
+  }
+  mark(): number {
+    return this.top;
+  }
+  release(mark: number): void {
+    this.top = mark;
+  }
+}
+
+/** First-fit free list over [start, end), blocks aligned to 64 bytes (a cache line). */
+class Arena {
+  /** Free blocks as [start, end) pairs, sorted by start, never adjacent. */
+  private readonly free: number[][];
+  constructor(start: number, end: number) {
+    this.free = [[start, end]];
+  }
+  allocate(bytes: number): number | undefined {
+    const size = Math.ceil(bytes / ALIGN) * ALIGN;
+    for (let i = 0; i < this.free.length; i++) {
+      const block = this.free[i];
+      if (block[1] - block[0] < size) continue;
+      const at = block[0];
+      block[0] += size;
+      if (block[0] === block[1]) this.free.splice(i, 1);
+      return at;
+    }
+    return undefined;
+  }
+  release(at: number, bytes: number): void {
+    const end = at + Math.ceil(bytes / ALIGN) * ALIGN;
+    let i = 0;
+    while (i < this.free.length && this.free[i][0] < at) i++;
+    const before = this.free[i - 1];
+    const after = this.free[i];
+    if (before && before[1] === at) {
+      before[1] = end;
+      if (after && after[0] === end) {
+        before[1] = after[1];
+        this.free.splice(i, 1);
+      }
+    } else if (after && after[0] === end) {
+      after[0] = at;
+    } else {
+      this.free.splice(i, 0, [at, end]);
+    }
+  }
+}
+
+function load(): { kernels: WasmKernels; arena: Arena } | undefined {
+  if (!WebAssemblyApi) return undefined;
+  if (typeof process !== 'undefined' && process.env?.TEGAKI_KERNELS === 'reference') return undefined;
+  const memory = new WebAssemblyApi.Memory({ initial: MEMORY_BYTES / PAGE, maximum: MEMORY_BYTES / PAGE });
+  for (const [base64, relaxedSimd] of [
+    [relaxedSimdWasm, true],
+    [simdWasm, false],
+  ] as const) {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    if (!WebAssemblyApi.validate(bytes)) continue;
+    const instance = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(bytes), { env: { memory } });
+    const exports = instance.exports as unknown as WasmExports;
+    const base = Math.ceil(exports.heapBase() / ALIGN) * ALIGN;
+    const scratch = new Scratch(base, base + SCRATCH_BYTES);
+    const arena = new Arena(base + SCRATCH_BYTES, MEMORY_BYTES);
+    return { kernels: { exports, memory, buffer: memory.buffer, relaxedSimd, scratch }, arena };
+  }
+  return undefined;
+}
+
+const loaded = load();
+
+/** The loaded kernels, or undefined when WebAssembly SIMD is unavailable (or TEGAKI_KERNELS=reference). */
+export const wasmKernels: WasmKernels | undefined = loaded?.kernels;
+
+const registry = new FinalizationRegistry<[number, number]>(([at, bytes]) => loaded?.arena.release(at, bytes));
+
+/** A zeroed Float32Array inside the kernels' memory, or undefined if there is none or it is full. */
+export function kernelFloat32(length: number): Float32Array | undefined {
+  if (!loaded || length === 0) return undefined;
+  const bytes = length * 4;
+  const at = loaded.arena.allocate(bytes);
+  if (at === undefined) return undefined;
+  const view = new Float32Array(loaded.kernels.buffer, at, length);
+  view.fill(0);
+  registry.register(view, [at, bytes]);
+  return view;
+}
