@@ -35,11 +35,14 @@ export interface HyperparameterFlags {
   validationSplit?: number;
 }
 
-const number = (flag: string) => (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new HyperparameterError(`${flag} expects a number, got "${value}"`);
-  return n;
-};
+const number =
+  (flag: string) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n))
+      throw new HyperparameterError(`${flag} expects a number, got "${value}"`);
+    return n;
+  };
 
 /** Adds one flag per hyperparameter to a command. */
 export function addHyperparameterFlags(command: Command): Command {
@@ -56,7 +59,9 @@ export function addHyperparameterFlags(command: Command): Command {
     .option('--batch <size>', 'mini-batch size', number('--batch'))
     .option('--epochs <n>', 'passes over the training images', number('--epochs'))
     .option('--iterations <n>', 'mini-batch steps instead of epochs', number('--iterations'))
-    .addOption(new Option('--sampling <kind>', 'shuffle each epoch, or draw batches with replacement').choices(samplingKinds))
+    .addOption(
+      new Option('--sampling <kind>', 'shuffle each epoch, or draw batches with replacement').choices(samplingKinds),
+    )
     .option('--weight-decay <lambda>', 'L2 weight decay λ (adds ½λ‖W‖²)', number('--weight-decay'))
     .option('--l1 <lambda>', 'L1 weight decay λ (adds λΣ|W|)', number('--l1'))
     .option('--dropout <rate>', 'dropout rate after each hidden layer', number('--dropout'))
@@ -87,7 +92,10 @@ export function resolveHyperparameters(flags: HyperparameterFlags, config?: Part
     const activation = flags.activation ?? (h.hiddenLayers as Hyperparameters['hiddenLayers'])[0]?.activation ?? 'relu';
     h.hiddenLayers = sizes.slice(1, -1).map((units) => ({ units, activation }));
   } else if (flags.activation !== undefined) {
-    h.hiddenLayers = (h.hiddenLayers as Hyperparameters['hiddenLayers']).map((l) => ({ ...l, activation: flags.activation! }));
+    h.hiddenLayers = (h.hiddenLayers as Hyperparameters['hiddenLayers']).map((l) => ({
+      ...l,
+      activation: flags.activation!,
+    }));
   }
   if (flags.epochs !== undefined && flags.iterations !== undefined) {
     throw new HyperparameterError('give --epochs or --iterations, not both');

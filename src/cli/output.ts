@@ -17,7 +17,8 @@ export function createProgressBar(): { update(p: TrainingProgress): void; stop()
   if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
   const bar = new SingleBar({
     stream: process.stderr,
-    format: ' {bar} {percentage}% | epoch {epoch}/{epochs} | step {value}/{total} | loss {loss} | {speed} samples/s | ETA {eta_human}',
+    format:
+      ' {bar} {percentage}% | epoch {epoch}/{epochs} | step {value}/{total} | loss {loss} | {speed} samples/s | ETA {eta_human}',
     hideCursor: true,
     etaBuffer: 50,
   });

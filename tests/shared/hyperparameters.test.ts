@@ -10,9 +10,24 @@ describe('hyperparameters', () => {
 
   it("the seed presets are the notes' networks", () => {
     expect(describeArchitecture(modelSpecFor(preset('seed-classic')))).toBe('784-100-10 sigmoid');
-    expect(preset('seed-classic')).toMatchObject({ init: 'uniform', initScale: 1, optimizer: 'sgd', learningRate: 0.4, batchSize: 50, iterations: 2000, sampling: 'replacement' });
+    expect(preset('seed-classic')).toMatchObject({
+      init: 'uniform',
+      initScale: 1,
+      optimizer: 'sgd',
+      learningRate: 0.4,
+      batchSize: 50,
+      iterations: 2000,
+      sampling: 'replacement',
+    });
     expect(describeArchitecture(modelSpecFor(preset('seed-layered')))).toBe('784-50-10 relu');
-    expect(preset('seed-layered')).toMatchObject({ init: 'gaussian', initScale: 0.01, optimizer: 'sgd', learningRate: 0.1, batchSize: 100, iterations: 10_000 });
+    expect(preset('seed-layered')).toMatchObject({
+      init: 'gaussian',
+      initScale: 0.01,
+      optimizer: 'sgd',
+      learningRate: 0.1,
+      batchSize: 100,
+      iterations: 10_000,
+    });
   });
 
   it('rejects out-of-range values with one readable line per problem', () => {
@@ -30,13 +45,17 @@ describe('hyperparameters', () => {
   });
 
   it('needs exactly one of epochs and iterations', () => {
-    expect(() => parseHyperparameters({ ...preset('recommended'), iterations: 10 })).toThrow(/exactly one of epochs or iterations/);
+    expect(() => parseHyperparameters({ ...preset('recommended'), iterations: 10 })).toThrow(
+      /exactly one of epochs or iterations/,
+    );
     const { epochs: _epochs, ...neither } = preset('recommended');
     expect(() => parseHyperparameters(neither)).toThrow(/exactly one/);
   });
 
   it('a batch larger than the training set is refused', () => {
-    expect(() => parseHyperparameters({ ...preset('quick'), trainSize: 100, batchSize: 200 })).toThrow(/larger than the 100 training images/);
+    expect(() => parseHyperparameters({ ...preset('quick'), trainSize: 100, batchSize: 200 })).toThrow(
+      /larger than the 100 training images/,
+    );
   });
 
   it('dropout adds a layer after each hidden activation', () => {

@@ -36,7 +36,9 @@ export async function predictCommand(modelPath: string, inputs: string[], flags:
     return;
   }
   for (const p of predictions) {
-    const bars = p.probabilities.map((q, digit) => `  ${digit} ${(q * 100).toFixed(1).padStart(5)}% ${'█'.repeat(Math.round(q * 30))}`);
+    const bars = p.probabilities.map(
+      (q, digit) => `  ${digit} ${(q * 100).toFixed(1).padStart(5)}% ${'█'.repeat(Math.round(q * 30))}`,
+    );
     process.stdout.write(`${p.id}: ${p.label} (${(p.probabilities[p.label] * 100).toFixed(1)}%)\n${bars.join('\n')}\n`);
   }
 }

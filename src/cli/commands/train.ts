@@ -47,7 +47,9 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
           log(
             `epoch ${record.epoch}: train acc ${record.trainAccuracy.toFixed(4)} loss ${record.trainLoss.toFixed(4)}` +
               ` | test acc ${record.testAccuracy.toFixed(4)} loss ${record.testLoss.toFixed(4)}` +
-              (record.validationAccuracy !== undefined ? ` | validation acc ${record.validationAccuracy.toFixed(4)}` : ''),
+              (record.validationAccuracy !== undefined
+                ? ` | validation acc ${record.validationAccuracy.toFixed(4)}`
+                : ''),
           );
         }
       },

@@ -10,13 +10,7 @@ import type { Dataset } from './dataset';
  * expected and what was found, so a bad download is diagnosed at a glance.
  */
 export type IdxErrorKind =
-  | 'too-short'
-  | 'bad-magic'
-  | 'truncated'
-  | 'trailing-bytes'
-  | 'bad-dimensions'
-  | 'count-mismatch'
-  | 'bad-label';
+  'too-short' | 'bad-magic' | 'truncated' | 'trailing-bytes' | 'bad-dimensions' | 'count-mismatch' | 'bad-label';
 
 export class IdxError extends Error {
   constructor(
@@ -34,7 +28,11 @@ export const LABELS_MAGIC = 2049;
 
 function header(bytes: Uint8Array, length: number, magic: number, what: string, source: string): DataView {
   if (bytes.length < length) {
-    throw new IdxError('too-short', source, `an IDX ${what} file has a ${length}-byte header, but the file has ${bytes.length} bytes`);
+    throw new IdxError(
+      'too-short',
+      source,
+      `an IDX ${what} file has a ${length}-byte header, but the file has ${bytes.length} bytes`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const found = view.getUint32(0);
@@ -46,10 +44,18 @@ function header(bytes: Uint8Array, length: number, magic: number, what: string, 
 
 function checkLength(bytes: Uint8Array, expected: number, description: string, source: string): void {
   if (bytes.length < expected) {
-    throw new IdxError('truncated', source, `header says ${description} (${expected} bytes in all) but the file has ${bytes.length}`);
+    throw new IdxError(
+      'truncated',
+      source,
+      `header says ${description} (${expected} bytes in all) but the file has ${bytes.length}`,
+    );
   }
   if (bytes.length > expected) {
-    throw new IdxError('trailing-bytes', source, `header says ${description} (${expected} bytes in all) but the file has ${bytes.length - expected} more`);
+    throw new IdxError(
+      'trailing-bytes',
+      source,
+      `header says ${description} (${expected} bytes in all) but the file has ${bytes.length - expected} more`,
+    );
   }
 }
 

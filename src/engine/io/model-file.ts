@@ -122,7 +122,8 @@ export function decodeModelFile(bytes: Uint8Array, source = 'model file'): Model
     throw fail('corrupted', 'its SHA-256 digest does not match its content');
   }
   if (!parsed) throw fail('corrupted', 'the header is not valid JSON');
-  if (bytes.length !== expectedLength) throw fail('corrupted', `${bytes.length - expectedLength} unexpected bytes after the weights`);
+  if (bytes.length !== expectedLength)
+    throw fail('corrupted', `${bytes.length - expectedLength} unexpected bytes after the weights`);
 
   checkShapes(parsed.spec, parsed.tensors, (detail) => fail('wrong-shape', detail));
   const tensors = parsed.tensors.map((t) => {
@@ -183,11 +184,18 @@ export async function loadModelFile(path: string): Promise<ModelFileContent> {
   return decodeModelFile(bytes, path);
 }
 
-function parseHeader(bytes: Uint8Array): { spec: ModelSpec; metadata: ModelMetadata; tensors: TensorEntry[] } | undefined {
+function parseHeader(
+  bytes: Uint8Array,
+): { spec: ModelSpec; metadata: ModelMetadata; tensors: TensorEntry[] } | undefined {
   try {
     const header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     const validEntry = (t: TensorEntry) =>
-      typeof t?.name === 'string' && Array.isArray(t.shape) && Number.isInteger(t.offset) && t.offset >= 0 && Number.isInteger(t.length) && t.length >= 0;
+      typeof t?.name === 'string' &&
+      Array.isArray(t.shape) &&
+      Number.isInteger(t.offset) &&
+      t.offset >= 0 &&
+      Number.isInteger(t.length) &&
+      t.length >= 0;
     if (!header?.spec || !Array.isArray(header.tensors) || !header.tensors.every(validEntry)) return undefined;
     return header;
   } catch {
@@ -201,8 +209,10 @@ function checkShapes(spec: ModelSpec, tensors: TensorEntry[], fail: (detail: str
   for (const { name, shape } of expected) {
     const t = stored.get(name);
     if (!t) throw fail(`tensor ${name} [${shape}] is missing`);
-    if (t.shape.join('x') !== shape.join('x')) throw fail(`tensor ${name} is [${t.shape}] but the architecture needs [${shape}]`);
-    if (t.length !== shape.reduce((a, b) => a * b, 1)) throw fail(`tensor ${name} holds ${t.length} numbers, not ${shape.join('x')}`);
+    if (t.shape.join('x') !== shape.join('x'))
+      throw fail(`tensor ${name} is [${t.shape}] but the architecture needs [${shape}]`);
+    if (t.length !== shape.reduce((a, b) => a * b, 1))
+      throw fail(`tensor ${name} holds ${t.length} numbers, not ${shape.join('x')}`);
   }
   const extra = tensors.filter((t) => !expected.some((e) => e.name === t.name));
   if (extra.length > 0) throw fail(`unexpected tensors ${extra.map((t) => t.name).join(', ')}`);

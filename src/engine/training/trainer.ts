@@ -82,7 +82,11 @@ export interface TrainOptions {
  * The loop yields to the event loop every few milliseconds so that a cancel message,
  * or an IPC ping, can arrive between steps.
  */
-export async function train(h: Hyperparameters, data: TrainingData, options: TrainOptions = {}): Promise<TrainingResult> {
+export async function train(
+  h: Hyperparameters,
+  data: TrainingData,
+  options: TrainOptions = {},
+): Promise<TrainingResult> {
   const started = performance.now();
   const random = new Random(h.seed);
   const spec = options.initialModel?.spec ?? modelSpecFor(h, data.train.rows * data.train.cols);
@@ -91,7 +95,11 @@ export async function train(h: Hyperparameters, data: TrainingData, options: Tra
   const optimizer = createOptimizer({ kind: h.optimizer, learningRate: h.learningRate, momentum: h.momentum });
   const params = model.params();
 
-  const { trainIndices, validationIndices } = splitTraining(Math.min(h.trainSize, data.train.count), h.validationSplit, random.fork('split'));
+  const { trainIndices, validationIndices } = splitTraining(
+    Math.min(h.trainSize, data.train.count),
+    h.validationSplit,
+    random.fork('split'),
+  );
   const sampler = new BatchSampler(trainIndices, h.batchSize, h.sampling, random.fork('batches'));
   const assembler = new BatchAssembler(data.train);
   const stepsPerEpoch = sampler.stepsPerEpoch;
@@ -212,12 +220,19 @@ export async function train(h: Hyperparameters, data: TrainingData, options: Tra
 }
 
 /** A seeded random hold-out: the last `fraction` of a shuffled index list validates. */
-function splitTraining(count: number, fraction: number, random: Random): { trainIndices: Uint32Array; validationIndices: Uint32Array } {
+function splitTraining(
+  count: number,
+  fraction: number,
+  random: Random,
+): { trainIndices: Uint32Array; validationIndices: Uint32Array } {
   const all = Uint32Array.from({ length: count }, (_, i) => i);
   if (fraction <= 0) return { trainIndices: all, validationIndices: new Uint32Array(0) };
   random.shuffle(all);
   const validationCount = Math.floor(count * fraction);
-  return { trainIndices: all.subarray(0, count - validationCount), validationIndices: all.subarray(count - validationCount) };
+  return {
+    trainIndices: all.subarray(0, count - validationCount),
+    validationIndices: all.subarray(count - validationCount),
+  };
 }
 
 function yieldToEventLoop(): Promise<void> {

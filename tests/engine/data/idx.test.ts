@@ -42,7 +42,11 @@ describe('IDX parsing', () => {
   });
 
   it('a file shorter than its header', () => {
-    expectIdxError(() => parseIdxImages(imagesFile.subarray(0, 5), 'x-images'), 'too-short', /x-images: .*16-byte header.*5 bytes/);
+    expectIdxError(
+      () => parseIdxImages(imagesFile.subarray(0, 5), 'x-images'),
+      'too-short',
+      /x-images: .*16-byte header.*5 bytes/,
+    );
     expectIdxError(() => parseIdxLabels(new Uint8Array(3)), 'too-short', /8-byte header/);
   });
 
@@ -53,7 +57,11 @@ describe('IDX parsing', () => {
   });
 
   it('a truncated file says how much is missing', () => {
-    expectIdxError(() => parseIdxImages(imagesFile.subarray(0, 30)), 'truncated', /3 images of 2x3 \(34 bytes in all\).*30/);
+    expectIdxError(
+      () => parseIdxImages(imagesFile.subarray(0, 30)),
+      'truncated',
+      /3 images of 2x3 \(34 bytes in all\).*30/,
+    );
     expectIdxError(() => parseIdxLabels(labelsFile.subarray(0, 10)), 'truncated', /3 labels/);
   });
 
@@ -64,7 +72,11 @@ describe('IDX parsing', () => {
   });
 
   it('images with zero rows', () => {
-    expectIdxError(() => parseIdxImages(encodeIdxImages(new Uint8Array(0), 3, 0, 3)), 'bad-dimensions', /3 images of 0x3|0x3/);
+    expectIdxError(
+      () => parseIdxImages(encodeIdxImages(new Uint8Array(0), 3, 0, 3)),
+      'bad-dimensions',
+      /3 images of 0x3|0x3/,
+    );
   });
 
   it('a label that is not a digit', () => {
@@ -73,6 +85,10 @@ describe('IDX parsing', () => {
 
   it('images and labels that disagree on the count', () => {
     const twoLabels = parseIdxLabels(encodeIdxLabels(Uint8Array.of(1, 2)));
-    expectIdxError(() => combineImagesAndLabels(parseIdxImages(imagesFile), twoLabels), 'count-mismatch', /3 images but 2 labels/);
+    expectIdxError(
+      () => combineImagesAndLabels(parseIdxImages(imagesFile), twoLabels),
+      'count-mismatch',
+      /3 images but 2 labels/,
+    );
   });
 });

@@ -50,7 +50,12 @@ function expectKind(run: () => unknown, kind: ModelFileError['kind']): string {
 /** Re-signs a patched file so only the intended fault remains. */
 function resign(bytes: Uint8Array): Uint8Array {
   const out = Uint8Array.from(bytes);
-  out.set(createHash('sha256').update(out.subarray(0, out.length - 32)).digest(), out.length - 32);
+  out.set(
+    createHash('sha256')
+      .update(out.subarray(0, out.length - 32))
+      .digest(),
+    out.length - 32,
+  );
   return out;
 }
 
@@ -61,7 +66,8 @@ describe('model file', () => {
     expect(decoded.spec).toEqual(original.spec);
     expect(decoded.metadata).toEqual(original.metadata);
     expect(decoded.tensors.map((t) => t.name)).toEqual(['layer0.W', 'layer0.b', 'layer2.W', 'layer2.b']);
-    for (const [i, t] of decoded.tensors.entries()) expect(Array.from(t.data)).toEqual(Array.from(original.tensors[i].data));
+    for (const [i, t] of decoded.tensors.entries())
+      expect(Array.from(t.data)).toEqual(Array.from(original.tensors[i].data));
   });
 
   it('a saved and loaded model predicts exactly as before', async () => {
@@ -86,7 +92,9 @@ describe('model file', () => {
   it('not a model: random bytes, a PNG, an empty file', () => {
     expectKind(() => decodeModelFile(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)), 'not-a-model');
     expectKind(() => decodeModelFile(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10)), 'not-a-model');
-    expect(expectKind(() => decodeModelFile(new Uint8Array(0), 'empty.tgk'), 'not-a-model')).toMatch(/^empty.tgk: not a Tegaki model file/);
+    expect(expectKind(() => decodeModelFile(new Uint8Array(0), 'empty.tgk'), 'not-a-model')).toMatch(
+      /^empty.tgk: not a Tegaki model file/,
+    );
   });
 
   it('wrong version', async () => {
@@ -114,10 +122,14 @@ describe('model file', () => {
   it('wrong shape: weights that do not fit the architecture, even with a valid digest', () => {
     const c = content();
     c.spec = { ...spec, layers: [{ type: 'dense', units: 5, init: { kind: 'he' } }, { type: 'relu' }, spec.layers[2]] };
-    expect(expectKind(() => decodeModelFile(encodeModelFile(c)), 'wrong-shape')).toMatch(/layer0.W is \[4,3\] but the architecture needs \[4,5\]/);
+    expect(expectKind(() => decodeModelFile(encodeModelFile(c)), 'wrong-shape')).toMatch(
+      /layer0.W is \[4,3\] but the architecture needs \[4,5\]/,
+    );
     const missing = content();
     missing.tensors.pop();
-    expect(expectKind(() => decodeModelFile(encodeModelFile(missing)), 'wrong-shape')).toMatch(/layer2.b \[2\] is missing/);
+    expect(expectKind(() => decodeModelFile(encodeModelFile(missing)), 'wrong-shape')).toMatch(
+      /layer2.b \[2\] is missing/,
+    );
     // Patched in place and re-signed: only the header's shape is wrong.
     const bytes = Buffer.from(encodeModelFile(content()));
     const at = bytes.indexOf('"shape":[4,3]');
@@ -133,11 +145,15 @@ describe('model file', () => {
     await saveModelFile(path, content());
     const before = await readFile(path);
     // A folder that does not exist: the write cannot even start.
-    await expect(saveModelFile(join(dir, 'missing', 'model.tgk'), content())).rejects.toThrow(/could not save .*untouched/);
+    await expect(saveModelFile(join(dir, 'missing', 'model.tgk'), content())).rejects.toThrow(
+      /could not save .*untouched/,
+    );
     if (process.getuid?.() !== 0) {
       await chmod(dir, 0o500);
       try {
-        await expect(saveModelFile(path, { ...content(), metadata: { name: 'new' } })).rejects.toThrow(/could not save/);
+        await expect(saveModelFile(path, { ...content(), metadata: { name: 'new' } })).rejects.toThrow(
+          /could not save/,
+        );
       } finally {
         await chmod(dir, 0o700);
       }

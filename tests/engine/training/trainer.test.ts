@@ -52,7 +52,10 @@ describe('train', () => {
 
   it("runs the notes' scheme: N iterations of batches drawn with replacement, epochs counted in batches", async () => {
     // 600 images / 50 per batch = 12 steps per epoch; 30 iterations = 2.5 epochs, evaluated at 12, 24 and 30.
-    const result = await train(hyper({ sampling: 'replacement', batchSize: 50, iterations: 30, epochs: undefined }), data);
+    const result = await train(
+      hyper({ sampling: 'replacement', batchSize: 50, iterations: 30, epochs: undefined }),
+      data,
+    );
     expect(result.history.map((r) => r.step)).toEqual([12, 24, 30]);
   });
 
