@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { version } from './package.json';
 
 // electron-vite 6 externalises package.json `dependencies` for main and preload by default
 // (build.externalizeDeps), so there is no externalizeDepsPlugin any more.
@@ -41,5 +42,7 @@ export default defineConfig({
       },
     },
     plugins: [react()],
+    // The browser mode's bridge reports the version as the preload does.
+    define: { __APP_VERSION__: JSON.stringify(version) },
   },
 });
