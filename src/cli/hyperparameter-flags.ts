@@ -22,6 +22,7 @@ export interface HyperparameterFlags {
   loss?: Hyperparameters['loss'];
   optimizer?: Hyperparameters['optimizer'];
   lr?: number;
+  lrDecay?: number;
   momentum?: number;
   batch?: number;
   epochs?: number;
@@ -55,6 +56,7 @@ export function addHyperparameterFlags(command: Command): Command {
     .addOption(new Option('--loss <kind>', 'loss function').choices(lossKinds))
     .addOption(new Option('--optimizer <kind>', 'optimiser').choices(optimizerKinds))
     .option('--lr <rate>', 'learning rate', number('--lr'))
+    .option('--lr-decay <factor>', 'multiply the learning rate by this after every epoch', number('--lr-decay'))
     .option('--momentum <alpha>', "momentum and nesterov's α", number('--momentum'))
     .option('--batch <size>', 'mini-batch size', number('--batch'))
     .option('--epochs <n>', 'passes over the training images', number('--epochs'))
@@ -114,6 +116,7 @@ export function resolveHyperparameters(flags: HyperparameterFlags, config?: Part
     ['loss', 'loss'],
     ['optimizer', 'optimizer'],
     ['lr', 'learningRate'],
+    ['lrDecay', 'learningRateDecay'],
     ['momentum', 'momentum'],
     ['batch', 'batchSize'],
     ['sampling', 'sampling'],

@@ -31,6 +31,8 @@ export const hyperparametersSchema = z
       .number()
       .positive('the learning rate must be positive')
       .max(10, 'a learning rate above 10 always diverges'),
+    /** Multiplies the learning rate after every epoch (1 = constant). */
+    learningRateDecay: z.number().gt(0, 'the learning-rate decay must be above 0').max(1, 'the learning-rate decay must be at most 1').optional(),
     /** Momentum and Nesterov's α. */
     momentum: z.number().min(0).lt(1, 'momentum must be below 1').optional(),
     batchSize: z.number().int().min(1).max(4096, 'the batch size must be at most 4096'),

@@ -166,6 +166,8 @@ export async function train(
     if (step % stepsPerEpoch === 0 || step === totalSteps) {
       report(step, 'evaluating', true);
       const record = evaluateEpoch(step);
+      // Step decay: smaller steps late in training settle into a better minimum.
+      if (h.learningRateDecay !== undefined) optimizer.learningRate *= h.learningRateDecay;
       history.push(record);
       options.onEpoch?.(record);
       report(step, 'training', true);

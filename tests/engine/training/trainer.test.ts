@@ -112,6 +112,18 @@ describe('train', () => {
     await expect(run).rejects.toThrow(/learning rate \(10\) is probably too high/);
   });
 
+  it('learning-rate decay multiplies the rate after every epoch', async () => {
+    // With a decay of 1e-9 every step after the first epoch is ~1e-9 as large, so three
+    // epochs end where one epoch ended; without decay they move on.
+    const flat = (r: Awaited<ReturnType<typeof train>>) => r.model.exportWeights().flatMap((t) => Array.from(t.data));
+    const one = flat(await train(hyper({ epochs: 1 }), data));
+    const decayed = flat(await train(hyper({ epochs: 3, learningRateDecay: 1e-9 }), data));
+    const constant = flat(await train(hyper({ epochs: 3 }), data));
+    const distance = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+    expect(distance(one, decayed)).toBeLessThan(1e-5);
+    expect(distance(one, constant)).toBeGreaterThan(1e-2);
+  });
+
   it('weight decay shrinks the weights', async () => {
     const norm = (r: Awaited<ReturnType<typeof train>>) => {
       let sum = 0;
