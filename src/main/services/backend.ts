@@ -124,14 +124,18 @@ export function createBackend(options: BackendOptions): Backend {
       const { summary, model } = await models.active();
       return { modelId: summary.id, probabilities: model.predictOne(pixels) };
     },
-    'training:start': async ({ hyperparameters, name }) => {
+    'training:start': async ({ hyperparameters, name, testSize }) => {
       if (trainingJob !== undefined) {
         throw new ServiceError('busy', 'a model is already training; cancel it or wait for it to finish before starting another');
       }
-      const job = engineHost.train(hyperparameters, {
-        onProgress: (progress) => emit('training:progress', { jobId: job.jobId, ...progress }),
-        onEpoch: (record) => emit('training:epoch', { jobId: job.jobId, ...record }),
-      });
+      const job = engineHost.train(
+        hyperparameters,
+        {
+          onProgress: (progress) => emit('training:progress', { jobId: job.jobId, ...progress }),
+          onEpoch: (record) => emit('training:epoch', { jobId: job.jobId, ...record }),
+        },
+        { testSize },
+      );
       trainingJob = job.jobId;
       // The job counts as running until its last event is out, so a listener that starts
       // the next job on 'training:done' or 'training:error' is not refused as busy.

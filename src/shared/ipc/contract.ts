@@ -158,7 +158,12 @@ export const invokeContract = {
     response: z.object({ modelId: modelIdSchema, probabilities: z.array(z.number()).length(10) }),
   },
   'training:start': {
-    request: z.object({ hyperparameters: hyperparametersSchema, name: modelNameSchema.optional() }),
+    request: z.object({
+      hyperparameters: hyperparametersSchema,
+      name: modelNameSchema.optional(),
+      /** Test on only the first N of MNIST's 10,000 test images (faster epochs). */
+      testSize: z.number().int().min(1).max(10_000).optional(),
+    }),
     response: z.object({ jobId: z.string() }),
   },
   'training:cancel': { request: z.object({ jobId: z.string().optional() }).optional(), response: z.object({ cancelled: z.boolean() }) },

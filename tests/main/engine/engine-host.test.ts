@@ -76,6 +76,12 @@ describe('EngineHost over child_process.fork', () => {
     }
   });
 
+  it('tests on the first N test images when asked', async () => {
+    const { host } = createHost();
+    const trained = await host.train(tiny(), {}, { testSize: 200 }).result;
+    expect(trained.test.confusion.flat().reduce((a, b) => a + b)).toBe(200);
+  });
+
   it('sends at most 20 progress events a second over a longer run', async () => {
     const { host } = createHost();
     const stamps: number[] = [];
