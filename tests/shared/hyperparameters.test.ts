@@ -60,6 +60,6 @@ describe('hyperparameters', () => {
 
   it('dropout adds a layer after each hidden activation', () => {
     const spec = modelSpecFor({ ...preset('recommended'), dropout: 0.3 });
-    expect(spec.layers.map((l) => l.type)).toEqual(['dense', 'relu', 'dropout', 'dense']);
+    expect(spec.layers.map((l) => l.type)).toEqual(['dense', 'relu', 'dropout', 'dense', 'relu', 'dropout', 'dense']);
   });
 });
