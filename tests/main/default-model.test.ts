@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeModelFile, modelDigest } from '../../src/engine/io/model-file';
-import { describeArchitecture } from '../../src/engine/training/architecture';
+import { describeArchitecture, modelSpecFor } from '../../src/engine/training/architecture';
 import { preset } from '../../src/shared/presets';
 
 const resources = resolve(import.meta.dirname, '..', '..', 'resources');
@@ -11,7 +11,7 @@ describe('the shipped default model (npm run train:default)', () => {
   it('is the recommended preset, reads cleanly, and its committed report describes this very file', async () => {
     const bytes = new Uint8Array(await readFile(resolve(resources, 'default-model.tgk')));
     const { spec, metadata } = decodeModelFile(bytes);
-    expect(describeArchitecture(spec)).toBe('784-256-10 relu');
+    expect(describeArchitecture(spec)).toBe(describeArchitecture(modelSpecFor(preset('recommended'))));
     expect(metadata.hyperparameters).toEqual(preset('recommended'));
     const metrics = metadata.metrics as { testAccuracy: number };
     expect(metrics.testAccuracy).toBeGreaterThan(0.97);
