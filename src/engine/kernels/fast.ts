@@ -202,7 +202,8 @@ export function fastKernels(wasm: WasmKernels): Kernels {
           const pw = input(w, n);
           const pm = input(m, n);
           const pv = input(v, n);
-          ex.adam(pw, input(g, n), pm, pv, n, lr / (1 - beta1 ** t), beta1, beta2, epsilon, 1 / (1 - beta2 ** t));
+          const step = lr / (1 - beta1 ** t);
+          ex.adam(pw, input(g, n), pm, pv, n, step, beta1, beta2, epsilon, 1 / (1 - beta2 ** t), 1 - beta1, 1 - beta2);
           writeBack(w, pw, n);
           writeBack(m, pm, n);
           writeBack(v, pv, n);

@@ -35,7 +35,20 @@ export interface WasmExports {
   sgd(w: number, g: number, len: number, lr: number): void;
   momentum(w: number, g: number, v: number, len: number, lr: number, a: number, nesterov: boolean): void;
   adaptive(w: number, g: number, h: number, len: number, lr: number, rho: number, scale: number, eps: number): void;
-  adam(w: number, g: number, m: number, v: number, len: number, step: number, beta1: number, beta2: number, eps: number, vScale: number): void;
+  adam(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    len: number,
+    step: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    vScale: number,
+    oneMinusBeta1: number,
+    oneMinusBeta2: number,
+  ): void;
   unitPixels(src: number, dst: number, len: number): void;
 }
 
@@ -51,7 +64,7 @@ const WebAssemblyApi = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssem
 const PAGE = 65536;
 const MEMORY_BYTES = 256 * 2 ** 20;
 /** Kernel scratch (sparse index lists, transposes, copies of heap operands). */
-const SCRATCH_BYTES = 16 * 2 ** 20;
+const SCRATCH_BYTES = 64 * 2 ** 20;
 const ALIGN = 64;
 
 export interface WasmKernels {
@@ -132,10 +145,12 @@ function load(): { kernels: WasmKernels; arena: Arena } | undefined {
   if (!WebAssemblyApi) return undefined;
   if (typeof process !== 'undefined' && process.env?.TEGAKI_KERNELS === 'reference') return undefined;
   const memory = new WebAssemblyApi.Memory({ initial: MEMORY_BYTES / PAGE, maximum: MEMORY_BYTES / PAGE });
+  const noRelaxed = typeof process !== 'undefined' && process.env?.TEGAKI_KERNELS === 'simd';
   for (const [base64, relaxedSimd] of [
-    [relaxedSimdWasm, true],
+    [noRelaxed ? '' : relaxedSimdWasm, true],
     [simdWasm, false],
   ] as const) {
+    if (!base64) continue;
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     if (!WebAssemblyApi.validate(bytes)) continue;
     const instance = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(bytes), { env: { memory } });

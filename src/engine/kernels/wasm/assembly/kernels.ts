@@ -50,14 +50,16 @@ function countNonZero(x: usize, len: i32): i32 {
  * where off[t] is the byte offset of row t of B. Terms are added in list order.
  */
 function sparseRow(off: usize, val: usize, count: i32, b: usize, bias: usize, crow: usize, n: i32): void {
+  // Six accumulators: with the splat and six loaded B vectors that is 13 of the 15 xmm
+  // registers V8 allocates; eight accumulators made it spill one to the stack.
   let j = 0;
-  for (; j + 32 <= n; j += 32) {
+  for (; j + 24 <= n; j += 24) {
     const bj = b + (<usize>j << 2);
-    let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+    let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
     if (bias) {
       const q = bias + (<usize>j << 2);
-      c0 = v128.load(q, 0); c1 = v128.load(q, 16); c2 = v128.load(q, 32); c3 = v128.load(q, 48);
-      c4 = v128.load(q, 64); c5 = v128.load(q, 80); c6 = v128.load(q, 96); c7 = v128.load(q, 112);
+      c0 = v128.load(q, 0); c1 = v128.load(q, 16); c2 = v128.load(q, 32);
+      c3 = v128.load(q, 48); c4 = v128.load(q, 64); c5 = v128.load(q, 80);
     }
     for (let t = 0; t < count; t++) {
       const s = v128.load32_splat(val + (<usize>t << 2));
@@ -68,12 +70,26 @@ function sparseRow(off: usize, val: usize, count: i32, b: usize, bias: usize, cr
       c3 = madd(s, v128.load(q, 48), c3);
       c4 = madd(s, v128.load(q, 64), c4);
       c5 = madd(s, v128.load(q, 80), c5);
-      c6 = madd(s, v128.load(q, 96), c6);
-      c7 = madd(s, v128.load(q, 112), c7);
     }
     const q = crow + (<usize>j << 2);
-    v128.store(q, c0, 0); v128.store(q, c1, 16); v128.store(q, c2, 32); v128.store(q, c3, 48);
-    v128.store(q, c4, 64); v128.store(q, c5, 80); v128.store(q, c6, 96); v128.store(q, c7, 112);
+    v128.store(q, c0, 0); v128.store(q, c1, 16); v128.store(q, c2, 32);
+    v128.store(q, c3, 48); v128.store(q, c4, 64); v128.store(q, c5, 80);
+  }
+  for (; j + 8 <= n; j += 8) {
+    const bj = b + (<usize>j << 2);
+    let c0 = f32x4.splat(0), c1 = c0;
+    if (bias) {
+      c0 = v128.load(bias + (<usize>j << 2), 0);
+      c1 = v128.load(bias + (<usize>j << 2), 16);
+    }
+    for (let t = 0; t < count; t++) {
+      const s = v128.load32_splat(val + (<usize>t << 2));
+      const q = bj + <usize>load<i32>(off + (<usize>t << 2));
+      c0 = madd(s, v128.load(q, 0), c0);
+      c1 = madd(s, v128.load(q, 16), c1);
+    }
+    v128.store(crow + (<usize>j << 2), c0, 0);
+    v128.store(crow + (<usize>j << 2), c1, 16);
   }
   for (; j + 4 <= n; j += 4) {
     const bj = b + (<usize>j << 2);
@@ -205,6 +221,34 @@ function denseMatmul(a: usize, rowStride: i32, depthStride: i32, b: usize, bias:
   }
 }
 
+/**
+ * Writes the non-zeros of row[0..len) as (index · scale, value) pairs to off/val and
+ * returns how many. All-zero groups of 4 are skipped with one test; inside a group the
+ * pair is always written and the count advanced by (x ≠ 0), so there is no branch to
+ * mispredict. off/val need room for `len` entries.
+ */
+function compactRow(row: usize, len: i32, scale: i32, off: usize, val: usize): i32 {
+  let count = 0;
+  let p = 0;
+  for (; p + 4 <= len; p += 4) {
+    const v = v128.load(row + (<usize>p << 2));
+    if (!v128.any_true(v)) continue;
+    for (let q = 0; q < 4; q++) {
+      const x = load<f32>(row + (<usize>(p + q) << 2));
+      store<i32>(off + (<usize>count << 2), (p + q) * scale);
+      store<f32>(val + (<usize>count << 2), x);
+      count += i32(x != 0);
+    }
+  }
+  for (; p < len; p++) {
+    const x = load<f32>(row + (<usize>p << 2));
+    store<i32>(off + (<usize>count << 2), p * scale);
+    store<f32>(val + (<usize>count << 2), x);
+    count += i32(x != 0);
+  }
+  return count;
+}
+
 /** Scratch bytes `affine` needs for A[m,k]. */
 export function affineScratch(k: i32): i32 {
   return 8 * k;
@@ -218,80 +262,61 @@ export function affine(a: usize, b: usize, bias: usize, c: usize, m: i32, k: i32
   }
   const off = scratch;
   const val = scratch + (<usize>k << 2);
-  const bRowBytes = n << 2;
   for (let i = 0; i < m; i++) {
-    const row = a + (<usize>i * <usize>k << 2);
-    let count = 0;
-    let p = 0;
-    for (; p + 4 <= k; p += 4) {
-      if (!v128.any_true(v128.load(row + (<usize>p << 2)))) continue;
-      for (let q = p; q < p + 4; q++) {
-        const x = load<f32>(row + (<usize>q << 2));
-        if (x != 0) {
-          store<i32>(off + (<usize>count << 2), q * bRowBytes);
-          store<f32>(val + (<usize>count << 2), x);
-          count++;
-        }
-      }
-    }
-    for (; p < k; p++) {
-      const x = load<f32>(row + (<usize>p << 2));
-      if (x != 0) {
-        store<i32>(off + (<usize>count << 2), p * bRowBytes);
-        store<f32>(val + (<usize>count << 2), x);
-        count++;
-      }
-    }
+    const count = compactRow(a + (<usize>i * <usize>k << 2), k, n << 2, off, val);
     sparseRow(off, val, count, b, bias, c + (<usize>i * <usize>n << 2), n);
   }
 }
 
 /** Scratch bytes `matmulTransA` needs for A[k,m]. */
 export function matmulTransAScratch(m: i32, k: i32): i32 {
-  return 4 * (2 * m + 1) + 8 * m * k;
+  return 4 * (4 * m * k + k + 1 + 2 * m + 1);
 }
 
 /**
- * C[m,n] = A[k,m]ᵀ·B[k,n]. Sparse A is regrouped by column (a counting sort), so each
- * row of C sums only the rows of B whose A entry is non-zero, in increasing order.
+ * C[m,n] = A[k,m]ᵀ·B[k,n]. Sparse A is compacted row by row, then regrouped by
+ * column (a counting sort), so each row of C sums only the rows of B whose A entry
+ * is non-zero, in increasing order of row.
  */
 export function matmulTransA(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, scratch: usize): void {
-  const nnz = countNonZero(a, m * k);
-  if (2 * nnz >= m * k) {
+  if (2 * countNonZero(a, m * k) >= m * k) {
     denseMatmul(a, 1, m, b, 0, c, m, k, n);
     return;
   }
-  const start = scratch; // m + 1 counts, then prefix sums
+  // Row-major compaction: column index and value of every non-zero, rows in order.
+  const column = scratch;
+  const value = column + (<usize>(m * k) << 2);
+  const rowEnd = value + (<usize>(m * k) << 2);
+  let total = 0;
+  for (let p = 0; p < k; p++) {
+    total += compactRow(a + (<usize>p * <usize>m << 2), m, 1, column + (<usize>total << 2), value + (<usize>total << 2));
+    store<i32>(rowEnd + (<usize>p << 2), total);
+  }
+  // Counting sort by column.
+  const start = rowEnd + (<usize>k << 2);
   const cursor = start + (<usize>(m + 1) << 2);
   const off = cursor + (<usize>m << 2);
-  const val = off + (<usize>nnz << 2);
+  const val = off + (<usize>total << 2);
   memory.fill(start, 0, <usize>(m + 1) << 2);
-  for (let p = 0; p < k; p++) {
-    const row = a + (<usize>p * <usize>m << 2);
-    for (let i = 0; i < m; i++) {
-      if (load<f32>(row + (<usize>i << 2)) != 0) {
-        const q = start + (<usize>(i + 1) << 2);
-        store<i32>(q, load<i32>(q) + 1);
-      }
-    }
+  for (let t = 0; t < total; t++) {
+    const q = start + (<usize>(load<i32>(column + (<usize>t << 2)) + 1) << 2);
+    store<i32>(q, load<i32>(q) + 1);
   }
   for (let i = 0; i < m; i++) {
-    const total = load<i32>(start + (<usize>i << 2)) + load<i32>(start + (<usize>(i + 1) << 2));
-    store<i32>(start + (<usize>(i + 1) << 2), total);
-    store<i32>(cursor + (<usize>i << 2), load<i32>(start + (<usize>i << 2)));
+    const from = load<i32>(start + (<usize>i << 2));
+    store<i32>(start + (<usize>(i + 1) << 2), from + load<i32>(start + (<usize>(i + 1) << 2)));
+    store<i32>(cursor + (<usize>i << 2), from);
   }
   const bRowBytes = n << 2;
+  let t = 0;
   for (let p = 0; p < k; p++) {
-    const row = a + (<usize>p * <usize>m << 2);
-    for (let i = 0; i < m; i++) {
-      const x = load<f32>(row + (<usize>i << 2));
-      if (x != 0) {
-        const q = cursor + (<usize>i << 2);
-        const at = load<i32>(q);
-        store<i32>(off + (<usize>at << 2), p * bRowBytes);
-        store<f32>(val + (<usize>at << 2), x);
-        store<i32>(q, at + 1);
-      }
+    const end = load<i32>(rowEnd + (<usize>p << 2));
+    for (; t < end; t++) {
+      const q = cursor + (<usize>load<i32>(column + (<usize>t << 2)) << 2);
+      const at = load<i32>(q);
+      store<i32>(off + (<usize>at << 2), p * bRowBytes);
+      store<f32>(val + (<usize>at << 2), load<f32>(value + (<usize>t << 2)));
+      store<i32>(q, at + 1);
     }
   }
   for (let i = 0; i < m; i++) {
@@ -472,11 +497,12 @@ export function adaptive(w: usize, g: usize, h: usize, len: i32, lr: f32, rho: f
 
 /**
  * Adam: m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;  w ← w − step·m / (√(v·vScale) + eps)
- * with step = lr / (1 − β1ᵗ) and vScale = 1 / (1 − β2ᵗ) computed by the caller.
+ * with step = lr / (1 − β1ᵗ) and vScale = 1 / (1 − β2ᵗ) computed by the caller, and 1 − β
+ * passed in too (computed in f64: 1 − f32(0.999) is off by 1e-5 relative).
  */
-export function adam(w: usize, g: usize, m: usize, v: usize, len: i32, step: f32, beta1: f32, beta2: f32, eps: f32, vScale: f32): void {
-  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1);
-  const b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
+export function adam(w: usize, g: usize, m: usize, v: usize, len: i32, step: f32, beta1: f32, beta2: f32, eps: f32, vScale: f32, oneMinusBeta1: f32, oneMinusBeta2: f32): void {
+  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(oneMinusBeta1);
+  const b2 = f32x4.splat(beta2), c2 = f32x4.splat(oneMinusBeta2);
   const st = f32x4.splat(step), e = f32x4.splat(eps), vs = f32x4.splat(vScale);
   let i = 0;
   for (; i + 4 <= len; i += 4) {
@@ -492,8 +518,8 @@ export function adam(w: usize, g: usize, m: usize, v: usize, len: i32, step: f32
   for (; i < len; i++) {
     const q = <usize>i << 2;
     const gv = load<f32>(g + q);
-    const mv = beta1 * load<f32>(m + q) + (1 - beta1) * gv;
-    const vv = beta2 * load<f32>(v + q) + (1 - beta2) * gv * gv;
+    const mv = beta1 * load<f32>(m + q) + oneMinusBeta1 * gv;
+    const vv = beta2 * load<f32>(v + q) + oneMinusBeta2 * gv * gv;
     store<f32>(m + q, mv);
     store<f32>(v + q, vv);
     store<f32>(w + q, load<f32>(w + q) - (step * mv) / (Mathf.sqrt(vv * vScale) + eps));

@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import { fast, reference } from '../../../src/engine/kernels';
+import type { Kernels } from '../../../src/engine/kernels';
+import { Random } from '../../../src/engine/random';
+import type { FloatArray, Placement } from '../../../src/engine/tensor';
+import { allocate } from '../../../src/engine/tensor';
+
+/**
+ * Every fast kernel against its reference twin, on random shapes including odd sizes
+ * and 1-row batches, dense and sparse inputs, with operands both in kernel memory
+ * (used in place) and on the heap (copied through scratch space).
+ *
+ * Tolerances:
+ * - matrix products: |fast − reference| ≤ 1e-5 · Σ_p |a_ip·b_pj| per entry, i.e. a
+ *   relative 1e-5 of the sum of magnitudes: float32 accumulation with or without fused
+ *   multiply-add, and in a different order, stays far inside it;
+ * - optimiser updates: relative 1e-5, where entries within 1e-2 of the array's largest
+ *   magnitude count against that floor instead (near-zero results come from
+ *   cancellation, where float32 and the reference's float64 intermediates differ by an
+ *   ulp of the operands, not of the result);
+ * - leaky ReLU: relative 1e-6 (α·x is rounded from float32 α, not float64);
+ * - ReLU and pixel scaling: exact.
+ */
+const SIZES = [1, 3, 7, 16, 65, 129];
+const RELATIVE = 1e-5;
+
+const fastKernels = fast as Kernels;
+
+function filled(length: number, random: Random, placement: Placement, zeros = 0): Float32Array {
+  const x = allocate('float32', length, placement) as Float32Array;
+  for (let i = 0; i < length; i++) x[i] = random.next() < zeros ? 0 : random.uniform(-1, 1);
+  return x;
+}
+
+function copy(x: FloatArray, placement: Placement): Float32Array {
+  const y = allocate('float32', x.length, placement) as Float32Array;
+  y.set(x);
+  return y;
+}
+
+/** Largest |actual − expected| / scale over all entries. */
+function worst(actual: ArrayLike<number>, expected: ArrayLike<number>, scale: (i: number) => number): number {
+  let max = 0;
+  for (let i = 0; i < expected.length; i++) max = Math.max(max, Math.abs(actual[i] - expected[i]) / scale(i));
+  return max;
+}
+
+function relative(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  return worst(actual, expected, (i) => Math.max(1e-7, Math.abs(expected[i])));
+}
+
+/** Relative error, with 1e-2 of the array's largest magnitude as the floor. */
+function relativeToScale(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let largest = 0;
+  for (let i = 0; i < expected.length; i++) largest = Math.max(largest, Math.abs(expected[i]));
+  return worst(actual, expected, (i) => Math.max(1e-2 * largest, Math.abs(expected[i]), 1e-30));
+}
+
+type Form = 'matmul' | 'matmulTransA' | 'matmulTransB' | 'affine';
+
+/** Σ_p |A(i,p)·B(p,j)| for every output, in the layout each form uses. */
+function magnitudes(form: Form, a: FloatArray, b: FloatArray, m: number, k: number, n: number): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) {
+        const aip = form === 'matmulTransA' ? a[p * m + i] : a[i * k + p];
+        const bpj = form === 'matmulTransB' ? b[j * k + p] : b[p * n + j];
+        s += Math.abs(aip * bpj);
+      }
+      out[i * n + j] = s + 1e-30;
+    }
+  }
+  return out;
+}
+
+describe('fast kernels agree with the reference kernels', () => {
+  it('loaded (WebAssembly SIMD is available in this Node)', () => {
+    expect(fast).toBeDefined();
+  });
+
+  const forms: Form[] = ['matmul', 'matmulTransA', 'matmulTransB', 'affine'];
+  for (const form of forms) {
+    it(`${form}: odd shapes, 1-row batches, dense, sparse and all-zero inputs, kernel and heap operands`, () => {
+      const random = new Random(11);
+      let checked = 0;
+      for (const m of SIZES) {
+        for (const k of SIZES) {
+          for (const n of SIZES) {
+            // Dense inputs take the register-tiled path, sparse ones (≥ 50% zeros) the compacted one.
+            for (const zeros of [0, 0.8, 1]) {
+              if (zeros === 1 && (m + k + n) % 2 === 0) continue;
+              const placement: Placement = (m + k + n) % 3 === 0 ? 'heap' : 'kernel';
+              const a = filled(m * k, random, placement, zeros);
+              const b = filled(k * n, random, placement);
+              const bias = filled(n, random, placement);
+              const expected = allocate('float32', m * n) as Float32Array;
+              const actual = filled(m * n, random, placement); // stale contents must be overwritten
+              if (form === 'affine') {
+                reference.affine(a, b, bias, expected, m, k, n);
+                fastKernels.affine(a, b, bias, actual, m, k, n);
+              } else {
+                reference[form](a, b, expected, m, k, n);
+                fastKernels[form](a, b, actual, m, k, n);
+              }
+              const scale = magnitudes(form, a, b, m, k, n);
+              const biasScale = (i: number) => scale[i] + (form === 'affine' ? Math.abs(bias[i % n]) : 0);
+              expect(worst(actual, expected, biasScale), `${form} ${m}x${k}x${n} zeros ${zeros} ${placement}`).toBeLessThanOrEqual(RELATIVE);
+              checked++;
+            }
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(400);
+    });
+  }
+
+  it('matmul at the reference model shapes, including a real-looking sparse batch', () => {
+    const random = new Random(5);
+    for (const [m, k, n, zeros] of [
+      [64, 784, 128, 0],
+      [64, 784, 128, 0.81],
+      [500, 128, 10, 0.5],
+      [1, 784, 128, 0.81],
+    ]) {
+      const a = filled(m * k, random, 'kernel', zeros);
+      const b = filled(k * n, random, 'kernel');
+      const expected = allocate('float32', m * n);
+      const actual = allocate('float32', m * n, 'kernel');
+      reference.matmul(a, b, expected, m, k, n);
+      fastKernels.matmul(a, b, actual, m, k, n);
+      const scale = magnitudes('matmul', a, b, m, k, n);
+      expect(worst(actual, expected, (i) => scale[i])).toBeLessThanOrEqual(RELATIVE);
+    }
+  });
+
+  it('addBias and sumRows', () => {
+    const random = new Random(2);
+    for (const m of SIZES) {
+      for (const n of SIZES) {
+        const c = filled(m * n, random, 'kernel');
+        const bias = filled(n, random, 'heap');
+        const expected = copy(c, 'heap');
+        reference.addBias(expected, bias, m, n);
+        fastKernels.addBias(c, bias, m, n);
+        expect(relative(c, expected)).toBeLessThanOrEqual(RELATIVE);
+
+        const sums = filled(n, random, 'kernel');
+        const expectedSums = allocate('float32', n);
+        reference.sumRows(c, expectedSums, m, n);
+        fastKernels.sumRows(c, sums, m, n);
+        let magnitude = 0;
+        for (let i = 0; i < m * n; i++) magnitude = Math.max(magnitude, Math.abs(c[i]));
+        expect(worst(sums, expectedSums, () => m * magnitude + 1e-30)).toBeLessThanOrEqual(RELATIVE);
+      }
+    }
+  });
+
+  it('ReLU and leaky ReLU, forward and backward, exactly', () => {
+    const random = new Random(3);
+    for (const length of [1, 3, 7, 64, 129, 1000]) {
+      for (const alpha of [0, 0.01, 0.2]) {
+        const x = filled(length, random, 'kernel', 0.1);
+        const g = filled(length, random, 'heap');
+        const [y, yRef, dx, dxRef] = [0, 1, 2, 3].map(() => allocate('float32', length, 'kernel'));
+        reference.leakyRelu(x, yRef, length, alpha);
+        fastKernels.leakyRelu(x, y, length, alpha);
+        reference.leakyReluBackward(x, g, dxRef, length, alpha);
+        fastKernels.leakyReluBackward(x, g, dx, length, alpha);
+        const bound = alpha === 0 ? 0 : 1e-6;
+        expect(relative(y, yRef)).toBeLessThanOrEqual(bound);
+        expect(relative(dx, dxRef)).toBeLessThanOrEqual(bound);
+      }
+    }
+  });
+
+  it('softmax-cross-entropy: loss, probabilities and the fused gradient', () => {
+    const random = new Random(4);
+    for (const rows of [1, 3, 64, 65]) {
+      for (const cols of [1, 2, 10, 13]) {
+        const z = filled(rows * cols, random, 'kernel');
+        for (let i = 0; i < z.length; i++) z[i] *= 20; // large logits exercise the max subtraction
+        const labels = Uint8Array.from({ length: rows }, () => random.int(cols));
+        const [p, pRef, grad, gradRef] = [0, 1, 2, 3].map(() => allocate('float32', rows * cols, 'kernel'));
+        const lossRef = reference.softmaxCrossEntropy(z, labels, pRef, gradRef, rows, cols);
+        const loss = fastKernels.softmaxCrossEntropy(z, labels, p, grad, rows, cols);
+        expect(Math.abs(loss - lossRef) / Math.max(1, Math.abs(lossRef))).toBeLessThanOrEqual(1e-6);
+        expect(worst(p, pRef, () => 1)).toBeLessThanOrEqual(1e-6);
+        expect(worst(grad, gradRef, () => 1)).toBeLessThanOrEqual(1e-6);
+      }
+    }
+  });
+
+  describe('optimiser updates, five steps from the same state', () => {
+    const rules: [string, (k: Kernels, w: FloatArray, g: FloatArray, s: FloatArray[], t: number) => void, number][] = [
+      ['sgd', (k, w, g) => k.sgd(w, g, 0.1), 0],
+      ['momentum', (k, w, g, [v]) => k.momentum(w, g, v, 0.1, 0.9), 1],
+      ['nesterov', (k, w, g, [v]) => k.nesterov(w, g, v, 0.1, 0.9), 1],
+      ['adaGrad', (k, w, g, [h]) => k.adaGrad(w, g, h, 0.01, 1e-7), 1],
+      ['rmsProp', (k, w, g, [h]) => k.rmsProp(w, g, h, 0.001, 0.9, 1e-7), 1],
+      ['adam', (k, w, g, [m, v], t) => k.adam(w, g, m, v, 0.001, 0.9, 0.999, 1e-8, t), 2],
+    ];
+    for (const [name, step, slots] of rules) {
+      it(name, () => {
+        const random = new Random(6);
+        for (const length of [1, 3, 7, 129, 100_480]) {
+          for (const placement of ['kernel', 'heap'] as const) {
+            const w = filled(length, random, placement);
+            const wRef = copy(w, 'heap');
+            const state = Array.from({ length: slots }, () => allocate('float32', length, placement));
+            const stateRef = Array.from({ length: slots }, () => allocate('float32', length));
+            for (let t = 1; t <= 5; t++) {
+              const g = filled(length, random, placement, 0.2);
+              step(reference, wRef, g, stateRef, t);
+              step(fastKernels, w, g, state, t);
+            }
+            expect(relativeToScale(w, wRef), `${name} w, ${length} ${placement}`).toBeLessThanOrEqual(RELATIVE);
+            state.forEach((s, i) => expect(relativeToScale(s, stateRef[i]), `${name} state ${i}`).toBeLessThanOrEqual(RELATIVE));
+          }
+        }
+      });
+    }
+  });
+
+  it('unitPixels: batches of uint8 images scaled to 0..1, exactly', () => {
+    const random = new Random(8);
+    const size = 784;
+    const images = Uint8Array.from({ length: 50 * size }, () => (random.next() < 0.8 ? 0 : random.int(256)));
+    images.fill(255, 0, size);
+    for (const count of [1, 3, 17, 50]) {
+      const indices = Uint32Array.from({ length: count }, () => random.int(50));
+      const out = allocate('float32', count * size, 'kernel');
+      const expected = allocate('float32', count * size);
+      reference.unitPixels(images, indices, size, expected);
+      fastKernels.unitPixels(images, indices, size, out);
+      expect(worst(out, expected, () => 1)).toBe(0);
+    }
+  });
+
+  it('float64 operands run the reference path exactly', () => {
+    const random = new Random(9);
+    const a = Float64Array.from({ length: 21 }, () => random.uniform(-1, 1));
+    const b = Float64Array.from({ length: 35 }, () => random.uniform(-1, 1));
+    const expected = new Float64Array(15);
+    const actual = new Float64Array(15);
+    reference.matmul(a, b, expected, 3, 7, 5);
+    fastKernels.matmul(a, b, actual, 3, 7, 5);
+    expect(Array.from(actual)).toEqual(Array.from(expected));
+  });
+});
