@@ -121,7 +121,7 @@ export function decodeModelFile(bytes: Uint8Array, source = 'model file'): Model
   if (!equalBytes(stored, sha256(bytes.subarray(0, digestAt)))) {
     throw fail('corrupted', 'its SHA-256 digest does not match its content');
   }
-  if (!parsed) throw fail('corrupted', 'the header is not valid JSON');
+  if (!parsed) throw fail('corrupted', 'the header is not valid JSON or lacks the spec and tensor list');
   if (bytes.length !== expectedLength)
     throw fail('corrupted', `${bytes.length - expectedLength} unexpected bytes after the weights`);
 
@@ -189,14 +189,20 @@ function parseHeader(
 ): { spec: ModelSpec; metadata: ModelMetadata; tensors: TensorEntry[] } | undefined {
   try {
     const header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+    // Checked here so a well-signed but malformed header is a ModelFileError, not a TypeError later.
+    const validSpec = (spec: ModelSpec) =>
+      count(spec?.inputSize) &&
+      Array.isArray(spec.layers) &&
+      spec.layers.every((layer) => typeof layer?.type === 'string' && (layer.type !== 'dense' || count(layer.units)));
     const validEntry = (t: TensorEntry) =>
       typeof t?.name === 'string' &&
       Array.isArray(t.shape) &&
-      Number.isInteger(t.offset) &&
-      t.offset >= 0 &&
-      Number.isInteger(t.length) &&
-      t.length >= 0;
-    if (!header?.spec || !Array.isArray(header.tensors) || !header.tensors.every(validEntry)) return undefined;
+      t.shape.every(count) &&
+      count(t.offset) &&
+      count(t.length);
+    if (!validSpec(header?.spec) || !Array.isArray(header.tensors) || !header.tensors.every(validEntry))
+      return undefined;
     return header;
   } catch {
     return undefined;

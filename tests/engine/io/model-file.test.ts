@@ -119,6 +119,13 @@ describe('model file', () => {
     }
   });
 
+  it('corrupted: a validly signed header whose tensor list is malformed', () => {
+    const bytes = Buffer.from(encodeModelFile(content()));
+    const at = bytes.indexOf('"shape":[4,3]');
+    bytes.write('"shape":[4.5]', at);
+    expect(expectKind(() => decodeModelFile(resign(bytes)), 'corrupted')).toMatch(/header/);
+  });
+
   it('wrong shape: weights that do not fit the architecture, even with a valid digest', () => {
     const c = content();
     c.spec = { ...spec, layers: [{ type: 'dense', units: 5, init: { kind: 'he' } }, { type: 'relu' }, spec.layers[2]] };
