@@ -1,5 +1,7 @@
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { Dataset } from '../data/dataset';
+import { sliceDataset } from '../data/dataset';
+import { withPersonalSamples } from '../personal/samples';
 import { createLoss } from '../losses';
 import { confusionMatrix } from '../metrics/confusion';
 import { Sequential } from '../model/sequential';
@@ -47,6 +49,7 @@ export interface EpochRecord {
   testAccuracy: number;
   validationLoss?: number;
   validationAccuracy?: number;
+  personalTestAccuracy?: number;
   elapsedSeconds: number;
 }
 
@@ -58,6 +61,8 @@ export interface TrainingResult {
   /** Mean batch loss over consecutive windows of steps, at most ~500 points. */
   lossCurve: { step: number; loss: number }[];
   test: { accuracy: number; loss: number; confusion: number[][] };
+  /** Accuracy on the held-out personal drawings, when there were any. */
+  personalTest?: { accuracy: number; count: number; confusion: number[][] };
   samplesPerSecond: number;
   trainingSeconds: number;
   totalSeconds: number;
@@ -72,6 +77,11 @@ export interface TrainOptions {
   trainEvalSize?: number;
   /** Start from these weights instead of a fresh initialisation (fine-tuning). */
   initialModel?: Sequential;
+  /**
+   * A person's own labelled drawings: `train` joins MNIST's training images
+   * `weight` times over, `test` is scored after every epoch beside MNIST's test set.
+   */
+  personal?: { train: Dataset; test?: Dataset; weight: number };
 }
 
 /**
@@ -95,13 +105,18 @@ export async function train(
   const optimizer = createOptimizer({ kind: h.optimizer, learningRate: h.learningRate, momentum: h.momentum });
   const params = model.params();
 
+  const mnistTrain = sliceDataset(data.train, 0, Math.min(h.trainSize, data.train.count));
+  const trainSet = options.personal
+    ? withPersonalSamples(mnistTrain, options.personal.train, options.personal.weight)
+    : mnistTrain;
+  const personalTest = options.personal?.test?.count ? options.personal.test : undefined;
   const { trainIndices, validationIndices } = splitTraining(
-    Math.min(h.trainSize, data.train.count),
+    trainSet.count,
     h.validationSplit,
     random.fork('split'),
   );
   const sampler = new BatchSampler(trainIndices, h.batchSize, h.sampling, random.fork('batches'));
-  const assembler = new BatchAssembler(data.train);
+  const assembler = new BatchAssembler(trainSet);
   const stepsPerEpoch = sampler.stepsPerEpoch;
   const totalSteps = h.iterations ?? (h.epochs ?? 1) * stepsPerEpoch;
   const totalEpochs = Math.ceil(totalSteps / stepsPerEpoch);
@@ -183,7 +198,7 @@ export async function train(
   }
 
   function evaluateEpoch(step: number): EpochRecord {
-    const onTrain = evaluate(model, data.train, { indices: trainEvalIndices });
+    const onTrain = evaluate(model, trainSet, { indices: trainEvalIndices });
     const onTest = evaluate(model, data.test);
     const record: EpochRecord = {
       epoch: Math.ceil(step / stepsPerEpoch),
@@ -195,14 +210,16 @@ export async function train(
       elapsedSeconds: (performance.now() - started) / 1000,
     };
     if (validationIndices.length > 0) {
-      const onValidation = evaluate(model, data.train, { indices: validationIndices });
+      const onValidation = evaluate(model, trainSet, { indices: validationIndices });
       record.validationLoss = onValidation.loss;
       record.validationAccuracy = onValidation.accuracy;
     }
+    if (personalTest) record.personalTestAccuracy = evaluate(model, personalTest).accuracy;
     return record;
   }
 
   const finalTest = evaluate(model, data.test);
+  const finalPersonal = personalTest ? evaluate(model, personalTest) : undefined;
   const classes = model.classes;
   return {
     model,
@@ -214,6 +231,11 @@ export async function train(
       accuracy: finalTest.accuracy,
       loss: finalTest.loss,
       confusion: confusionMatrix(finalTest.labels, finalTest.predictions, classes),
+    },
+    personalTest: finalPersonal && {
+      accuracy: finalPersonal.accuracy,
+      count: finalPersonal.count,
+      confusion: confusionMatrix(finalPersonal.labels, finalPersonal.predictions, classes),
     },
     samplesPerSecond: trainingMs > 0 ? (samples / trainingMs) * 1000 : 0,
     trainingSeconds: trainingMs / 1000,
