@@ -5,11 +5,13 @@
  *
  *   npm run bench                       # everything
  *   npm run bench -- --only seed-classic,recommended
+ *   npm run bench -- --only speed       # Tegaki against TF.js (bench/speed.ts)
  */
 import { loadMnist } from '../src/engine/data/mnist';
 import { train } from '../src/engine/training/trainer';
 import { preset } from '../src/shared/presets';
 import type { PresetName } from '../src/shared/presets';
+import { runSpeedBench } from './speed';
 
 interface AccuracyBar {
   preset: PresetName;
@@ -34,10 +36,18 @@ function mib(bytes: number): string {
 
 async function main(): Promise<void> {
   const only = selected();
+  let failures = 0;
+  if (!only || only.has('speed')) {
+    failures += await runSpeedBench();
+    console.log('');
+  }
+  if (only && !accuracyBars.some((bar) => only.has(bar.preset))) {
+    process.exitCode = failures > 0 ? 1 : 0;
+    return;
+  }
   const data = await loadMnist();
   console.log(`MNIST: ${data.train.count} training, ${data.test.count} test images | Node ${process.version} | ${process.arch}`);
   console.log('');
-  let failures = 0;
   for (const bar of accuracyBars) {
     if (only && !only.has(bar.preset)) continue;
     const h = preset(bar.preset);
