@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { TrainingCancelledError, TrainingDivergedError } from '../engine/training/errors';
 import { HyperparameterError } from '../shared/hyperparameters';
 import { evaluateCommand } from './commands/evaluate';
+import { explainCommand } from './commands/explain';
+import { finetuneCommand } from './commands/finetune';
 import { predictCommand } from './commands/predict';
 import { trainCommand } from './commands/train';
 import { addHyperparameterFlags } from './hyperparameter-flags';
@@ -24,8 +26,33 @@ export function createProgram(): Command {
       .option('--out <model>', 'where to save the model', 'tegaki-model.tgk')
       .option('--json', 'print one JSON object per line')
       .addOption(dataOption())
-      .option('--test-size <n>', 'evaluate on the first N test images only', number),
+      .option('--test-size <n>', 'evaluate on the first N test images only', number)
+      .option('--personal <file>', 'your labelled drawings (strokes JSON with "label") to train on as well')
+      .option('--personal-weight <n>', 'how many times each personal drawing is repeated', number)
+      .option('--personal-test-split <fraction>', 'hold out this fraction of the personal drawings', number),
   ).action(trainCommand);
+
+  program
+    .command('finetune <model>')
+    .description('continue training a model on your own drawings, at a lower learning rate')
+    .requiredOption('--personal <file>', 'your labelled drawings (strokes JSON with "label")')
+    .option('--out <model>', 'where to save the fine-tuned model', 'tegaki-finetuned.tgk')
+    .option('--lr <rate>', "learning rate (default: a tenth of the model's)", number)
+    .option('--epochs <n>', 'passes over the mixed data (default 3)', number)
+    .option('--personal-weight <n>', 'how many times each personal drawing is repeated (default 20)', number)
+    .option('--personal-test-split <fraction>', 'hold out this fraction of the drawings (default 0.25)', number)
+    .option('--mnist-size <n>', 'MNIST images mixed in so the model does not forget (default 10000)', number)
+    .option('--seed <n>', 'random seed', number)
+    .option('--json', 'print one JSON object per line')
+    .addOption(dataOption())
+    .option('--test-size <n>', 'evaluate on the first N test images only', number)
+    .action(finetuneCommand);
+
+  program
+    .command('explain <model> <inputs...>')
+    .description('show which pixels pushed each prediction toward its top class (gradient x input)')
+    .option('--json', 'print one JSON array of {id, label, probabilities, attribution[784]}')
+    .action(explainCommand);
 
   program
     .command('evaluate <model>')

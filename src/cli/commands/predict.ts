@@ -43,7 +43,7 @@ export async function predictCommand(modelPath: string, inputs: string[], flags:
   }
 }
 
-async function readInputs(path: string): Promise<{ id: string; pixels: Float32Array }[]> {
+export async function readInputs(path: string): Promise<{ id: string; pixels: Float32Array }[]> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);

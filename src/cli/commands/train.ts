@@ -8,8 +8,10 @@ import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { HyperparameterFlags } from '../hyperparameter-flags';
 import { resolveHyperparameters } from '../hyperparameter-flags';
 import { createProgressBar, emitJson, formatDuration } from '../output';
+import type { PersonalFlags } from '../personal-flags';
+import { loadPersonal } from '../personal-flags';
 
-export interface TrainFlags extends HyperparameterFlags {
+export interface TrainFlags extends HyperparameterFlags, PersonalFlags {
   config?: string;
   out: string;
   json?: boolean;
@@ -21,6 +23,11 @@ export interface TrainFlags extends HyperparameterFlags {
 export async function trainCommand(flags: TrainFlags): Promise<void> {
   const config = flags.config ? await readConfig(flags.config) : undefined;
   const h = resolveHyperparameters(flags, config);
+  if (flags.personal) {
+    h.personalWeight = flags.personalWeight ?? h.personalWeight ?? 20;
+    h.personalTestSplit = flags.personalTestSplit ?? h.personalTestSplit ?? 0.25;
+  }
+  const personal = flags.personal ? await loadPersonal(flags.personal, h.personalTestSplit ?? 0, h.seed) : undefined;
   const data = await loadMnist({ dir: flags.data, trainSize: h.trainSize, testSize: flags.testSize });
   const log = (line: string) => (flags.json ? undefined : process.stderr.write(`${line}\n`));
   log(`training ${describeArchitecture(modelSpecFor(h))} on ${data.train.count} images, testing on ${data.test.count}`);
@@ -33,6 +40,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   try {
     const result = await train(h, data, {
       signal: controller.signal,
+      personal: personal && { train: personal.train, test: personal.test, weight: h.personalWeight ?? 1 },
       onProgress: (p) => {
         bar?.update(p);
         if (flags.json && (performance.now() - lastJson > 500 || p.step === p.totalSteps)) {
@@ -70,6 +78,8 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
         report,
         samplesPerSecond: result.samplesPerSecond,
         trainingSeconds: result.trainingSeconds,
+        personalTestAccuracy: result.personalTest?.accuracy,
+        personalTestCount: result.personalTest?.count,
       },
     });
     if (flags.json) {
@@ -80,10 +90,16 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
         testLoss: result.test.loss,
         samplesPerSecond: Math.round(result.samplesPerSecond),
         trainingSeconds: result.trainingSeconds,
+        personalTestAccuracy: result.personalTest?.accuracy,
         model: flags.out,
       });
     } else {
       process.stdout.write(`\n${reportText}\n`);
+      if (result.personalTest) {
+        log(
+          `personal test accuracy ${(result.personalTest.accuracy * 100).toFixed(2)}% on ${result.personalTest.count} held-out drawings`,
+        );
+      }
       log(
         `test accuracy ${(result.test.accuracy * 100).toFixed(2)}% | trained in ${formatDuration(result.trainingSeconds)}` +
           ` at ${Math.round(result.samplesPerSecond)} samples/s | saved ${flags.out}`,

@@ -10,7 +10,8 @@ import type { Random } from '../random';
  */
 export function personalDataset(samples: readonly StrokeSample[], source = 'personal samples'): Dataset {
   const unlabelled = samples.filter((s) => s.label === undefined).map((s) => s.id);
-  if (unlabelled.length > 0) throw new Error(`${source}: every sample needs a "label"; missing on ${unlabelled.slice(0, 5).join(', ')}`);
+  if (unlabelled.length > 0)
+    throw new Error(`${source}: every sample needs a "label"; missing on ${unlabelled.slice(0, 5).join(', ')}`);
   const images = new Uint8Array(samples.length * 784);
   samples.forEach((sample, i) => {
     const pixels = strokesToInput(sample.strokes);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { concatDatasets, personalDataset, splitPersonal, withPersonalSamples } from '../../../src/engine/personal/samples';
+import {
+  concatDatasets,
+  personalDataset,
+  splitPersonal,
+  withPersonalSamples,
+} from '../../../src/engine/personal/samples';
 import { strokesToInput } from '../../../src/engine/preprocess/strokes';
 import type { StrokeSample } from '../../../src/engine/preprocess/strokes-file';
 import { Random } from '../../../src/engine/random';
@@ -7,8 +12,27 @@ import { train } from '../../../src/engine/training/trainer';
 import { parseHyperparameters } from '../../../src/shared/hyperparameters';
 import { syntheticDigits } from '../training/synthetic';
 
-const one: StrokeSample = { id: 'one', label: 1, strokes: [[[50, 10], [52, 120]]] };
-const seven: StrokeSample = { id: 'seven', label: 7, strokes: [[[10, 10], [90, 10], [40, 120]]] };
+const one: StrokeSample = {
+  id: 'one',
+  label: 1,
+  strokes: [
+    [
+      [50, 10],
+      [52, 120],
+    ],
+  ],
+};
+const seven: StrokeSample = {
+  id: 'seven',
+  label: 7,
+  strokes: [
+    [
+      [10, 10],
+      [90, 10],
+      [40, 120],
+    ],
+  ],
+};
 
 describe('personal samples', () => {
   it('become MNIST-shaped uint8 images through the canvas preprocessing', () => {
@@ -46,9 +70,22 @@ describe('personal samples', () => {
     personalAll.labels.forEach((l, i) => (personalAll.labels[i] = (l + 1) % 10));
     const { train: personalTrain, test: personalTest } = splitPersonal(personalAll, 0.25, new Random(2));
     const h = parseHyperparameters({
-      hiddenLayers: [{ units: 16, activation: 'relu' }], init: 'he', loss: 'softmax-cross-entropy', optimizer: 'adam',
-      learningRate: 0.01, batchSize: 32, epochs: 4, sampling: 'shuffle', weightDecay: 0, l1: 0, dropout: 0, seed: 3,
-      trainSize: 100, validationSplit: 0, personalWeight: 5, personalTestSplit: 0.25,
+      hiddenLayers: [{ units: 16, activation: 'relu' }],
+      init: 'he',
+      loss: 'softmax-cross-entropy',
+      optimizer: 'adam',
+      learningRate: 0.01,
+      batchSize: 32,
+      epochs: 4,
+      sampling: 'shuffle',
+      weightDecay: 0,
+      l1: 0,
+      dropout: 0,
+      seed: 3,
+      trainSize: 100,
+      validationSplit: 0,
+      personalWeight: 5,
+      personalTestSplit: 0.25,
     });
     const data = { train: syntheticDigits(100, 1), test: syntheticDigits(100, 2) };
     const result = await train(h, data, { personal: { train: personalTrain, test: personalTest, weight: 5 } });

@@ -1,0 +1,104 @@
+import { loadMnist } from '../../engine/data/mnist';
+import { loadModel, saveModel } from '../../engine/io/saved-model';
+import { describeArchitecture } from '../../engine/training/architecture';
+import { train } from '../../engine/training/trainer';
+import { HyperparameterError, parseHyperparameters } from '../../shared/hyperparameters';
+import type { Hyperparameters } from '../../shared/hyperparameters';
+import { preset } from '../../shared/presets';
+import { emitJson } from '../output';
+import { loadPersonal } from '../personal-flags';
+
+export interface FinetuneFlags {
+  personal: string;
+  out: string;
+  lr?: number;
+  epochs?: number;
+  personalWeight?: number;
+  personalTestSplit?: number;
+  mnistSize?: number;
+  seed?: number;
+  json?: boolean;
+  data?: string;
+  testSize?: number;
+}
+
+/**
+ * `tegaki finetune MODEL --personal FILE`: continues training a model from its weights
+ * on a person's drawings, mixed with some MNIST images so it does not forget the
+ * digits everyone else writes, at a tenth of its original learning rate.
+ */
+export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): Promise<void> {
+  const { model, metadata } = await loadModel(modelPath);
+  const original = parseOriginal(metadata.hyperparameters);
+  const h = parseHyperparameters({
+    ...original,
+    learningRate: flags.lr ?? original.learningRate / 10,
+    learningRateDecay: undefined,
+    epochs: flags.epochs ?? 3,
+    iterations: undefined,
+    trainSize: flags.mnistSize ?? 10_000,
+    validationSplit: 0,
+    seed: flags.seed ?? original.seed,
+    personalWeight: flags.personalWeight ?? 20,
+    personalTestSplit: flags.personalTestSplit ?? 0.25,
+  });
+  const personal = await loadPersonal(flags.personal, h.personalTestSplit ?? 0, h.seed);
+  const data = await loadMnist({ dir: flags.data, trainSize: h.trainSize, testSize: flags.testSize });
+  if (!flags.json) {
+    process.stderr.write(
+      `fine-tuning ${describeArchitecture(model.spec)} on ${personal.train.count} personal drawings ×${h.personalWeight}` +
+        ` + ${data.train.count} MNIST images at lr ${h.learningRate} for ${h.epochs} epochs` +
+        ` (${personal.test.count} drawings held out)\n`,
+    );
+  }
+  const result = await train(h, data, {
+    initialModel: model,
+    personal: { train: personal.train, test: personal.test, weight: h.personalWeight ?? 1 },
+    onEpoch: (r) => (flags.json ? emitJson({ type: 'epoch', ...r }) : undefined),
+  });
+  await saveModel(flags.out, result.model, {
+    ...metadata,
+    name: `${metadata.name ?? 'model'} (fine-tuned)`,
+    createdAt: new Date().toISOString(),
+    fineTunedFrom: modelPath,
+    hyperparameters: h,
+    history: result.history,
+    lossCurve: result.lossCurve,
+    metrics: {
+      testAccuracy: result.test.accuracy,
+      testLoss: result.test.loss,
+      confusion: result.test.confusion,
+      personalTestAccuracy: result.personalTest?.accuracy,
+      personalTestCount: result.personalTest?.count,
+      samplesPerSecond: result.samplesPerSecond,
+      trainingSeconds: result.trainingSeconds,
+    },
+  });
+  const summary = {
+    type: 'done',
+    testAccuracy: result.test.accuracy,
+    personalTestAccuracy: result.personalTest?.accuracy ?? null,
+    personalTestCount: result.personalTest?.count ?? 0,
+    samplesPerSecond: Math.round(result.samplesPerSecond),
+    model: flags.out,
+  };
+  if (flags.json) emitJson(summary);
+  else {
+    const personalLine = result.personalTest
+      ? `personal test accuracy ${(result.personalTest.accuracy * 100).toFixed(2)}% on ${result.personalTest.count} held-out drawings`
+      : 'no personal drawings held out';
+    process.stdout.write(
+      `MNIST test accuracy ${(result.test.accuracy * 100).toFixed(2)}% | ${personalLine} | saved ${flags.out}\n`,
+    );
+  }
+}
+
+function parseOriginal(stored: unknown): Hyperparameters {
+  try {
+    return parseHyperparameters(stored);
+  } catch (error) {
+    if (!(error instanceof HyperparameterError)) throw error;
+    // Models from elsewhere may lack their hyperparameters; fine-tuning only needs an optimiser.
+    return preset('recommended');
+  }
+}

@@ -1,0 +1,28 @@
+import { readFile } from 'node:fs/promises';
+import type { Dataset } from '../engine/data/dataset';
+import { personalDataset, splitPersonal } from '../engine/personal/samples';
+import { parseStrokesJson } from '../engine/preprocess/strokes-file';
+import { Random } from '../engine/random';
+
+export interface PersonalFlags {
+  personal?: string;
+  personalWeight?: number;
+  personalTestSplit?: number;
+}
+
+/** Reads a labelled strokes file and splits off the personal test set (seeded). */
+export async function loadPersonal(
+  path: string,
+  testSplit: number,
+  seed: number,
+): Promise<{ train: Dataset; test: Dataset; total: number }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read personal samples ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const all = personalDataset(parseStrokesJson(text, path), path);
+  const { train, test } = splitPersonal(all, testSplit, new Random(seed).fork('personal'));
+  return { train, test, total: all.count };
+}
