@@ -62,7 +62,11 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-async function benchTegaki(data: { train: Dataset; test: Dataset }, repetitions: number, fraction: number): Promise<SpeedResult> {
+async function benchTegaki(
+  data: { train: Dataset; test: Dataset },
+  repetitions: number,
+  fraction: number,
+): Promise<SpeedResult> {
   const runs: Repetition[] = [];
   let model;
   for (let rep = 0; rep < repetitions; rep++) {
@@ -72,7 +76,11 @@ async function benchTegaki(data: { train: Dataset; test: Dataset }, repetitions:
       h.iterations = Math.ceil((fraction * data.train.count) / BATCH);
     }
     const result = await train(h, data);
-    runs.push({ samplesPerSecond: result.samplesPerSecond, testAccuracy: result.test.accuracy, samples: Math.round(result.samplesPerSecond * result.trainingSeconds) });
+    runs.push({
+      samplesPerSecond: result.samplesPerSecond,
+      testAccuracy: result.test.accuracy,
+      samples: Math.round(result.samplesPerSecond * result.trainingSeconds),
+    });
     model = result.model;
   }
   if (!model) throw new Error('no repetitions');
@@ -140,7 +148,12 @@ function matmulGflops(images?: Dataset): number {
   return (2 * m * k * n * iterations) / (elapsed / 1000) / 1e9;
 }
 
-async function benchTfjs(backend: 'wasm' | 'cpu', data: { train: Dataset; test: Dataset }, repetitions: number, fraction: number): Promise<SpeedResult> {
+async function benchTfjs(
+  backend: 'wasm' | 'cpu',
+  data: { train: Dataset; test: Dataset },
+  repetitions: number,
+  fraction: number,
+): Promise<SpeedResult> {
   const tf = await import('@tensorflow/tfjs');
   if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   await tf.setBackend(backend);
@@ -152,7 +165,12 @@ async function benchTfjs(backend: 'wasm' | 'cpu', data: { train: Dataset; test: 
     const seed = rep + 1;
     const model = tf.sequential({
       layers: [
-        tf.layers.dense({ inputShape: [size], units: HIDDEN, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed }) }),
+        tf.layers.dense({
+          inputShape: [size],
+          units: HIDDEN,
+          activation: 'relu',
+          kernelInitializer: tf.initializers.heNormal({ seed }),
+        }),
         tf.layers.dense({ units: 10, kernelInitializer: tf.initializers.heNormal({ seed: seed + 100 }) }),
       ],
     });
@@ -177,20 +195,40 @@ async function benchTfjs(backend: 'wasm' | 'cpu', data: { train: Dataset; test: 
       tf.tidy(() => {
         const x = tf.tensor2d(xs.subarray(0, batch.length * size), [batch.length, size]);
         const y = tf.tensor2d(ys.subarray(0, batch.length * 10), [batch.length, 10]);
-        const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as import('@tensorflow/tfjs').Tensor2D) as import('@tensorflow/tfjs').Scalar, true);
+        const cost = optimizer.minimize(
+          () =>
+            tf.losses.softmaxCrossEntropy(
+              y,
+              model.apply(x) as import('@tensorflow/tfjs').Tensor2D,
+            ) as import('@tensorflow/tfjs').Scalar,
+          true,
+        );
         cost?.dataSync();
       });
       trainingMs += performance.now() - start;
       samples += batch.length;
     }
-    runs.push({ samplesPerSecond: (samples / trainingMs) * 1000, testAccuracy: tfjsAccuracy(tf, model, data.test), samples });
+    runs.push({
+      samplesPerSecond: (samples / trainingMs) * 1000,
+      testAccuracy: tfjsAccuracy(tf, model, data.test),
+      samples,
+    });
     optimizer.dispose();
     model.dispose();
   }
-  return { implementation: backend === 'wasm' ? 'tfjs-wasm' : 'tfjs-cpu', detail: `TF.js ${tf.version.tfjs}, ${backend} backend`, repetitions: runs, peakRssBytes: 0 };
+  return {
+    implementation: backend === 'wasm' ? 'tfjs-wasm' : 'tfjs-cpu',
+    detail: `TF.js ${tf.version.tfjs}, ${backend} backend`,
+    repetitions: runs,
+    peakRssBytes: 0,
+  };
 }
 
-function tfjsAccuracy(tf: typeof import('@tensorflow/tfjs'), model: import('@tensorflow/tfjs').Sequential, test: Dataset): number {
+function tfjsAccuracy(
+  tf: typeof import('@tensorflow/tfjs'),
+  model: import('@tensorflow/tfjs').Sequential,
+  test: Dataset,
+): number {
   const size = test.rows * test.cols;
   let correct = 0;
   const chunk = 1000;
@@ -198,7 +236,9 @@ function tfjsAccuracy(tf: typeof import('@tensorflow/tfjs'), model: import('@ten
     const end = Math.min(start + chunk, test.count);
     const xs = new Float32Array((end - start) * size);
     for (let i = 0; i < xs.length; i++) xs[i] = test.images[start * size + i] / 255;
-    const predicted = tf.tidy(() => (model.predict(tf.tensor2d(xs, [end - start, size])) as import('@tensorflow/tfjs').Tensor2D).argMax(1).dataSync());
+    const predicted = tf.tidy(() =>
+      (model.predict(tf.tensor2d(xs, [end - start, size])) as import('@tensorflow/tfjs').Tensor2D).argMax(1).dataSync(),
+    );
     for (let r = 0; r < end - start; r++) if (predicted[r] === test.labels[start + r]) correct++;
   }
   return correct / test.count;

@@ -31,7 +31,9 @@ function runWorker(implementation: Implementation, repetitions: number, fraction
     let result: SpeedResult | undefined;
     child.on('message', (message) => (result = message as SpeedResult));
     child.on('error', reject);
-    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`${implementation} worker exited with code ${code}`))));
+    child.on('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`${implementation} worker exited with code ${code}`)),
+    );
   });
 }
 
@@ -48,7 +50,9 @@ const verdict = (passed: boolean): string => (passed ? 'PASS' : 'FAIL');
 
 export async function runSpeedBench(): Promise<number> {
   console.log(`Speed: 784-128-10 ReLU, He init, Adam 1e-3, batch 64, float32, one epoch of 60,000 MNIST images`);
-  console.log(`each implementation in its own process, ${REPETITIONS} repetitions from fresh weights; samples/s is the median`);
+  console.log(
+    `each implementation in its own process, ${REPETITIONS} repetitions from fresh weights; samples/s is the median`,
+  );
   console.log('');
 
   const tegaki = await runWorker('tegaki', REPETITIONS, 1);
@@ -59,7 +63,8 @@ export async function runSpeedBench(): Promise<number> {
   const accuracy = (r: SpeedResult) => median(r.repetitions.map((x) => x.testAccuracy));
   for (const r of [tegaki, wasm, cpu]) {
     const runs = r.repetitions.map((x) => rate(x.samplesPerSecond)).join(', ');
-    const scope = r === cpu ? `${CPU_FRACTION * 100}% of an epoch (${rate(r.repetitions[0].samples)} images)` : 'full epoch';
+    const scope =
+      r === cpu ? `${CPU_FRACTION * 100}% of an epoch (${rate(r.repetitions[0].samples)} images)` : 'full epoch';
     console.log(
       `${r.implementation.padEnd(10)} ${rate(speed(r)).padStart(7)} samples/s (runs: ${runs}) | test accuracy ${percent(accuracy(r))} after ${scope}` +
         ` | peak RSS ${mib(r.peakRssBytes)} | ${r.detail}`,
@@ -70,8 +75,12 @@ export async function runSpeedBench(): Promise<number> {
   const ratio = speed(tegaki) / speed(wasm);
   const accuracyGap = Math.abs(accuracy(tegaki) - accuracy(wasm)) * 100;
   const inference = tegaki.inference!;
-  console.log(`Tegaki / TF.js wasm: ${ratio.toFixed(1)}x   Tegaki / TF.js cpu: ${(speed(tegaki) / speed(cpu)).toFixed(0)}x`);
-  console.log(`single-image inference (predictOne, ${inference.calls.toLocaleString('en-US')} calls): median ${(inference.medianMs * 1000).toFixed(1)} µs, p99 ${(inference.p99Ms * 1000).toFixed(1)} µs`);
+  console.log(
+    `Tegaki / TF.js wasm: ${ratio.toFixed(1)}x   Tegaki / TF.js cpu: ${(speed(tegaki) / speed(cpu)).toFixed(0)}x`,
+  );
+  console.log(
+    `single-image inference (predictOne, ${inference.calls.toLocaleString('en-US')} calls): median ${(inference.medianMs * 1000).toFixed(1)} µs, p99 ${(inference.p99Ms * 1000).toFixed(1)} µs`,
+  );
   console.log(`evaluate the 10,000-image test set: ${tegaki.evaluateTestSetMs!.toFixed(1)} ms`);
   console.log(
     `matmul (64x784)x(784x128): ${tegaki.gflops!.dense.toFixed(1)} GFLOPS on dense random inputs;` +
@@ -80,11 +89,23 @@ export async function runSpeedBench(): Promise<number> {
   console.log('');
 
   const checks: [string, boolean][] = [
-    [`Tegaki ≥ ${rate(bars.samplesPerSecond)} samples/s (median ${rate(speed(tegaki))})`, speed(tegaki) >= bars.samplesPerSecond],
+    [
+      `Tegaki ≥ ${rate(bars.samplesPerSecond)} samples/s (median ${rate(speed(tegaki))})`,
+      speed(tegaki) >= bars.samplesPerSecond,
+    ],
     [`Tegaki ≥ ${bars.ratioToWasm}x TF.js wasm (${ratio.toFixed(1)}x)`, ratio >= bars.ratioToWasm],
-    [`accuracy within ${bars.accuracyPoints} points of TF.js wasm (gap ${accuracyGap.toFixed(2)} points)`, accuracyGap <= bars.accuracyPoints],
-    [`single-image inference p99 < ${bars.inferenceP99Ms} ms (${(inference.p99Ms * 1000).toFixed(1)} µs)`, inference.p99Ms < bars.inferenceP99Ms],
-    [`Tegaki peak RSS < ${mib(bars.peakRssBytes)} (${mib(tegaki.peakRssBytes)})`, tegaki.peakRssBytes < bars.peakRssBytes],
+    [
+      `accuracy within ${bars.accuracyPoints} points of TF.js wasm (gap ${accuracyGap.toFixed(2)} points)`,
+      accuracyGap <= bars.accuracyPoints,
+    ],
+    [
+      `single-image inference p99 < ${bars.inferenceP99Ms} ms (${(inference.p99Ms * 1000).toFixed(1)} µs)`,
+      inference.p99Ms < bars.inferenceP99Ms,
+    ],
+    [
+      `Tegaki peak RSS < ${mib(bars.peakRssBytes)} (${mib(tegaki.peakRssBytes)})`,
+      tegaki.peakRssBytes < bars.peakRssBytes,
+    ],
   ];
   let failures = 0;
   for (const [name, passed] of checks) {
@@ -92,6 +113,8 @@ export async function runSpeedBench(): Promise<number> {
     console.log(`${verdict(passed)}  ${name}`);
   }
   const beatsNumpy = speed(tegaki) >= bars.numpy;
-  console.log(`${beatsNumpy ? 'YES ' : 'NO  '}  beats numpy + OpenBLAS's ~${rate(bars.numpy)} samples/s (the real goal)`);
+  console.log(
+    `${beatsNumpy ? 'YES ' : 'NO  '}  beats numpy + OpenBLAS's ~${rate(bars.numpy)} samples/s (the real goal)`,
+  );
   return failures;
 }

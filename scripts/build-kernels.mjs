@@ -19,7 +19,17 @@ const work = mkdtempSync(join(tmpdir(), 'tegaki-kernels-'));
 
 function compile(name, extraFlags) {
   const outFile = join(work, `${name}.wasm`);
-  const flags = ['-O3', '--runtime', 'stub', '--noAssert', '--importMemory', '--noExportMemory', '--enable', 'simd', ...extraFlags];
+  const flags = [
+    '-O3',
+    '--runtime',
+    'stub',
+    '--noAssert',
+    '--importMemory',
+    '--noExportMemory',
+    '--enable',
+    'simd',
+    ...extraFlags,
+  ];
   execFileSync(process.execPath, [asc, source, '--outFile', outFile, ...flags], { stdio: 'inherit' });
   return readFileSync(outFile).toString('base64');
 }

@@ -55,7 +55,15 @@ export function fastKernels(wasm: WasmKernels): Kernels {
     }
   }
 
-  function affine(a: FloatArray, b: FloatArray, bias: FloatArray | undefined, c: FloatArray, m: number, k: number, n: number): void {
+  function affine(
+    a: FloatArray,
+    b: FloatArray,
+    bias: FloatArray | undefined,
+    c: FloatArray,
+    m: number,
+    k: number,
+    n: number,
+  ): void {
     const pa = input(a, m * k);
     const pb = input(b, k * n);
     const pBias = bias ? input(bias, n) : 0;
@@ -66,11 +74,19 @@ export function fastKernels(wasm: WasmKernels): Kernels {
 
   return {
     matmul(a, b, c, m, k, n) {
-      run([a, b, c], () => affine(a, b, undefined, c, m, k, n), () => reference.matmul(a, b, c, m, k, n));
+      run(
+        [a, b, c],
+        () => affine(a, b, undefined, c, m, k, n),
+        () => reference.matmul(a, b, c, m, k, n),
+      );
     },
 
     affine(a, b, bias, c, m, k, n) {
-      run([a, b, bias, c], () => affine(a, b, bias, c, m, k, n), () => reference.affine(a, b, bias, c, m, k, n));
+      run(
+        [a, b, bias, c],
+        () => affine(a, b, bias, c, m, k, n),
+        () => reference.affine(a, b, bias, c, m, k, n),
+      );
     },
 
     matmulTransA(a, b, c, m, k, n) {
@@ -218,7 +234,8 @@ export function fastKernels(wasm: WasmKernels): Kernels {
         () => {
           const n = indices.length;
           const pixels = reserve(n * size);
-          for (let r = 0; r < n; r++) u8.set(images.subarray(indices[r] * size, (indices[r] + 1) * size), pixels + r * size);
+          for (let r = 0; r < n; r++)
+            u8.set(images.subarray(indices[r] * size, (indices[r] + 1) * size), pixels + r * size);
           const po = output(out, n * size);
           ex.unitPixels(pixels, po, n * size);
           writeBack(out, po, n * size);
@@ -243,7 +260,16 @@ export function fastKernels(wasm: WasmKernels): Kernels {
     );
   }
 
-  function adaptive(w: FloatArray, g: FloatArray, h: FloatArray, lr: number, rho: number, scale: number, epsilon: number, slow: () => void): void {
+  function adaptive(
+    w: FloatArray,
+    g: FloatArray,
+    h: FloatArray,
+    lr: number,
+    rho: number,
+    scale: number,
+    epsilon: number,
+    slow: () => void,
+  ): void {
     run(
       [w, g, h],
       () => {

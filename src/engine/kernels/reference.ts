@@ -67,7 +67,15 @@ export function sumRows(g: FloatArray, out: FloatArray, m: number, n: number): v
 }
 
 /** C[m,n] = A[m,k] · B[k,n] + bias[n]   (a dense layer's forward pass) */
-export function affine(a: FloatArray, b: FloatArray, bias: FloatArray, c: FloatArray, m: number, k: number, n: number): void {
+export function affine(
+  a: FloatArray,
+  b: FloatArray,
+  bias: FloatArray,
+  c: FloatArray,
+  m: number,
+  k: number,
+  n: number,
+): void {
   matmul(a, b, c, m, k, n);
   addBias(c, bias, m, n);
 }

@@ -74,7 +74,13 @@ export class LeakyReLU extends Elementwise {
   override backward(gradOutput: Matrix): Matrix {
     if (!this.input) throw new Error(`${this.spec.type}.backward called before forward`);
     this.gradInput = reuse(this.gradInput, gradOutput.rows, gradOutput.cols, this.dtype);
-    kernels().leakyReluBackward(this.input.data, gradOutput.data, this.gradInput.data, gradOutput.rows * gradOutput.cols, this.alpha);
+    kernels().leakyReluBackward(
+      this.input.data,
+      gradOutput.data,
+      this.gradInput.data,
+      gradOutput.rows * gradOutput.cols,
+      this.alpha,
+    );
     return this.gradInput;
   }
 

@@ -50,7 +50,15 @@ export class Dense implements Layer {
     const units = this.spec.units;
     this.input = input;
     this.output = reuse(this.output, input.rows, units, this.dtype);
-    kernels().affine(input.data, this.weights.value, this.bias.value, this.output.data, input.rows, this.inputSize, units);
+    kernels().affine(
+      input.data,
+      this.weights.value,
+      this.bias.value,
+      this.output.data,
+      input.rows,
+      this.inputSize,
+      units,
+    );
     return this.output;
   }
 

@@ -106,7 +106,10 @@ describe('fast kernels agree with the reference kernels', () => {
               }
               const scale = magnitudes(form, a, b, m, k, n);
               const biasScale = (i: number) => scale[i] + (form === 'affine' ? Math.abs(bias[i % n]) : 0);
-              expect(worst(actual, expected, biasScale), `${form} ${m}x${k}x${n} zeros ${zeros} ${placement}`).toBeLessThanOrEqual(RELATIVE);
+              expect(
+                worst(actual, expected, biasScale),
+                `${form} ${m}x${k}x${n} zeros ${zeros} ${placement}`,
+              ).toBeLessThanOrEqual(RELATIVE);
               checked++;
             }
           }
@@ -216,7 +219,9 @@ describe('fast kernels agree with the reference kernels', () => {
               step(fastKernels, w, g, state, t);
             }
             expect(relativeToScale(w, wRef), `${name} w, ${length} ${placement}`).toBeLessThanOrEqual(RELATIVE);
-            state.forEach((s, i) => expect(relativeToScale(s, stateRef[i]), `${name} state ${i}`).toBeLessThanOrEqual(RELATIVE));
+            state.forEach((s, i) =>
+              expect(relativeToScale(s, stateRef[i]), `${name} state ${i}`).toBeLessThanOrEqual(RELATIVE),
+            );
           }
         }
       });
