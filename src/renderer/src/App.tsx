@@ -1,8 +1,63 @@
+import { useEffect } from 'react';
+import type { TabId } from './app/navigation';
+import { tabIds } from './app/navigation';
+import { Notices } from './app/Notices';
+import { api, drawing, models, navigation, notices, prediction, tools } from './app/stores';
+import { Tabs } from './app/Tabs';
+import { useStore } from './app/use-store';
+import { DrawScreen } from './drawing/DrawScreen';
+import { useLocale, useT } from './i18n/use-t';
+import { ModelsScreen } from './models/ModelsScreen';
+import { ReportScreen } from './report/ReportScreen';
+import { SettingsScreen } from './settings/SettingsScreen';
+import { TrainScreen } from './training/TrainScreen';
+
 export function App(): React.JSX.Element {
+  const t = useT();
+  const locale = useLocale();
+  const { tab } = useStore(navigation);
+  const { models: list } = useStore(models);
+  const active = list.find((m) => m.active);
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+
+  useEffect(() => {
+    models.start();
+    const stopNotices = api.onNotice(({ level, message }) => notices.push(level, message));
+    // A new active model answers differently: ask again.
+    const stopModels = api.models.onChanged(() => prediction.refresh());
+    return () => {
+      stopNotices();
+      stopModels();
+    };
+  }, []);
+
+  const labels: Record<TabId, string> = {
+    draw: t('tab.draw'),
+    train: t('tab.train'),
+    report: t('tab.report'),
+    models: t('tab.models'),
+    settings: t('tab.settings'),
+  };
+
   return (
-    <main>
-      <h1>Tegaki</h1>
-      <p>Version {window.tegaki.version()}</p>
-    </main>
+    <div className="app">
+      <header className="app-header">
+        <h1>
+          Tegaki <span className="kanji" aria-hidden="true">手書き</span>
+        </h1>
+        <Tabs items={tabIds.map((id) => ({ id, label: labels[id] }))} selected={tab} onSelect={(id) => navigation.show(id)} label={t('app.sections')} />
+      </header>
+      <Notices />
+      <main id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`} className="app-main">
+        {tab === 'draw' && <DrawScreen store={drawing} toolStore={tools} prediction={prediction} modelName={active?.name} />}
+        {tab === 'train' && <TrainScreen />}
+        {tab === 'report' && <ReportScreen />}
+        {tab === 'models' && <ModelsScreen />}
+        {tab === 'settings' && <SettingsScreen />}
+      </main>
+    </div>
   );
 }

@@ -1,0 +1,18 @@
+import { NavigationStore } from './navigation';
+import { NoticeStore } from './notices';
+import { drawing } from '../drawing/stroke-store';
+import { tools } from '../drawing/tools';
+import { ModelsStore } from '../models/models-store';
+import { PredictionStore } from '../prediction/prediction-store';
+
+/**
+ * The app's long-lived state, created once outside React so it survives tab switches
+ * and re-renders. window.tegaki exists by the time this module is imported (main.tsx
+ * installs the web bridge first).
+ */
+export const api = window.tegaki;
+export const models = new ModelsStore(api);
+export const prediction = new PredictionStore(drawing, (pixels) => api.predict(pixels));
+export { drawing, tools };
+export const notices = new NoticeStore();
+export const navigation = new NavigationStore();

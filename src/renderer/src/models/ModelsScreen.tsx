@@ -1,0 +1,3 @@
+export function ModelsScreen(): React.JSX.Element {
+  return <section />;
+}

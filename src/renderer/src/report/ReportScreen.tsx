@@ -1,0 +1,3 @@
+export function ReportScreen(): React.JSX.Element {
+  return <section />;
+}

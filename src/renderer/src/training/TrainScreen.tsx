@@ -1,0 +1,3 @@
+export function TrainScreen(): React.JSX.Element {
+  return <section />;
+}

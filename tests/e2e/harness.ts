@@ -1,0 +1,182 @@
+/**
+ * The end-to-end harness: Tegaki's browser mode (`src/web/server.ts`, the same
+ * services as the Electron app with the engine as a child process) started as a real
+ * process on a free port, and a real Chromium driven by playwright-core.
+ *
+ * Chromium comes from CHROME_PATH, else Debian's /usr/bin/chromium (.ci/run installs
+ * it). Screenshots and a trace of every scenario go to artifacts/e2e/ (git-ignored).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+export const root = resolve(import.meta.dirname, '..', '..');
+export const artifactsDir = join(root, 'artifacts', 'e2e');
+
+export function chromePath(): string {
+  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  const found = candidates.find((p): p is string => !!p && existsSync(p));
+  if (!found) {
+    throw new Error('no Chromium found: set CHROME_PATH, or install Debian\'s chromium (apt-get install chromium)');
+  }
+  return found;
+}
+
+/** Builds the renderer once if `out/renderer` is missing (CI builds before testing). */
+export function ensureRendererBuilt(): void {
+  if (existsSync(join(root, 'out', 'renderer', 'index.html'))) return;
+  execFileSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}
+
+export interface RunningApp {
+  url: string;
+  dataDir: string;
+  server: ChildProcess;
+  /** The engine child process's pid, once the server has started one. */
+  enginePid(): number | undefined;
+  stop(): Promise<void>;
+}
+
+/** `npm run web -- --port 0 --data DIR` as a real process; resolves when it prints its URL. */
+export async function startApp(options: { dataDir?: string } = {}): Promise<RunningApp> {
+  ensureRendererBuilt();
+  const ownsData = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tegaki-e2e-')));
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/web/server.ts', '--port', '0', '--data', dataDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the web server did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    };
+    server.stdout!.on('data', onData);
+    server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    server.once('exit', (code) => reject(new Error(`the web server exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    dataDir,
+    server,
+    enginePid() {
+      try {
+        const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(server.pid)], { encoding: 'utf8' });
+        const pid = Number(pids.trim().split(/\s+/)[0]);
+        return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async stop() {
+      if (server.exitCode === null) {
+        const exited = new Promise((r) => server.once('exit', r));
+        server.kill('SIGTERM');
+        await exited;
+      }
+      if (ownsData) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface BrowserSession {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Saves a screenshot and the trace under artifacts/e2e/<name>/, then closes. */
+  finish(name: string): Promise<void>;
+}
+
+export async function openBrowser(url: string, viewport = { width: 1280, height: 800 }): Promise<BrowserSession> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'tegaki-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: chromePath(),
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--user-data-dir=${userDataDir}`,
+    ],
+  });
+  const context = await browser.newContext({ viewport, locale: 'en-GB' });
+  await context.tracing.start({ screenshots: true, snapshots: true });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  await page.goto(url);
+  return {
+    browser,
+    context,
+    page,
+    async finish(name) {
+      const dir = join(artifactsDir, name);
+      await mkdir(dir, { recursive: true });
+      await page.screenshot({ path: join(dir, 'final.png') }).catch(() => undefined);
+      await context.tracing.stop({ path: join(dir, 'trace.zip') }).catch(() => undefined);
+      await browser.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Points as fractions of the canvas (0..1, y down); one inner array per stroke. */
+export type FractionStroke = [number, number][];
+
+/** Draws with real mouse drags on the draw canvas, in as many moves as the stroke has points (interpolated). */
+export async function drawStrokes(page: Page, strokes: FractionStroke[], steps = 4): Promise<void> {
+  const box = await page.getByTestId('draw-canvas').boundingBox();
+  if (!box) throw new Error('draw-canvas is not visible');
+  const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
+  for (const stroke of strokes) {
+    const [sx, sy] = at(stroke[0]);
+    await page.mouse.move(sx, sy);
+    await page.mouse.down();
+    for (const point of stroke.slice(1)) {
+      const [x, y] = at(point);
+      await page.mouse.move(x, y, { steps });
+    }
+    await page.mouse.up();
+  }
+}
+
+/** The ten bars' probabilities as the page shows them (from their percentage text). */
+export async function readBars(page: Page): Promise<number[]> {
+  return Promise.all(
+    Array.from({ length: 10 }, async (_, digit) => {
+      const text = (await page.getByTestId(`prob-bar-${digit}`).textContent()) ?? '';
+      const match = /(\d+(?:\.\d+)?)\s*%/.exec(text);
+      return match ? Number(match[1]) / 100 : NaN;
+    }),
+  );
+}
+
+export async function predictedDigit(page: Page): Promise<string> {
+  return ((await page.getByTestId('prediction-top').textContent()) ?? '').trim();
+}
+
+/** Clearly drawn digits, in canvas fractions. */
+export const digits: Record<string, FractionStroke[]> = {
+  '0': [[[0.5, 0.2], [0.65, 0.3], [0.68, 0.5], [0.62, 0.72], [0.5, 0.8], [0.38, 0.72], [0.32, 0.5], [0.36, 0.3], [0.5, 0.2]]],
+  '1': [[[0.5, 0.18], [0.5, 0.82]]],
+  '2': [[[0.33, 0.32], [0.42, 0.2], [0.58, 0.2], [0.66, 0.32], [0.6, 0.48], [0.34, 0.8], [0.68, 0.8]]],
+  '3': [[[0.34, 0.22], [0.62, 0.22], [0.48, 0.46], [0.64, 0.6], [0.6, 0.76], [0.36, 0.8]]],
+  '4': [[[0.56, 0.2], [0.32, 0.6], [0.7, 0.6]], [[0.6, 0.4], [0.6, 0.82]]],
+  '7': [[[0.3, 0.2], [0.7, 0.2], [0.45, 0.82]]],
+};
