@@ -18,8 +18,44 @@ export const hiddenLayerSchema = z.object({
   activation: z.enum(activationKinds),
 });
 
+/**
+ * One convolutional block, applied to the 28x28 image before the dense layers:
+ * Conv2D (`filters` of `kernelSize`², stride 1, 'same' or 'valid' padding), optional
+ * batch normalisation, the activation, then optional max pooling (pool 2 = 2x2, stride 2).
+ */
+export const convBlockSchema = z.object({
+  filters: z.number().int().min(1, 'a conv block needs at least 1 filter').max(128, 'at most 128 filters per conv block'),
+  kernelSize: z.number().int().min(1).max(7, 'kernels are at most 7x7'),
+  padding: z.enum(['same', 'valid']),
+  activation: z.enum(activationKinds),
+  batchNorm: z.boolean(),
+  /** Max-pooling window and stride (1 = no pooling). */
+  pool: z.number().int().min(1).max(4),
+});
+
+/**
+ * Random distortions applied to each training image on the fly, from the run's seed.
+ * 0 (or absent) turns one off. They imitate how drawn digits differ from MNIST's.
+ */
+export const augmentationSchema = z.object({
+  /** Largest shift in pixels, in x and y independently. */
+  shift: z.number().min(0).max(6, 'shift at most 6 pixels').optional(),
+  /** Largest rotation in degrees, either way. */
+  rotation: z.number().min(0).max(45, 'rotate at most 45 degrees').optional(),
+  /** Largest relative change of size, e.g. 0.15 for 85%..115%. */
+  scale: z.number().min(0).max(0.5, 'scale by at most 50%').optional(),
+  /** Largest stroke thickening or thinning, in pixels (grey-scale dilation or erosion). */
+  strokeWidth: z.number().min(0).max(2, 'change the stroke width by at most 2 pixels').optional(),
+  /** Elastic distortion's strength α in pixels (Simard et al. 2003, σ = 4). */
+  elastic: z.number().min(0).max(10, 'elastic strength at most 10 pixels').optional(),
+});
+
 export const hyperparametersSchema = z
   .object({
+    /** Convolutional blocks on the 28x28 image, before the hidden dense layers (none = an MLP). */
+    convBlocks: z.array(convBlockSchema).max(4, 'at most 4 conv blocks').optional(),
+    /** On-the-fly distortions of the training images. */
+    augmentation: augmentationSchema.optional(),
     /** Hidden dense layers between the 784 pixels and the 10 classes. */
     hiddenLayers: z.array(hiddenLayerSchema).max(8, 'at most 8 hidden layers'),
     init: z.enum(initKinds),
@@ -73,6 +109,8 @@ export const hyperparametersSchema = z
 
 export type Hyperparameters = z.infer<typeof hyperparametersSchema>;
 export type HiddenLayer = z.infer<typeof hiddenLayerSchema>;
+export type ConvBlock = z.infer<typeof convBlockSchema>;
+export type Augmentation = z.infer<typeof augmentationSchema>;
 
 /** Turns zod's issues into one readable line per problem: `learningRate: must be positive`. */
 export function describeIssues(error: z.ZodError): string {

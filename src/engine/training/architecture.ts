@@ -11,6 +11,8 @@ export function modelSpecFor(h: Hyperparameters, inputSize = 784, classes = 10):
   if (h.init === 'gaussian') init.std = h.initScale ?? 0.01;
   if (h.init === 'uniform') init.limit = h.initScale ?? 1;
   const layers: LayerSpec[] = [];
+  // The schema already describes conv blocks; until the engine has those layers, say so.
+  if (h.convBlocks?.length) throw new Error('convolutional blocks are not supported by this engine yet');
   for (const hidden of h.hiddenLayers) {
     layers.push({ type: 'dense', units: hidden.units, init });
     layers.push({ type: hidden.activation });
