@@ -9,20 +9,25 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 export const root = resolve(import.meta.dirname, '..', '..');
 export const artifactsDir = join(root, 'artifacts', 'e2e');
 
 export function chromePath(): string {
-  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  const candidates = [
+    process.env.CHROME_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ];
   const found = candidates.find((p): p is string => !!p && existsSync(p));
   if (!found) {
-    throw new Error('no Chromium found: set CHROME_PATH, or install Debian\'s chromium (apt-get install chromium)');
+    throw new Error("no Chromium found: set CHROME_PATH, or install Debian's chromium (apt-get install chromium)");
   }
   return found;
 }
@@ -94,35 +99,37 @@ export async function startApp(options: { dataDir?: string } = {}): Promise<Runn
 }
 
 export interface BrowserSession {
-  browser: Browser;
   context: BrowserContext;
   page: Page;
   /** Saves a screenshot and the trace under artifacts/e2e/<name>/, then closes. */
   finish(name: string): Promise<void>;
 }
 
+/**
+ * Debian's Chromium, headless, with the flags this closed network needs and a fresh
+ * profile (Playwright takes the profile folder as launchPersistentContext's argument).
+ */
 export async function openBrowser(url: string, viewport = { width: 1280, height: 800 }): Promise<BrowserSession> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'tegaki-chromium-'));
-  const browser = await chromium.launch({
+  const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromePath(),
+    headless: true,
     args: [
-      '--headless',
       '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
-      `--user-data-dir=${userDataDir}`,
     ],
+    viewport,
+    locale: 'en-GB',
   });
-  const context = await browser.newContext({ viewport, locale: 'en-GB' });
   await context.tracing.start({ screenshots: true, snapshots: true });
-  const page = await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
   await page.goto(url);
   return {
-    browser,
     context,
     page,
     async finish(name) {
@@ -130,7 +137,7 @@ export async function openBrowser(url: string, viewport = { width: 1280, height:
       await mkdir(dir, { recursive: true });
       await page.screenshot({ path: join(dir, 'final.png') }).catch(() => undefined);
       await context.tracing.stop({ path: join(dir, 'trace.zip') }).catch(() => undefined);
-      await browser.close();
+      await context.close();
       await rm(userDataDir, { recursive: true, force: true });
     },
   };
@@ -156,13 +163,12 @@ export async function drawStrokes(page: Page, strokes: FractionStroke[], steps =
   }
 }
 
-/** The ten bars' probabilities as the page shows them (from their percentage text). */
+/** The ten bars' probabilities as the page holds them (NaN while there is no prediction). */
 export async function readBars(page: Page): Promise<number[]> {
   return Promise.all(
     Array.from({ length: 10 }, async (_, digit) => {
-      const text = (await page.getByTestId(`prob-bar-${digit}`).textContent()) ?? '';
-      const match = /(\d+(?:\.\d+)?)\s*%/.exec(text);
-      return match ? Number(match[1]) / 100 : NaN;
+      const value = await page.getByTestId(`prob-bar-${digit}`).getAttribute('data-probability');
+      return value ? Number(value) : NaN;
     }),
   );
 }
@@ -173,10 +179,78 @@ export async function predictedDigit(page: Page): Promise<string> {
 
 /** Clearly drawn digits, in canvas fractions. */
 export const digits: Record<string, FractionStroke[]> = {
-  '0': [[[0.5, 0.2], [0.65, 0.3], [0.68, 0.5], [0.62, 0.72], [0.5, 0.8], [0.38, 0.72], [0.32, 0.5], [0.36, 0.3], [0.5, 0.2]]],
-  '1': [[[0.5, 0.18], [0.5, 0.82]]],
-  '2': [[[0.33, 0.32], [0.42, 0.2], [0.58, 0.2], [0.66, 0.32], [0.6, 0.48], [0.34, 0.8], [0.68, 0.8]]],
-  '3': [[[0.34, 0.22], [0.62, 0.22], [0.48, 0.46], [0.64, 0.6], [0.6, 0.76], [0.36, 0.8]]],
-  '4': [[[0.56, 0.2], [0.32, 0.6], [0.7, 0.6]], [[0.6, 0.4], [0.6, 0.82]]],
-  '7': [[[0.3, 0.2], [0.7, 0.2], [0.45, 0.82]]],
+  '0': [
+    [
+      [0.5, 0.2],
+      [0.65, 0.3],
+      [0.68, 0.5],
+      [0.62, 0.72],
+      [0.5, 0.8],
+      [0.38, 0.72],
+      [0.32, 0.5],
+      [0.36, 0.3],
+      [0.5, 0.2],
+    ],
+  ],
+  '1': [
+    [
+      [0.5, 0.18],
+      [0.5, 0.82],
+    ],
+  ],
+  '2': [
+    [
+      [0.33, 0.32],
+      [0.42, 0.2],
+      [0.58, 0.2],
+      [0.66, 0.32],
+      [0.6, 0.48],
+      [0.34, 0.8],
+      [0.68, 0.8],
+    ],
+  ],
+  '3': [
+    [
+      [0.34, 0.22],
+      [0.62, 0.22],
+      [0.48, 0.46],
+      [0.64, 0.6],
+      [0.6, 0.76],
+      [0.36, 0.8],
+    ],
+  ],
+  '4': [
+    [
+      [0.56, 0.2],
+      [0.32, 0.6],
+      [0.7, 0.6],
+    ],
+    [
+      [0.6, 0.4],
+      [0.6, 0.82],
+    ],
+  ],
+  '7': [
+    [
+      [0.3, 0.2],
+      [0.7, 0.2],
+      [0.45, 0.82],
+    ],
+  ],
 };
+
+/**
+ * Prints a measured figure and adds it to artifacts/e2e/figures.json, so CI's log and
+ * its artifacts both carry the numbers the bars are checked against.
+ */
+export async function recordFigure(name: string, figure: Record<string, number | undefined>): Promise<void> {
+  const rounded = Object.fromEntries(
+    Object.entries(figure).map(([k, v]) => [k, v === undefined ? v : Math.round(v * 10) / 10]),
+  );
+  console.log(`[figure] ${name}: ${JSON.stringify(rounded)}`);
+  await mkdir(artifactsDir, { recursive: true });
+  const file = join(artifactsDir, 'figures.json');
+  const all = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>) : {};
+  all[name] = { ...rounded, measuredAt: new Date().toISOString() };
+  await writeFile(file, JSON.stringify(all, null, 2));
+}

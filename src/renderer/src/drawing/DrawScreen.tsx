@@ -64,7 +64,13 @@ export function DrawScreen({ store, toolStore, prediction, modelName }: Props): 
       <div className="draw-left">
         <div className="toolbar" role="toolbar" aria-label={t('draw.tools')}>
           <div className="segmented" role="radiogroup" aria-label={t('draw.tool')}>
-            <button type="button" role="radio" aria-checked={tool === 'pen'} data-testid="pen-button" onClick={() => toolStore.setTool('pen')}>
+            <button
+              type="button"
+              role="radio"
+              aria-checked={tool === 'pen'}
+              data-testid="pen-button"
+              onClick={() => toolStore.setTool('pen')}
+            >
               {t('draw.pen')}
             </button>
             <button
@@ -85,20 +91,40 @@ export function DrawScreen({ store, toolStore, prediction, modelName }: Props): 
               min={0}
               max={BRUSH_SIZES.length - 1}
               step={1}
-              value={Math.max(0, BRUSH_SIZES.findIndex((s) => s >= brushSize))}
+              value={Math.max(
+                0,
+                BRUSH_SIZES.findIndex((s) => s >= brushSize),
+              )}
               onChange={(event) => toolStore.setBrushSize(BRUSH_SIZES[Number(event.target.value)])}
               data-testid="brush-size"
               title={`${title('brushSmaller')} / ${title('brushLarger')}`}
             />
           </label>
           <span className="spacer" />
-          <button type="button" disabled={!canUndo} onClick={() => byName.get('undo')?.perform()} title={title('undo')} data-testid="undo-button">
+          <button
+            type="button"
+            disabled={!canUndo}
+            onClick={() => byName.get('undo')?.perform()}
+            title={title('undo')}
+            data-testid="undo-button"
+          >
             {t('draw.undo')}
           </button>
-          <button type="button" disabled={!canRedo} onClick={() => byName.get('redo')?.perform()} title={title('redo')} data-testid="redo-button">
+          <button
+            type="button"
+            disabled={!canRedo}
+            onClick={() => byName.get('redo')?.perform()}
+            title={title('redo')}
+            data-testid="redo-button"
+          >
             {t('draw.redo')}
           </button>
-          <button type="button" onClick={() => byName.get('clear')?.perform()} title={title('clear')} data-testid="clear-button">
+          <button
+            type="button"
+            onClick={() => byName.get('clear')?.perform()}
+            title={title('clear')}
+            data-testid="clear-button"
+          >
             {t('draw.clear')}
           </button>
         </div>
@@ -107,7 +133,14 @@ export function DrawScreen({ store, toolStore, prediction, modelName }: Props): 
         </div>
         <p className="hint">{t('draw.hint')}</p>
       </div>
-      <aside className="prediction-panel" aria-label={t('predict.title')} aria-live="polite">
+      <aside
+        className="prediction-panel"
+        aria-label={t('predict.title')}
+        aria-live="polite"
+        data-testid="prediction-panel"
+        data-drawing-version={prediction.drawingVersion}
+        data-answered-version={result?.drawingVersion ?? ''}
+      >
         <div className="prediction-head">
           <div className="prediction-top-box">
             <span className="label">{t('predict.title')}</span>

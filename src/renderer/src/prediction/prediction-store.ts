@@ -14,6 +14,8 @@ export interface Prediction {
   top: number;
   confidence: number;
   lowConfidence: boolean;
+  /** Which drawing this answers (see PredictionStore.drawingVersion). */
+  drawingVersion: number;
 }
 
 export interface PredictionState {
@@ -26,11 +28,11 @@ export interface PredictionState {
 
 export type Predict = (pixels: Float32Array) => Promise<Result<{ probabilities: number[] }>>;
 
-export function toPrediction(probabilities: readonly number[]): Prediction {
+export function toPrediction(probabilities: readonly number[], drawingVersion = 0): Prediction {
   let top = 0;
   for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[top]) top = i;
   const confidence = probabilities[top];
-  return { probabilities, top, confidence, lowConfidence: confidence < LOW_CONFIDENCE };
+  return { probabilities, top, confidence, lowConfidence: confidence < LOW_CONFIDENCE, drawingVersion };
 }
 
 const BLANK = new Float32Array(784);
@@ -48,13 +50,20 @@ export class PredictionStore {
   /** Bumped whenever the canvas becomes blank, so late answers are recognised. */
   private generation = 0;
   private unsubscribeDrawing: (() => void) | undefined;
+  /**
+   * Counts the drawings asked about, so the page can show whether the bars answer the
+   * drawing on screen or an earlier one (and tests can time pointer-up to fresh bars).
+   */
+  private version = 0;
 
   constructor(
     private readonly drawing: StrokeStore,
     private readonly predict: Predict,
     options: { minIntervalMs?: number } = {},
   ) {
-    this.runner = createLatestRunner((generation) => this.run(generation), { minIntervalMs: options.minIntervalMs ?? PREDICT_INTERVAL_MS });
+    this.runner = createLatestRunner((generation) => this.run(generation), {
+      minIntervalMs: options.minIntervalMs ?? PREDICT_INTERVAL_MS,
+    });
   }
 
   /** Starts following the drawing; returns the stop function. */
@@ -71,13 +80,20 @@ export class PredictionStore {
 
   /** Predicts the current drawing again (say, after the active model changed). */
   refresh(): void {
+    this.version++;
     if (this.isBlank()) {
       this.generation++;
       this.runner.cancelPending();
-      if (this.state.prediction || this.state.error || this.state.input !== BLANK) this.set({ input: BLANK, prediction: undefined, error: undefined });
+      if (this.state.prediction || this.state.error || this.state.input !== BLANK)
+        this.set({ input: BLANK, prediction: undefined, error: undefined });
       return;
     }
     this.runner.push(this.generation);
+  }
+
+  /** The version of the drawing now on the canvas; a prediction is fresh when it answers this one. */
+  get drawingVersion(): number {
+    return this.version;
   }
 
   /** Resolves once the latest drawing has its answer. */
@@ -101,11 +117,12 @@ export class PredictionStore {
 
   private async run(generation: number): Promise<void> {
     if (generation !== this.generation) return;
+    const version = this.version;
     const input = strokesToInput(this.drawing.inputStrokes());
     this.set({ ...this.state, input });
     const result = await this.predict(input);
     if (generation !== this.generation || this.isBlank()) return;
-    if (result.ok) this.set({ input, prediction: toPrediction(result.value.probabilities), error: undefined });
+    if (result.ok) this.set({ input, prediction: toPrediction(result.value.probabilities, version), error: undefined });
     else this.set({ input, prediction: undefined, error: result.error });
   }
 
