@@ -19,6 +19,10 @@ function onReady(): void {
   setupMainWindow(appUrl, new AppStore(keyValueStore));
 }
 
+// A separate profile for tests and side-by-side runs; must be set before the instance lock,
+// which is per user-data folder.
+if (process.env.TEGAKI_USER_DATA) app.setPath('userData', process.env.TEGAKI_USER_DATA);
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
