@@ -210,7 +210,13 @@ function parseHeader(
 }
 
 function checkShapes(spec: ModelSpec, tensors: TensorEntry[], fail: (detail: string) => Error): void {
-  const expected = parameterShapes(spec);
+  let expected: ReturnType<typeof parameterShapes>;
+  try {
+    expected = parameterShapes(spec);
+  } catch (error) {
+    // A layer that does not fit its input (a window larger than the image, a bad input shape).
+    throw fail((error as Error).message);
+  }
   const stored = new Map(tensors.map((t) => [t.name, t]));
   for (const { name, shape } of expected) {
     const t = stored.get(name);

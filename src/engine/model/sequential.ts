@@ -1,13 +1,17 @@
+import { BatchNorm } from '../layers/batch-norm';
+import { Conv2D } from '../layers/conv2d';
 import { Dense } from '../layers/dense';
 import { Dropout } from '../layers/dropout';
+import { Flatten } from '../layers/flatten';
+import { MaxPool2D } from '../layers/max-pool';
 import { LeakyReLU, ReLU, Sigmoid, Tanh } from '../layers/activations';
-import type { Layer, Param } from '../layers/layer';
+import type { Layer, Param, StateTensor } from '../layers/layer';
 import { softmaxRows } from '../losses';
 import { Random } from '../random';
 import type { DType, Matrix } from '../tensor';
 import { matrix } from '../tensor';
-import type { LayerSpec, ModelSpec } from './spec';
-import { outputSize, parameterShapes } from './spec';
+import type { FeatureShape, LayerSpec, ModelSpec } from './spec';
+import { featureCount, inputShapeOf, layerShapes, outputSize, parameterShapes } from './spec';
 
 export interface ModelOptions {
   /** Seeds the initial weights and dropout masks. */
@@ -40,11 +44,10 @@ export class Sequential {
     const random = new Random(options.seed ?? 1);
     const initRandom = random.fork('init');
     const dropoutRandom = random.fork('dropout');
-    let width = spec.inputSize;
+    const shapes = layerShapes(spec);
     this.layers = spec.layers.map((layerSpec, i) => {
-      const layer = createLayer(layerSpec, width, `layer${i}`, initRandom, dropoutRandom, this.dtype);
-      if (layerSpec.type === 'dense') width = layerSpec.units;
-      return layer;
+      const input = i === 0 ? inputShapeOf(spec) : shapes[i - 1];
+      return createLayer(layerSpec, input, `layer${i}`, initRandom, dropoutRandom, this.dtype);
     });
   }
 
@@ -68,6 +71,11 @@ export class Sequential {
     return this.layers.flatMap((layer) => layer.params());
   }
 
+  /** Tensors kept but not trained (batch norm's running statistics). */
+  state(): StateTensor[] {
+    return this.layers.flatMap((layer) => layer.state?.() ?? []);
+  }
+
   get classes(): number {
     return outputSize(this.spec);
   }
@@ -87,15 +95,21 @@ export class Sequential {
     return Array.from(this.predict(input).data);
   }
 
-  /** The weights as float32 tensors named as `parameterShapes(spec)` names them. */
+  /** The weights (and running statistics) as float32 tensors named as `parameterShapes(spec)` names them. */
   exportWeights(): NamedTensor[] {
-    return this.params().map((p) => ({ name: p.name, shape: [...p.shape], data: Float32Array.from(p.value) }));
+    return this.layers
+      .flatMap((layer) => [...layer.params(), ...(layer.state?.() ?? [])])
+      .map((p) => ({
+        name: p.name,
+        shape: [...p.shape],
+        data: Float32Array.from(p.value),
+      }));
   }
 
   /** Overwrites the weights; every tensor the spec implies must be present with its shape. */
   importWeights(tensors: readonly NamedTensor[]): void {
     const byName = new Map(tensors.map((t) => [t.name, t]));
-    for (const p of this.params()) {
+    for (const p of [...this.params(), ...this.state()]) {
       const t = byName.get(p.name);
       if (!t) throw new Error(`weights for ${p.name} are missing`);
       if (t.data.length !== p.value.length || t.shape.join('x') !== p.shape.join('x')) {
@@ -114,7 +128,7 @@ export class Sequential {
 
 function createLayer(
   spec: LayerSpec,
-  inputSize: number,
+  input: FeatureShape,
   name: string,
   initRandom: Random,
   dropoutRandom: Random,
@@ -122,7 +136,15 @@ function createLayer(
 ): Layer {
   switch (spec.type) {
     case 'dense':
-      return new Dense(spec, inputSize, name, initRandom, dtype);
+      return new Dense(spec, featureCount(input), name, initRandom, dtype);
+    case 'conv2d':
+      return new Conv2D(spec, input, name, initRandom, dtype);
+    case 'max-pool':
+      return new MaxPool2D(spec, input, dtype);
+    case 'batch-norm':
+      return new BatchNorm(spec, input.channels, name, dtype);
+    case 'flatten':
+      return new Flatten(spec);
     case 'relu':
       return new ReLU(spec, dtype);
     case 'leaky-relu':
