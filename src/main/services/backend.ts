@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dataset } from '../../engine/data/dataset';
 import { loadMnist } from '../../engine/data/mnist';
+import { decodeModelFile } from '../../engine/io/model-file';
+import type { Hyperparameters } from '../../shared/hyperparameters';
 import type {
   EventChannel,
   EventOf,
@@ -9,7 +12,7 @@ import type {
   ResponseOf,
   Result,
 } from '../../shared/ipc/contract';
-import { fail, isInvokeChannel, ok, parseRequest } from '../../shared/ipc/contract';
+import { epochRecordSchema, fail, isInvokeChannel, modelDetailsSchema, ok, parseRequest } from '../../shared/ipc/contract';
 import type { EngineHost } from '../engine/engine-host';
 import { EngineJobError } from '../engine/engine-host';
 import { AppStore } from '../store/app-store';
@@ -105,6 +108,25 @@ export function createBackend(options: BackendOptions): Backend {
       return { deleted: true as const };
     },
     'models:setActive': ({ id }) => models.setActive(id),
+    'models:details': async ({ id }) => {
+      await models.summary(id);
+      const metadata = await readFile(models.pathOf(id))
+        .then((bytes) => decodeModelFile(bytes).metadata)
+        .catch((error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new ServiceError('invalid-model', `the model file could not be read: ${reason}`);
+        });
+      // The file's metadata is whatever its maker wrote: keep only what fits the schema.
+      const history = Array.isArray(metadata.history)
+        ? metadata.history.flatMap((record) => epochRecordSchema.safeParse(record).data ?? [])
+        : [];
+      const metrics = modelDetailsSchema.shape.metrics.safeParse(metadata.metrics).data;
+      const hyperparameters =
+        typeof metadata.hyperparameters === 'object' && metadata.hyperparameters !== null
+          ? (metadata.hyperparameters as Hyperparameters)
+          : undefined;
+      return { id, hyperparameters, history, metrics };
+    },
     'models:export': async ({ id }) => {
       const summary = await models.summary(id);
       const suggested = `${summary.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model'}.tgk`;

@@ -17,6 +17,7 @@ export interface TegakiApi {
     rename(id: string, name: string): Promise<Result<ResponseOf<'models:rename'>>>;
     delete(id: string): Promise<Result<ResponseOf<'models:delete'>>>;
     setActive(id: string): Promise<Result<ResponseOf<'models:setActive'>>>;
+    details(id: string): Promise<Result<ResponseOf<'models:details'>>>;
     export(id: string): Promise<Result<ResponseOf<'models:export'>>>;
     import(file?: { fileName?: string; bytes: Uint8Array }): Promise<Result<ResponseOf<'models:import'>>>;
     onChanged(listener: Listener<'models:changed'>): Unsubscribe;
@@ -57,6 +58,7 @@ export function createTegakiApi(transport: Transport, shell: TegakiApi['shell'],
       rename: (id, name) => invoke('models:rename', { id, name }),
       delete: (id) => invoke('models:delete', { id }),
       setActive: (id) => invoke('models:setActive', { id }),
+      details: (id) => invoke('models:details', { id }),
       export: (id) => invoke('models:export', { id }),
       import: (file) => invoke('models:import', file ?? {}),
       onChanged: (listener) => subscribe('models:changed', listener),

@@ -76,7 +76,23 @@ export const epochSchema = z.object({
   testAccuracy: z.number(),
   validationLoss: z.number().optional(),
   validationAccuracy: z.number().optional(),
+  /** Accuracy on the held-out personal drawings, when training includes them. */
+  personalTestAccuracy: z.number().optional(),
   elapsedSeconds: z.number(),
+});
+
+/** One epoch of a saved model's training history, as its file keeps it. */
+export const epochRecordSchema = epochSchema.omit({ jobId: true }).partial({ step: true, elapsedSeconds: true });
+
+/** What a model file says about how it was trained, for the report's curves. */
+export const modelDetailsSchema = z.object({
+  id: modelIdSchema,
+  hyperparameters: z.custom<Hyperparameters>((v) => typeof v === 'object' && v !== null).optional(),
+  /** Empty when the file kept no history (imported from elsewhere, or made before history was kept). */
+  history: z.array(epochRecordSchema),
+  metrics: modelMetricsSchema
+    .extend({ samplesPerSecond: z.number().optional(), trainingSeconds: z.number().optional() })
+    .optional(),
 });
 
 export const classMetricsSchema = z.object({
@@ -131,12 +147,35 @@ const pixelsSchema = z
 
 const none = z.undefined().or(z.null()).optional();
 
+const digitSchema = z.number().int().min(0, 'a digit is 0..9').max(9, 'a digit is 0..9');
+
+/** A drawing as the canvas records it: strokes of `[x, y]` points (y down), the command line's strokes format. */
+export const strokesSchema = z
+  .array(z.array(z.tuple([z.number(), z.number()])).min(1, 'a stroke needs at least one point').max(20_000), 'expected a list of strokes')
+  .min(1, 'the drawing is empty')
+  .max(1_000);
+
+export const personalSampleIdSchema = z.string().min(1).max(200);
+
+/** How many personal samples each digit 0..9 has. */
+export const digitCountsSchema = z.array(z.number().int().min(0)).length(10);
+
+/** A corrected drawing as galleries show it: its 28x28 network input (bytes), not its strokes. */
+export const personalSampleSchema = z.object({
+  id: personalSampleIdSchema,
+  label: digitSchema,
+  createdAt: z.string(),
+  input: bytesSchema,
+});
+
 export const invokeContract = {
   'models:list': { request: none, response: z.array(modelSummarySchema) },
   'models:active': { request: none, response: modelSummarySchema },
   'models:rename': { request: z.object({ id: modelIdSchema, name: modelNameSchema }), response: modelSummarySchema },
   'models:delete': { request: z.object({ id: modelIdSchema }), response: z.object({ deleted: z.literal(true) }) },
   'models:setActive': { request: z.object({ id: modelIdSchema }), response: modelSummarySchema },
+  /** Hyperparameters, per-epoch history and metrics from the model file (summaries leave the history out). */
+  'models:details': { request: z.object({ id: modelIdSchema }), response: modelDetailsSchema },
   /** Saves a copy where the user chooses (a save dialog in the app); null path when they cancel. */
   'models:export': { request: z.object({ id: modelIdSchema }), response: z.object({ path: z.string().nullable() }) },
   /**
@@ -163,6 +202,21 @@ export const invokeContract = {
       name: modelNameSchema.optional(),
       /** Test on only the first N of MNIST's 10,000 test images (faster epochs). */
       testSize: z.number().int().min(1).max(10_000).optional(),
+      /**
+       * Train on the personal samples too: each repeated `hyperparameters.personalWeight`
+       * times among the MNIST images (default 20), `hyperparameters.personalTestSplit` of
+       * them held out as a personal test set (default 0.25).
+       */
+      includePersonal: z.boolean().optional(),
+      /**
+       * Continue training the active model from its weights on the personal samples (so
+       * it implies includePersonal), as `tegaki finetune` does: its own hyperparameters at
+       * a tenth of its learning rate, 3 epochs, 10,000 MNIST images. Only the personal
+       * weight and split are taken from `hyperparameters`.
+       */
+      fineTune: z
+        .object({ epochs: z.number().int().min(1).max(50).optional(), learningRate: z.number().positive().max(10).optional() })
+        .optional(),
     }),
     response: z.object({ jobId: z.string() }),
   },
@@ -192,14 +246,63 @@ export const invokeContract = {
     request: z.object({ indices: z.array(z.number().int().min(0).max(9_999)).max(1_000) }),
     response: z.object({ pixels: bytesSchema, labels: bytesSchema }),
   },
+  /** Gradient x input for the active model: which pixels pushed toward `target` (default: the top class). */
+  explain: {
+    request: z.object({ pixels: pixelsSchema, target: digitSchema.optional() }),
+    response: z.object({
+      modelId: modelIdSchema,
+      label: digitSchema,
+      probabilities: z.array(z.number()).length(10),
+      /** 784 floats: positive pushed toward `label`, negative away from it. */
+      attribution: floatsSchema,
+    }),
+  },
+  /** Saves a drawing to the personal sample set with the digit it really is. */
+  'personal:add': {
+    request: z.object({ strokes: strokesSchema, label: digitSchema }),
+    response: z.object({ sample: personalSampleSchema, counts: digitCountsSchema }),
+  },
+  'personal:list': { request: none, response: z.object({ counts: digitCountsSchema, samples: z.array(personalSampleSchema) }) },
+  'personal:delete': { request: z.object({ id: personalSampleIdSchema }), response: z.object({ counts: digitCountsSchema }) },
+  /**
+   * The set as a strokes file with labels (what `tegaki train --personal` reads). The app
+   * saves it where the user chooses (null path when they cancel); the browser mode
+   * returns the JSON for the page to download.
+   */
+  'personal:export': {
+    request: none,
+    response: z.object({ path: z.string().nullable(), json: z.string().optional(), count: z.number() }),
+  },
+  /**
+   * Adds the samples of a strokes file: the text the renderer read, or, without text,
+   * one the user picks in an open dialog. A bad file is refused whole, with its reason.
+   */
+  'personal:import': {
+    request: z
+      .object({
+        fileName: z.string().max(255).optional(),
+        text: z.string().max(64 * 1024 * 1024, 'a samples file is at most 64 MB').optional(),
+      })
+      .optional(),
+    response: z.object({ cancelled: z.boolean(), added: z.number(), skipped: z.number(), counts: digitCountsSchema }),
+  },
 } as const;
 
 export const eventContract = {
   'training:progress': progressSchema,
   'training:epoch': epochSchema,
-  'training:done': z.object({ jobId: z.string(), model: modelSummarySchema, testAccuracy: z.number(), testLoss: z.number() }),
+  'training:done': z.object({
+    jobId: z.string(),
+    model: modelSummarySchema,
+    testAccuracy: z.number(),
+    testLoss: z.number(),
+    /** Accuracy on the held-out personal drawings (null when none were held out). */
+    personalTestAccuracy: z.number().nullable().optional(),
+    personalTestCount: z.number().optional(),
+  }),
   'training:error': z.object({ jobId: z.string(), error: ipcErrorSchema }),
   'models:changed': z.object({ models: z.array(modelSummarySchema) }),
+  'personal:changed': z.object({ counts: digitCountsSchema }),
   /** Something the user should see, e.g. a corrupted model replaced by the default. */
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 } as const;
@@ -219,6 +322,8 @@ export type EventOf<C extends EventChannel> = z.output<(typeof eventContract)[C]
 export type ModelSummary = z.infer<typeof modelSummarySchema>;
 export type TrainingProgressEvent = EventOf<'training:progress'>;
 export type Evaluation = ResponseOf<'evaluate'>;
+export type PersonalSampleSummary = z.infer<typeof personalSampleSchema>;
+export type ModelDetails = ResponseOf<'models:details'>;
 
 export function isInvokeChannel(channel: unknown): channel is InvokeChannel {
   return typeof channel === 'string' && Object.hasOwn(invokeContract, channel);

@@ -13,6 +13,7 @@ describe('the IPC contract', () => {
         'mnist:testImages',
         'models:active',
         'models:delete',
+        'models:details',
         'models:export',
         'models:import',
         'models:list',
