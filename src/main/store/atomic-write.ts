@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -10,14 +10,24 @@ import { dirname } from 'node:path';
 export function writeFileAtomicSync(path: string, content: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = tempPathFor(path);
-  const fd = openSync(temp, 'w');
   try {
-    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(temp, 'w');
+    try {
+      // writeFileSync loops until every byte is written; a lone writeSync may write part
+      // of it on a nearly full disk and report no error.
+      writeFileSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    // A half-written temp file would only fill the disk further.
+    rmSync(temp, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOSPC' ? 'the disk is full' : (error as Error).message;
+    throw new Error(`could not save ${path}: ${reason}; the previous file is untouched`, { cause: error });
   }
-  renameSync(temp, path);
 }
 
 function tempPathFor(path: string): string {
