@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Dataset } from '../engine/data/dataset';
-import { personalDataset, splitPersonal } from '../engine/personal/samples';
+import { holdOutPersonal } from '../engine/personal/fine-tune';
+import { personalDataset } from '../engine/personal/samples';
 import { parseStrokesJson } from '../engine/preprocess/strokes-file';
-import { Random } from '../engine/random';
 
 export interface PersonalFlags {
   personal?: string;
@@ -23,6 +23,6 @@ export async function loadPersonal(
     throw new Error(`cannot read personal samples ${path}: ${(error as Error).message}`, { cause: error });
   }
   const all = personalDataset(parseStrokesJson(text, path), path);
-  const { train, test } = splitPersonal(all, testSplit, new Random(seed).fork('personal'));
+  const { train, test } = holdOutPersonal(all, testSplit, seed);
   return { train, test, total: all.count };
 }

@@ -2,9 +2,7 @@ import { loadMnist } from '../../engine/data/mnist';
 import { loadModel, saveModel } from '../../engine/io/saved-model';
 import { describeArchitecture } from '../../engine/training/architecture';
 import { train } from '../../engine/training/trainer';
-import { HyperparameterError, parseHyperparameters } from '../../shared/hyperparameters';
-import type { Hyperparameters } from '../../shared/hyperparameters';
-import { preset } from '../../shared/presets';
+import { fineTuneHyperparameters } from '../../engine/personal/fine-tune';
 import { emitJson } from '../output';
 import { loadPersonal } from '../personal-flags';
 
@@ -29,18 +27,13 @@ export interface FinetuneFlags {
  */
 export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): Promise<void> {
   const { model, metadata } = await loadModel(modelPath);
-  const original = parseOriginal(metadata.hyperparameters);
-  const h = parseHyperparameters({
-    ...original,
-    learningRate: flags.lr ?? original.learningRate / 10,
-    learningRateDecay: undefined,
-    epochs: flags.epochs ?? 3,
-    iterations: undefined,
-    trainSize: flags.mnistSize ?? 10_000,
-    validationSplit: 0,
-    seed: flags.seed ?? original.seed,
-    personalWeight: flags.personalWeight ?? 20,
-    personalTestSplit: flags.personalTestSplit ?? 0.25,
+  const h = fineTuneHyperparameters(metadata.hyperparameters, {
+    learningRate: flags.lr,
+    epochs: flags.epochs,
+    mnistSize: flags.mnistSize,
+    personalWeight: flags.personalWeight,
+    personalTestSplit: flags.personalTestSplit,
+    seed: flags.seed,
   });
   const personal = await loadPersonal(flags.personal, h.personalTestSplit ?? 0, h.seed);
   const data = await loadMnist({ dir: flags.data, trainSize: h.trainSize, testSize: flags.testSize });
@@ -90,15 +83,5 @@ export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): 
     process.stdout.write(
       `MNIST test accuracy ${(result.test.accuracy * 100).toFixed(2)}% | ${personalLine} | saved ${flags.out}\n`,
     );
-  }
-}
-
-function parseOriginal(stored: unknown): Hyperparameters {
-  try {
-    return parseHyperparameters(stored);
-  } catch (error) {
-    if (!(error instanceof HyperparameterError)) throw error;
-    // Models from elsewhere may lack their hyperparameters; fine-tuning only needs an optimiser.
-    return preset('recommended');
   }
 }

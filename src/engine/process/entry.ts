@@ -14,10 +14,12 @@ import { loadModel } from '../io/saved-model';
 import { classificationReport } from '../metrics/classification-report';
 import { confusionMatrix } from '../metrics/confusion';
 import type { Sequential } from '../model/sequential';
+import { PERSONAL_DEFAULTS, fineTuneHyperparameters, holdOutPersonal } from '../personal/fine-tune';
 import { TrainingCancelledError, TrainingDivergedError } from '../training/errors';
 import { evaluate } from '../training/evaluate';
 import { train } from '../training/trainer';
 import { HyperparameterError, parseHyperparameters } from '../../shared/hyperparameters';
+import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { ErrorCode } from '../../shared/ipc/contract';
 import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } from './protocol';
 import { createThrottle, PROGRESS_INTERVAL_MS } from './protocol';
@@ -60,7 +62,7 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
   const controller = new AbortController();
   running.set(request.jobId, controller);
   const started = performance.now();
-  const h = parseHyperparameters(request.hyperparameters);
+  const { h, initialModel, personal } = await trainingSetup(request);
   const gate = createThrottle(PROGRESS_INTERVAL_MS);
   const elapsed = (): number => (performance.now() - started) / 1000;
   send({
@@ -95,6 +97,8 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
       });
     },
     onEpoch: (record) => send({ type: 'epoch', jobId: request.jobId, record }),
+    initialModel,
+    personal: personal && { train: personal.train, test: personal.test, weight: h.personalWeight ?? 1 },
   });
   return {
     spec: result.spec,
@@ -103,10 +107,45 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
     history: result.history,
     lossCurve: result.lossCurve,
     test: result.test,
+    personalTest: result.personalTest && { accuracy: result.personalTest.accuracy, count: result.personalTest.count },
     report: classificationReport(result.test.confusion),
     samplesPerSecond: result.samplesPerSecond,
     trainingSeconds: result.trainingSeconds,
   };
+}
+
+/**
+ * The run's hyperparameters, starting weights and personal split. Fine-tuning takes its
+ * hyperparameters from the model file as `tegaki finetune` does; only the personal
+ * weight and split come from the request.
+ */
+async function trainingSetup(request: Extract<EngineRequest, { type: 'train' }>): Promise<{
+  h: Hyperparameters;
+  initialModel?: Sequential;
+  personal?: { train: Dataset; test: Dataset };
+}> {
+  let h = parseHyperparameters(request.hyperparameters);
+  let initialModel: Sequential | undefined;
+  if (request.fineTune) {
+    // A fresh copy, not the prediction cache's: training changes the weights in place.
+    const loaded = await loadModel(request.fineTune.modelPath);
+    h = fineTuneHyperparameters(loaded.metadata.hyperparameters, {
+      epochs: request.fineTune.epochs,
+      learningRate: request.fineTune.learningRate,
+      personalWeight: h.personalWeight,
+      personalTestSplit: h.personalTestSplit,
+    });
+    initialModel = loaded.model;
+  }
+  if (!request.personal || request.personal.labels.length === 0) return { h, initialModel };
+  h = {
+    ...h,
+    personalWeight: h.personalWeight ?? PERSONAL_DEFAULTS.personalWeight,
+    personalTestSplit: h.personalTestSplit ?? PERSONAL_DEFAULTS.personalTestSplit,
+  };
+  const { images, labels } = request.personal;
+  const all: Dataset = { images, labels, count: labels.length, rows: 28, cols: 28 };
+  return { h, initialModel, personal: holdOutPersonal(all, h.personalTestSplit ?? 0, h.seed) };
 }
 
 async function runEvaluation(request: Extract<EngineRequest, { type: 'evaluate' }>): Promise<EvaluationResult> {

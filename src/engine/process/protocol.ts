@@ -11,13 +11,38 @@ import type { EpochRecord } from '../training/trainer';
  * with `serialization: 'advanced'`, both structured clones, so typed arrays arrive typed.
  */
 export type EngineRequest =
-  | { type: 'train'; jobId: string; hyperparameters: Hyperparameters; testSize?: number }
+  | {
+      type: 'train';
+      jobId: string;
+      hyperparameters: Hyperparameters;
+      testSize?: number;
+      /** A person's labelled drawings as 28x28 uint8 images (see engine/personal). */
+      personal?: PersonalImages;
+      /** Continue from this model file's weights instead of a fresh network. */
+      fineTune?: FineTuneRequest;
+    }
   | { type: 'cancel'; jobId: string }
   | { type: 'evaluate'; jobId: string; modelPath: string; testSize?: number }
   | { type: 'predict'; jobId: string; modelPath: string; pixels: Float32Array | number[] }
   | { type: 'ping'; jobId: string }
   /** Exit now; the parent kills the process if it has not within its timeout. */
   | { type: 'shutdown' };
+
+export interface PersonalImages {
+  /** `count x 784` bytes, 0 = background, as MNIST's. */
+  images: Uint8Array;
+  labels: Uint8Array;
+}
+
+/**
+ * Fine-tuning: the hyperparameters come from the model file (see fineTuneHyperparameters);
+ * the request's own carry only the personal weight, held-out split and seed.
+ */
+export interface FineTuneRequest {
+  modelPath: string;
+  epochs?: number;
+  learningRate?: number;
+}
 
 export interface EngineProgress {
   phase: 'loading' | 'training' | 'evaluating';
@@ -42,6 +67,8 @@ export interface TrainedModel {
   history: EpochRecord[];
   lossCurve: { step: number; loss: number }[];
   test: { accuracy: number; loss: number; confusion: number[][] };
+  /** Accuracy on the held-out personal drawings, when some were held out. */
+  personalTest?: { accuracy: number; count: number };
   report: ClassificationReport;
   samplesPerSecond: number;
   trainingSeconds: number;

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorCode } from '../../shared/ipc/contract';
 import type { Hyperparameters } from '../../shared/hyperparameters';
-import type { EngineMessage, EngineProgress, EngineRequest, EngineResults, EvaluationResult, TrainedModel } from '../../engine/process/protocol';
+import type {
+  EngineMessage,
+  EngineProgress,
+  EngineRequest,
+  EngineResults,
+  EvaluationResult,
+  FineTuneRequest,
+  PersonalImages,
+  TrainedModel,
+} from '../../engine/process/protocol';
 import type { EpochRecord } from '../../engine/training/trainer';
 
 /** How the engine process died, as far as the launcher can tell. */
@@ -118,9 +127,14 @@ export class EngineHost {
     return [...this.jobs.values()].some((job) => job.kind === 'train');
   }
 
-  train(hyperparameters: Hyperparameters, handlers: TrainHandlers = {}, options: { testSize?: number } = {}): TrainingJob {
+  train(
+    hyperparameters: Hyperparameters,
+    handlers: TrainHandlers = {},
+    options: { testSize?: number; personal?: PersonalImages; fineTune?: FineTuneRequest } = {},
+  ): TrainingJob {
     const jobId = randomUUID();
-    const result = this.run<'train'>('train', { type: 'train', jobId, hyperparameters, testSize: options.testSize }, handlers);
+    const { testSize, personal, fineTune } = options;
+    const result = this.run<'train'>('train', { type: 'train', jobId, hyperparameters, testSize, personal, fineTune }, handlers);
     return { jobId, result };
   }
 

@@ -20,12 +20,17 @@ import type { KeyValueStore } from '../store/key-value';
 import { JsonFileStore } from '../store/json-file-store';
 import { ServiceError } from './errors';
 import { ModelStore } from './model-store';
+import { createPersonalHandlers } from './personal-handlers';
+import { PersonalSampleStore } from './personal-samples';
 
 /** Where files come from and go to; the app shows dialogs, tests and the browser mode do not. */
 export interface FileDialogs {
-  chooseExportPath(suggestedName: string): Promise<string | null>;
-  chooseImportPath(): Promise<string | null>;
+  chooseExportPath(suggestedName: string, kind?: FileKind): Promise<string | null>;
+  chooseImportPath(kind?: FileKind): Promise<string | null>;
 }
+
+/** What a dialog offers to save or open: a model file, or a strokes file of personal samples. */
+export type FileKind = 'model' | 'samples';
 
 export interface BackendOptions {
   userDataDir: string;
@@ -47,6 +52,7 @@ export interface Backend {
   /** Every event for the renderer: training progress, model changes, notices. */
   onEvent(listener: EventListener): () => void;
   readonly models: ModelStore;
+  readonly personalSamples: PersonalSampleStore;
   dispose(): Promise<void>;
 }
 
@@ -84,6 +90,14 @@ export function createBackend(options: BackendOptions): Backend {
     modelsChanged = models.list().then(
       (list) => emit('models:changed', { models: list }),
       (error: unknown) => log(`[backend] listing models failed: ${String(error)}`),
+    );
+  });
+
+  const personalSamples = new PersonalSampleStore({ userDataDir: options.userDataDir, notify: (notice) => emit('notice', notice) });
+  personalSamples.onChanged(() => {
+    personalSamples.counts().then(
+      (counts) => emit('personal:changed', { counts }),
+      (error: unknown) => log(`[backend] counting personal samples failed: ${String(error)}`),
     );
   });
 
@@ -146,7 +160,17 @@ export function createBackend(options: BackendOptions): Backend {
       const { summary, model } = await models.active();
       return { modelId: summary.id, probabilities: model.predictOne(pixels) };
     },
-    'training:start': async ({ hyperparameters, name, testSize }) => {
+    'training:start': async ({ hyperparameters, name, testSize, includePersonal, fineTune }) => {
+      const personal = includePersonal || fineTune ? await personalSamples.images() : undefined;
+      if (personal?.labels.length === 0) {
+        throw new ServiceError('invalid-payload', 'there are no personal samples yet: correct a few predictions on the Draw screen first');
+      }
+      let fineTuneFrom;
+      if (fineTune) {
+        const active = await models.active();
+        fineTuneFrom = { modelPath: active.path, ...fineTune };
+        name ??= `${active.summary.name} (fine-tuned)`.slice(0, 80);
+      }
       if (trainingJob !== undefined) {
         throw new ServiceError('busy', 'a model is already training; cancel it or wait for it to finish before starting another');
       }
@@ -156,7 +180,7 @@ export function createBackend(options: BackendOptions): Backend {
           onProgress: (progress) => emit('training:progress', { jobId: job.jobId, ...progress }),
           onEpoch: (record) => emit('training:epoch', { jobId: job.jobId, ...record }),
         },
-        { testSize },
+        { testSize, personal, fineTune: fineTuneFrom },
       );
       trainingJob = job.jobId;
       // The job counts as running until its last event is out, so a listener that starts
@@ -169,7 +193,14 @@ export function createBackend(options: BackendOptions): Backend {
           const model = await models.addTrained(trained, name);
           await modelsChanged;
           finish();
-          emit('training:done', { jobId: job.jobId, model, testAccuracy: trained.test.accuracy, testLoss: trained.test.loss });
+          emit('training:done', {
+            jobId: job.jobId,
+            model,
+            testAccuracy: trained.test.accuracy,
+            testLoss: trained.test.loss,
+            personalTestAccuracy: trained.personalTest?.accuracy ?? null,
+            personalTestCount: trained.personalTest?.count ?? 0,
+          });
         })
         .catch((error: unknown) => {
           finish();
@@ -205,6 +236,7 @@ export function createBackend(options: BackendOptions): Backend {
       });
       return { pixels, labels };
     },
+    ...createPersonalHandlers({ samples: personalSamples, models, dialogs: options.dialogs }),
   };
 
   // A changed or deleted model invalidates a cached evaluation of the same id.
@@ -212,6 +244,7 @@ export function createBackend(options: BackendOptions): Backend {
 
   return {
     models,
+    personalSamples,
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -102,6 +102,8 @@ export class ModelStore {
         testLoss: trained.test.loss,
         confusion: trained.test.confusion,
         report: trained.report,
+        personalTestAccuracy: trained.personalTest?.accuracy,
+        personalTestCount: trained.personalTest?.count,
         samplesPerSecond: trained.samplesPerSecond,
         trainingSeconds: trained.trainingSeconds,
       },

@@ -23,6 +23,18 @@ export interface TegakiApi {
     onChanged(listener: Listener<'models:changed'>): Unsubscribe;
   };
   predict(pixels: Float32Array | number[]): Promise<Result<ResponseOf<'predict'>>>;
+  /** Which pixels pushed the active model toward `target` (default: its top class). */
+  explain(pixels: Float32Array | number[], target?: number): Promise<Result<ResponseOf<'explain'>>>;
+  /** The person's own labelled drawings. */
+  personal: {
+    add(strokes: RequestOf<'personal:add'>['strokes'], label: number): Promise<Result<ResponseOf<'personal:add'>>>;
+    list(): Promise<Result<ResponseOf<'personal:list'>>>;
+    delete(id: string): Promise<Result<ResponseOf<'personal:delete'>>>;
+    export(): Promise<Result<ResponseOf<'personal:export'>>>;
+    /** The file's text (read by the page), or nothing to pick one in a dialog (the app only). */
+    import(file?: { fileName?: string; text: string }): Promise<Result<ResponseOf<'personal:import'>>>;
+    onChanged(listener: Listener<'personal:changed'>): Unsubscribe;
+  };
   evaluate(id: string, testSize?: number): Promise<Result<ResponseOf<'evaluate'>>>;
   training: {
     start(request: RequestOf<'training:start'>): Promise<Result<ResponseOf<'training:start'>>>;
@@ -64,6 +76,15 @@ export function createTegakiApi(transport: Transport, shell: TegakiApi['shell'],
       onChanged: (listener) => subscribe('models:changed', listener),
     },
     predict: (pixels) => invoke('predict', { pixels }),
+    explain: (pixels, target) => invoke('explain', { pixels, target }),
+    personal: {
+      add: (strokes, label) => invoke('personal:add', { strokes, label }),
+      list: () => invoke('personal:list', undefined),
+      delete: (id) => invoke('personal:delete', { id }),
+      export: () => invoke('personal:export', undefined),
+      import: (file) => invoke('personal:import', file ?? {}),
+      onChanged: (listener) => subscribe('personal:changed', listener),
+    },
     evaluate: (id, testSize) => invoke('evaluate', { id, testSize }),
     training: {
       start: (request) => invoke('training:start', request),

@@ -20,12 +20,18 @@ describe('the IPC contract', () => {
         'models:rename',
         'models:setActive',
         'predict',
+        'explain',
+        'personal:add',
+        'personal:list',
+        'personal:delete',
+        'personal:export',
+        'personal:import',
         'training:cancel',
         'training:start',
       ].sort(),
     );
     expect(eventChannels.sort()).toEqual(
-      ['models:changed', 'notice', 'training:done', 'training:epoch', 'training:error', 'training:progress'].sort(),
+      ['models:changed', 'notice', 'personal:changed', 'training:done', 'training:epoch', 'training:error', 'training:progress'].sort(),
     );
   });
 
