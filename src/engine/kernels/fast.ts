@@ -55,6 +55,18 @@ export function fastKernels(wasm: WasmKernels): Kernels {
     }
   }
 
+  /** The nine i32 the conv kernels read, written to scratch. */
+  function convGeometry(g: reference.ConvGeometry): number {
+    const at = reserve(9 * 4);
+    i32.set([g.height, g.width, g.channels, g.kernel, g.stride, g.padTop, g.padLeft, g.outHeight, g.outWidth], at >> 2);
+    return at;
+  }
+  function poolGeometry(g: reference.PoolGeometry): number {
+    const at = reserve(7 * 4);
+    i32.set([g.height, g.width, g.channels, g.size, g.stride, g.outHeight, g.outWidth], at >> 2);
+    return at;
+  }
+
   function affine(
     a: FloatArray,
     b: FloatArray,
@@ -225,6 +237,64 @@ export function fastKernels(wasm: WasmKernels): Kernels {
           writeBack(v, pv, n);
         },
         () => reference.adam(w, g, m, v, lr, beta1, beta2, epsilon, t),
+      );
+    },
+
+    im2col(x, xOffset, count, g, cols) {
+      const inFloats = count * g.height * g.width * g.channels;
+      const colFloats = count * g.outHeight * g.outWidth * g.kernel * g.kernel * g.channels;
+      run(
+        [x, cols],
+        () => {
+          const px = input(x.subarray(xOffset), inFloats);
+          const pc = output(cols, colFloats);
+          ex.im2col(px, count, convGeometry(g), pc);
+          writeBack(cols, pc, colFloats);
+        },
+        () => reference.im2col(x, xOffset, count, g, cols),
+      );
+    },
+
+    col2im(cols, count, g, dx, dxOffset) {
+      const inFloats = count * g.height * g.width * g.channels;
+      const colFloats = count * g.outHeight * g.outWidth * g.kernel * g.kernel * g.channels;
+      run(
+        [cols, dx],
+        () => {
+          const target = dx.subarray(dxOffset);
+          const pd = output(target, inFloats);
+          ex.col2im(input(cols, colFloats), count, convGeometry(g), pd);
+          writeBack(target, pd, inFloats);
+        },
+        () => reference.col2im(cols, count, g, dx, dxOffset),
+      );
+    },
+
+    maxPool(x, count, g, y) {
+      const inFloats = count * g.height * g.width * g.channels;
+      const outFloats = count * g.outHeight * g.outWidth * g.channels;
+      run(
+        [x, y],
+        () => {
+          const py = output(y, outFloats);
+          ex.maxPool(input(x, inFloats), count, poolGeometry(g), py);
+          writeBack(y, py, outFloats);
+        },
+        () => reference.maxPool(x, count, g, y),
+      );
+    },
+
+    maxPoolBackward(x, gradOutput, count, g, dx) {
+      const inFloats = count * g.height * g.width * g.channels;
+      const outFloats = count * g.outHeight * g.outWidth * g.channels;
+      run(
+        [x, gradOutput, dx],
+        () => {
+          const pd = output(dx, inFloats);
+          ex.maxPoolBackward(input(x, inFloats), input(gradOutput, outFloats), count, poolGeometry(g), pd);
+          writeBack(dx, pd, inFloats);
+        },
+        () => reference.maxPoolBackward(x, gradOutput, count, g, dx),
       );
     },
 

@@ -195,3 +195,134 @@ export function unitPixels(images: Uint8Array, indices: ArrayLike<number>, size:
     for (let j = 0; j < size; j++) out[dst + j] = images[src + j] / 255;
   }
 }
+
+/**
+ * Where a convolution's windows fall on a channels-last (NHWC) image: the input's
+ * height, width and channels, the kernel's side and stride, the zero padding before
+ * the first row and column, and the output's height and width.
+ */
+export interface ConvGeometry {
+  height: number;
+  width: number;
+  channels: number;
+  kernel: number;
+  stride: number;
+  padTop: number;
+  padLeft: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+/** A pooling window's geometry on an NHWC image ('valid': no padding). */
+export interface PoolGeometry {
+  height: number;
+  width: number;
+  channels: number;
+  size: number;
+  stride: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+/**
+ * im2col for `count` NHWC samples starting at x[xOffset]: row (n, oy, ox) of cols is
+ * the receptive field of that output position in (ky, kx, c) order,
+ *
+ *   cols[(n, oy, ox), (ky, kx, c)] = X[n, oy·s + ky − padTop, ox·s + kx − padLeft, c]
+ *
+ * with zeros outside the image.
+ */
+export function im2col(x: FloatArray, xOffset: number, count: number, g: ConvGeometry, cols: FloatArray): void {
+  const { height: H, width: W, channels: C, kernel: k, stride, padTop, padLeft } = g;
+  let r = 0;
+  for (let n = 0; n < count; n++) {
+    const sample = xOffset + n * H * W * C;
+    for (let oy = 0; oy < g.outHeight; oy++) {
+      for (let ox = 0; ox < g.outWidth; ox++) {
+        for (let ky = 0; ky < k; ky++) {
+          const y = oy * stride - padTop + ky;
+          for (let kx = 0; kx < k; kx++) {
+            const xx = ox * stride - padLeft + kx;
+            const inside = y >= 0 && y < H && xx >= 0 && xx < W;
+            for (let c = 0; c < C; c++) cols[r++] = inside ? x[sample + (y * W + xx) * C + c] : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * col2im, the adjoint of im2col: overwrites dx[dxOffset ..] (count samples) with, for
+ * each input pixel, the sum of the cols entries that were copied from it.
+ */
+export function col2im(cols: FloatArray, count: number, g: ConvGeometry, dx: FloatArray, dxOffset: number): void {
+  const { height: H, width: W, channels: C, kernel: k, stride, padTop, padLeft } = g;
+  dx.fill(0, dxOffset, dxOffset + count * H * W * C);
+  let r = 0;
+  for (let n = 0; n < count; n++) {
+    const sample = dxOffset + n * H * W * C;
+    for (let oy = 0; oy < g.outHeight; oy++) {
+      for (let ox = 0; ox < g.outWidth; ox++) {
+        for (let ky = 0; ky < k; ky++) {
+          const y = oy * stride - padTop + ky;
+          for (let kx = 0; kx < k; kx++) {
+            const xx = ox * stride - padLeft + kx;
+            const inside = y >= 0 && y < H && xx >= 0 && xx < W;
+            for (let c = 0; c < C; c++, r++) if (inside) dx[sample + (y * W + xx) * C + c] += cols[r];
+          }
+        }
+      }
+    }
+  }
+}
+
+/** y[n, oy, ox, c] = max_{ky, kx < size} X[n, oy·s + ky, ox·s + kx, c] for `count` NHWC samples. */
+export function maxPool(x: FloatArray, count: number, g: PoolGeometry, y: FloatArray): void {
+  let o = 0;
+  forEachWindow(count, g, (corner) => {
+    let max = x[corner];
+    for (let ky = 0; ky < g.size; ky++) {
+      for (let kx = 0; kx < g.size; kx++) {
+        const v = x[corner + (ky * g.width + kx) * g.channels];
+        if (v > max) max = v;
+      }
+    }
+    y[o++] = max;
+  });
+}
+
+/** dx = 0, then each window's gradient g[o] is added at its maximum input (the first on a tie). */
+export function maxPoolBackward(
+  x: FloatArray,
+  gradOutput: FloatArray,
+  count: number,
+  g: PoolGeometry,
+  dx: FloatArray,
+): void {
+  dx.fill(0, 0, count * g.height * g.width * g.channels);
+  let o = 0;
+  forEachWindow(count, g, (corner) => {
+    let best = corner;
+    for (let ky = 0; ky < g.size; ky++) {
+      for (let kx = 0; kx < g.size; kx++) {
+        const at = corner + (ky * g.width + kx) * g.channels;
+        if (x[at] > x[best]) best = at;
+      }
+    }
+    dx[best] += gradOutput[o++];
+  });
+}
+
+/** Calls `visit` with the index of each window's first input, in output order (n, oy, ox, c). */
+function forEachWindow(count: number, g: PoolGeometry, visit: (corner: number) => void): void {
+  const { height: H, width: W, channels: C, stride } = g;
+  for (let n = 0; n < count; n++) {
+    for (let oy = 0; oy < g.outHeight; oy++) {
+      for (let ox = 0; ox < g.outWidth; ox++) {
+        const corner = ((n * H + oy * stride) * W + ox * stride) * C;
+        for (let c = 0; c < C; c++) visit(corner + c);
+      }
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import { kernels } from '../kernels';
+import type { ConvGeometry } from '../kernels/reference';
 import type { DType, FloatArray, Matrix } from '../tensor';
 import { allocate, reuse } from '../tensor';
 import type { FeatureShape, LayerSpec } from '../model/spec';
@@ -20,7 +21,7 @@ type ConvSpec = Extract<LayerSpec, { type: 'conv2d' }>;
  *   cols [batch·H_out·W_out, K] · W [K, F] + b  ->  Y [batch·H_out·W_out, F]
  *
  * which is Y [batch, H_out·W_out·F] in NHWC with no transpose. Backward is Dense's on
- * those matrices: dW = colsᵀ·dY, db = Σ dY, dcols = dY·Wᵀ, and col2im adds each dcols
+ * those matrices: dW = colsᵀ·dY (computed as (dYᵀ·cols)ᵀ), db = Σ dY, dcols = dY·Wᵀ, and col2im adds each dcols
  * entry back onto the input pixel it was copied from.
  *
  * Shapes: X [batch, H·W·C_in] -> Y [batch, H_out·W_out·F]; W [k, k, C_in, F], b [F].
@@ -36,9 +37,7 @@ export class Conv2D implements Layer {
   readonly weights: Param;
   readonly bias: Param;
   readonly outputShape: FeatureShape;
-  private readonly stride: number;
-  private readonly padTop: number;
-  private readonly padLeft: number;
+  private readonly geometry: ConvGeometry;
   /** k·k·C_in: one receptive field, one row of cols. */
   private readonly fieldSize: number;
   private input: Matrix | undefined;
@@ -46,7 +45,8 @@ export class Conv2D implements Layer {
   private gradInput: Matrix | undefined;
   private cols: FloatArray | undefined;
   private gradCols: FloatArray | undefined;
-  private gradWeightsChunk: FloatArray | undefined;
+  /** dW as [F, K], before it is transposed into the weights' [K, F] layout. */
+  private gradWeightsT: FloatArray | undefined;
   /** Whether `cols` still holds the whole last forward batch, so backward can reuse it. */
   private colsHoldBatch = false;
 
@@ -58,12 +58,19 @@ export class Conv2D implements Layer {
     private readonly dtype: DType = 'float32',
   ) {
     const { kernelSize: k, filters } = spec;
-    this.stride = spec.stride ?? 1;
-    const rows = convAxis(inputShape.height, k, this.stride, spec.padding);
-    const cols = convAxis(inputShape.width, k, this.stride, spec.padding);
-    this.padTop = rows.padBefore;
-    this.padLeft = cols.padBefore;
+    const stride = spec.stride ?? 1;
+    const rows = convAxis(inputShape.height, k, stride, spec.padding);
+    const cols = convAxis(inputShape.width, k, stride, spec.padding);
     this.outputShape = { height: rows.out, width: cols.out, channels: filters };
+    this.geometry = {
+      ...inputShape,
+      kernel: k,
+      stride,
+      padTop: rows.padBefore,
+      padLeft: cols.padBefore,
+      outHeight: rows.out,
+      outWidth: cols.out,
+    };
     this.fieldSize = k * k * inputShape.channels;
     this.weights = {
       name: `${name}.W`,
@@ -110,18 +117,7 @@ export class Conv2D implements Layer {
     const k = kernels();
     for (let s0 = 0; s0 < batch; s0 += chunk) {
       const n = Math.min(chunk, batch - s0);
-      im2col(
-        input.data,
-        s0,
-        n,
-        this.inputShape,
-        this.spec.kernelSize,
-        this.stride,
-        this.padTop,
-        this.padLeft,
-        this.outputShape,
-        cols,
-      );
+      k.im2col(input.data, s0 * input.cols, n, this.geometry, cols);
       const out = this.output.data.subarray(s0 * outPerSample, (s0 + n) * outPerSample);
       k.affine(cols, this.weights.value, this.bias.value, out, n * this.positions, this.fieldSize, filters);
     }
@@ -144,51 +140,32 @@ export class Conv2D implements Layer {
       const length = chunk * this.positions * this.fieldSize;
       if (!this.gradCols || this.gradCols.length < length) this.gradCols = allocate(this.dtype, length, 'kernel');
     }
-    if (chunk < batch && !this.gradWeightsChunk) {
-      this.gradWeightsChunk = allocate(this.dtype, this.weights.grad.length, 'kernel');
-    }
+    this.gradWeightsT ??= allocate(this.dtype, this.weights.grad.length, 'kernel');
+    const transposed = this.gradWeightsT;
     k.sumRows(gradOutput.data, this.bias.grad, batch * this.positions, filters);
     for (let s0 = 0; s0 < batch; s0 += chunk) {
       const n = Math.min(chunk, batch - s0);
       const rows = n * this.positions;
       if (!this.colsHoldBatch) {
-        im2col(
-          input.data,
-          s0,
-          n,
-          this.inputShape,
-          this.spec.kernelSize,
-          this.stride,
-          this.padTop,
-          this.padLeft,
-          this.outputShape,
-          cols,
-        );
+        k.im2col(input.data, s0 * input.cols, n, this.geometry, cols);
       }
       const dY = gradOutput.data.subarray(s0 * outPerSample, (s0 + n) * outPerSample);
-      if (s0 === 0) {
-        k.matmulTransA(cols, dY, this.weights.grad, this.fieldSize, rows, filters);
-      } else {
-        const partial = this.gradWeightsChunk!;
-        k.matmulTransA(cols, dY, partial, this.fieldSize, rows, filters);
-        const grad = this.weights.grad;
-        for (let i = 0; i < grad.length; i++) grad[i] += partial[i];
+      // dWᵀ [F, K] = dYᵀ·cols: dY is mostly zeros (max pooling passes back one gradient
+      // per window, ReLU drops more), and the sparse kernel skips them; as colsᵀ·dY the
+      // zeros would sit in the wrong operand.
+      k.matmulTransA(dY, cols, transposed, filters, rows, this.fieldSize);
+      const grad = this.weights.grad;
+      const K = this.fieldSize;
+      for (let f = 0; f < filters; f++) {
+        for (let p = 0; p < K; p++) {
+          const v = transposed[f * K + p];
+          grad[p * filters + f] = s0 === 0 ? v : grad[p * filters + f] + v;
+        }
       }
       if (needInputGradient) {
         const gradCols = this.gradCols!;
         k.matmulTransB(dY, this.weights.value, gradCols, rows, filters, this.fieldSize);
-        const gradIn = this.gradInput.data.subarray(s0 * inPerSample, (s0 + n) * inPerSample);
-        col2im(
-          gradCols,
-          n,
-          this.inputShape,
-          this.spec.kernelSize,
-          this.stride,
-          this.padTop,
-          this.padLeft,
-          this.outputShape,
-          gradIn,
-        );
+        k.col2im(gradCols, n, this.geometry, this.gradInput.data, s0 * inPerSample);
       }
     }
     return this.gradInput;
@@ -196,100 +173,5 @@ export class Conv2D implements Layer {
 
   params(): Param[] {
     return [this.weights, this.bias];
-  }
-}
-
-/**
- * Copies samples [first, first + count) of NHWC `x` into `cols`, one receptive field
- * per row in (ky, kx, c) order, zeros where the window hangs over the padding. A
- * window row that lies inside the image is k·C contiguous floats of x.
- */
-export function im2col(
-  x: FloatArray,
-  first: number,
-  count: number,
-  shape: FeatureShape,
-  k: number,
-  stride: number,
-  padTop: number,
-  padLeft: number,
-  out: FeatureShape,
-  cols: FloatArray,
-): void {
-  const { height: H, width: W, channels: C } = shape;
-  const rowFloats = k * C;
-  let r = 0;
-  for (let n = first; n < first + count; n++) {
-    const sample = n * H * W * C;
-    for (let oy = 0; oy < out.height; oy++) {
-      const y0 = oy * stride - padTop;
-      for (let ox = 0; ox < out.width; ox++) {
-        const x0 = ox * stride - padLeft;
-        const inside = x0 >= 0 && x0 + k <= W;
-        for (let ky = 0; ky < k; ky++) {
-          const y = y0 + ky;
-          if (y < 0 || y >= H) {
-            cols.fill(0, r, r + rowFloats);
-            r += rowFloats;
-            continue;
-          }
-          const line = sample + y * W * C;
-          if (inside) {
-            const src = line + x0 * C;
-            for (let j = 0; j < rowFloats; j++) cols[r + j] = x[src + j];
-            r += rowFloats;
-            continue;
-          }
-          for (let kx = 0; kx < k; kx++) {
-            const xx = x0 + kx;
-            if (xx < 0 || xx >= W) for (let c = 0; c < C; c++) cols[r + c] = 0;
-            else for (let c = 0; c < C; c++) cols[r + c] = x[line + xx * C + c];
-            r += C;
-          }
-        }
-      }
-    }
-  }
-}
-
-/** The adjoint of im2col: overwrites `dx` (count samples, NHWC) with the sums of the dcols entries copied from each pixel. */
-export function col2im(
-  gradCols: FloatArray,
-  count: number,
-  shape: FeatureShape,
-  k: number,
-  stride: number,
-  padTop: number,
-  padLeft: number,
-  out: FeatureShape,
-  dx: FloatArray,
-): void {
-  const { height: H, width: W, channels: C } = shape;
-  dx.fill(0, 0, count * H * W * C);
-  let r = 0;
-  for (let n = 0; n < count; n++) {
-    const sample = n * H * W * C;
-    for (let oy = 0; oy < out.height; oy++) {
-      const y0 = oy * stride - padTop;
-      for (let ox = 0; ox < out.width; ox++) {
-        const x0 = ox * stride - padLeft;
-        for (let ky = 0; ky < k; ky++) {
-          const y = y0 + ky;
-          if (y < 0 || y >= H) {
-            r += k * C;
-            continue;
-          }
-          const line = sample + y * W * C;
-          for (let kx = 0; kx < k; kx++) {
-            const xx = x0 + kx;
-            if (xx >= 0 && xx < W) {
-              const dst = line + xx * C;
-              for (let c = 0; c < C; c++) dx[dst + c] += gradCols[r + c];
-            }
-            r += C;
-          }
-        }
-      }
-    }
   }
 }

@@ -50,6 +50,10 @@ export interface WasmExports {
     oneMinusBeta2: number,
   ): void;
   unitPixels(src: number, dst: number, len: number): void;
+  im2col(x: number, count: number, geometry: number, cols: number): void;
+  col2im(cols: number, count: number, geometry: number, dx: number): void;
+  maxPool(x: number, count: number, geometry: number, y: number): void;
+  maxPoolBackward(x: number, g: number, count: number, geometry: number, dx: number): void;
 }
 
 /** The part of the WebAssembly JS API used here (lib.dom has it; the node project's libs do not). */

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { fast, reference } from '../../../src/engine/kernels';
+import type { Kernels } from '../../../src/engine/kernels';
+import type { ConvGeometry, PoolGeometry } from '../../../src/engine/kernels/reference';
+import { convAxis } from '../../../src/engine/model/spec';
+import type { Padding } from '../../../src/engine/model/spec';
+import { Random } from '../../../src/engine/random';
+import type { Placement } from '../../../src/engine/tensor';
+import { allocate } from '../../../src/engine/tensor';
+
+/**
+ * The convolution and pooling kernels against their reference twins. They only copy,
+ * add and compare floats, so the fast ones must agree exactly (col2im adds the same
+ * terms in the same order).
+ */
+const fastKernels = fast as Kernels;
+
+function filled(length: number, random: Random, placement: Placement, zeros = 0.3): Float32Array {
+  const x = allocate('float32', length, placement) as Float32Array;
+  for (let i = 0; i < length; i++) x[i] = random.next() < zeros ? 0 : random.uniform(-1, 1);
+  return x;
+}
+
+function conv(
+  height: number,
+  width: number,
+  channels: number,
+  kernel: number,
+  stride: number,
+  padding: Padding,
+): ConvGeometry {
+  const rows = convAxis(height, kernel, stride, padding);
+  const cols = convAxis(width, kernel, stride, padding);
+  return {
+    height,
+    width,
+    channels,
+    kernel,
+    stride,
+    padTop: rows.padBefore,
+    padLeft: cols.padBefore,
+    outHeight: rows.out,
+    outWidth: cols.out,
+  };
+}
+
+const convCases: ConvGeometry[] = [
+  conv(28, 28, 1, 5, 1, 'same'),
+  conv(14, 14, 8, 5, 1, 'same'),
+  conv(7, 9, 3, 3, 2, 'same'),
+  conv(6, 6, 5, 4, 2, 'same'),
+  conv(8, 7, 6, 3, 1, 'valid'),
+  conv(5, 5, 2, 3, 2, 1),
+];
+
+describe('conv and pooling kernels: fast agrees with reference exactly', () => {
+  it('loaded', () => expect(fast).toBeDefined());
+
+  for (const g of convCases) {
+    const name = `${g.height}x${g.width}x${g.channels}, ${g.kernel}x${g.kernel} stride ${g.stride} pad ${g.padTop},${g.padLeft}`;
+    for (const placement of ['kernel', 'heap'] as const) {
+      it(`im2col and col2im, ${name}, ${placement} operands, from the second sample on`, () => {
+        const random = new Random(g.height * 31 + g.channels);
+        const count = 3;
+        const perSample = g.height * g.width * g.channels;
+        const colFloats = count * g.outHeight * g.outWidth * g.kernel * g.kernel * g.channels;
+        const x = filled((count + 1) * perSample, random, placement);
+        const expected = new Float32Array(colFloats);
+        const actual = allocate('float32', colFloats, placement);
+        reference.im2col(x, perSample, count, g, expected);
+        fastKernels.im2col(x, perSample, count, g, actual);
+        expect(Array.from(actual)).toEqual(Array.from(expected));
+
+        const gradCols = filled(colFloats, random, placement);
+        const dxExpected = new Float32Array((count + 1) * perSample).fill(7);
+        const dxActual = allocate('float32', (count + 1) * perSample, placement).fill(7);
+        reference.col2im(gradCols, count, g, dxExpected, perSample);
+        fastKernels.col2im(gradCols, count, g, dxActual, perSample);
+        expect(Array.from(dxActual)).toEqual(Array.from(dxExpected));
+        expect(dxActual[0]).toBe(7); // the first sample, before the offset, is untouched
+      });
+    }
+  }
+
+  const poolCases: PoolGeometry[] = [
+    { height: 28, width: 28, channels: 8, size: 2, stride: 2, outHeight: 14, outWidth: 14 },
+    { height: 7, width: 7, channels: 16, size: 2, stride: 2, outHeight: 3, outWidth: 3 },
+    { height: 9, width: 8, channels: 5, size: 3, stride: 2, outHeight: 4, outWidth: 3 },
+    { height: 6, width: 6, channels: 1, size: 3, stride: 3, outHeight: 2, outWidth: 2 },
+  ];
+  for (const g of poolCases) {
+    it(`max pool forward and backward, ${g.height}x${g.width}x${g.channels} window ${g.size} stride ${g.stride}`, () => {
+      const random = new Random(g.channels);
+      const count = 4;
+      const inFloats = count * g.height * g.width * g.channels;
+      const outFloats = count * g.outHeight * g.outWidth * g.channels;
+      // Many zeros, so windows have ties (as after a ReLU): both must pick the first.
+      const x = filled(inFloats, random, 'kernel', 0.6);
+      const expected = new Float32Array(outFloats);
+      const actual = allocate('float32', outFloats, 'kernel');
+      reference.maxPool(x, count, g, expected);
+      fastKernels.maxPool(x, count, g, actual);
+      expect(Array.from(actual)).toEqual(Array.from(expected));
+
+      const grad = filled(outFloats, random, 'kernel', 0);
+      const dxExpected = new Float32Array(inFloats);
+      const dxActual = allocate('float32', inFloats, 'kernel');
+      reference.maxPoolBackward(x, grad, count, g, dxExpected);
+      fastKernels.maxPoolBackward(x, grad, count, g, dxActual);
+      expect(Array.from(dxActual)).toEqual(Array.from(dxExpected));
+    });
+  }
+});
