@@ -6,11 +6,13 @@
  *   npm run bench                       # everything
  *   npm run bench -- --only seed-classic,recommended
  *   npm run bench -- --only speed       # Tegaki against TF.js (bench/speed.ts)
+ *   npm run bench -- --only drawn --models a.tgk,b.tgk   # models on drawn digits (bench/drawn.ts)
  */
 import { loadMnist } from '../src/engine/data/mnist';
 import { train } from '../src/engine/training/trainer';
 import { preset } from '../src/shared/presets';
 import type { PresetName } from '../src/shared/presets';
+import { runDrawnBench } from './drawn';
 import { runSpeedBench } from './speed';
 
 interface AccuracyBar {
@@ -20,14 +22,23 @@ interface AccuracyBar {
 }
 
 const accuracyBars: AccuracyBar[] = [
-  { preset: 'seed-classic', minimum: 0.92, note: 'notes: 93% on a random split; numpy 92.2-92.7% on the official split' },
+  {
+    preset: 'seed-classic',
+    minimum: 0.92,
+    note: 'notes: 93% on a random split; numpy 92.2-92.7% on the official split',
+  },
   { preset: 'seed-layered', minimum: 0.965, note: 'numpy: 96.8-97.0%' },
   { preset: 'recommended', minimum: 0.98, note: 'within 10 epochs' },
 ];
 
+function flag(name: string): string[] | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1]?.split(',') : undefined;
+}
+
 function selected(): Set<string> | undefined {
-  const at = process.argv.indexOf('--only');
-  return at >= 0 ? new Set(process.argv[at + 1]?.split(',')) : undefined;
+  const only = flag('--only');
+  return only ? new Set(only) : undefined;
 }
 
 function mib(bytes: number): string {
@@ -41,12 +52,18 @@ async function main(): Promise<void> {
     failures += await runSpeedBench();
     console.log('');
   }
+  if (!only || only.has('drawn')) {
+    await runDrawnBench(flag('--models') ?? ['resources/default-model.tgk']);
+    console.log('');
+  }
   if (only && !accuracyBars.some((bar) => only.has(bar.preset))) {
     process.exitCode = failures > 0 ? 1 : 0;
     return;
   }
   const data = await loadMnist();
-  console.log(`MNIST: ${data.train.count} training, ${data.test.count} test images | Node ${process.version} | ${process.arch}`);
+  console.log(
+    `MNIST: ${data.train.count} training, ${data.test.count} test images | Node ${process.version} | ${process.arch}`,
+  );
   console.log('');
   for (const bar of accuracyBars) {
     if (only && !only.has(bar.preset)) continue;
