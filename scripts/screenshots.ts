@@ -1,0 +1,67 @@
+/**
+ * `npm run screenshots`: the README's pictures, taken from the real browser mode in
+ * Debian's Chromium at 1280x800 (the e2e harness's server and browser). It draws a
+ * digit, trains the quick preset from the form, opens its report and a gallery, and
+ * saves one PNG per screen under docs/screenshots/.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { digits, drawStrokes, ensureRendererBuilt, openBrowser, predictedDigit, root, startApp } from '../tests/e2e/harness';
+
+const outDir = join(root, 'docs', 'screenshots');
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function main(): Promise<void> {
+  ensureRendererBuilt();
+  await mkdir(outDir, { recursive: true });
+  const app = await startApp();
+  const session = await openBrowser(app.url, { width: 1280, height: 800 });
+  const { page } = session;
+  const shot = async (name: string) => {
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(outDir, `${name}.png`) });
+    console.log(`docs/screenshots/${name}.png`);
+  };
+  try {
+    await page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
+    await drawStrokes(page, digits['4']);
+    await waitFor(async () => (await predictedDigit(page)) === '4', 'the prediction');
+    await shot('draw');
+
+    await page.getByTestId('tab-train').click();
+    await page.getByTestId('preset-select').selectOption('recommended');
+    await page.getByTestId('train-button').click();
+    await waitFor(async () => Number(await page.getByTestId('train-progress').getAttribute('aria-valuenow')) > 35, 'training progress');
+    await shot('train');
+    await page.getByTestId('cancel-button').click();
+    await page.getByTestId('preset-select').selectOption('quick');
+    await page.getByTestId('train-button').click();
+    await waitFor(() => page.getByTestId('make-active-no').isVisible(), 'the end of training');
+    await page.getByTestId('make-active-no').click();
+
+    await page.getByTestId('tab-report').click();
+    await waitFor(() => page.getByTestId('report-table').isVisible(), 'the report');
+    await shot('report');
+    await page.locator('[data-testid^="confusion-cell-"]').nth(3).click();
+    await waitFor(async () => (await page.getByTestId('gallery-item').count()) > 0, 'the gallery').catch(() => undefined);
+    await shot('gallery');
+    await page.keyboard.press('Escape');
+
+    await page.getByTestId('tab-models').click();
+    await waitFor(() => page.getByTestId('models-table').isVisible(), 'the models list');
+    await shot('models');
+  } finally {
+    await session.finish('screenshots');
+    await app.stop();
+  }
+}
+
+await main();
