@@ -2,15 +2,19 @@ import { useEffect } from 'react';
 import type { TabId } from './app/navigation';
 import { tabIds } from './app/navigation';
 import { Notices } from './app/Notices';
-import { api, drawing, models, navigation, notices, prediction, tools } from './app/stores';
+import { api, drawing, explanation, models, navigation, notices, personal, prediction, tools } from './app/stores';
 import { Tabs } from './app/Tabs';
 import { useStore } from './app/use-store';
 import { DrawScreen } from './drawing/DrawScreen';
 import { useLocale, useT } from './i18n/use-t';
 import { ModelsScreen } from './models/ModelsScreen';
+import { SamplesScreen } from './personal/SamplesScreen';
 import { ReportScreen } from './report/ReportScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
 import { TrainScreen } from './training/TrainScreen';
+
+const notify = (level: 'info' | 'warning' | 'error', message: string): void => notices.push(level, message);
+const drawPersonal = { samples: personal, explanation, notify };
 
 export function App(): React.JSX.Element {
   const t = useT();
@@ -25,6 +29,7 @@ export function App(): React.JSX.Element {
 
   useEffect(() => {
     models.start();
+    personal.start();
     const stopNotices = api.onNotice(({ level, message }) => notices.push(level, message));
     // A new active model answers differently: ask again.
     const stopModels = api.models.onChanged(() => prediction.refresh());
@@ -36,6 +41,7 @@ export function App(): React.JSX.Element {
 
   const labels: Record<TabId, string> = {
     draw: t('tab.draw'),
+    samples: t('tab.samples'),
     train: t('tab.train'),
     report: t('tab.report'),
     models: t('tab.models'),
@@ -52,7 +58,16 @@ export function App(): React.JSX.Element {
       </header>
       <Notices />
       <main id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`} className="app-main">
-        {tab === 'draw' && <DrawScreen store={drawing} toolStore={tools} prediction={prediction} modelName={active?.name} />}
+        {tab === 'draw' && (
+          <DrawScreen
+            store={drawing}
+            toolStore={tools}
+            prediction={prediction}
+            modelName={active?.name}
+            personal={drawPersonal}
+          />
+        )}
+        {tab === 'samples' && <SamplesScreen personal={personal} notify={notify} />}
         {tab === 'train' && <TrainScreen />}
         {tab === 'report' && <ReportScreen />}
         {tab === 'models' && <ModelsScreen />}

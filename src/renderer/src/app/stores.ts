@@ -4,6 +4,8 @@ import { drawing } from '../drawing/stroke-store';
 import { tools } from '../drawing/tools';
 import { ModelsStore } from '../models/models-store';
 import { PredictionStore } from '../prediction/prediction-store';
+import { ExplanationStore } from '../personal/explanation-store';
+import { PersonalStore } from '../personal/personal-store';
 
 /**
  * The app's long-lived state, created once outside React so it survives tab switches
@@ -16,3 +18,6 @@ export const prediction = new PredictionStore(drawing, (pixels) => api.predict(p
 export { drawing, tools };
 export const notices = new NoticeStore();
 export const navigation = new NavigationStore();
+/** The person's corrected drawings, and the heat map of which pixels decided. */
+export const personal = new PersonalStore(api);
+export const explanation = new ExplanationStore(prediction, (pixels) => api.explain(pixels));

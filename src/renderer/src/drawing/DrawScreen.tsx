@@ -3,6 +3,11 @@ import { useColorScheme } from '../app/use-color-scheme';
 import { useElementSize } from '../app/use-element-size';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
+import { CorrectionBar } from '../personal/CorrectionBar';
+import type { Notify } from '../personal/CorrectionBar';
+import { ExplanationOverlay, ExplanationToggle } from '../personal/Explanation';
+import type { ExplanationStore } from '../personal/explanation-store';
+import type { PersonalStore } from '../personal/personal-store';
 import { InputPreview } from '../prediction/InputPreview';
 import type { PredictionStore } from '../prediction/prediction-store';
 import { ProbabilityBars, formatPercent } from '../prediction/ProbabilityBars';
@@ -23,9 +28,11 @@ interface Props {
   prediction: PredictionStore;
   /** The active model's name, shown under the prediction. */
   modelName: string | undefined;
+  /** "That's wrong: it is N" and the explanation heat map. */
+  personal?: { samples: PersonalStore; explanation: ExplanationStore; notify: Notify };
 }
 
-export function DrawScreen({ store, toolStore, prediction, modelName }: Props): React.JSX.Element {
+export function DrawScreen({ store, toolStore, prediction, modelName, personal }: Props): React.JSX.Element {
   const t = useT();
   const dark = useColorScheme() === 'dark';
   const { canUndo, canRedo, strokes, active } = useStore(store);
@@ -151,8 +158,11 @@ export function DrawScreen({ store, toolStore, prediction, modelName }: Props): 
               {result ? formatPercent(result.confidence) : blank ? t('predict.blank') : ''}
             </span>
           </div>
-          <InputPreview input={input} dark={dark} />
+          <InputPreview input={input} dark={dark}>
+            {personal && <ExplanationOverlay explanation={personal.explanation} />}
+          </InputPreview>
         </div>
+        {personal && <ExplanationToggle explanation={personal.explanation} />}
         {result?.lowConfidence && (
           <p className="low-confidence" data-testid="low-confidence" role="status">
             {t('predict.lowConfidence')}
@@ -164,6 +174,7 @@ export function DrawScreen({ store, toolStore, prediction, modelName }: Props): 
           </p>
         )}
         <ProbabilityBars prediction={result} />
+        {personal && <CorrectionBar drawing={store} prediction={prediction} personal={personal.samples} notify={personal.notify} />}
         {modelName && <p className="model-name">{t('predict.model', { name: modelName })}</p>}
       </aside>
     </section>

@@ -3,8 +3,8 @@ import { useT } from '../i18n/use-t';
 
 const SIDE = 28;
 
-/** The 28x28 network input, magnified with square pixels: what the network sees. */
-export function InputPreview({ input, dark }: { input: Float32Array; dark: boolean }): React.JSX.Element {
+/** The 28x28 network input, magnified with square pixels: what the network sees. `children` lie over it (the heat map). */
+export function InputPreview({ input, dark, children }: { input: Float32Array; dark: boolean; children?: React.ReactNode }): React.JSX.Element {
   const t = useT();
   const canvas = useRef<HTMLCanvasElement>(null);
 
@@ -23,7 +23,10 @@ export function InputPreview({ input, dark }: { input: Float32Array; dark: boole
 
   return (
     <figure className="input-preview">
-      <canvas ref={canvas} width={SIDE} height={SIDE} data-testid="input-preview" role="img" aria-label={t('predict.previewLabel')} />
+      <div className="input-preview-stack">
+        <canvas ref={canvas} width={SIDE} height={SIDE} data-testid="input-preview" role="img" aria-label={t('predict.previewLabel')} />
+        {children}
+      </div>
       <figcaption>{t('predict.preview')}</figcaption>
     </figure>
   );
