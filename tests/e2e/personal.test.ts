@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStrokesJson } from '../../src/engine/preprocess/strokes-file';
 import type { BrowserSession, RunningApp } from './harness';
-import { digits, drawStrokes, openBrowser, predictedDigit, startApp } from './harness';
+import { artifactsDir, digits, drawStrokes, openBrowser, predictedDigit, startApp } from './harness';
 
 let app: RunningApp;
 let session: BrowserSession;
@@ -50,17 +50,19 @@ describe('personal samples and explanations in a real Chromium (browser mode, re
     const heatmap = page.getByTestId('explain-heatmap');
     await heatmap.waitFor({ timeout: 10_000 });
     expect(await heatmap.getAttribute('data-label')).toBe(predicted);
-    // It lies over the 28x28 preview and has coloured pixels where the ink is.
+    // It lies over the 28x28 preview, coloured where pixels pushed, grey elsewhere.
     const [map, preview] = await Promise.all([heatmap.boundingBox(), page.getByTestId('input-preview').boundingBox()]);
     expect(map).toEqual(preview);
     const painted = await heatmap.evaluate((canvas: HTMLCanvasElement) => {
       const data = canvas.getContext('2d')!.getImageData(0, 0, 28, 28).data;
       let n = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+      // Grey where nothing pushed either way, red or blue where something did.
+      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - data[i + 2]) > 30) n++;
       return n;
     });
     expect(painted).toBeGreaterThan(10);
     expect(painted).toBeLessThan(784);
+    await page.screenshot({ path: join(artifactsDir, 'personal', 'heatmap.png') }).catch(() => undefined);
 
     // A new drawing gets its own map.
     const next = await drawFresh('1');
@@ -139,6 +141,6 @@ describe('personal samples and explanations in a real Chromium (browser mode, re
       buffer: Buffer.from(JSON.stringify(another)),
     });
     await expect.poll(() => count(3)).toBe(1);
-    expect(await page.getByTestId('notice').last().textContent()).toContain('Imported 1 samples');
+    expect(await page.getByTestId('notice').last().textContent()).toContain('Import done: 1 added');
   });
 });

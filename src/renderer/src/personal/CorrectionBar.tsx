@@ -58,8 +58,11 @@ export function CorrectionBar({ drawing, prediction, personal, notify }: Props):
 
   return (
     <div className="correction" role="group" aria-labelledby="correction-title" data-testid="correction">
-      <span id="correction-title" className="correction-title">
-        {t('correct.title')}
+      <span className="correction-head">
+        <span id="correction-title" className="correction-title">
+          {t('correct.title')}
+        </span>
+        <kbd className="correction-shortcut">{describeCorrectionShortcut(0, isMac).replace('0', '0–9')}</kbd>
       </span>
       <div className="correction-digits">
         {DIGITS.map((digit) => (
