@@ -91,7 +91,13 @@ export const modelDetailsSchema = z.object({
   /** Empty when the file kept no history (imported from elsewhere, or made before history was kept). */
   history: z.array(epochRecordSchema),
   metrics: modelMetricsSchema
-    .extend({ samplesPerSecond: z.number().optional(), trainingSeconds: z.number().optional() })
+    .extend({
+      samplesPerSecond: z.number().optional(),
+      trainingSeconds: z.number().optional(),
+      /** Accuracy on the held-out personal drawings, for models trained with them. */
+      personalTestAccuracy: z.number().optional(),
+      personalTestCount: z.number().optional(),
+    })
     .optional(),
 });
 

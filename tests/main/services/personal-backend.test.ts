@@ -299,6 +299,9 @@ describe('training with personal samples', () => {
     const epoch = events.find((e) => e.channel === 'training:epoch')?.payload as EventOf<'training:epoch'>;
     expect(epoch.personalTestAccuracy).toBeTypeOf('number');
     expect(finished.model.hyperparameters).toMatchObject({ personalWeight: 5, personalTestSplit: 0.5 });
+    // The model file keeps it, for the report.
+    const details = await call('models:details', { id: finished.model.id });
+    expect(details.metrics).toMatchObject({ personalTestAccuracy: finished.personalTestAccuracy, personalTestCount: 6 });
   });
 });
 
