@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { loadMnist } from '../../engine/data/mnist';
 import { saveModel } from '../../engine/io/saved-model';
 import { classificationReport, formatClassificationReport } from '../../engine/metrics/classification-report';
+import { PERSONAL_DEFAULTS } from '../../engine/personal/fine-tune';
 import { describeArchitecture, modelSpecFor } from '../../engine/training/architecture';
 import { train } from '../../engine/training/trainer';
 import type { Hyperparameters } from '../../shared/hyperparameters';
@@ -24,8 +25,8 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const config = flags.config ? await readConfig(flags.config) : undefined;
   const h = resolveHyperparameters(flags, config);
   if (flags.personal) {
-    h.personalWeight = flags.personalWeight ?? h.personalWeight ?? 20;
-    h.personalTestSplit = flags.personalTestSplit ?? h.personalTestSplit ?? 0.25;
+    h.personalWeight = flags.personalWeight ?? h.personalWeight ?? PERSONAL_DEFAULTS.personalWeight;
+    h.personalTestSplit = flags.personalTestSplit ?? h.personalTestSplit ?? PERSONAL_DEFAULTS.personalTestSplit;
   }
   const personal = flags.personal ? await loadPersonal(flags.personal, h.personalTestSplit ?? 0, h.seed) : undefined;
   const data = await loadMnist({ dir: flags.data, trainSize: h.trainSize, testSize: flags.testSize });
