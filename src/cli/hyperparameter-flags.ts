@@ -9,7 +9,7 @@ import {
   parseHyperparameters,
   samplingKinds,
 } from '../shared/hyperparameters';
-import type { Hyperparameters } from '../shared/hyperparameters';
+import type { Augmentation, ConvBlock, Hyperparameters } from '../shared/hyperparameters';
 import { isPresetName, preset, presetNames } from '../shared/presets';
 
 /** The raw flags as commander parses them; every one is optional. */
@@ -34,6 +34,14 @@ export interface HyperparameterFlags {
   seed?: number;
   trainSize?: number;
   validationSplit?: number;
+  conv?: string;
+  batchNorm?: boolean;
+  pool?: number;
+  shift?: number;
+  rotation?: number;
+  scale?: number;
+  strokeWidth?: number;
+  elastic?: number;
 }
 
 const number =
@@ -69,7 +77,47 @@ export function addHyperparameterFlags(command: Command): Command {
     .option('--dropout <rate>', 'dropout rate after each hidden layer', number('--dropout'))
     .option('--seed <n>', 'random seed', number('--seed'))
     .option('--train-size <n>', 'train on the first N of the 60,000 images', number('--train-size'))
-    .option('--validation-split <fraction>', 'hold out this fraction for validation', number('--validation-split'));
+    .option('--validation-split <fraction>', 'hold out this fraction for validation', number('--validation-split'))
+    .option(
+      '--conv <blocks>',
+      'conv blocks before the dense layers, FILTERSxKERNEL[:valid] joined by commas, e.g. 32x3,64x3 ("none" for an MLP)',
+    )
+    .option('--batch-norm', 'batch normalisation in every conv block')
+    .option('--no-batch-norm', 'no batch normalisation in the conv blocks')
+    .option('--pool <n>', 'max pooling n x n after every conv block (1 = none; default 2)', number('--pool'))
+    .option('--shift <pixels>', 'augmentation: random shift of up to this many pixels', number('--shift'))
+    .option('--rotation <degrees>', 'augmentation: random rotation of up to this many degrees', number('--rotation'))
+    .option('--scale <fraction>', 'augmentation: random resizing by up to this fraction, e.g. 0.1', number('--scale'))
+    .option(
+      '--stroke-width <pixels>',
+      'augmentation: random thickening or thinning of the strokes by up to this many pixels',
+      number('--stroke-width'),
+    )
+    .option('--elastic <alpha>', 'augmentation: elastic distortion of this strength in pixels', number('--elastic'));
+}
+
+/**
+ * `--conv 32x3,64x5:valid` as conv blocks: each FILTERSxKERNEL with 'same' padding
+ * unless ':valid' follows. Activation, batch norm and pooling come from their own
+ * flags, else from the blocks already there (a preset's), else relu, none and 2.
+ */
+function parseConvBlocks(text: string, previous: ConvBlock[], flags: HyperparameterFlags): ConvBlock[] {
+  if (text === 'none') return [];
+  return text.split(',').map((part, i) => {
+    const match = /^(\d+)x(\d+)(?::(same|valid))?$/.exec(part.trim());
+    if (!match) {
+      throw new HyperparameterError(`--conv expects blocks like 32x3 or 64x5:valid joined by commas; got "${part}"`);
+    }
+    const like = previous[i] ?? previous.at(-1);
+    return {
+      filters: Number(match[1]),
+      kernelSize: Number(match[2]),
+      padding: (match[3] as ConvBlock['padding'] | undefined) ?? 'same',
+      activation: flags.activation ?? like?.activation ?? 'relu',
+      batchNorm: flags.batchNorm ?? like?.batchNorm ?? false,
+      pool: flags.pool ?? like?.pool ?? 2,
+    };
+  });
 }
 
 /**
@@ -99,6 +147,25 @@ export function resolveHyperparameters(flags: HyperparameterFlags, config?: Part
       activation: flags.activation!,
     }));
   }
+  const blocks = (h.convBlocks as ConvBlock[] | undefined) ?? [];
+  if (flags.conv !== undefined) {
+    h.convBlocks = parseConvBlocks(flags.conv, blocks, flags);
+  } else if (blocks.length > 0) {
+    h.convBlocks = blocks.map((block) => ({
+      ...block,
+      activation: flags.activation ?? block.activation,
+      batchNorm: flags.batchNorm ?? block.batchNorm,
+      pool: flags.pool ?? block.pool,
+    }));
+  } else if (flags.batchNorm || flags.pool !== undefined) {
+    throw new HyperparameterError('--batch-norm and --pool apply to conv blocks: add --conv, e.g. --conv 32x3,64x3');
+  }
+  if ((h.convBlocks as ConvBlock[] | undefined)?.length === 0) delete h.convBlocks;
+  const augmentation: Augmentation = { ...(h.augmentation as Augmentation | undefined) };
+  for (const key of ['shift', 'rotation', 'scale', 'strokeWidth', 'elastic'] as const) {
+    if (flags[key] !== undefined) augmentation[key] = flags[key];
+  }
+  if (Object.keys(augmentation).length > 0) h.augmentation = augmentation;
   if (flags.epochs !== undefined && flags.iterations !== undefined) {
     throw new HyperparameterError('give --epochs or --iterations, not both');
   }

@@ -7,7 +7,9 @@ import {
 } from '../../engine/metrics/classification-report';
 import { confusionMatrix } from '../../engine/metrics/confusion';
 import { describeArchitecture } from '../../engine/training/architecture';
+import { describeAugmentation } from '../../engine/training/augmentation';
 import { evaluate } from '../../engine/training/evaluate';
+import type { Hyperparameters } from '../../shared/hyperparameters';
 import { emitJson } from '../output';
 
 export interface EvaluateFlags {
@@ -18,7 +20,8 @@ export interface EvaluateFlags {
 
 /** `tegaki evaluate MODEL`: per-class report and confusion matrix on the MNIST test set. */
 export async function evaluateCommand(modelPath: string, flags: EvaluateFlags): Promise<void> {
-  const { model } = await loadModel(modelPath);
+  const { model, metadata } = await loadModel(modelPath);
+  const trainedWith = metadata.hyperparameters as Hyperparameters | undefined;
   const { test } = await loadMnist({ dir: flags.data, trainSize: 0, testSize: flags.testSize });
   const result = evaluate(model, test);
   const confusion = confusionMatrix(result.labels, result.predictions, model.classes);
@@ -28,7 +31,8 @@ export async function evaluateCommand(modelPath: string, flags: EvaluateFlags): 
     return;
   }
   process.stdout.write(
-    `${modelPath}: ${describeArchitecture(model.spec)}, ${result.count} test images\n\n` +
+    `${modelPath}: ${describeArchitecture(model.spec)}, ${result.count} test images\n` +
+      `trained with augmentation: ${describeAugmentation(trainedWith?.augmentation)}\n\n` +
       `${formatClassificationReport(report, { digits: 4 })}\n` +
       `${formatConfusionMatrix(confusion)}\n`,
   );

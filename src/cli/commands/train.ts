@@ -4,6 +4,7 @@ import { saveModel } from '../../engine/io/saved-model';
 import { classificationReport, formatClassificationReport } from '../../engine/metrics/classification-report';
 import { PERSONAL_DEFAULTS } from '../../engine/personal/fine-tune';
 import { describeArchitecture, modelSpecFor } from '../../engine/training/architecture';
+import { describeAugmentation } from '../../engine/training/augmentation';
 import { train } from '../../engine/training/trainer';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { HyperparameterFlags } from '../hyperparameter-flags';
@@ -32,6 +33,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const data = await loadMnist({ dir: flags.data, trainSize: h.trainSize, testSize: flags.testSize });
   const log = (line: string) => (flags.json ? undefined : process.stderr.write(`${line}\n`));
   log(`training ${describeArchitecture(modelSpecFor(h))} on ${data.train.count} images, testing on ${data.test.count}`);
+  log(`augmentation: ${describeAugmentation(h.augmentation)}`);
 
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
@@ -92,6 +94,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
         samplesPerSecond: Math.round(result.samplesPerSecond),
         trainingSeconds: result.trainingSeconds,
         personalTestAccuracy: result.personalTest?.accuracy,
+        augmentation: describeAugmentation(h.augmentation),
         model: flags.out,
       });
     } else {
@@ -102,7 +105,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
         );
       }
       log(
-        `test accuracy ${(result.test.accuracy * 100).toFixed(2)}% | trained in ${formatDuration(result.trainingSeconds)}` +
+        `test accuracy ${(result.test.accuracy * 100).toFixed(2)}% | augmentation: ${describeAugmentation(h.augmentation)} | trained in ${formatDuration(result.trainingSeconds)}` +
           ` at ${Math.round(result.samplesPerSecond)} samples/s | saved ${flags.out}`,
       );
     }

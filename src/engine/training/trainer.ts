@@ -9,6 +9,7 @@ import type { ModelSpec } from '../model/spec';
 import { createOptimizer } from '../optimizers';
 import { Random } from '../random';
 import { modelSpecFor } from './architecture';
+import { Augmenter, augments } from './augmentation';
 import { BatchAssembler, BatchSampler } from './batches';
 import { TrainingCancelledError, TrainingDivergedError } from './errors';
 import { evaluate } from './evaluate';
@@ -88,7 +89,7 @@ export interface TrainOptions {
  * Trains a model on MNIST-shaped data.
  *
  * All randomness comes from forks of one seed ('init', 'dropout' inside the model;
- * 'split' and 'batches' here), so a seed gives bit-identical weights on one machine.
+ * 'split', 'batches' and 'augmentation' here), so a seed gives bit-identical weights on one machine.
  * The loop yields to the event loop every few milliseconds so that a cancel message,
  * or an IPC ping, can arrive between steps.
  */
@@ -110,12 +111,12 @@ export async function train(
     ? withPersonalSamples(mnistTrain, options.personal.train, options.personal.weight)
     : mnistTrain;
   const personalTest = options.personal?.test?.count ? options.personal.test : undefined;
-  const { trainIndices, validationIndices } = splitTraining(
-    trainSet.count,
-    h.validationSplit,
-    random.fork('split'),
-  );
+  const { trainIndices, validationIndices } = splitTraining(trainSet.count, h.validationSplit, random.fork('split'));
   const sampler = new BatchSampler(trainIndices, h.batchSize, h.sampling, random.fork('batches'));
+  // Forked after the others so runs without augmentation draw exactly what they always did.
+  const augmenter = augments(h.augmentation)
+    ? new Augmenter(h.augmentation, trainSet.rows, trainSet.cols, random.fork('augmentation'))
+    : undefined;
   const assembler = new BatchAssembler(trainSet);
   const stepsPerEpoch = sampler.stepsPerEpoch;
   const totalSteps = h.iterations ?? (h.epochs ?? 1) * stepsPerEpoch;
@@ -159,6 +160,7 @@ export async function train(
   for (let step = 1; step <= totalSteps; step++) {
     const stepStart = performance.now();
     const { inputs, labels } = assembler.assemble(sampler.next());
+    augmenter?.applyBatch(inputs.data, inputs.rows);
     const logits = model.forward(inputs, true);
     let batchLoss = loss.forward(logits, labels);
     model.backward(loss.backward());
