@@ -13,6 +13,7 @@ import { train } from '../src/engine/training/trainer';
 import { preset } from '../src/shared/presets';
 import type { PresetName } from '../src/shared/presets';
 import { runDrawnBench } from './drawn';
+import { runCnnSpeedBench } from './cnn-speed';
 import { runSpeedBench } from './speed';
 
 interface AccuracyBar {
@@ -29,6 +30,7 @@ const accuracyBars: AccuracyBar[] = [
   },
   { preset: 'seed-layered', minimum: 0.965, note: 'numpy: 96.8-97.0%' },
   { preset: 'recommended', minimum: 0.98, note: 'within 10 epochs' },
+  { preset: 'cnn', minimum: 0.993, note: 'issue 7: a CNN preset at 99.3% or better' },
 ];
 
 function flag(name: string): string[] | undefined {
@@ -50,6 +52,10 @@ async function main(): Promise<void> {
   let failures = 0;
   if (!only || only.has('speed')) {
     failures += await runSpeedBench();
+    console.log('');
+  }
+  if (!only || only.has('cnn') || only.has('cnn-speed')) {
+    failures += await runCnnSpeedBench();
     console.log('');
   }
   if (!only || only.has('drawn')) {

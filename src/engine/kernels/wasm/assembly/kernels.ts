@@ -249,6 +249,9 @@ function compactRow(row: usize, len: i32, scale: i32, off: usize, val: usize): i
   return count;
 }
 
+/** Narrowest output for which `affine` takes the sparse path. */
+const SPARSE_MIN_COLUMNS: i32 = 32;
+
 /** Scratch bytes `affine` needs for A[m,k]. */
 export function affineScratch(k: i32): i32 {
   return 8 * k;
@@ -256,7 +259,9 @@ export function affineScratch(k: i32): i32 {
 
 /** C[m,n] = A[m,k]·B[k,n] + bias[n] (bias 0: none). */
 export function affine(a: usize, b: usize, bias: usize, c: usize, m: i32, k: i32, n: i32, scratch: usize): void {
-  if (2 * countNonZero(a, m * k) >= m * k) {
+  // Compacting a row costs about as much as a dense pass over ~32 output columns, so
+  // narrow products (a conv layer's 8 or 16 filters, 10 classes) always run dense.
+  if (n < SPARSE_MIN_COLUMNS || 2 * countNonZero(a, m * k) >= m * k) {
     denseMatmul(a, k, 1, b, bias, c, m, k, n);
     return;
   }
@@ -709,7 +714,31 @@ export function maxPoolBackward(x: usize, g: usize, count: i32, geometry: usize,
     for (let oy = 0; oy < outH; oy++) {
       for (let ox = 0; ox < outW; ox++) {
         const corner = offset + (<usize>((oy * stride * W + ox * stride) * C) << 2);
-        for (let c = 0; c < C; c++) {
+        let c = 0;
+        // Four channels at a time: the window's max, then the first input equal to it
+        // (a lane is taken once, by the first match in window order) gets the gradient.
+        for (; c + 4 <= C; c += 4) {
+          const base = corner + (<usize>c << 2);
+          let m = v128.load(x + base);
+          for (let ky = 0; ky < size; ky++) {
+            const line = x + base + <usize>ky * lineBytes;
+            for (let kx = 0; kx < size; kx++) m = f32x4.max(m, v128.load(line + (<usize>(kx * C) << 2)));
+          }
+          const gv = v128.load(o);
+          let open = i32x4.splat(-1);
+          for (let ky = 0; ky < size; ky++) {
+            const line = base + <usize>ky * lineBytes;
+            for (let kx = 0; kx < size; kx++) {
+              const at = line + (<usize>(kx * C) << 2);
+              const hit = v128.and(f32x4.eq(v128.load(x + at), m), open);
+              open = v128.andnot(open, hit);
+              const q = dx + at;
+              v128.store(q, f32x4.add(v128.load(q), v128.and(gv, hit)));
+            }
+          }
+          o += 16;
+        }
+        for (; c < C; c++) {
           const base = corner + (<usize>c << 2);
           let best = base;
           let m = load<f32>(x + base);
