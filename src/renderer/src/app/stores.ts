@@ -4,6 +4,8 @@ import { drawing } from '../drawing/stroke-store';
 import { tools } from '../drawing/tools';
 import { ModelsStore } from '../models/models-store';
 import { PredictionStore } from '../prediction/prediction-store';
+import { GalleryStore } from '../report/gallery-store';
+import { ReportStore } from '../report/report-store';
 import { ExplanationStore } from '../personal/explanation-store';
 import { PersonalStore } from '../personal/personal-store';
 
@@ -18,6 +20,9 @@ export const prediction = new PredictionStore(drawing, (pixels) => api.predict(p
 export { drawing, tools };
 export const notices = new NoticeStore();
 export const navigation = new NavigationStore();
+/** Evaluations cached per model id: the whole 10,000-image test set takes a moment. */
+export const reports = new ReportStore(api);
+export const gallery = new GalleryStore(api);
 /** The person's corrected drawings, and the heat map of which pixels decided. */
 export const personal = new PersonalStore(api);
 export const explanation = new ExplanationStore(prediction, (pixels) => api.explain(pixels));

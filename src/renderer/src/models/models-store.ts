@@ -1,4 +1,4 @@
-import type { ModelSummary } from '../../../shared/ipc/contract';
+import type { ModelSummary, Result } from '../../../shared/ipc/contract';
 import type { TegakiApi } from '../../../shared/ipc/api';
 
 export interface ModelsState {
@@ -28,6 +28,31 @@ export class ModelsStore {
     else this.set({ ...this.state, loaded: true, error: result.error.message });
   }
 
+  /**
+   * The actions on a model. Each answers with the main process's Result and, when it
+   * changed something, reloads the list (models:changed may arrive later over the bridge).
+   */
+  setActive(id: string): Promise<Result<ModelSummary>> {
+    return this.reloadAfter(this.api.models.setActive(id));
+  }
+
+  rename(id: string, name: string): Promise<Result<ModelSummary>> {
+    return this.reloadAfter(this.api.models.rename(id, name));
+  }
+
+  remove(id: string): Promise<Result<{ deleted: true }>> {
+    return this.reloadAfter(this.api.models.delete(id));
+  }
+
+  exportModel(id: string): Promise<Result<{ path: string | null }>> {
+    return this.api.models.export(id);
+  }
+
+  /** A model file's bytes; a file that is not a usable model is refused and the list stays as it was. */
+  importFile(file: { fileName: string; bytes: Uint8Array }): Promise<Result<{ model: ModelSummary | null }>> {
+    return this.reloadAfter(this.api.models.import(file));
+  }
+
   active(): ModelSummary | undefined {
     return this.state.models.find((m) => m.active);
   }
@@ -40,6 +65,12 @@ export class ModelsStore {
       this.listeners.delete(listener);
     };
   };
+
+  private async reloadAfter<T>(action: Promise<Result<T>>): Promise<Result<T>> {
+    const result = await action;
+    if (result.ok) await this.refresh();
+    return result;
+  }
 
   private set(next: ModelsState): void {
     this.state = next;

@@ -1,0 +1,160 @@
+/**
+ * The report as a person reads it, in a real Chromium against the browser mode's real
+ * services and engine process: the shipped default model evaluated on all 10,000 test
+ * images, its classification report and confusion matrix, a mistake cell opening the
+ * gallery of exactly those images, and the training curves.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserSession, RunningApp } from './harness';
+import { artifactsDir, openBrowser, recordFigure, root, startApp } from './harness';
+
+let app: RunningApp;
+let session: BrowserSession;
+
+beforeAll(async () => {
+  app = await startApp();
+  // The smallest window the layout promises to work in.
+  session = await openBrowser(app.url, { width: 1024, height: 700 });
+});
+
+afterAll(async () => {
+  await session?.finish('report');
+  await app?.stop();
+});
+
+describe('the report screen in a real Chromium (browser mode, real engine process)', () => {
+  it("opens on the default model with scikit-learn's table and the confusion matrix", async () => {
+    const { page } = session;
+    const started = Date.now();
+    await page.getByTestId('tab-report').click();
+    await page.getByTestId('report-table').waitFor({ timeout: 30_000 });
+    await recordFigure('report: tab click to evaluated report (10,000 images)', { ms: Date.now() - started });
+
+    expect(await page.getByTestId('report-model').inputValue()).toBe('default');
+    expect(await page.getByTestId('report-summary').textContent()).toContain('10000');
+    // Ten classes, each with four-decimal metrics and its support; supports add up to the test set.
+    const supports: number[] = [];
+    for (let digit = 0; digit < 10; digit++) {
+      const cells = await page.getByTestId(`report-row-${digit}`).locator('td').allTextContents();
+      expect(cells.slice(0, 3).every((c) => /^\d\.\d{4}$/.test(c))).toBe(true);
+      supports.push(Number(cells[3]));
+    }
+    expect(supports.reduce((a, b) => a + b, 0)).toBe(10_000);
+    const accuracy = Number((await page.getByTestId('report-row-accuracy').locator('td').nth(2).textContent()) ?? NaN);
+    expect(accuracy).toBeGreaterThan(0.97);
+    await expect.poll(() => page.getByTestId('report-row-macro').locator('td').count()).toBe(4);
+
+    // The matrix: 100 cells whose rows hold each digit's support and whose diagonal is the accuracy.
+    const matrix = page.getByTestId('confusion-matrix');
+    const counts = await matrix
+      .locator('button[data-count]')
+      .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-count'))));
+    expect(counts).toHaveLength(100);
+    for (let row = 0; row < 10; row++) {
+      expect(counts.slice(row * 10, row * 10 + 10).reduce((a, b) => a + b, 0)).toBe(supports[row]);
+    }
+    const diagonal = Array.from({ length: 10 }, (_, i) => counts[i * 11]).reduce((a, b) => a + b, 0);
+    expect(diagonal / 10_000).toBeCloseTo(accuracy, 4);
+    await page.screenshot({ path: join(artifactsDir, 'report', 'report.png'), fullPage: true }).catch(() => undefined);
+  });
+
+  it('switches the matrix between counts and shares of each row', async () => {
+    const { page } = session;
+    const cell = page.getByTestId('confusion-cell-1-1');
+    const count = Number(await cell.getAttribute('data-count'));
+    expect(await cell.textContent()).toBe(String(count));
+    await page.getByTestId('matrix-view-normalised').click();
+    expect(await cell.textContent()).toMatch(/^\d{2}\.\d%$/);
+    await page.getByTestId('matrix-view-counts').click();
+    expect(await cell.textContent()).toBe(String(count));
+  });
+
+  it('opens the gallery of a mistake cell: its images, with that true label and prediction, most confident first', async () => {
+    const { page } = session;
+    // The off-diagonal cell with the most mistakes.
+    const cells = await page
+      .getByTestId('confusion-matrix')
+      .locator('button[data-count]')
+      .evaluateAll((buttons) =>
+        buttons.map((b) => ({
+          testId: b.getAttribute('data-testid') ?? '',
+          count: Number(b.getAttribute('data-count')),
+        })),
+      );
+    const mistakes = cells.filter(({ testId }) => {
+      const [actual, predicted] = testId.split('-').slice(-2);
+      return actual !== predicted;
+    });
+    const busiest = mistakes.sort((a, b) => b.count - a.count)[0];
+    expect(busiest.count).toBeGreaterThan(0);
+    const [actual, predicted] = busiest.testId.split('-').slice(-2);
+
+    await page.getByTestId(busiest.testId).click();
+    const gallery = page.getByTestId('gallery');
+    await gallery.waitFor();
+    const items = gallery.getByTestId('gallery-item');
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(Math.min(busiest.count, 60));
+
+    const shown = await items.evaluateAll((lis) =>
+      lis.map((li) => ({
+        label: li.getAttribute('data-label'),
+        prediction: li.getAttribute('data-prediction'),
+        probability: Number(li.getAttribute('data-probability')),
+        // An image was really drawn: some pixel of its canvas differs from the first one.
+        inked: (() => {
+          const canvas = li.querySelector('canvas')!;
+          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          for (let i = 4; i < data.length; i += 4) if (data[i] !== data[0]) return true;
+          return false;
+        })(),
+      })),
+    );
+    // The label comes from MNIST's own image file, read again for the gallery.
+    expect(shown.every((s) => s.label === actual && s.prediction === predicted)).toBe(true);
+    expect(shown.every((s) => s.inked)).toBe(true);
+    const probabilities = shown.map((s) => s.probability);
+    expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a));
+    expect(probabilities[0]).toBeGreaterThan(0.5);
+    await page.screenshot({ path: join(artifactsDir, 'report', 'gallery.png') }).catch(() => undefined);
+
+    await page.keyboard.press('Escape');
+    await expect.poll(() => gallery.isVisible()).toBe(false);
+  });
+
+  it("shows the default model's training curves", async () => {
+    const { page } = session;
+    await page.getByTestId('loss-curve').locator('canvas').waitFor();
+    await page.getByTestId('accuracy-curve').locator('canvas').waitFor();
+    expect(await page.getByTestId('no-curves').count()).toBe(0);
+    await page.getByTestId('loss-curve').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifactsDir, 'report', 'curves.png') }).catch(() => undefined);
+  });
+
+  it('compares two models side by side', async () => {
+    const { page } = session;
+    // A second model: the shipped default file imported as a copy under a new id.
+    await page.getByTestId('tab-models').click();
+    await page.getByTestId('import-input').setInputFiles(join(root, 'resources', 'default-model.tgk'));
+    await expect.poll(() => page.locator('[data-testid^="model-row-"]').count()).toBe(2);
+    await page.getByTestId('tab-report').click();
+    const compare = page.getByTestId('report-compare');
+    const second = await compare.locator('option').nth(1).getAttribute('value');
+    expect(second).toMatch(/^m-/);
+    await compare.selectOption(second!);
+
+    await page.getByTestId(`report-panel-${second}`).getByTestId('report-table').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('report-table').count()).toBe(2);
+    expect(await page.getByTestId('confusion-matrix').count()).toBe(2);
+    // Same weights, same report.
+    const [left, right] = await page.getByTestId('report-summary').allTextContents();
+    expect(right.split(' · ')[0]).toBe(left.split(' · ')[0]);
+    // Side by side, both inside a 1024 px window.
+    const boxes = await Promise.all([
+      page.getByTestId('report-panel-default').boundingBox(),
+      page.getByTestId(`report-panel-${second}`).boundingBox(),
+    ]);
+    expect(boxes[1]!.x).toBeGreaterThan(boxes[0]!.x + boxes[0]!.width - 1);
+    expect(boxes[1]!.x + boxes[1]!.width).toBeLessThanOrEqual(1024);
+  });
+});
