@@ -293,3 +293,21 @@ describe('model spec with image layers', () => {
     for (let i = 0; i < b.length; i++) expect(a[i]).toBeCloseTo(b[i], 3);
   });
 });
+
+describe('model file with image layers', () => {
+  it('a signed header whose conv layer does not fit its input is a wrong-shape ModelFileError', async () => {
+    const { encodeModelFile, decodeModelFile, ModelFileError } = await import('../../../src/engine/io/model-file');
+    const spec: ModelSpec = {
+      inputSize: 16,
+      inputShape: [4, 4, 1],
+      layers: [conv(2, 3, 'valid'), { type: 'flatten' }, { type: 'dense', units: 2, init: { kind: 'he' } }],
+      loss: 'softmax-cross-entropy',
+    };
+    const tensors = new Sequential(spec, { seed: 1 }).exportWeights();
+    expect(decodeModelFile(encodeModelFile({ spec, metadata: {}, tensors })).tensors).toHaveLength(4);
+    const broken: ModelSpec = { ...spec, layers: [conv(2, 7, 'valid'), ...spec.layers.slice(1)] };
+    const bytes = encodeModelFile({ spec: broken, metadata: {}, tensors });
+    expect(() => decodeModelFile(bytes)).toThrow(ModelFileError);
+    expect(() => decodeModelFile(bytes)).toThrow(/leaves nothing of its input/);
+  });
+});
