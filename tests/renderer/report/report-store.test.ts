@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { Evaluation, ModelDetails, Result } from '../../../src/shared/ipc/contract';
+import type { ReportApi } from '../../../src/renderer/src/report/report-store';
+import { ReportStore } from '../../../src/renderer/src/report/report-store';
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const evaluation = (modelId: string): Evaluation => ({
+  modelId,
+  count: 1,
+  accuracy: 1,
+  loss: 0,
+  confusion: [],
+  report: {
+    classes: [],
+    accuracy: 1,
+    macroAvg: { precision: 1, recall: 1, f1: 1, support: 1 },
+    weightedAvg: { precision: 1, recall: 1, f1: 1, support: 1 },
+  },
+  labels: new Uint8Array(1),
+  predictions: new Uint8Array(1),
+  probabilities: new Float32Array(10),
+});
+
+/** An API whose evaluations answer only when the test says so. */
+function fakeApi() {
+  const pending = new Map<string, ReturnType<typeof deferred<Result<Evaluation>>>>();
+  const calls: { id: string; testSize: number | undefined }[] = [];
+  const api: ReportApi = {
+    evaluate: (id, testSize) => {
+      calls.push({ id, testSize });
+      const answer = deferred<Result<Evaluation>>();
+      pending.set(id, answer);
+      return answer.promise;
+    },
+    models: {
+      details: async (id): Promise<Result<ModelDetails>> =>
+        id === 'no-file'
+          ? { ok: false, error: { code: 'invalid-model', message: 'gone' } }
+          : { ok: true, value: { id, history: [] } },
+    },
+  };
+  const answer = async (id: string, result: Result<Evaluation> = { ok: true, value: evaluation(id) }) => {
+    pending.get(id)!.resolve(result);
+    await new Promise((r) => setTimeout(r, 0));
+  };
+  return { api, calls, answer };
+}
+
+describe('ReportStore', () => {
+  it('shows loading, then the report, and evaluates a model only once however often it is asked', async () => {
+    const { api, calls, answer } = fakeApi();
+    const store = new ReportStore(api);
+    let changes = 0;
+    store.subscribe(() => changes++);
+
+    store.load('a');
+    expect(store.getSnapshot().get('a')).toEqual({ status: 'loading' });
+    store.load('a');
+    await answer('a');
+    expect(store.getSnapshot().get('a')).toMatchObject({
+      status: 'ready',
+      evaluation: { modelId: 'a' },
+      details: { id: 'a' },
+    });
+    store.load('a');
+    expect(calls).toEqual([{ id: 'a', testSize: undefined }]);
+    expect(changes).toBe(2);
+  });
+
+  it('keeps each model apart, so two models can be compared', async () => {
+    const { api, answer } = fakeApi();
+    const store = new ReportStore(api);
+    store.load('a');
+    store.load('b');
+    await answer('b');
+    expect(store.getSnapshot().get('a')?.status).toBe('loading');
+    expect(store.getSnapshot().get('b')?.status).toBe('ready');
+  });
+
+  it('evaluates on a subset when told to (the whole test set by default)', () => {
+    const { api, calls } = fakeApi();
+    new ReportStore(api, 500).load('a');
+    expect(calls).toEqual([{ id: 'a', testSize: 500 }]);
+  });
+
+  it('reports a failed evaluation with its reason and tries again when asked', async () => {
+    const { api, calls, answer } = fakeApi();
+    const store = new ReportStore(api);
+    store.load('a');
+    await answer('a', { ok: false, error: { code: 'engine-crashed', message: 'the engine stopped' } });
+    expect(store.getSnapshot().get('a')).toEqual({ status: 'failed', message: 'the engine stopped' });
+    store.load('a');
+    expect(calls).toHaveLength(2);
+    expect(store.getSnapshot().get('a')?.status).toBe('loading');
+  });
+
+  it('still shows the report when the training history cannot be read (no curves)', async () => {
+    const { api, answer } = fakeApi();
+    const store = new ReportStore(api);
+    store.load('no-file');
+    await answer('no-file');
+    expect(store.getSnapshot().get('no-file')).toMatchObject({ status: 'ready', details: undefined });
+  });
+
+  it('forgets deleted models, even one whose evaluation answers after it went', async () => {
+    const { api, answer } = fakeApi();
+    const store = new ReportStore(api);
+    store.load('a');
+    store.load('b');
+    await answer('a');
+    store.retain(['c']);
+    await answer('b');
+    expect([...store.getSnapshot().keys()]).toEqual([]);
+  });
+});
