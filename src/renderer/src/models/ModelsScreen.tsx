@@ -159,6 +159,8 @@ function ModelRow({
   const t = useT();
   const locale = useLocale();
   const readOnly = model.source === 'default';
+  // Five rows of identical buttons: each one names its model to a screen reader.
+  const nameId = `model-name-text-${model.id}`;
   const renameButton = useRef<HTMLButtonElement>(null);
   const wasRenaming = useRef(false);
 
@@ -179,7 +181,9 @@ function ModelRow({
           <RenameForm model={model} onDone={onEndRename} />
         ) : (
           <>
-            <span data-testid={`model-name-${model.id}`}>{model.name}</span>
+            <span id={`model-name-text-${model.id}`} data-testid={`model-name-${model.id}`}>
+              {model.name}
+            </span>
             {model.source === 'default' && <span className="badge">{t('models.default')}</span>}
             {model.source === 'imported' && <span className="badge">{t('models.imported')}</span>}
             {model.active && (
@@ -191,11 +195,17 @@ function ModelRow({
         )}
       </td>
       <td>{formatCreatedAt(model.createdAt, locale)}</td>
-      <td>{model.architecture}</td>
+      <td className="architecture-cell">{model.architecture}</td>
       <td className="numeric">{formatAccuracy(model.metrics?.testAccuracy)}</td>
       <td>
         <div className="row-actions">
-          <button type="button" disabled={model.active} onClick={onSetActive} data-testid={`set-active-${model.id}`}>
+          <button
+            type="button"
+            disabled={model.active}
+            onClick={onSetActive}
+            data-testid={`set-active-${model.id}`}
+            aria-describedby={nameId}
+          >
             {t('models.setActive')}
           </button>
           <button
@@ -205,6 +215,7 @@ function ModelRow({
             title={readOnly ? t('models.readOnly') : undefined}
             onClick={onStartRename}
             data-testid={`rename-${model.id}`}
+            aria-describedby={nameId}
           >
             {t('models.rename')}
           </button>
@@ -215,13 +226,14 @@ function ModelRow({
             title={readOnly ? t('models.readOnly') : undefined}
             onClick={onDelete}
             data-testid={`delete-${model.id}`}
+            aria-describedby={nameId}
           >
             {t('models.delete')}
           </button>
-          <button type="button" onClick={onExport} data-testid={`export-${model.id}`}>
+          <button type="button" onClick={onExport} data-testid={`export-${model.id}`} aria-describedby={nameId}>
             {t('models.export')}
           </button>
-          <button type="button" onClick={onReport} data-testid={`report-${model.id}`}>
+          <button type="button" onClick={onReport} data-testid={`report-${model.id}`} aria-describedby={nameId}>
             {t('models.report')}
           </button>
         </div>
