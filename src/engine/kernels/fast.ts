@@ -298,6 +298,46 @@ export function fastKernels(wasm: WasmKernels): Kernels {
       );
     },
 
+    channelSums(a, b, center, rows, C, out) {
+      run(
+        [a, out, ...(b ? [b] : []), ...(center ? [center] : [])],
+        () => {
+          const po = output(out, C);
+          ex.channelSums(input(a, rows * C), b ? input(b, rows * C) : 0, center ? input(center, C) : 0, rows, C, po);
+          writeBack(out, po, C);
+        },
+        () => reference.channelSums(a, b, center, rows, C, out),
+      );
+    },
+
+    channelAffine(x, y, normalised, rows, C, scale, shift, gamma, beta) {
+      run(
+        [x, y, scale, shift, gamma, beta, ...(normalised ? [normalised] : [])],
+        () => {
+          const py = output(y, rows * C);
+          const pn = normalised ? output(normalised, rows * C) : 0;
+          const [ps, pt, pg, pb] = [scale, shift, gamma, beta].map((v) => input(v, C));
+          ex.channelAffine(input(x, rows * C), py, pn, rows, C, ps, pt, pg, pb);
+          writeBack(y, py, rows * C);
+          if (normalised) writeBack(normalised, pn, rows * C);
+        },
+        () => reference.channelAffine(x, y, normalised, rows, C, scale, shift, gamma, beta),
+      );
+    },
+
+    batchNormBackward(g, normalised, dx, rows, C, k, dBeta, dGamma) {
+      run(
+        [g, normalised, dx, k, dBeta, dGamma],
+        () => {
+          const pd = output(dx, rows * C);
+          const [pk, pb, pg] = [k, dBeta, dGamma].map((v) => input(v, C));
+          ex.batchNormBackward(input(g, rows * C), input(normalised, rows * C), pd, rows, C, pk, pb, pg);
+          writeBack(dx, pd, rows * C);
+        },
+        () => reference.batchNormBackward(g, normalised, dx, rows, C, k, dBeta, dGamma),
+      );
+    },
+
     unitPixels(images, indices, size, out) {
       run(
         [out],

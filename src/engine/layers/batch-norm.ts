@@ -1,3 +1,4 @@
+import { kernels } from '../kernels';
 import type { DType, FloatArray, Matrix } from '../tensor';
 import { allocate, reuse } from '../tensor';
 import type { LayerSpec } from '../model/spec';
@@ -37,13 +38,14 @@ export class BatchNorm implements Layer {
   private output: Matrix | undefined;
   private gradInput: Matrix | undefined;
   private normalised: Matrix | undefined;
-  /** 1 / √(σ² + ε) per channel, from the last training forward. */
-  private readonly inverseStd: Float64Array;
-  private readonly mean: Float64Array;
-  /** Per-channel sums, kept so a step allocates nothing. */
-  private readonly variance: Float64Array;
-  private readonly dGamma: Float64Array;
-  private readonly dBeta: Float64Array;
+  /** Per-channel working values, allocated once: the batch mean and variance, 1/√(σ² + ε), and so on. */
+  private readonly mean: FloatArray;
+  private readonly variance: FloatArray;
+  private readonly inverseStd: FloatArray;
+  private readonly dGamma: FloatArray;
+  private readonly dBeta: FloatArray;
+  private readonly scale: FloatArray;
+  private readonly shift: FloatArray;
   private trainedForward = false;
 
   constructor(
@@ -54,69 +56,55 @@ export class BatchNorm implements Layer {
   ) {
     this.momentum = spec.momentum ?? 0.9;
     this.epsilon = spec.epsilon ?? 1e-5;
-    const tensor = (fill: number): FloatArray => allocate(dtype, channels, 'kernel').fill(fill);
+    const tensor = (fill = 0): FloatArray => allocate(dtype, channels, 'kernel').fill(fill);
     const shape = [channels];
-    this.gamma = { name: `${name}.gamma`, shape, value: tensor(1), grad: tensor(0), regularised: false };
-    this.beta = { name: `${name}.beta`, shape: [channels], value: tensor(0), grad: tensor(0), regularised: false };
-    this.runningMean = { name: `${name}.runningMean`, shape: [channels], value: tensor(0) };
+    this.gamma = { name: `${name}.gamma`, shape, value: tensor(1), grad: tensor(), regularised: false };
+    this.beta = { name: `${name}.beta`, shape: [channels], value: tensor(), grad: tensor(), regularised: false };
+    this.runningMean = { name: `${name}.runningMean`, shape: [channels], value: tensor() };
     this.runningVar = { name: `${name}.runningVar`, shape: [channels], value: tensor(1) };
-    this.inverseStd = new Float64Array(channels);
-    this.mean = new Float64Array(channels);
-    this.variance = new Float64Array(channels);
-    this.dGamma = new Float64Array(channels);
-    this.dBeta = new Float64Array(channels);
+    [this.mean, this.variance, this.inverseStd] = [tensor(), tensor(), tensor()];
+    [this.dGamma, this.dBeta, this.scale, this.shift] = [tensor(), tensor(), tensor(), tensor()];
   }
 
   forward(input: Matrix, training: boolean): Matrix {
     const C = this.channels;
-    const total = input.rows * input.cols;
-    const N = total / C;
+    const N = (input.rows * input.cols) / C;
+    const k = kernels();
     this.output = reuse(this.output, input.rows, input.cols, this.dtype);
-    const x = input.data;
-    const y = this.output.data;
-    const gamma = this.gamma.value;
-    const beta = this.beta.value;
-    const mean = this.mean;
-    const inverseStd = this.inverseStd;
     this.trainedForward = training;
     if (training) {
-      mean.fill(0);
-      const variance = this.variance.fill(0);
-      for (let i = 0; i < total; i += C) for (let c = 0; c < C; c++) mean[c] += x[i + c];
-      for (let c = 0; c < C; c++) mean[c] /= N;
-      for (let i = 0; i < total; i += C) {
-        for (let c = 0; c < C; c++) {
-          const d = x[i + c] - mean[c];
-          variance[c] += d * d;
-        }
-      }
+      k.channelSums(input.data, undefined, undefined, N, C, this.mean);
+      for (let c = 0; c < C; c++) this.mean[c] /= N;
+      k.channelSums(input.data, undefined, this.mean, N, C, this.variance);
       const runningMean = this.runningMean.value;
       const runningVar = this.runningVar.value;
       const m = this.momentum;
       for (let c = 0; c < C; c++) {
-        variance[c] /= N;
-        inverseStd[c] = 1 / Math.sqrt(variance[c] + this.epsilon);
-        runningMean[c] = m * runningMean[c] + (1 - m) * mean[c];
-        runningVar[c] = m * runningVar[c] + (1 - m) * variance[c];
+        const variance = this.variance[c] / N;
+        this.inverseStd[c] = 1 / Math.sqrt(variance + this.epsilon);
+        runningMean[c] = m * runningMean[c] + (1 - m) * this.mean[c];
+        runningVar[c] = m * runningVar[c] + (1 - m) * variance;
       }
       this.normalised = reuse(this.normalised, input.rows, input.cols, this.dtype);
-      const xHat = this.normalised.data;
-      for (let i = 0; i < total; i += C) {
-        for (let c = 0; c < C; c++) {
-          const v = (x[i + c] - mean[c]) * inverseStd[c];
-          xHat[i + c] = v;
-          y[i + c] = gamma[c] * v + beta[c];
-        }
-      }
+      k.channelAffine(
+        input.data,
+        this.output.data,
+        this.normalised.data,
+        N,
+        C,
+        this.inverseStd,
+        this.mean,
+        this.gamma.value,
+        this.beta.value,
+      );
     } else {
       // y = x·scale + shift with the running statistics folded in.
-      const runningMean = this.runningMean.value;
-      const runningVar = this.runningVar.value;
+      const gamma = this.gamma.value;
       for (let c = 0; c < C; c++) {
-        inverseStd[c] = gamma[c] / Math.sqrt(runningVar[c] + this.epsilon);
-        mean[c] = beta[c] - runningMean[c] * inverseStd[c];
+        this.scale[c] = gamma[c] / Math.sqrt(this.runningVar.value[c] + this.epsilon);
+        this.shift[c] = this.beta.value[c] - this.runningMean.value[c] * this.scale[c];
       }
-      for (let i = 0; i < total; i += C) for (let c = 0; c < C; c++) y[i + c] = x[i + c] * inverseStd[c] + mean[c];
+      k.channelAffine(input.data, this.output.data, undefined, N, C, this.scale, this.shift, gamma, this.beta.value);
     }
     return this.output;
   }
@@ -126,31 +114,24 @@ export class BatchNorm implements Layer {
       throw new Error('BatchNorm.backward needs a training-mode forward first');
     }
     const C = this.channels;
-    const total = gradOutput.rows * gradOutput.cols;
-    const N = total / C;
+    const N = (gradOutput.rows * gradOutput.cols) / C;
+    const k = kernels();
     this.gradInput = reuse(this.gradInput, gradOutput.rows, gradOutput.cols, this.dtype);
-    const g = gradOutput.data;
-    const xHat = this.normalised.data;
-    const dx = this.gradInput.data;
-    const dGamma = this.dGamma.fill(0);
-    const dBeta = this.dBeta.fill(0);
-    for (let i = 0; i < total; i += C) {
-      for (let c = 0; c < C; c++) {
-        dBeta[c] += g[i + c];
-        dGamma[c] += g[i + c] * xHat[i + c];
-      }
-    }
-    const gamma = this.gamma.value;
-    // Reuses `variance` for γ / (N·√(σ² + ε)): the batch variance is not needed again.
-    const scale = this.variance;
-    for (let c = 0; c < C; c++) {
-      this.gamma.grad[c] = dGamma[c];
-      this.beta.grad[c] = dBeta[c];
-      scale[c] = (gamma[c] * this.inverseStd[c]) / N;
-    }
-    for (let i = 0; i < total; i += C) {
-      for (let c = 0; c < C; c++) dx[i + c] = scale[c] * (N * g[i + c] - dBeta[c] - xHat[i + c] * dGamma[c]);
-    }
+    k.channelSums(gradOutput.data, undefined, undefined, N, C, this.dBeta);
+    k.channelSums(gradOutput.data, this.normalised.data, undefined, N, C, this.dGamma);
+    this.beta.grad.set(this.dBeta);
+    this.gamma.grad.set(this.dGamma);
+    for (let c = 0; c < C; c++) this.scale[c] = (this.gamma.value[c] * this.inverseStd[c]) / N;
+    k.batchNormBackward(
+      gradOutput.data,
+      this.normalised.data,
+      this.gradInput.data,
+      N,
+      C,
+      this.scale,
+      this.dBeta,
+      this.dGamma,
+    );
     return this.gradInput;
   }
 

@@ -110,4 +110,64 @@ describe('conv and pooling kernels: fast agrees with reference exactly', () => {
       expect(Array.from(dxActual)).toEqual(Array.from(dxExpected));
     });
   }
+
+  for (const [rows, C] of [
+    [1, 3],
+    [5, 8],
+    [700, 16],
+    [300, 5],
+  ]) {
+    it(`batch norm kernels, ${rows} rows x ${C} channels: sums to 1e-5 of their magnitude, the rest to 1e-5`, () => {
+      const random = new Random(rows + C);
+      const x = filled(rows * C, random, 'kernel', 0.2);
+      const g = filled(rows * C, random, 'heap', 0.5);
+      const perChannel = () => filled(C, random, 'kernel', 0);
+      const [center, scale, shift, gamma, beta, k, dBeta, dGamma] = Array.from({ length: 8 }, perChannel);
+      const close = (actual: ArrayLike<number>, expected: ArrayLike<number>, magnitude: ArrayLike<number>) => {
+        for (let i = 0; i < expected.length; i++) {
+          expect(Math.abs(actual[i] - expected[i])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(magnitude[i])));
+        }
+      };
+      const absolute = (a: Float32Array, b?: Float32Array) => {
+        const out = new Float64Array(C);
+        for (let i = 0; i < rows * C; i++) out[i % C] += Math.abs(a[i] * (b ? b[i] : 1));
+        return out;
+      };
+      for (const [b, c, magnitude] of [
+        [undefined, undefined, absolute(x)],
+        [g, undefined, absolute(x, g)],
+        [undefined, center, absolute(x, x).map((v, i) => v + rows * (center[i] ** 2 + 2))],
+      ] as const) {
+        const expected = new Float32Array(C);
+        const actual = allocate('float32', C, 'kernel');
+        reference.channelSums(x, b, c, rows, C, expected);
+        fastKernels.channelSums(x, b, c, rows, C, actual);
+        close(actual, expected, magnitude);
+      }
+      for (const normalise of [false, true]) {
+        const [yE, yA, nE, nA] = [0, 1, 2, 3].map(() => allocate('float32', rows * C, 'kernel'));
+        reference.channelAffine(x, yE, normalise ? nE : undefined, rows, C, scale, shift, gamma, beta);
+        fastKernels.channelAffine(x, yA, normalise ? nA : undefined, rows, C, scale, shift, gamma, beta);
+        close(
+          yA,
+          yE,
+          yE.map(() => 4),
+        );
+        close(
+          nA,
+          nE,
+          nE.map(() => 4),
+        );
+      }
+      const dxE = new Float32Array(rows * C);
+      const dxA = allocate('float32', rows * C, 'kernel');
+      reference.batchNormBackward(g, x, dxE, rows, C, k, dBeta, dGamma);
+      fastKernels.batchNormBackward(g, x, dxA, rows, C, k, dBeta, dGamma);
+      close(
+        dxA,
+        dxE,
+        dxE.map(() => rows + 4),
+      );
+    });
+  }
 });

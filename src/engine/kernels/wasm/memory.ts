@@ -54,6 +54,28 @@ export interface WasmExports {
   col2im(cols: number, count: number, geometry: number, dx: number): void;
   maxPool(x: number, count: number, geometry: number, y: number): void;
   maxPoolBackward(x: number, g: number, count: number, geometry: number, dx: number): void;
+  channelSums(a: number, b: number, center: number, rows: number, C: number, out: number): void;
+  channelAffine(
+    x: number,
+    y: number,
+    normalised: number,
+    rows: number,
+    C: number,
+    scale: number,
+    shift: number,
+    gamma: number,
+    beta: number,
+  ): void;
+  batchNormBackward(
+    g: number,
+    normalised: number,
+    dx: number,
+    rows: number,
+    C: number,
+    k: number,
+    dBeta: number,
+    dGamma: number,
+  ): void;
 }
 
 /** The part of the WebAssembly JS API used here (lib.dom has it; the node project's libs do not). */
