@@ -122,6 +122,38 @@ describe('the report screen in a real Chromium (browser mode, real engine proces
     await expect.poll(() => gallery.isVisible()).toBe(false);
   });
 
+  it('is usable by keyboard: arrows move through the matrix, Enter opens a cell, Escape closes it', async () => {
+    const { page } = session;
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    await page.getByTestId('confusion-cell-0-0').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('confusion-cell-1-1');
+    // The whole grid is one tab stop.
+    expect(await page.locator('[data-testid^="confusion-cell-"][tabindex="0"]').count()).toBe(1);
+
+    await page.keyboard.press('Enter');
+    const items = page.getByTestId('gallery').getByTestId('gallery-item');
+    await expect.poll(() => items.count()).toBe(60);
+    const shown = await items.evaluateAll((lis) =>
+      lis.map(
+        (li) =>
+          [
+            li.getAttribute('data-label'),
+            li.getAttribute('data-prediction'),
+            Number(li.getAttribute('data-probability')),
+          ] as const,
+      ),
+    );
+    expect(shown.every(([label, prediction]) => label === '1' && prediction === '1')).toBe(true);
+    // A correct cell shows its near misses first.
+    const probabilities = shown.map(([, , p]) => p);
+    expect(probabilities).toEqual([...probabilities].sort((a, b) => a - b));
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('gallery').isVisible()).toBe(false);
+    expect(await focused()).toBe('confusion-cell-1-1');
+  });
+
   it("shows the default model's training curves", async () => {
     const { page } = session;
     await page.getByTestId('loss-curve').locator('canvas').waitFor();
@@ -156,5 +188,10 @@ describe('the report screen in a real Chromium (browser mode, real engine proces
     ]);
     expect(boxes[1]!.x).toBeGreaterThan(boxes[0]!.x + boxes[0]!.width - 1);
     expect(boxes[1]!.x + boxes[1]!.width).toBeLessThanOrEqual(1024);
+
+    // The report can make the model it shows the active one.
+    await page.getByTestId(`report-make-active-${second}`).click();
+    await page.getByTestId('report-make-active-default').waitFor();
+    expect(await page.getByTestId(`report-make-active-${second}`).count()).toBe(0);
   });
 });

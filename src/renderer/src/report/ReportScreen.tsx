@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { api, gallery, models, navigation, notices, reports } from '../app/stores';
+import { gallery, models, navigation, notices, reports } from '../app/stores';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
 import { GalleryDialog } from './GalleryDialog';
@@ -32,19 +32,21 @@ export function ReportScreen(): React.JSX.Element {
     if (loaded) reports.retain(list.map((m) => m.id));
   }, [list, loaded]);
 
-  if (loaded && list.length === 0) {
+  if (!loaded || list.length === 0) {
     return (
       <section className="report-screen" aria-labelledby="report-title">
         <h2 id="report-title">{t('report.title')}</h2>
-        <p className="muted">{t('report.noModels')}</p>
+        <p className="muted" role="status">
+          {loaded ? t('report.noModels') : t('common.loading')}
+        </p>
       </section>
     );
   }
 
   const makeActive = async (id: string): Promise<void> => {
-    const result = await api.models.setActive(id);
-    if (!result.ok) notices.push('error', t('report.failed', { message: result.error.message }));
-    await models.refresh();
+    const result = await models.setActive(id);
+    if (!result.ok)
+      notices.push('error', t('models.failed', { action: t('report.makeActive'), message: result.error.message }));
   };
 
   return (
