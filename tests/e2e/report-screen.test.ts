@@ -4,8 +4,14 @@
  * images, its classification report and confusion matrix, a mistake cell opening the
  * gallery of exactly those images, and the training curves.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveModel } from '../../src/engine/io/saved-model';
+import { Sequential } from '../../src/engine/model/sequential';
+import { modelSpecFor } from '../../src/engine/training/architecture';
+import { preset } from '../../src/shared/presets';
 import type { BrowserSession, RunningApp } from './harness';
 import { artifactsDir, openBrowser, recordFigure, root, startApp } from './harness';
 
@@ -193,5 +199,31 @@ describe('the report screen in a real Chromium (browser mode, real engine proces
     await page.getByTestId(`report-make-active-${second}`).click();
     await page.getByTestId('report-make-active-default').waitFor();
     expect(await page.getByTestId(`report-make-active-${second}`).count()).toBe(0);
+  });
+
+  it('says so when a model file kept no training history, instead of drawing curves', async () => {
+    const { page } = session;
+    // An untrained 784-8-10 model saved without history, as another tool might write one.
+    const dir = await mkdtemp(join(tmpdir(), 'tegaki-no-history-'));
+    const file = join(dir, 'no-history.tgk');
+    const spec = modelSpecFor({ ...preset('quick'), hiddenLayers: [{ units: 8, activation: 'relu' }] });
+    await saveModel(file, new Sequential(spec, { seed: 5 }), { name: 'no history' });
+    await page.getByTestId('tab-models').click();
+    await page.getByTestId('import-input').setInputFiles(file);
+    await expect.poll(() => page.locator('[data-testid^="model-row-"]').count()).toBe(3);
+    await rm(dir, { recursive: true, force: true });
+    const id = await page
+      .locator('[data-testid^="model-row-"]')
+      .filter({ hasText: 'no history' })
+      .evaluate((row) => row.getAttribute('data-testid')!.slice('model-row-'.length));
+
+    await page.getByTestId(`report-${id}`).click();
+    const panel = page.getByTestId(`report-panel-${id}`);
+    await panel.getByTestId('report-table').waitFor({ timeout: 30_000 });
+    await panel.getByTestId('no-curves').waitFor();
+    expect(await panel.getByTestId('loss-curve').count()).toBe(0);
+    // An untrained network is no better than chance.
+    const accuracy = Number(await panel.getByTestId('report-row-accuracy').locator('td').nth(2).textContent());
+    expect(accuracy).toBeLessThan(0.3);
   });
 });
