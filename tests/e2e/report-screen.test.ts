@@ -194,6 +194,16 @@ describe('the report screen in a real Chromium (browser mode, real engine proces
     ]);
     expect(boxes[1]!.x).toBeGreaterThan(boxes[0]!.x + boxes[0]!.width - 1);
     expect(boxes[1]!.x + boxes[1]!.width).toBeLessThanOrEqual(1024);
+    // Each panel's table, matrix and charts fit inside it: nothing spills over its neighbour.
+    for (const [i, id] of ['default', second!].entries()) {
+      const panel = page.getByTestId(`report-panel-${id}`);
+      for (const part of ['report-table', 'confusion-matrix', 'loss-curve', 'accuracy-curve']) {
+        const box = (await panel.getByTestId(part).boundingBox())!;
+        expect(box.x + box.width, `${part} of ${id}`).toBeLessThanOrEqual(boxes[i]!.x + boxes[i]!.width);
+      }
+    }
+    await page.getByTestId('confusion-matrix').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifactsDir, 'report', 'compare.png') }).catch(() => undefined);
 
     // The report can make the model it shows the active one.
     await page.getByTestId(`report-make-active-${second}`).click();
