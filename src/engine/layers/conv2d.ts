@@ -21,8 +21,10 @@ type ConvSpec = Extract<LayerSpec, { type: 'conv2d' }>;
  *   cols [batch·H_out·W_out, K] · W [K, F] + b  ->  Y [batch·H_out·W_out, F]
  *
  * which is Y [batch, H_out·W_out·F] in NHWC with no transpose. Backward is Dense's on
- * those matrices: dW = colsᵀ·dY (computed as (dYᵀ·cols)ᵀ), db = Σ dY, dcols = dY·Wᵀ, and col2im adds each dcols
- * entry back onto the input pixel it was copied from.
+ * those matrices: dW = colsᵀ·dY (computed as (dYᵀ·cols)ᵀ), db = Σ dY, dcols = dY·Wᵀ,
+ * and col2im adds each dcols entry back onto the input pixel it was copied from.
+ * 'same' padding follows TensorFlow (output ceil(H / s), the odd pixel at the bottom
+ * and right), so models match TF.js layer for layer.
  *
  * Shapes: X [batch, H·W·C_in] -> Y [batch, H_out·W_out·F]; W [k, k, C_in, F], b [F].
  */
