@@ -12,6 +12,7 @@ import { SamplesScreen } from './personal/SamplesScreen';
 import { ReportScreen } from './report/ReportScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
 import { TrainScreen } from './training/TrainScreen';
+import { TrainingOutcome } from './training/TrainingOutcome';
 
 const notify = (level: 'info' | 'warning' | 'error', message: string): void => notices.push(level, message);
 const drawPersonal = { samples: personal, explanation, notify };
@@ -57,6 +58,7 @@ export function App(): React.JSX.Element {
         <Tabs items={tabIds.map((id) => ({ id, label: labels[id] }))} selected={tab} onSelect={(id) => navigation.show(id)} label={t('app.sections')} />
       </header>
       <Notices />
+      <TrainingOutcome />
       <main id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`} className="app-main">
         {tab === 'draw' && (
           <DrawScreen

@@ -1,0 +1,466 @@
+import { useId, useRef } from 'react';
+import { useStore } from '../app/use-store';
+import type { Translate } from '../i18n/use-t';
+import { useT } from '../i18n/use-t';
+import type { MessageKey } from '../i18n/messages';
+import type { ConvBlockDraft, FieldErrors, LayerDraft, NumberField, TrainingForm } from './form';
+import {
+  activationKinds,
+  augmentationFields,
+  initKinds,
+  isPresetName,
+  lossKinds,
+  momentumOptimizers,
+  optimizerKinds,
+  presetNames,
+  samplingKinds,
+  scaledInits,
+} from './form';
+import type { TrainingFormStore } from './form-store';
+import { MAX_CONV_BLOCKS, MAX_HIDDEN_LAYERS } from './form-store';
+import type { TrainingStore } from './training-store';
+import { isTrainingActive } from './training-store';
+
+const CUSTOM = 'custom';
+
+interface FieldProps {
+  path: string;
+  label: string;
+  errors: FieldErrors;
+  t: Translate;
+  className?: string;
+  hint?: string;
+  children: (props: {
+    id: string;
+    'aria-invalid': boolean;
+    'aria-describedby': string | undefined;
+    'data-testid': string;
+  }) => React.ReactNode;
+}
+
+/** A labelled control with its inline error underneath, tied together for screen readers. */
+function Field({ path, label, errors, t, className, hint, children }: FieldProps): React.JSX.Element {
+  const id = `train-${path.replace(/\./g, '-')}`;
+  const error = errors[path];
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [error ? errorId : '', hint ? hintId : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field ${className ?? ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children({ id, 'aria-invalid': !!error, 'aria-describedby': describedBy, 'data-testid': `field-${path}` })}
+      {hint && (
+        <span className="field-hint" id={hintId}>
+          {hint}
+        </span>
+      )}
+      {error && (
+        <span className="field-error" id={errorId} data-testid={`field-error-${path}`}>
+          {t(error.key, error.params)}
+        </span>
+      )}
+    </div>
+  );
+}
+
+interface NumberInputProps {
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+  integer?: boolean;
+}
+
+type ControlProps = Parameters<FieldProps['children']>[0];
+
+/**
+ * A render function for Field. Text, not type=number: the form can then explain "1e"
+ * or "0.5.1", where a number input would silently hand over an empty value.
+ */
+function numberInput({
+  value,
+  onChange,
+  placeholder,
+  integer,
+}: NumberInputProps): (props: ControlProps) => React.JSX.Element {
+  return function renderNumber(props) {
+    return (
+      <input
+        {...props}
+        type="text"
+        inputMode={integer ? 'numeric' : 'decimal'}
+        autoComplete="off"
+        spellCheck={false}
+        value={value}
+        placeholder={placeholder}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    );
+  };
+}
+
+/** A render function for Field: a select over fixed options. */
+function selectInput<T extends string>({
+  value,
+  options,
+  onChange,
+  label,
+}: {
+  value: T;
+  options: readonly T[];
+  onChange: (value: T) => void;
+  label?: (option: T) => string;
+}): (props: ControlProps) => React.JSX.Element {
+  return function renderSelect(props) {
+    return (
+      <select {...props} value={value} onChange={(event) => onChange(event.target.value as T)}>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {label ? label(option) : option}
+          </option>
+        ))}
+      </select>
+    );
+  };
+}
+
+interface Props {
+  formStore: TrainingFormStore;
+  training: TrainingStore;
+}
+
+/** Every hyperparameter the engine takes, validated as the person types with the IPC schema. */
+export function TrainForm({ formStore, training }: Props): React.JSX.Element {
+  const t = useT();
+  const { form, read, preset, submitAttempted } = useStore(formStore);
+  const { status } = useStore(training);
+  const formRef = useRef<HTMLFormElement>(null);
+  const summaryId = useId();
+  const busy = isTrainingActive(status);
+  const errors = read.errors;
+
+  const number = (
+    field: NumberField,
+    label: MessageKey,
+    options: { placeholder?: string; integer?: boolean; hint?: string; className?: string } = {},
+  ): React.JSX.Element => (
+    <Field path={field} label={t(label)} errors={errors} t={t} hint={options.hint} className={options.className}>
+      {numberInput({
+        value: form[field],
+        onChange: (v) => formStore.set(field, v),
+        placeholder: options.placeholder,
+        integer: options.integer,
+      })}
+    </Field>
+  );
+  const select = <K extends 'optimizer' | 'init' | 'loss' | 'sampling'>(
+    field: K,
+    label: MessageKey,
+    options: readonly TrainingForm[K][],
+    optionLabel?: (o: TrainingForm[K]) => string,
+  ): React.JSX.Element => (
+    <Field path={field} label={t(label)} errors={errors} t={t}>
+      {selectInput({ value: form[field], options, onChange: (v) => formStore.set(field, v), label: optionLabel })}
+    </Field>
+  );
+
+  const onSubmit = (event: React.FormEvent): void => {
+    event.preventDefault();
+    if (busy) return;
+    const result = formStore.submit();
+    if (!result.ok) {
+      // Take the person to the first thing to fix (opening a collapsed section if need be).
+      const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+      const details = first?.closest('details');
+      if (details) details.open = true;
+      first?.focus();
+      return;
+    }
+    void training.start(result.request);
+  };
+
+  const hasConvErrors = Object.keys(errors).some((p) => p.startsWith('convBlocks'));
+  const hasAugErrors = Object.keys(errors).some((p) => p.startsWith('augmentation'));
+  const augmentationOn = augmentationFields.some((f) => form.augmentation[f].trim() !== '');
+
+  return (
+    <form className="train-form" ref={formRef} onSubmit={onSubmit} noValidate aria-label={t('train.title')}>
+      <fieldset className="train-fields" disabled={busy}>
+        <div className="train-head">
+          <div className="field">
+            <label htmlFor="train-preset">{t('train.preset')}</label>
+            <select
+              id="train-preset"
+              data-testid="preset-select"
+              value={preset ?? CUSTOM}
+              onChange={(event) => {
+                if (isPresetName(event.target.value)) formStore.applyPreset(event.target.value);
+              }}
+            >
+              {preset === undefined && <option value={CUSTOM}>{t('train.presetCustom')}</option>}
+              {presetNames.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <Field path="name" label={t('train.name')} errors={errors} t={t}>
+            {(props) => (
+              <input
+                {...props}
+                type="text"
+                value={form.name}
+                maxLength={120}
+                placeholder={t('train.namePlaceholderAuto')}
+                onChange={(event) => formStore.set('name', event.target.value)}
+              />
+            )}
+          </Field>
+        </div>
+
+        <fieldset className="train-group">
+          <legend>{t('train.architecture')}</legend>
+          <p className="group-help wide">{t('train.architectureHelp')}</p>
+          <details className="wide optional-section" open={form.convBlocks.length > 0 || hasConvErrors || undefined}>
+            <summary>
+              {t('train.convBlocks')} <span className="muted">({t('train.optional')})</span>
+            </summary>
+            <p className="group-help">{t('train.convHelp')}</p>
+            <ol className="layer-list">
+              {form.convBlocks.map((block, index) => (
+                <ConvBlockRow key={block.id} block={block} index={index} formStore={formStore} errors={errors} t={t} />
+              ))}
+            </ol>
+            <button
+              type="button"
+              onClick={() => formStore.addConvBlock()}
+              disabled={form.convBlocks.length >= MAX_CONV_BLOCKS}
+              data-testid="add-conv-block"
+            >
+              + {t('train.addConvBlock')}
+            </button>
+          </details>
+          <ol className="layer-list wide" aria-label={t('train.architecture')}>
+            {form.hiddenLayers.map((layer, index) => (
+              <LayerRow key={layer.id} layer={layer} index={index} formStore={formStore} errors={errors} t={t} />
+            ))}
+          </ol>
+          {form.hiddenLayers.length === 0 && <p className="group-help wide">{t('train.noHidden')}</p>}
+          {errors.hiddenLayers && (
+            <span className="field-error wide" data-testid="field-error-hiddenLayers">
+              {t(errors.hiddenLayers.key, errors.hiddenLayers.params)}
+            </span>
+          )}
+          <div className="wide">
+            <button
+              type="button"
+              onClick={() => formStore.addLayer()}
+              disabled={form.hiddenLayers.length >= MAX_HIDDEN_LAYERS}
+              data-testid="add-layer"
+            >
+              + {t('train.addLayer')}
+            </button>
+          </div>
+        </fieldset>
+
+        <fieldset className="train-group">
+          <legend>{t('train.optimisation')}</legend>
+          {select('optimizer', 'train.optimizer', optimizerKinds)}
+          {number('learningRate', 'train.learningRate')}
+          {momentumOptimizers.includes(form.optimizer) && number('momentum', 'train.momentum')}
+          {number('learningRateDecay', 'train.learningRateDecay', { placeholder: t('train.decayPlaceholder') })}
+          {number('batchSize', 'train.batchSize', { integer: true })}
+          <div className="field">
+            <span id="train-length-label">{t('train.length')}</span>
+            <div className="length-row">
+              <div className="segmented" role="radiogroup" aria-labelledby="train-length-label">
+                {(['epochs', 'iterations'] as const).map((kind) => (
+                  <button
+                    key={kind}
+                    type="button"
+                    role="radio"
+                    aria-checked={form.lengthKind === kind}
+                    tabIndex={form.lengthKind === kind ? 0 : -1}
+                    data-testid={`length-${kind}`}
+                    onClick={() => formStore.set('lengthKind', kind)}
+                    onKeyDown={(event) => {
+                      if (['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'].includes(event.key)) {
+                        event.preventDefault();
+                        const next = kind === 'epochs' ? 'iterations' : 'epochs';
+                        formStore.set('lengthKind', next);
+                        (
+                          event.currentTarget.parentElement?.querySelector(
+                            `[data-testid="length-${next}"]`,
+                          ) as HTMLElement | null
+                        )?.focus();
+                      }
+                    }}
+                  >
+                    {t(kind === 'epochs' ? 'train.epochs' : 'train.iterations')}
+                  </button>
+                ))}
+              </div>
+            </div>
+          </div>
+          {form.lengthKind === 'epochs'
+            ? number('epochs', 'train.epochs', { integer: true })
+            : number('iterations', 'train.iterations', { integer: true })}
+          {select('sampling', 'train.sampling', samplingKinds, (kind) => t(`train.sampling.${kind}`))}
+          {select('loss', 'train.loss', lossKinds)}
+        </fieldset>
+
+        <fieldset className="train-group">
+          <legend>{t('train.regularisation')}</legend>
+          {number('weightDecay', 'train.weightDecay')}
+          {number('l1', 'train.l1')}
+          {number('dropout', 'train.dropout')}
+          <details className="wide optional-section" open={augmentationOn || hasAugErrors || undefined}>
+            <summary>
+              {t('train.augmentation')} <span className="muted">({t('train.optional')})</span>
+            </summary>
+            <p className="group-help">{t('train.augmentationHelp')}</p>
+            <div className="aug-grid">
+              {augmentationFields.map((field) => (
+                <Field key={field} path={`augmentation.${field}`} label={t(`train.aug.${field}`)} errors={errors} t={t}>
+                  {numberInput({
+                    value: form.augmentation[field],
+                    onChange: (v) => formStore.setAugmentation(field, v),
+                    placeholder: t('train.off'),
+                  })}
+                </Field>
+              ))}
+            </div>
+          </details>
+        </fieldset>
+
+        <fieldset className="train-group">
+          <legend>{t('train.initialisation')}</legend>
+          {select('init', 'train.init', initKinds)}
+          {scaledInits.includes(form.init) && number('initScale', 'train.initScale')}
+        </fieldset>
+
+        <fieldset className="train-group">
+          <legend>{t('train.data')}</legend>
+          {number('trainSize', 'train.trainSize', { integer: true })}
+          {number('validationSplit', 'train.validationSplit')}
+          {number('testSize', 'train.testSize', { integer: true, placeholder: t('train.testSizeAll') })}
+          {number('seed', 'train.seed', { integer: true })}
+        </fieldset>
+      </fieldset>
+
+      <div className="train-actions">
+        <button
+          type="submit"
+          className="primary"
+          data-testid="train-button"
+          disabled={busy}
+          aria-describedby={submitAttempted && !read.ok ? summaryId : undefined}
+        >
+          {t('train.start')}
+        </button>
+        {submitAttempted && !read.ok && (
+          <span className="field-error" id={summaryId} role="alert" data-testid="train-invalid">
+            {t('train.invalid')}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+interface RowProps {
+  index: number;
+  formStore: TrainingFormStore;
+  errors: FieldErrors;
+  t: Translate;
+}
+
+function LayerRow({ layer, index, formStore, errors, t }: RowProps & { layer: LayerDraft }): React.JSX.Element {
+  const n = index + 1;
+  return (
+    <li className="layer-row" data-testid={`layer-${index}`}>
+      <span className="layer-name">{t('train.layer', { n })}</span>
+      <Field path={`hiddenLayers.${index}.units`} label={t('train.units')} errors={errors} t={t}>
+        {numberInput({
+          value: layer.units,
+          onChange: (units) => formStore.updateLayer(layer.id, { units }),
+          integer: true,
+        })}
+      </Field>
+      <Field path={`hiddenLayers.${index}.activation`} label={t('train.activation')} errors={errors} t={t}>
+        {selectInput({
+          value: layer.activation,
+          options: activationKinds,
+          onChange: (activation) => formStore.updateLayer(layer.id, { activation }),
+        })}
+      </Field>
+      <button
+        type="button"
+        className="remove"
+        onClick={() => formStore.removeLayer(layer.id)}
+        aria-label={t('train.removeLayer', { n })}
+        title={t('train.removeLayer', { n })}
+        data-testid={`remove-layer-${index}`}
+      >
+        ×
+      </button>
+    </li>
+  );
+}
+
+function ConvBlockRow({ block, index, formStore, errors, t }: RowProps & { block: ConvBlockDraft }): React.JSX.Element {
+  const n = index + 1;
+  const update = (patch: Partial<Omit<ConvBlockDraft, 'id'>>): void => formStore.updateConvBlock(block.id, patch);
+  const path = (field: string): string => `convBlocks.${index}.${field}`;
+  return (
+    <li className="conv-row" data-testid={`conv-block-${index}`}>
+      <div className="conv-row-head">
+        <span className="layer-name">{t('train.convBlock', { n })}</span>
+        <button
+          type="button"
+          className="remove"
+          onClick={() => formStore.removeConvBlock(block.id)}
+          aria-label={t('train.removeConvBlock', { n })}
+          title={t('train.removeConvBlock', { n })}
+        >
+          ×
+        </button>
+      </div>
+      <div className="conv-grid">
+        <Field path={path('filters')} label={t('train.filters')} errors={errors} t={t}>
+          {numberInput({ value: block.filters, onChange: (filters) => update({ filters }), integer: true })}
+        </Field>
+        <Field path={path('kernelSize')} label={t('train.kernelSize')} errors={errors} t={t}>
+          {numberInput({ value: block.kernelSize, onChange: (kernelSize) => update({ kernelSize }), integer: true })}
+        </Field>
+        <Field path={path('padding')} label={t('train.padding')} errors={errors} t={t}>
+          {selectInput({
+            value: block.padding,
+            options: ['same', 'valid'] as const,
+            onChange: (padding) => update({ padding }),
+          })}
+        </Field>
+        <Field path={path('activation')} label={t('train.activation')} errors={errors} t={t}>
+          {selectInput({
+            value: block.activation,
+            options: activationKinds,
+            onChange: (activation) => update({ activation }),
+          })}
+        </Field>
+        <Field path={path('pool')} label={t('train.pool')} errors={errors} t={t}>
+          {numberInput({ value: block.pool, onChange: (pool) => update({ pool }), integer: true })}
+        </Field>
+        <div className="field checkbox-field">
+          <label>
+            <input
+              type="checkbox"
+              checked={block.batchNorm}
+              onChange={(event) => update({ batchNorm: event.target.checked })}
+            />{' '}
+            {t('train.batchNorm')}
+          </label>
+        </div>
+      </div>
+    </li>
+  );
+}

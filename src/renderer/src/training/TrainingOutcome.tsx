@@ -1,0 +1,62 @@
+import './training.css';
+import { navigation, notices, training } from '../app/stores';
+import { useStore } from '../app/use-store';
+import { useT } from '../i18n/use-t';
+import { formatPercent } from '../prediction/ProbabilityBars';
+
+/**
+ * "Use the new model for predictions?", asked above every tab: a finished job opens its
+ * report, and the question has to stay in sight there (or wherever the person went
+ * while it trained) until they answer it.
+ */
+export function TrainingOutcome(): React.JSX.Element | null {
+  const t = useT();
+  const { activation, result } = useStore(training);
+  const { tab, reportModelId } = useStore(navigation);
+  if (!activation || !result || activation.status === 'activated' || activation.status === 'kept') return null;
+  const { model } = activation;
+  const showingReport = tab === 'report' && reportModelId === model.id;
+
+  const answer = async (makeActive: boolean): Promise<void> => {
+    const outcome = await training.answerActivation(makeActive);
+    if (makeActive && outcome.ok) notices.push('info', t('train.isActive', { name: model.name }));
+  };
+
+  return (
+    <section className="training-outcome" aria-label={t('train.outcome')} data-testid="training-outcome">
+      <p role="status">
+        {t('train.done', { name: model.name, accuracy: formatPercent(result.testAccuracy, 2) })}{' '}
+        <strong>{t('train.makeActive', { name: model.name })}</strong>
+      </p>
+      {activation.status === 'failed' && activation.error && (
+        <p className="field-error" role="alert">
+          {t('train.activationFailed', { message: activation.error })}
+        </p>
+      )}
+      <div className="training-outcome-actions">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void answer(true)}
+          disabled={activation.status === 'activating'}
+          data-testid="make-active-yes"
+        >
+          {activation.status === 'activating' ? t('train.activating') : t('train.makeActiveYes')}
+        </button>
+        <button
+          type="button"
+          onClick={() => void answer(false)}
+          disabled={activation.status === 'activating'}
+          data-testid="make-active-no"
+        >
+          {t('train.makeActiveNo')}
+        </button>
+        {!showingReport && (
+          <button type="button" onClick={() => navigation.openReport(model.id)} data-testid="outcome-open-report">
+            {t('train.openReport')}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,128 @@
+import type { PresetName } from '../../../shared/presets';
+import type { AugmentationField, ConvBlockDraft, LayerDraft, ReadForm, TrainingForm } from './form';
+import {
+  DEFAULT_INIT_SCALE,
+  DEFAULT_PRESET,
+  formFromPreset,
+  matchingPreset,
+  newConvBlock,
+  newLayer,
+  readForm,
+} from './form';
+
+/** The form plus what follows from it, computed once per edit rather than on every render. */
+export interface TrainingFormState {
+  form: TrainingForm;
+  read: ReadForm;
+  /** The preset the form matches exactly, else undefined ("Custom"). */
+  preset: PresetName | undefined;
+  /** Set by a refused submit, so the form summarises its errors only once the person tried. */
+  submitAttempted: boolean;
+}
+
+export const MAX_HIDDEN_LAYERS = 8;
+export const MAX_CONV_BLOCKS = 4;
+
+/**
+ * The training form's contents, outside React so a half-filled form survives switching
+ * tabs. Every edit goes through a named method; the screen only renders and calls them.
+ */
+export class TrainingFormStore {
+  private state: TrainingFormState;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(initial: TrainingForm = formFromPreset(DEFAULT_PRESET)) {
+    this.state = derive(initial, false);
+  }
+
+  getSnapshot = (): TrainingFormState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  /** Fills every hyperparameter from a preset; the model name and test-set size stay. */
+  applyPreset(name: PresetName): void {
+    const { form } = this.state;
+    this.replace(formFromPreset(name, { name: form.name, testSize: form.testSize }));
+  }
+
+  set<K extends keyof TrainingForm>(field: K, value: TrainingForm[K]): void {
+    const form = { ...this.state.form, [field]: value };
+    // A scale-free initialiser switched to gaussian or uniform gets that one's usual scale.
+    if ((form.init === 'gaussian' || form.init === 'uniform') && field === 'init' && form.initScale.trim() === '') {
+      form.initScale = String(DEFAULT_INIT_SCALE[form.init]);
+    }
+    this.replace(form);
+  }
+
+  setAugmentation(field: AugmentationField, value: string): void {
+    this.replace({ ...this.state.form, augmentation: { ...this.state.form.augmentation, [field]: value } });
+  }
+
+  addLayer(): void {
+    const layers = this.state.form.hiddenLayers;
+    if (layers.length >= MAX_HIDDEN_LAYERS) return;
+    // A new layer narrows like the one before it, which is the usual shape of an MLP.
+    const last = layers.at(-1);
+    const units = last && Number(last.units) > 1 ? Math.max(10, Math.round(Number(last.units) / 2)) : 64;
+    this.replace({ ...this.state.form, hiddenLayers: [...layers, newLayer(units, last?.activation ?? 'relu')] });
+  }
+
+  removeLayer(id: number): void {
+    this.replace({ ...this.state.form, hiddenLayers: this.state.form.hiddenLayers.filter((l) => l.id !== id) });
+  }
+
+  updateLayer(id: number, patch: Partial<Omit<LayerDraft, 'id'>>): void {
+    this.replace({
+      ...this.state.form,
+      hiddenLayers: this.state.form.hiddenLayers.map((l) => (l.id === id ? { ...l, ...patch } : l)),
+    });
+  }
+
+  addConvBlock(): void {
+    const blocks = this.state.form.convBlocks;
+    if (blocks.length >= MAX_CONV_BLOCKS) return;
+    this.replace({ ...this.state.form, convBlocks: [...blocks, newConvBlock()] });
+  }
+
+  removeConvBlock(id: number): void {
+    this.replace({ ...this.state.form, convBlocks: this.state.form.convBlocks.filter((b) => b.id !== id) });
+  }
+
+  updateConvBlock(id: number, patch: Partial<Omit<ConvBlockDraft, 'id'>>): void {
+    this.replace({
+      ...this.state.form,
+      convBlocks: this.state.form.convBlocks.map((b) => (b.id === id ? { ...b, ...patch } : b)),
+    });
+  }
+
+  /** Records a submit; returns the request when the form is valid. */
+  submit(): ReadForm {
+    if (!this.state.read.ok) this.publish({ ...this.state, submitAttempted: true });
+    return this.state.read;
+  }
+
+  private replace(form: TrainingForm): void {
+    this.publish(derive(form, this.state.submitAttempted));
+  }
+
+  private publish(next: TrainingFormState): void {
+    this.state = next;
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+function derive(form: TrainingForm, submitAttempted: boolean): TrainingFormState {
+  const read = readForm(form);
+  return {
+    form,
+    read,
+    preset: read.ok ? matchingPreset(read.request.hyperparameters) : undefined,
+    // Once the form is valid again, the next mistake is shown inline only.
+    submitAttempted: submitAttempted && !read.ok,
+  };
+}

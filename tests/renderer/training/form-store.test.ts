@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { TrainingFormStore, MAX_HIDDEN_LAYERS } from '../../../src/renderer/src/training/form-store';
+
+describe('TrainingFormStore: the form outside React', () => {
+  it('starts on the quick preset, valid', () => {
+    const store = new TrainingFormStore();
+    expect(store.getSnapshot().preset).toBe('quick');
+    expect(store.getSnapshot().read.ok).toBe(true);
+  });
+
+  it('a preset fills every hyperparameter and keeps the name and test size', () => {
+    const store = new TrainingFormStore();
+    store.set('name', 'mine');
+    store.set('testSize', '500');
+    store.set('learningRate', '0.5');
+    expect(store.getSnapshot().preset).toBeUndefined();
+    store.applyPreset('seed-classic');
+    const { form, preset } = store.getSnapshot();
+    expect(preset).toBe('seed-classic');
+    expect(form).toMatchObject({
+      name: 'mine',
+      testSize: '500',
+      learningRate: '0.4',
+      lengthKind: 'iterations',
+      iterations: '2000',
+      init: 'uniform',
+      initScale: '1',
+    });
+    expect(form.hiddenLayers.map((l) => [l.units, l.activation])).toEqual([['100', 'sigmoid']]);
+  });
+
+  it('adds, edits and removes hidden layers by id, up to the schema limit', () => {
+    const store = new TrainingFormStore();
+    let notified = 0;
+    store.subscribe(() => notified++);
+    store.addLayer();
+    const [first, second] = store.getSnapshot().form.hiddenLayers;
+    expect(second.units).toBe('32');
+    store.updateLayer(second.id, { activation: 'tanh', units: '20' });
+    store.removeLayer(first.id);
+    expect(store.getSnapshot().form.hiddenLayers.map((l) => [l.id, l.units, l.activation])).toEqual([
+      [second.id, '20', 'tanh'],
+    ]);
+    expect(notified).toBe(3);
+    for (let i = 0; i < 20; i++) store.addLayer();
+    expect(store.getSnapshot().form.hiddenLayers).toHaveLength(MAX_HIDDEN_LAYERS);
+  });
+
+  it('a refused submit is remembered until the form is valid again', () => {
+    const store = new TrainingFormStore();
+    store.set('batchSize', '0');
+    expect(store.submit().ok).toBe(false);
+    expect(store.getSnapshot().submitAttempted).toBe(true);
+    store.set('batchSize', '32');
+    expect(store.getSnapshot().submitAttempted).toBe(false);
+    const read = store.submit();
+    expect(read.ok && read.request.hyperparameters.batchSize).toBe(32);
+  });
+
+  it('switching to a scaled initialiser fills in its usual scale', () => {
+    const store = new TrainingFormStore();
+    store.applyPreset('recommended');
+    expect(store.getSnapshot().form.initScale).toBe('');
+    store.set('init', 'gaussian');
+    expect(store.getSnapshot().form.initScale).toBe('0.01');
+    const read = store.getSnapshot().read;
+    expect(read.ok && read.request.hyperparameters.initScale).toBe(0.01);
+  });
+
+  it('conv blocks and augmentation are edited like the rest', () => {
+    const store = new TrainingFormStore();
+    store.addConvBlock();
+    const [block] = store.getSnapshot().form.convBlocks;
+    store.updateConvBlock(block.id, { filters: '200' });
+    expect(store.getSnapshot().read.errors['convBlocks.0.filters']?.key).toBe('train.tooBig');
+    store.removeConvBlock(block.id);
+    store.setAugmentation('rotation', '15');
+    const read = store.getSnapshot().read;
+    expect(read.ok && read.request.hyperparameters.augmentation).toEqual({ rotation: 15 });
+  });
+});

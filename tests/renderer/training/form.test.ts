@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { hyperparametersSchema } from '../../../src/shared/hyperparameters';
+import { preset, presetNames } from '../../../src/shared/presets';
+import { translate } from '../../../src/renderer/src/i18n/i18n';
+import type { TrainingForm } from '../../../src/renderer/src/training/form';
+import {
+  formFromPreset,
+  matchingPreset,
+  newConvBlock,
+  readForm,
+  readNumber,
+} from '../../../src/renderer/src/training/form';
+
+/** The English message shown next to `path`, or undefined when the field is fine. */
+function messageFor(form: TrainingForm, path: string): string | undefined {
+  const error = readForm(form).errors[path];
+  return error && translate('en', error.key, error.params);
+}
+
+const quick = (patch: Partial<TrainingForm> = {}): TrainingForm => ({ ...formFromPreset('quick'), ...patch });
+
+describe('training form → hyperparameters', () => {
+  it('every preset round-trips through the form unchanged, and the form knows which preset it is', () => {
+    for (const name of presetNames) {
+      const read = readForm(formFromPreset(name));
+      expect(read.ok, name).toBe(true);
+      if (!read.ok) continue;
+      expect(read.request.hyperparameters, name).toEqual(preset(name));
+      expect(matchingPreset(read.request.hyperparameters)).toBe(name);
+    }
+  });
+
+  it('an edit makes the form custom', () => {
+    const read = readForm(quick({ learningRate: '0.003' }));
+    expect(read.ok && matchingPreset(read.request.hyperparameters)).toBeUndefined();
+  });
+
+  it('builds the request: name trimmed, test size, the chosen length only, momentum only for momentum optimisers', () => {
+    const form = quick({
+      name: '  small net ',
+      testSize: '500',
+      optimizer: 'nesterov',
+      momentum: '0.8',
+      lengthKind: 'iterations',
+      iterations: '300',
+    });
+    const read = readForm(form);
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.request.name).toBe('small net');
+    expect(read.request.testSize).toBe(500);
+    expect(read.request.hyperparameters).toMatchObject({ optimizer: 'nesterov', momentum: 0.8, iterations: 300 });
+    expect(read.request.hyperparameters.epochs).toBeUndefined();
+    // The schema accepts what the form produced, as the IPC handler will.
+    expect(hyperparametersSchema.safeParse(read.request.hyperparameters).success).toBe(true);
+
+    const adam = readForm(quick({ optimizer: 'adam', momentum: 'nonsense' }));
+    expect(adam.ok && adam.request.hyperparameters.momentum).toBeUndefined();
+  });
+
+  it('leaves out an empty name, test size, decay and augmentation rather than sending zeros', () => {
+    const read = readForm(quick({ name: '   ', testSize: '', learningRateDecay: '' }));
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.request).not.toHaveProperty('name');
+    expect(read.request).not.toHaveProperty('testSize');
+    expect(read.request.hyperparameters).not.toHaveProperty('learningRateDecay');
+    expect(read.request.hyperparameters).not.toHaveProperty('augmentation');
+    expect(read.request.hyperparameters).not.toHaveProperty('convBlocks');
+  });
+
+  it('passes conv blocks and augmentation through to the schema', () => {
+    const block = { ...newConvBlock(), filters: '8', kernelSize: '5', batchNorm: true };
+    const form = quick({
+      convBlocks: [block],
+      augmentation: { shift: '2', rotation: '10', scale: '', strokeWidth: '', elastic: '' },
+    });
+    const read = readForm(form);
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.request.hyperparameters.convBlocks).toEqual([
+      { filters: 8, kernelSize: 5, padding: 'same', activation: 'relu', batchNorm: true, pool: 2 },
+    ]);
+    expect(read.request.hyperparameters.augmentation).toEqual({ shift: 2, rotation: 10 });
+  });
+});
+
+describe('training form: a message next to each invalid field', () => {
+  it('a negative learning rate, a zero batch and a zero-unit layer', () => {
+    const form = quick({ learningRate: '-1', batchSize: '0' });
+    const layers = form.hiddenLayers.map((l) => ({ ...l, units: '0' }));
+    const withLayers = { ...form, hiddenLayers: layers };
+    expect(readForm(withLayers).ok).toBe(false);
+    expect(messageFor(withLayers, 'learningRate')).toBe('Must be more than 0.');
+    expect(messageFor(withLayers, 'batchSize')).toBe('Must be at least 1.');
+    expect(messageFor(withLayers, 'hiddenLayers.0.units')).toBe('Must be at least 1.');
+    expect(messageFor(withLayers, 'dropout')).toBeUndefined();
+  });
+
+  it('upper bounds, inclusive and exclusive', () => {
+    expect(messageFor(quick({ dropout: '1' }), 'dropout')).toBe('Must be less than 1.');
+    expect(messageFor(quick({ learningRate: '11' }), 'learningRate')).toBe('Must be at most 10.');
+    expect(messageFor(quick({ validationSplit: '0.6' }), 'validationSplit')).toBe('Must be at most 0.5.');
+    expect(messageFor(quick({ testSize: '20000' }), 'testSize')).toBe('Must be at most 10000.');
+  });
+
+  it('text that is not a number, an empty required field, a fraction where a count goes', () => {
+    expect(messageFor(quick({ learningRate: 'fast' }), 'learningRate')).toBe('Enter a number.');
+    expect(messageFor(quick({ learningRate: '0x10' }), 'learningRate')).toBe('Enter a number.');
+    expect(messageFor(quick({ epochs: '' }), 'epochs')).toBe('Required.');
+    expect(messageFor(quick({ epochs: '2.5' }), 'epochs')).toBe('Must be a whole number.');
+    expect(messageFor(quick({ seed: '-3' }), 'seed')).toBe('Must be at least 0.');
+  });
+
+  it('only the chosen length is checked, and hidden fields are not', () => {
+    expect(readForm(quick({ lengthKind: 'epochs', iterations: 'x' })).ok).toBe(true);
+    expect(messageFor(quick({ lengthKind: 'iterations', iterations: 'x' }), 'iterations')).toBe('Enter a number.');
+    expect(readForm(quick({ init: 'he', initScale: '-1' })).ok).toBe(true);
+    expect(messageFor(quick({ init: 'gaussian', initScale: '-1' }), 'initScale')).toBe('Must be more than 0.');
+  });
+
+  it('a batch larger than the training images, in numbers', () => {
+    expect(messageFor(quick({ trainSize: '100', validationSplit: '0.5', batchSize: '64' }), 'batchSize')).toBe(
+      'The batch (64) is larger than the 50 training images.',
+    );
+  });
+
+  it('nested fields report under their own path', () => {
+    const block = { ...newConvBlock(), kernelSize: '9' };
+    const form = quick({
+      convBlocks: [block],
+      augmentation: { shift: '7', rotation: '', scale: '', strokeWidth: '', elastic: '' },
+    });
+    expect(messageFor(form, 'convBlocks.0.kernelSize')).toBe('Must be at most 7.');
+    expect(messageFor(form, 'augmentation.shift')).toBe('Must be at most 6.');
+  });
+
+  it('a name that is too long', () => {
+    expect(messageFor(quick({ name: 'x'.repeat(81) }), 'name')).toBe('Must be at most 80.');
+  });
+
+  it('messages exist in Japanese too', () => {
+    const error = readForm(quick({ learningRate: '-1' })).errors.learningRate;
+    expect(translate('ja', error.key, error.params)).toContain('0');
+    expect(translate('ja', error.key, error.params)).not.toBe(translate('en', error.key, error.params));
+  });
+
+  it('readNumber accepts plain decimals and exponents only', () => {
+    expect(readNumber('1e-3', true).value).toBe(0.001);
+    expect(readNumber(' .5 ', true).value).toBe(0.5);
+    expect(readNumber('', false)).toEqual({ value: undefined });
+    expect(readNumber('1,5', true).error?.key).toBe('train.notANumber');
+    expect(readNumber('Infinity', true).error?.key).toBe('train.notANumber');
+  });
+});
