@@ -58,6 +58,8 @@ interface Props {
   yRange?: (min: number, max: number) => [number, number];
   formatY?: (value: number) => string;
   height?: number;
+  /** The series names under the chart (off when a caption already says what the lines are). */
+  legend?: boolean;
   /** What the chart shows, for people who cannot see it (the canvas itself says nothing). */
   description: string;
   testId: string;
@@ -75,7 +77,8 @@ export function LineChart({
   xRange,
   yRange,
   formatY,
-  height = 200,
+  height = 160,
+  legend = true,
   description,
   testId,
 }: Props): React.JSX.Element {
@@ -88,7 +91,7 @@ export function LineChart({
     latest.current = { data, xRange, yRange, formatY };
   });
 
-  const look = JSON.stringify({ series, xLabel, colors, height });
+  const look = JSON.stringify({ series, xLabel, colors, height, legend });
   const hasSize = width > 0;
   useEffect(() => {
     const element = container.current;
@@ -105,7 +108,7 @@ export function LineChart({
     const options: uPlot.Options = {
       width: Math.floor(element.clientWidth),
       height,
-      legend: { show: true, live: false },
+      legend: { show: legend, live: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       scales: {
         x: { time: false, range: () => latest.current.xRange },
@@ -118,8 +121,8 @@ export function LineChart({
         },
       },
       axes: [
-        { ...axis(xLabel), values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? v.toLocaleString() : '')) },
-        { ...axis(), size: 48, values: (_u, ticks) => ticks.map((v) => latest.current.formatY?.(v) ?? String(v)) },
+        { ...axis(), values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? v.toLocaleString() : '')) },
+        { ...axis(), size: 58, values: (_u, ticks) => ticks.map((v) => latest.current.formatY?.(v) ?? String(v)) },
       ],
       series: [
         { label: xLabel },

@@ -215,6 +215,7 @@ function Charts({ state, t }: { state: TrainingState; t: Translate }): React.JSX
           xRange={[0, totalSteps]}
           yRange={(min, max) => [0, max > min ? max * 1.05 : min + 1]}
           formatY={(v) => (v >= 10 ? v.toFixed(0) : v.toFixed(2))}
+          legend={false}
           description={t('train.lossDescription', {
             points: lossCurve.length,
             loss: lastLoss === undefined ? '–' : lastLoss.toFixed(3),

@@ -1,5 +1,5 @@
 import './training.css';
-import { navigation, notices, training } from '../app/stores';
+import { models, navigation, notices, training } from '../app/stores';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
 import { formatPercent } from '../prediction/ProbabilityBars';
@@ -13,8 +13,12 @@ export function TrainingOutcome(): React.JSX.Element | null {
   const t = useT();
   const { activation, result } = useStore(training);
   const { tab, reportModelId } = useStore(navigation);
+  const { models: list, loaded } = useStore(models);
   if (!activation || !result || activation.status === 'activated' || activation.status === 'kept') return null;
   const { model } = activation;
+  // Answered elsewhere (made active from the report or the models list) or deleted: nothing left to ask.
+  const current = list.find((m) => m.id === model.id);
+  if (loaded && list.length > 0 && (!current || current.active)) return null;
   const showingReport = tab === 'report' && reportModelId === model.id;
 
   const answer = async (makeActive: boolean): Promise<void> => {

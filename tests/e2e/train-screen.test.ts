@@ -1,0 +1,178 @@
+/**
+ * The training screen as a person uses it, in a real Chromium at the smallest window the
+ * layout promises (1024x700), against the browser mode's real services and engine child
+ * process: the form refuses invalid values, a small job shows its progress and curves
+ * and opens its report, and a long job is cancelled without saving anything.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { BrowserSession, RunningApp } from './harness';
+import { artifactsDir, openBrowser, startApp } from './harness';
+
+let app: RunningApp;
+let session: BrowserSession;
+
+beforeAll(async () => {
+  app = await startApp();
+  session = await openBrowser(app.url, { width: 1024, height: 700 });
+  await session.page.getByTestId('tab-train').click();
+  await session.page.getByTestId('train-button').waitFor();
+});
+
+afterAll(async () => {
+  await session?.finish('train-screen');
+  await app?.stop();
+});
+
+async function modelIds(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const result = await window.tegaki.models.list();
+    if (!result.ok) throw new Error(result.error.message);
+    return result.value.map((m) => m.id);
+  });
+}
+
+async function fill(page: Page, field: string, value: string): Promise<void> {
+  await page.getByTestId(`field-${field}`).fill(value);
+}
+
+/** Samples what the page shows every few milliseconds, so progress between two awaits is not missed. */
+async function startSampling(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const log: { fraction: number | null; step: string | null; lossPoints: number; accuracyPoints: number }[] = [];
+    const read = (id: string) => document.querySelector(`[data-testid="${id}"]`);
+    const timer = setInterval(() => {
+      const progress = read('train-progress');
+      log.push({
+        fraction: progress ? Number(progress.getAttribute('data-fraction')) : null,
+        step: read('train-step')?.textContent ?? null,
+        lossPoints: Number(read('loss-chart')?.getAttribute('data-points') ?? 0),
+        accuracyPoints: Number(read('accuracy-chart')?.getAttribute('data-points') ?? 0),
+      });
+    }, 5);
+    Object.assign(window, { trainingLog: log, stopTrainingLog: () => clearInterval(timer) });
+  });
+}
+
+type Sample = { fraction: number | null; step: string | null; lossPoints: number; accuracyPoints: number };
+
+async function stopSampling(page: Page): Promise<Sample[]> {
+  return page.evaluate(() => {
+    const w = window as unknown as { trainingLog: Sample[]; stopTrainingLog: () => void };
+    w.stopTrainingLog();
+    return w.trainingLog;
+  });
+}
+
+describe('the training screen in a real Chromium (browser mode, real engine process)', () => {
+  it('rejects invalid values with a message next to each field and does not start', async () => {
+    const { page } = session;
+    const before = await modelIds(page);
+    await fill(page, 'learningRate', '-1');
+    await fill(page, 'batchSize', '0');
+    await expect.poll(() => page.getByTestId('field-error-learningRate').textContent()).toBe('Must be more than 0.');
+    expect(await page.getByTestId('field-error-batchSize').textContent()).toBe('Must be at least 1.');
+    expect(await page.getByTestId('field-learningRate').getAttribute('aria-invalid')).toBe('true');
+
+    await page.getByTestId('train-button').click();
+    await page.getByTestId('train-invalid').waitFor();
+    // Focus goes to the first field to fix.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('field-learningRate');
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('train-progress').count()).toBe(0);
+    expect(await page.getByTestId('train-monitor').getAttribute('data-status')).toBe('idle');
+    expect(await modelIds(page)).toEqual(before);
+
+    await fill(page, 'learningRate', '0.002');
+    await fill(page, 'batchSize', '64');
+    await expect.poll(() => page.getByTestId('field-error-learningRate').count()).toBe(0);
+    expect(await page.getByTestId('field-error-batchSize').count()).toBe(0);
+    expect(await page.getByTestId('train-invalid').count()).toBe(0);
+  });
+
+  it('a small job shows its progress and curves, finishes, opens its report and asks about the model', async () => {
+    const { page } = session;
+    const before = await modelIds(page);
+    await page.getByTestId('preset-select').selectOption('quick');
+    await fill(page, 'hiddenLayers.0.units', '32');
+    await fill(page, 'trainSize', '2000');
+    await fill(page, 'epochs', '2');
+    // Small batches make enough steps for the progress to be seen moving.
+    await fill(page, 'batchSize', '8');
+    await fill(page, 'testSize', '500');
+    await fill(page, 'name', 'e2e small net');
+    expect(await page.getByTestId('preset-select').inputValue()).toBe('custom');
+
+    await startSampling(page);
+    await page.getByTestId('train-button').click();
+    await expect
+      .poll(() => page.getByTestId('tab-report').getAttribute('aria-selected'), { timeout: 60_000 })
+      .toBe('true');
+    const samples = await stopSampling(page);
+
+    const fractions = samples.map((s) => s.fraction).filter((f): f is number => f !== null);
+    const moving = new Set(fractions.filter((f) => f > 0 && f < 1));
+    expect(moving.size, `progress values seen: ${[...new Set(fractions)].join(', ')}`).toBeGreaterThanOrEqual(2);
+    // It only goes forward.
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1])).toBe(true);
+    expect(samples.some((s) => /^Step \d+ \/ 500$/.test(s.step ?? ''))).toBe(true);
+    const lossCounts = new Set(samples.map((s) => s.lossPoints).filter((n) => n > 0));
+    expect(lossCounts.size, 'the loss chart was updated while training').toBeGreaterThanOrEqual(2);
+
+    // Saved, once; the question stays in view on the report until answered.
+    const after = await modelIds(page);
+    expect(after).toHaveLength(before.length + 1);
+    const outcome = page.getByTestId('training-outcome');
+    expect(await outcome.textContent()).toContain('e2e small net');
+    await page.getByTestId('make-active-no').click();
+    await expect.poll(() => outcome.count()).toBe(0);
+    const active = await page.evaluate(async () => {
+      const result = await window.tegaki.models.active();
+      return result.ok ? result.value.id : undefined;
+    });
+    expect(active).toBe('default');
+
+    // Back on the tab, the finished job is still there with both epochs on the chart.
+    await page.getByTestId('tab-train').click();
+    expect(await page.getByTestId('train-status').getAttribute('data-status')).toBe('done');
+    expect(await page.getByTestId('accuracy-chart').getAttribute('data-points')).toBe('2');
+    expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThan(1);
+  });
+
+  it('a long job is cancelled with the Cancel button: back to idle, cancelled, nothing saved', async () => {
+    const { page } = session;
+    const before = await modelIds(page);
+    await page.getByTestId('preset-select').selectOption('recommended');
+    await fill(page, 'name', '');
+    expect(await page.getByTestId('field-trainSize').inputValue()).toBe('60000');
+
+    await page.getByTestId('train-button').click();
+    const progress = page.getByTestId('train-progress');
+    await expect
+      .poll(async () => Number((await progress.getAttribute('data-fraction')) ?? 0), { timeout: 60_000 })
+      .toBeGreaterThan(0);
+    expect(await page.getByTestId('train-button').isDisabled()).toBe(true);
+    // Let the first epoch land on the accuracy chart, so the picture shows a job in full flight.
+    await expect
+      .poll(async () => Number(await page.getByTestId('accuracy-chart').getAttribute('data-points')), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('train-epoch').textContent()).toMatch(/^Epoch \d+ \/ 10$/);
+    await page.screenshot({ path: join(artifactsDir, 'train-screen', 'running.png') });
+    await page.getByTestId('cancel-button').click();
+
+    await expect
+      .poll(() => page.getByTestId('train-status').getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('cancelled');
+    expect(await page.getByTestId('train-status').textContent()).toContain('cancelled');
+    expect(await page.getByTestId('cancel-button').count()).toBe(0);
+    expect(await page.getByTestId('train-progress').count()).toBe(0);
+    expect(await page.getByTestId('train-error').count()).toBe(0);
+    expect(await page.getByTestId('train-button').isEnabled()).toBe(true);
+    expect(await page.getByTestId('tab-train').getAttribute('aria-selected')).toBe('true');
+    await page.waitForTimeout(1000);
+    expect(await modelIds(page)).toEqual(before);
+  });
+});
