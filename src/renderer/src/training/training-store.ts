@@ -111,6 +111,13 @@ export function reduceTraining(state: TrainingState, action: TrainingAction): Tr
         jobId: event.jobId,
         status: 'done',
         result: event,
+        // The engine throttles progress and may drop its last report: a finished job is complete.
+        progress: state.progress && {
+          ...state.progress,
+          step: state.progress.totalSteps,
+          epoch: state.progress.totalEpochs,
+          etaSeconds: 0,
+        },
         error: undefined,
         // A model that is already active (it cannot be yet, but the backend decides) needs no question.
         activation: event.model.active ? undefined : { model: event.model, status: 'asking' },
