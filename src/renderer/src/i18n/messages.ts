@@ -154,7 +154,6 @@ const en = {
   'train.activating': 'Making it active…',
   'train.activationFailed': 'Could not make it active: {message}',
   'train.outcome': 'Training result',
-  'train.jobSummary': '{architecture} · {optimizer} · batch {batch}',
 
   'report.title': 'Report',
   'report.model': 'Model',
@@ -414,7 +413,6 @@ const ja: Record<MessageKey, string> = {
   'train.activating': 'アクティブにしています…',
   'train.activationFailed': 'アクティブにできませんでした：{message}',
   'train.outcome': '学習の結果',
-  'train.jobSummary': '{architecture}・{optimizer}・バッチ {batch}',
 
   'report.title': 'レポート',
   'report.model': 'モデル',
