@@ -81,7 +81,8 @@ describe('the training screen in a real Chromium (browser mode, real engine proc
     expect(await page.getByTestId('field-error-batchSize').textContent()).toBe('Must be at least 1.');
     expect(await page.getByTestId('field-learningRate').getAttribute('aria-invalid')).toBe('true');
 
-    await page.getByTestId('train-button').click();
+    // Enter in a field submits, as it does in any form.
+    await page.getByTestId('field-batchSize').press('Enter');
     await page.getByTestId('train-invalid').waitFor();
     // Focus goes to the first field to fix.
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('field-learningRate');
@@ -218,6 +219,27 @@ describe('the training screen in a real Chromium (browser mode, real engine proc
     expect(await error.textContent()).toMatch(/diverged.*learning rate/i);
     expect(await error.getAttribute('role')).toBe('alert');
     expect(await page.getByTestId('train-button').isEnabled()).toBe(true);
+    expect(await modelIds(page)).toEqual(before);
+  });
+  it('a page reloaded during a job picks the job up again and can still cancel it', async () => {
+    const { page } = session;
+    const before = await modelIds(page);
+    await page.getByTestId('preset-select').selectOption('recommended');
+    await page.getByTestId('train-button').click();
+    const progress = page.getByTestId('train-progress');
+    await expect
+      .poll(async () => Number((await progress.getAttribute('data-fraction')) ?? 0), { timeout: 60_000 })
+      .toBeGreaterThan(0);
+
+    await page.reload();
+    await page.getByTestId('tab-train').click();
+    await expect
+      .poll(async () => Number((await progress.getAttribute('data-fraction')) ?? 0), { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    await page.getByTestId('cancel-button').click();
+    await expect
+      .poll(() => page.getByTestId('train-status').getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('cancelled');
     expect(await modelIds(page)).toEqual(before);
   });
 });
