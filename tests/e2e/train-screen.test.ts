@@ -168,6 +168,8 @@ describe('the training screen in a real Chromium (browser mode, real engine proc
       .poll(async () => Number((await progress.getAttribute('data-fraction')) ?? 0), { timeout: 60_000 })
       .toBeGreaterThan(0);
     expect(await page.getByTestId('train-button').isDisabled()).toBe(true);
+    // The disabled Train button hands keyboard focus to Cancel.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('cancel-button');
     // Let the first epoch land on the accuracy chart, so the picture shows a job in full flight.
     await expect
       .poll(async () => Number(await page.getByTestId('accuracy-chart').getAttribute('data-points')), {
