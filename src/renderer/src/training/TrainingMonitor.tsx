@@ -5,7 +5,7 @@ import { useStore } from '../app/use-store';
 import type { Translate } from '../i18n/use-t';
 import { useLocale, useT } from '../i18n/use-t';
 import { formatPercent } from '../prediction/ProbabilityBars';
-import { formatCount, formatDuration, progressFraction } from './format';
+import { describeFailure, formatCount, formatDuration, progressFraction } from './format';
 import { chartColors, LineChart } from './LineChart';
 import { smoothSeries } from './loss-series';
 import type { TrainingState, TrainingStore } from './training-store';
@@ -57,19 +57,6 @@ export function TrainingMonitor({ training, onOpenReport }: Props): React.JSX.El
       {status !== 'idle' && <Charts state={state} t={t} />}
     </section>
   );
-}
-
-export function describeFailure(error: { code: string; message: string }, t: Translate): string {
-  switch (error.code) {
-    case 'busy':
-      return t('train.busy');
-    case 'diverged':
-      return t('train.diverged', { message: error.message });
-    case 'engine-crashed':
-      return t('train.engineCrashed', { message: error.message });
-    default:
-      return t('train.failed', { message: error.message });
-  }
 }
 
 function ProgressSection({

@@ -1,3 +1,6 @@
+import type { IpcError } from '../../../shared/ipc/contract';
+import type { Translate } from '../i18n/use-t';
+
 /** Seconds as a clock reads them: 0:07, 12:05, 1:02:03 (never negative, never NaN). */
 export function formatDuration(seconds: number): string {
   const total = Number.isFinite(seconds) ? Math.max(0, Math.round(seconds)) : 0;
@@ -16,4 +19,18 @@ export function progressFraction(step: number, totalSteps: number): number {
 /** A whole number with the locale's grouping: 12,345 or 12,345 (ja uses the same). */
 export function formatCount(value: number, locale: string): string {
   return Math.round(value).toLocaleString(locale);
+}
+
+/** Why a job failed, in the person's words: what happened and what to try. */
+export function describeFailure(error: IpcError, t: Translate): string {
+  switch (error.code) {
+    case 'busy':
+      return t('train.busy');
+    case 'diverged':
+      return t('train.diverged', { message: error.message });
+    case 'engine-crashed':
+      return t('train.engineCrashed', { message: error.message });
+    default:
+      return t('train.failed', { message: error.message });
+  }
 }
