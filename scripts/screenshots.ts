@@ -6,7 +6,15 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { digits, drawStrokes, ensureRendererBuilt, openBrowser, predictedDigit, root, startApp } from '../tests/e2e/harness';
+import {
+  digits,
+  drawStrokes,
+  ensureRendererBuilt,
+  openBrowser,
+  predictedDigit,
+  root,
+  startApp,
+} from '../tests/e2e/harness';
 
 const outDir = join(root, 'docs', 'screenshots');
 
@@ -39,7 +47,10 @@ async function main(): Promise<void> {
     await page.getByTestId('tab-train').click();
     await page.getByTestId('preset-select').selectOption('recommended');
     await page.getByTestId('train-button').click();
-    await waitFor(async () => Number(await page.getByTestId('train-progress').getAttribute('aria-valuenow')) > 35, 'training progress');
+    await waitFor(
+      async () => Number(await page.getByTestId('train-progress').getAttribute('data-fraction')) > 0.35,
+      'training progress',
+    );
     await shot('train');
     await page.getByTestId('cancel-button').click();
     await page.getByTestId('preset-select').selectOption('quick');
@@ -51,7 +62,9 @@ async function main(): Promise<void> {
     await waitFor(() => page.getByTestId('report-table').isVisible(), 'the report');
     await shot('report');
     await page.locator('[data-testid^="confusion-cell-"]').nth(3).click();
-    await waitFor(async () => (await page.getByTestId('gallery-item').count()) > 0, 'the gallery').catch(() => undefined);
+    await waitFor(async () => (await page.getByTestId('gallery-item').count()) > 0, 'the gallery').catch(
+      () => undefined,
+    );
     await shot('gallery');
     await page.keyboard.press('Escape');
 

@@ -257,7 +257,7 @@ describe('scenarios across screens and faults (browser mode, real engine process
       await page.getByTestId('preset-select').selectOption('recommended');
       await page.getByTestId('train-button').click();
       await expect
-        .poll(async () => Number(await page.getByTestId('train-progress').getAttribute('aria-valuenow')), {
+        .poll(async () => Number(await page.getByTestId('train-progress').getAttribute('value')), {
           timeout: 30_000,
         })
         .toBeGreaterThan(0);
