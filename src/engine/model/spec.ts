@@ -90,7 +90,23 @@ export function inputShapeOf(spec: ModelSpec): FeatureShape {
  */
 export function layerShapes(spec: ModelSpec): FeatureShape[] {
   let shape = inputShapeOf(spec);
+  const positive = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 1;
   return spec.layers.map((layer, i) => {
+    const sizes =
+      layer.type === 'conv2d'
+        ? [layer.filters, layer.kernelSize, layer.stride ?? 1]
+        : layer.type === 'max-pool'
+          ? [layer.size, layer.stride ?? layer.size]
+          : [];
+    if (!sizes.every(positive))
+      throw new Error(`layer ${i} (${layer.type}) needs whole sizes and strides of at least 1`);
+    if (
+      layer.type === 'conv2d' &&
+      typeof layer.padding === 'number' &&
+      !(Number.isInteger(layer.padding) && layer.padding >= 0)
+    ) {
+      throw new Error(`layer ${i} (conv2d) has padding ${layer.padding}`);
+    }
     switch (layer.type) {
       case 'dense':
         shape = { height: 1, width: 1, channels: layer.units };

@@ -309,5 +309,9 @@ describe('model file with image layers', () => {
     const bytes = encodeModelFile({ spec: broken, metadata: {}, tensors });
     expect(() => decodeModelFile(bytes)).toThrow(ModelFileError);
     expect(() => decodeModelFile(bytes)).toThrow(/leaves nothing of its input/);
+    const zeroPool: ModelSpec = { ...spec, layers: [{ type: 'max-pool', size: 0 }, ...spec.layers.slice(1)] };
+    expect(() => decodeModelFile(encodeModelFile({ spec: zeroPool, metadata: {}, tensors }))).toThrow(
+      /whole sizes and strides/,
+    );
   });
 });
