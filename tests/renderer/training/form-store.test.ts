@@ -29,6 +29,37 @@ describe('TrainingFormStore: the form outside React', () => {
     expect(form.hiddenLayers.map((l) => [l.units, l.activation])).toEqual([['100', 'sigmoid']]);
   });
 
+  it('a preset keeps the personal-sample mode, weight and split', () => {
+    const store = new TrainingFormStore();
+    store.set('personalMode', 'finetune');
+    store.set('personalWeight', '40');
+    store.set('personalTestSplit', '0.5');
+    store.applyPreset('lenet');
+    const { form, preset, read } = store.getSnapshot();
+    expect(preset).toBe('lenet');
+    expect(form).toMatchObject({ personalMode: 'finetune', personalWeight: '40', personalTestSplit: '0.5' });
+    expect(read.ok && read.request.fineTune).toEqual({});
+    expect(read.ok && read.request.hyperparameters).toMatchObject({ personalWeight: 40, personalTestSplit: 0.5 });
+
+    store.set('personalMode', 'include');
+    store.applyPreset('quick');
+    const after = store.getSnapshot().read;
+    expect(after.ok && after.request.includePersonal).toBe(true);
+    expect(after.ok && after.request).not.toHaveProperty('fineTune');
+  });
+
+  it('back to MNIST only, a bad weight no longer blocks training', () => {
+    const store = new TrainingFormStore();
+    store.set('personalMode', 'include');
+    store.set('personalWeight', '0');
+    expect(store.submit().ok).toBe(false);
+    expect(store.getSnapshot().read.errors.personalWeight?.key).toBe('train.tooSmall');
+    store.set('personalMode', 'none');
+    const read = store.submit();
+    expect(read.ok).toBe(true);
+    expect(read.ok && read.request).not.toHaveProperty('includePersonal');
+  });
+
   it('adds, edits and removes hidden layers by id, up to the schema limit', () => {
     const store = new TrainingFormStore();
     let notified = 0;

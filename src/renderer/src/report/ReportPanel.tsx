@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ModelSummary } from '../../../shared/ipc/contract';
 import { useT } from '../i18n/use-t';
 import { formatPercent } from '../prediction/ProbabilityBars';
+import { PersonalAccuracy } from '../training/PersonalAccuracy';
 import { ClassificationTable } from './ClassificationTable';
 import type { MatrixView } from './ConfusionMatrix';
 import { ConfusionMatrix } from './ConfusionMatrix';
@@ -66,6 +67,15 @@ export function ReportPanel({
               count: report.evaluation.count,
               loss: report.evaluation.loss.toFixed(4),
             })}
+            {report.details?.metrics?.personalTestAccuracy !== undefined && (
+              <>
+                {' · '}
+                <PersonalAccuracy
+                  accuracy={report.details.metrics.personalTestAccuracy}
+                  count={report.details.metrics.personalTestCount}
+                />
+              </>
+            )}
             <span className="muted">
               {' '}
               · {t('report.evaluatedIn', { seconds: (report.milliseconds / 1000).toFixed(1) })}

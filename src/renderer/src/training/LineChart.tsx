@@ -14,6 +14,7 @@ export interface ChartColors {
   train: string;
   test: string;
   validation: string;
+  personal: string;
 }
 
 export function chartColors(scheme: 'light' | 'dark'): ChartColors {
@@ -26,6 +27,7 @@ export function chartColors(scheme: 'light' | 'dark'): ChartColors {
         train: '#fbbf24',
         test: '#6d9cff',
         validation: '#34d399',
+        personal: '#c084fc',
       }
     : {
         axis: '#5f5f68',
@@ -35,6 +37,7 @@ export function chartColors(scheme: 'light' | 'dark'): ChartColors {
         train: '#c2410c',
         test: '#2563eb',
         validation: '#047857',
+        personal: '#7e22ce',
       };
 }
 

@@ -1,8 +1,9 @@
-import { useId, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { useStore } from '../app/use-store';
 import type { Translate } from '../i18n/use-t';
 import { useT } from '../i18n/use-t';
 import type { MessageKey } from '../i18n/messages';
+import type { PersonalStore } from '../personal/personal-store';
 import type { ConvBlockDraft, FieldErrors, LayerDraft, NumberField, TrainingForm } from './form';
 import {
   activationKinds,
@@ -12,6 +13,7 @@ import {
   lossKinds,
   momentumOptimizers,
   optimizerKinds,
+  personalModes,
   presetNames,
   samplingKinds,
   scaledInits,
@@ -126,13 +128,18 @@ function selectInput<T extends string>({
 interface Props {
   formStore: TrainingFormStore;
   training: TrainingStore;
+  /** The person's corrected drawings: how many of each digit, and whether there are any. */
+  personal: PersonalStore;
 }
 
 /** Every hyperparameter the engine takes, validated as the person types with the IPC schema. */
-export function TrainForm({ formStore, training }: Props): React.JSX.Element {
+export function TrainForm({ formStore, training, personal }: Props): React.JSX.Element {
   const t = useT();
   const { form, read, preset, submitAttempted } = useStore(formStore);
   const { status } = useStore(training);
+  const samples = useStore(personal);
+  const sampleTotal = samples.counts.reduce((sum, n) => sum + n, 0);
+  const personalHintId = useId();
   const formRef = useRef<HTMLFormElement>(null);
   const summaryId = useId();
   const busy = isTrainingActive(status);
@@ -177,6 +184,12 @@ export function TrainForm({ formStore, training }: Props): React.JSX.Element {
     }
     void training.start(result.request);
   };
+
+  // The last drawing deleted (on the samples tab) leaves nothing to train on: back to MNIST only.
+  const noSamples = samples.loaded && sampleTotal === 0;
+  useEffect(() => {
+    if (noSamples && formStore.getSnapshot().form.personalMode !== 'none') formStore.set('personalMode', 'none');
+  }, [noSamples, formStore]);
 
   const hasConvErrors = Object.keys(errors).some((p) => p.startsWith('convBlocks'));
   const hasAugErrors = Object.keys(errors).some((p) => p.startsWith('augmentation'));
@@ -346,6 +359,59 @@ export function TrainForm({ formStore, training }: Props): React.JSX.Element {
           {number('testSize', 'train.testSize', { integer: true, placeholder: t('train.testSizeAll') })}
           {number('seed', 'train.seed', { integer: true })}
         </fieldset>
+
+        <fieldset className="train-group" data-testid="personal-group">
+          <legend>{t('train.personal')}</legend>
+          <div
+            className="wide personal-modes"
+            role="radiogroup"
+            aria-label={t('train.personal')}
+            aria-describedby={noSamples ? personalHintId : undefined}
+          >
+            {personalModes.map((mode) => (
+              <label key={mode} className="personal-mode">
+                <input
+                  type="radio"
+                  name="personal-mode"
+                  value={mode}
+                  checked={form.personalMode === mode}
+                  disabled={mode !== 'none' && sampleTotal === 0}
+                  onChange={() => formStore.set('personalMode', mode)}
+                  data-testid={`personal-mode-${mode}`}
+                />
+                {t(`train.personalMode.${mode}`)}
+              </label>
+            ))}
+          </div>
+          <span className="group-help wide" id={`${personalHintId}-counts`}>
+            {t('samples.countsLabel')}
+          </span>
+          <ol
+            className="wide personal-counts"
+            aria-labelledby={`${personalHintId}-counts`}
+            data-testid="personal-counts"
+            data-total={sampleTotal}
+          >
+            {samples.counts.map((count, digit) => (
+              <li key={digit} data-count={count} className={count === 0 ? 'empty' : undefined}>
+                <span className="personal-count-digit">{digit}</span>
+                <span>{count}</span>
+              </li>
+            ))}
+          </ol>
+          {noSamples && (
+            <p className="group-help wide" id={personalHintId} data-testid="personal-empty">
+              {t('train.personalEmpty')}
+            </p>
+          )}
+          {form.personalMode === 'finetune' && <p className="group-help wide">{t('train.fineTuneHelp')}</p>}
+          {form.personalMode !== 'none' && (
+            <>
+              {number('personalWeight', 'train.personalWeight', { integer: true, hint: t('train.personalWeightHint') })}
+              {number('personalTestSplit', 'train.personalTestSplit', { hint: t('train.personalTestSplitHint') })}
+            </>
+          )}
+        </fieldset>
       </fieldset>
 
       <div className="train-actions">
@@ -356,7 +422,7 @@ export function TrainForm({ formStore, training }: Props): React.JSX.Element {
           disabled={busy}
           aria-describedby={submitAttempted && !read.ok ? summaryId : undefined}
         >
-          {t('train.start')}
+          {t(form.personalMode === 'finetune' ? 'train.startFineTune' : 'train.start')}
         </button>
         {submitAttempted && !read.ok && (
           <span className="field-error" id={summaryId} role="alert" data-testid="train-invalid">

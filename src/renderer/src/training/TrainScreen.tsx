@@ -1,6 +1,6 @@
 import './training.css';
 import { useEffect, useRef } from 'react';
-import { navigation, training, trainingForm } from '../app/stores';
+import { navigation, personal, training, trainingForm } from '../app/stores';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
 import { TrainForm } from './TrainForm';
@@ -25,7 +25,7 @@ export function TrainScreen(): React.JSX.Element {
 
   return (
     <section className="train-page" aria-label={t('train.title')} ref={screen}>
-      <TrainForm formStore={trainingForm} training={training} />
+      <TrainForm formStore={trainingForm} training={training} personal={personal} />
       <TrainingMonitor training={training} onOpenReport={(id) => navigation.openReport(id)} />
     </section>
   );

@@ -8,6 +8,7 @@ import { formatPercent } from '../prediction/ProbabilityBars';
 import { describeFailure, formatCount, formatDuration, progressFraction } from './format';
 import { chartColors, LineChart } from './LineChart';
 import { smoothSeries } from './loss-series';
+import { PersonalAccuracy } from './PersonalAccuracy';
 import type { TrainingState, TrainingStore } from './training-store';
 import { isTrainingActive } from './training-store';
 
@@ -38,6 +39,7 @@ export function TrainingMonitor({ training, onOpenReport }: Props): React.JSX.El
       {status === 'done' && result && (
         <div className="train-outcome-line" role="status" data-testid="train-status" data-status="done">
           <span>{t('train.done', { name: result.model.name, accuracy: formatPercent(result.testAccuracy, 2) })}</span>
+          <PersonalAccuracy accuracy={result.personalTestAccuracy} count={result.personalTestCount} />
           <button type="button" onClick={() => onOpenReport(result.model.id)} data-testid="open-report">
             {t('train.openReport')}
           </button>
@@ -148,14 +150,17 @@ function Charts({ state, t }: { state: TrainingState; t: Translate }): React.JSX
     return [lossCurve.map((p) => p.step), raw, smoothSeries(raw, smoothing)];
   }, [lossCurve, smoothing]);
   const hasValidation = epochs.some((e) => e.validationAccuracy !== undefined);
+  const hasPersonal = epochs.some((e) => e.personalTestAccuracy !== undefined);
   const accuracyData = useMemo((): uPlot.AlignedData => {
     const data: uPlot.AlignedData = [
       epochs.map((e) => e.epoch),
       epochs.map((e) => e.trainAccuracy),
       epochs.map((e) => e.testAccuracy),
     ];
-    return hasValidation ? [...data, epochs.map((e) => e.validationAccuracy ?? null)] : data;
-  }, [epochs, hasValidation]);
+    if (hasValidation) data.push(epochs.map((e) => e.validationAccuracy ?? null));
+    if (hasPersonal) data.push(epochs.map((e) => e.personalTestAccuracy ?? null));
+    return data;
+  }, [epochs, hasValidation, hasPersonal]);
 
   const lossSeries = useMemo(
     () => [
@@ -169,8 +174,9 @@ function Charts({ state, t }: { state: TrainingState; t: Translate }): React.JSX
       { label: t('train.trainAccuracy'), color: colors.train, points: true },
       { label: t('train.testAccuracy'), color: colors.test, points: true },
       ...(hasValidation ? [{ label: t('train.validationAccuracy'), color: colors.validation, points: true }] : []),
+      ...(hasPersonal ? [{ label: t('train.personalAccuracySeries'), color: colors.personal, points: true }] : []),
     ],
-    [t, colors, hasValidation],
+    [t, colors, hasValidation, hasPersonal],
   );
   const lastLoss = lossCurve.at(-1)?.loss;
   const lastTest = epochs.at(-1)?.testAccuracy;

@@ -3,6 +3,7 @@ import { models, navigation, notices, training } from '../app/stores';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
 import { formatPercent } from '../prediction/ProbabilityBars';
+import { PersonalAccuracy } from './PersonalAccuracy';
 
 /**
  * "Use the new model for predictions?", asked above every tab: a finished job opens its
@@ -30,6 +31,7 @@ export function TrainingOutcome(): React.JSX.Element | null {
     <section className="training-outcome" aria-label={t('train.outcome')} data-testid="training-outcome">
       <p role="status">
         {t('train.done', { name: model.name, accuracy: formatPercent(result.testAccuracy, 2) })}{' '}
+        <PersonalAccuracy accuracy={result.personalTestAccuracy} count={result.personalTestCount} />{' '}
         <strong>{t('train.makeActive', { name: model.name })}</strong>
       </p>
       {activation.status === 'failed' && activation.error && (

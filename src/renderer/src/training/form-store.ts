@@ -44,10 +44,10 @@ export class TrainingFormStore {
     };
   };
 
-  /** Fills every hyperparameter from a preset; the model name and test-set size stay. */
+  /** Fills every hyperparameter from a preset; the model name, test-set size and personal-sample choices stay. */
   applyPreset(name: PresetName): void {
-    const { form } = this.state;
-    this.replace(formFromPreset(name, { name: form.name, testSize: form.testSize }));
+    const { name: modelName, testSize, personalMode, personalWeight, personalTestSplit } = this.state.form;
+    this.replace(formFromPreset(name, { name: modelName, testSize, personalMode, personalWeight, personalTestSplit }));
   }
 
   set<K extends keyof TrainingForm>(field: K, value: TrainingForm[K]): void {

@@ -44,6 +44,14 @@ export type AugmentationField = (typeof augmentationFields)[number];
 
 export type LengthKind = 'epochs' | 'iterations';
 
+/**
+ * What the person's own drawings do in a run: nothing, join MNIST in a fresh run, or
+ * fine-tune the active model from its weights (the backend then takes only the
+ * personal weight and split from the hyperparameters).
+ */
+export const personalModes = ['none', 'include', 'finetune'] as const;
+export type PersonalMode = (typeof personalModes)[number];
+
 export interface TrainingForm {
   name: string;
   convBlocks: readonly ConvBlockDraft[];
@@ -71,7 +79,16 @@ export interface TrainingForm {
   validationSplit: string;
   /** Empty means all 10,000 test images. */
   testSize: string;
+  personalMode: PersonalMode;
+  personalWeight: string;
+  personalTestSplit: string;
 }
+
+/** What a preset leaves alone: the request's own options and the choice of data. */
+export type KeptFields = Pick<
+  TrainingForm,
+  'name' | 'testSize' | 'personalMode' | 'personalWeight' | 'personalTestSplit'
+>;
 
 /** The text fields that hold one number, by the path their errors are reported under. */
 export type NumberField =
@@ -88,7 +105,9 @@ export type NumberField =
   | 'seed'
   | 'trainSize'
   | 'validationSplit'
-  | 'testSize';
+  | 'testSize'
+  | 'personalWeight'
+  | 'personalTestSplit';
 
 export const DEFAULT_PRESET: PresetName = 'quick';
 /** The optimisers that use `momentum`; the others ignore it, so the form hides it. */
@@ -98,6 +117,12 @@ export const scaledInits: readonly Hyperparameters['init'][] = ['gaussian', 'uni
 export const DEFAULT_MOMENTUM = 0.9;
 export const DEFAULT_INIT_SCALE: Record<'gaussian' | 'uniform', number> = { gaussian: 0.01, uniform: 1 };
 export const MNIST_TEST_SIZE = 10_000;
+/**
+ * What the form starts the personal weight and split at: the engine's own defaults
+ * (PERSONAL_DEFAULTS in src/engine/personal/fine-tune.ts, outside the renderer's build;
+ * a test keeps the two equal).
+ */
+export const DEFAULT_PERSONAL = { personalWeight: 20, personalTestSplit: 0.25 } as const;
 
 export { activationKinds, initKinds, lossKinds, optimizerKinds, samplingKinds, presetNames };
 
@@ -122,14 +147,17 @@ export function newConvBlock(): ConvBlockDraft {
   };
 }
 
-/** The form showing `h`; the model name and test-set size are not hyperparameters and are kept. */
-export function formFromHyperparameters(
-  h: Hyperparameters,
-  keep: Pick<TrainingForm, 'name' | 'testSize'> = { name: '', testSize: '' },
-): TrainingForm {
+/** The form showing `h`; the model name, test-set size and personal-sample choices are kept. */
+export function formFromHyperparameters(h: Hyperparameters, keep?: KeptFields): TrainingForm {
   const scaled = h.init === 'gaussian' || h.init === 'uniform';
   return {
-    ...keep,
+    ...(keep ?? {
+      name: '',
+      testSize: '',
+      personalMode: 'none',
+      personalWeight: String(h.personalWeight ?? DEFAULT_PERSONAL.personalWeight),
+      personalTestSplit: String(h.personalTestSplit ?? DEFAULT_PERSONAL.personalTestSplit),
+    }),
     convBlocks: (h.convBlocks ?? []).map((b) => ({
       id: draftId(),
       filters: String(b.filters),
@@ -169,7 +197,7 @@ export function formFromHyperparameters(
   };
 }
 
-export function formFromPreset(name: PresetName, keep?: Pick<TrainingForm, 'name' | 'testSize'>): TrainingForm {
+export function formFromPreset(name: PresetName, keep?: KeptFields): TrainingForm {
   return formFromHyperparameters(preset(name), keep);
 }
 
@@ -244,6 +272,7 @@ export function readForm(form: TrainingForm): ReadForm {
   }
   const usesMomentum = momentumOptimizers.includes(form.optimizer);
   const usesInitScale = scaledInits.includes(form.init);
+  const usesPersonal = form.personalMode !== 'none';
   const candidate = {
     convBlocks:
       form.convBlocks.length === 0
@@ -278,6 +307,8 @@ export function readForm(form: TrainingForm): ReadForm {
     seed: number('seed', form.seed, true),
     trainSize: number('trainSize', form.trainSize, true),
     validationSplit: number('validationSplit', form.validationSplit, true),
+    personalWeight: usesPersonal ? number('personalWeight', form.personalWeight, true) : undefined,
+    personalTestSplit: usesPersonal ? number('personalTestSplit', form.personalTestSplit, true) : undefined,
   };
   const parsed = hyperparametersSchema.safeParse(dropUndefined(candidate));
   if (!parsed.success) {
@@ -305,6 +336,9 @@ export function readForm(form: TrainingForm): ReadForm {
       hyperparameters: parsed.data,
       ...(name?.success ? { name: name.data } : {}),
       ...(testSize !== undefined ? { testSize } : {}),
+      ...(form.personalMode === 'include' ? { includePersonal: true } : {}),
+      // The backend's recipe (3 epochs at a tenth of the model's rate); it implies includePersonal.
+      ...(form.personalMode === 'finetune' ? { fineTune: {} } : {}),
     },
   };
 }
@@ -327,9 +361,14 @@ function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** The preset these hyperparameters are exactly, else undefined: the picker then says "Custom". */
+/**
+ * The preset these hyperparameters are exactly, else undefined: the picker then says
+ * "Custom". The personal weight and split say how to use one's drawings, not what
+ * network to train, so they do not make a preset custom.
+ */
 export function matchingPreset(h: Hyperparameters): PresetName | undefined {
-  const mine = canonical(h);
+  const { personalWeight: _weight, personalTestSplit: _split, ...network } = h;
+  const mine = canonical(network);
   return presetNames.find((name) => canonical(preset(name)) === mine);
 }
 
