@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Random } from '../../src/engine/random';
+import { quirkyDrawings } from '../fixtures/quirky-drawings';
 
 const run = promisify(execFile);
 const bin = join(import.meta.dirname, '../../bin/tegaki.mjs');
@@ -16,56 +16,6 @@ async function tegakiJson<T>(...args: string[]): Promise<T> {
 }
 
 type Prediction = { id: string; label: number; probabilities: number[]; attribution?: number[] };
-
-/**
- * One person's quirks that the shipped model misreads (checked below, not assumed):
- * a "1" with a long flag (read as 7), a boxy "6" (read as 5), a narrow "0" (read as 1).
- */
-function quirkyDrawings(count: number, seed: number) {
-  const random = new Random(seed);
-  const j = () => random.uniform(-6, 6);
-  const styles: [number, () => number[][][]][] = [
-    [
-      1,
-      () => [
-        [
-          [0 + j(), 50 + j()],
-          [70 + j(), 10 + j()],
-          [70 + j(), 140 + j()],
-        ],
-      ],
-    ],
-    [
-      6,
-      () => [
-        [
-          [90 + j(), 10 + j()],
-          [10 + j(), 10 + j()],
-          [10 + j(), 140 + j()],
-          [90 + j(), 140 + j()],
-          [90 + j(), 70 + j()],
-          [10 + j(), 70 + j()],
-        ],
-      ],
-    ],
-    [
-      0,
-      () => [
-        [
-          [50 + j(), 10 + j()],
-          [60 + j(), 75 + j()],
-          [50 + j(), 140 + j()],
-          [40 + j(), 75 + j()],
-          [50 + j(), 10 + j()],
-        ],
-      ],
-    ],
-  ];
-  return Array.from({ length: count }, (_, i) => {
-    const [label, strokes] = styles[i % styles.length];
-    return { id: `quirk-${i}`, label, strokes: strokes() };
-  });
-}
 
 describe("learning a person's handwriting from the command line (real processes)", () => {
   let dir: string;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { _electron } from 'playwright-core';
 import type { ElectronApplication } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { digits, drawStrokes, predictedDigit, root } from './harness';
+import { digits, drawStrokes, predictedDigit, root, smallTrainingRequest } from './harness';
 
 /** The binary electron's postinstall downloads; requiring 'electron' would try to fetch it. */
 function electronBinary(): string | undefined {
@@ -45,27 +45,9 @@ describe.skipIf(!binary)(`the real Electron app${binary ? '' : ` (${skipReason})
       await expect.poll(() => predictedDigit(page), { timeout: 10_000 }).toBe('7');
 
       // A small job straight through the preload's API, then its end in the UI's model list.
-      const started = await page.evaluate(() =>
-        window.tegaki.training.start({
-          name: 'electron smoke',
-          testSize: 500,
-          hyperparameters: {
-            hiddenLayers: [{ units: 16, activation: 'relu' }],
-            init: 'he',
-            loss: 'softmax-cross-entropy',
-            optimizer: 'adam',
-            learningRate: 0.01,
-            batchSize: 64,
-            epochs: 1,
-            sampling: 'shuffle',
-            weightDecay: 0,
-            l1: 0,
-            dropout: 0,
-            seed: 1,
-            trainSize: 2000,
-            validationSplit: 0,
-          },
-        }),
+      const started = await page.evaluate(
+        (request) => window.tegaki.training.start(request),
+        smallTrainingRequest('electron smoke'),
       );
       expect(started.ok).toBe(true);
       const models = async () =>

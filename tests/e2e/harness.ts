@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
+import type { RequestOf } from '../../src/shared/ipc/contract';
 
 export const root = resolve(import.meta.dirname, '..', '..');
 export const artifactsDir = join(root, 'artifacts', 'e2e');
@@ -109,8 +110,13 @@ export interface BrowserSession {
  * Debian's Chromium, headless, with the flags this closed network needs and a fresh
  * profile (Playwright takes the profile folder as launchPersistentContext's argument).
  */
-export async function openBrowser(url: string, viewport = { width: 1280, height: 800 }): Promise<BrowserSession> {
+export async function launchChromium(options: {
+  viewport?: { width: number; height: number };
+  /** The OS language the page sees (navigator.languages). */
+  locale?: string;
+}): Promise<{ context: BrowserContext; userDataDir: string }> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'tegaki-chromium-'));
+  const locale = options.locale ?? 'en-GB';
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromePath(),
     headless: true,
@@ -121,10 +127,17 @@ export async function openBrowser(url: string, viewport = { width: 1280, height:
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      `--lang=${locale}`,
     ],
-    viewport,
-    locale: 'en-GB',
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    locale,
   });
+  return { context, userDataDir };
+}
+
+/** A Chromium page on `url`, tracing for the artifacts. */
+export async function openBrowser(url: string, viewport = { width: 1280, height: 800 }): Promise<BrowserSession> {
+  const { context, userDataDir } = await launchChromium({ viewport });
   await context.tracing.start({ screenshots: true, snapshots: true });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
@@ -253,4 +266,32 @@ export async function recordFigure(name: string, figure: Record<string, number |
   const all = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>) : {};
   all[name] = { ...rounded, measuredAt: new Date().toISOString() };
   await writeFile(file, JSON.stringify(all, null, 2));
+}
+
+/** A training request of a second or two: enough to save a real model. */
+export function smallTrainingRequest(
+  name: string,
+  overrides: Partial<RequestOf<'training:start'>['hyperparameters']> = {},
+): RequestOf<'training:start'> {
+  return {
+    name,
+    testSize: 500,
+    hyperparameters: {
+      hiddenLayers: [{ units: 32, activation: 'relu' }],
+      init: 'he',
+      loss: 'softmax-cross-entropy',
+      optimizer: 'adam',
+      learningRate: 0.01,
+      batchSize: 64,
+      epochs: 1,
+      sampling: 'shuffle',
+      weightDecay: 0,
+      l1: 0,
+      dropout: 0,
+      seed: 1,
+      trainSize: 3000,
+      validationSplit: 0,
+      ...overrides,
+    },
+  };
 }

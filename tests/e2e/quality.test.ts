@@ -3,14 +3,12 @@
  * light or dark theme and language, and every screen's controls are reachable by
  * keyboard alone.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, chromePath, openBrowser, startApp } from './harness';
+import { artifactsDir, launchChromium, openBrowser, startApp } from './harness';
 
 /** The tab bar's tabs in order, as the page has them. */
 async function tabIds(page: Page): Promise<string[]> {
@@ -108,19 +106,7 @@ describe('layout, theme, language and keyboard (Chromium)', () => {
   });
 
   it('speaks Japanese on a Japanese OS, and the setting switches it', async () => {
-    const profile = await mkdtemp(join(tmpdir(), 'tegaki-chromium-ja-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromePath(),
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--lang=ja-JP',
-      ],
+    const { context, userDataDir: profile } = await launchChromium({
       locale: 'ja-JP',
       viewport: { width: 1024, height: 700 },
     });

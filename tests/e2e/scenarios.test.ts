@@ -12,34 +12,18 @@ import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RequestOf } from '../../src/shared/ipc/contract';
 import type { BrowserSession, RunningApp } from './harness';
-import { digits, drawStrokes, openBrowser, predictedDigit, readBars, recordFigure, startApp } from './harness';
+import {
+  digits,
+  drawStrokes,
+  openBrowser,
+  smallTrainingRequest,
+  predictedDigit,
+  readBars,
+  recordFigure,
+  startApp,
+} from './harness';
 
 type TrainingRequest = RequestOf<'training:start'>;
-
-/** A job of a second or two: enough to save a real model. */
-function smallJob(name: string, overrides: Partial<TrainingRequest['hyperparameters']> = {}): TrainingRequest {
-  return {
-    name,
-    testSize: 500,
-    hyperparameters: {
-      hiddenLayers: [{ units: 32, activation: 'relu' }],
-      init: 'he',
-      loss: 'softmax-cross-entropy',
-      optimizer: 'adam',
-      learningRate: 0.01,
-      batchSize: 64,
-      epochs: 1,
-      sampling: 'shuffle',
-      weightDecay: 0,
-      l1: 0,
-      dropout: 0,
-      seed: 1,
-      trainSize: 3000,
-      validationSplit: 0,
-      ...overrides,
-    },
-  };
-}
 
 /** Trains through the page's own window.tegaki API and resolves with the saved model's id. */
 async function trainThroughApi(page: Page, request: TrainingRequest): Promise<string> {
@@ -95,7 +79,7 @@ describe('scenarios across screens and faults (browser mode, real engine process
         }).observe({ type: 'longtask' });
       });
       // A job long enough to draw through: the full training set, three epochs.
-      const job = smallJob('long job', {
+      const job = smallTrainingRequest('long job', {
         hiddenLayers: [{ units: 128, activation: 'relu' }],
         trainSize: 60_000,
         epochs: 3,
@@ -158,7 +142,7 @@ describe('scenarios across screens and faults (browser mode, real engine process
   it('falls back to the default model with a notice when the active model file is corrupted on disk', async () => {
     const dataDir = await ownDataDir();
     let { app, session } = await open(dataDir);
-    const id = await trainThroughApi(session.page, smallJob('soon corrupted'));
+    const id = await trainThroughApi(session.page, smallTrainingRequest('soon corrupted'));
     expect((await session.page.evaluate((modelId) => window.tegaki.models.setActive(modelId), id)).ok).toBe(true);
     await session.finish('scenario-corrupt-before');
     await app.stop();
@@ -200,7 +184,11 @@ describe('scenarios across screens and faults (browser mode, real engine process
       // A deliberately weak model: 4 hidden units, 100 images.
       const weak = await trainThroughApi(
         page,
-        smallJob('weak', { hiddenLayers: [{ units: 4, activation: 'sigmoid' }], trainSize: 100, batchSize: 50 }),
+        smallTrainingRequest('weak', {
+          hiddenLayers: [{ units: 4, activation: 'sigmoid' }],
+          trainSize: 100,
+          batchSize: 50,
+        }),
       );
       await page.getByTestId('tab-draw').click();
       await drawStrokes(page, digits['3']);
@@ -229,7 +217,7 @@ describe('scenarios across screens and faults (browser mode, real engine process
     const { app, session } = await open();
     const { page } = session;
     try {
-      await trainThroughApi(page, smallJob('kept across reloads'));
+      await trainThroughApi(page, smallTrainingRequest('kept across reloads'));
       await page.getByTestId('tab-settings').click();
       await page.getByTestId('language-select').selectOption('ja');
       await expect.poll(() => page.getByTestId('tab-draw').textContent()).not.toBe('Draw');

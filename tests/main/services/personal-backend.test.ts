@@ -6,7 +6,6 @@ import { loadModel } from '../../../src/engine/io/saved-model';
 import type { Stroke } from '../../../src/engine/preprocess/strokes';
 import { strokesToInput } from '../../../src/engine/preprocess/strokes';
 import { parseStrokesJson } from '../../../src/engine/preprocess/strokes-file';
-import { Random } from '../../../src/engine/random';
 import { EngineHost } from '../../../src/main/engine/engine-host';
 import { engineSourceEntry, nodeSpawn } from '../../../src/main/engine/node-spawn';
 import type { Backend, FileDialogs } from '../../../src/main/services/backend';
@@ -14,6 +13,7 @@ import { createBackend } from '../../../src/main/services/backend';
 import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
 import { eventContract, invokeContract } from '../../../src/shared/ipc/contract';
 import { removeDirs, resourcesWithDefaultModel, smallHyperparameters, tempDir } from '../fixtures';
+import { quirkyDrawings } from '../../fixtures/quirky-drawings';
 
 // The personal sample set, explanations and fine-tuning through the same services the
 // UI calls (the Electron shell and the browser mode forward to backend.handle), against
@@ -79,56 +79,6 @@ const seven: Stroke[] = [
     [40, 140],
   ],
 ];
-
-/**
- * One person's quirks that the shipped model misreads (checked, not assumed): a "1"
- * with a long flag, a boxy "6", a narrow "0". The same hand as tests/cli/personal.test.ts.
- */
-function quirkyDrawings(count: number, seed: number): { label: number; strokes: Stroke[] }[] {
-  const random = new Random(seed);
-  const j = (): number => random.uniform(-6, 6);
-  const styles: [number, () => Stroke[]][] = [
-    [
-      1,
-      () => [
-        [
-          [0 + j(), 50 + j()],
-          [70 + j(), 10 + j()],
-          [70 + j(), 140 + j()],
-        ],
-      ],
-    ],
-    [
-      6,
-      () => [
-        [
-          [90 + j(), 10 + j()],
-          [10 + j(), 10 + j()],
-          [10 + j(), 140 + j()],
-          [90 + j(), 140 + j()],
-          [90 + j(), 70 + j()],
-          [10 + j(), 70 + j()],
-        ],
-      ],
-    ],
-    [
-      0,
-      () => [
-        [
-          [50 + j(), 10 + j()],
-          [60 + j(), 75 + j()],
-          [50 + j(), 140 + j()],
-          [40 + j(), 75 + j()],
-          [50 + j(), 10 + j()],
-        ],
-      ],
-    ],
-  ];
-  return Array.from({ length: count }, (_, i) => {
-    const [label, strokes] = styles[i % styles.length];
-    return { label, strokes: strokes() };
-  });
-}
 
 const argmax = (values: readonly number[]): number => values.indexOf(Math.max(...values));
 
@@ -301,7 +251,10 @@ describe('training with personal samples', () => {
     expect(finished.model.hyperparameters).toMatchObject({ personalWeight: 5, personalTestSplit: 0.5 });
     // The model file keeps it, for the report.
     const details = await call('models:details', { id: finished.model.id });
-    expect(details.metrics).toMatchObject({ personalTestAccuracy: finished.personalTestAccuracy, personalTestCount: 6 });
+    expect(details.metrics).toMatchObject({
+      personalTestAccuracy: finished.personalTestAccuracy,
+      personalTestCount: 6,
+    });
   });
 });
 
