@@ -244,4 +244,32 @@ describe('the training screen in a real Chromium (browser mode, real engine proc
       .toBe('cancelled');
     expect(await modelIds(page)).toEqual(before);
   });
+
+  it('trains a convolutional net built in the form', async () => {
+    const { page } = session;
+    await page.getByTestId('preset-select').selectOption('quick');
+    // Conv blocks sit in a collapsed section.
+    await page.locator('details:has([data-testid="add-conv-block"]) > summary').click();
+    await page.getByTestId('add-conv-block').click();
+    await fill(page, 'convBlocks.0.filters', '4');
+    await fill(page, 'convBlocks.0.kernelSize', '3');
+    await fill(page, 'convBlocks.0.pool', '2');
+    await fill(page, 'trainSize', '1000');
+    await fill(page, 'epochs', '1');
+    await fill(page, 'testSize', '200');
+    await fill(page, 'name', 'e2e conv net');
+    const before = await modelIds(page);
+    await page.getByTestId('train-button').click();
+    await page.getByTestId('make-active-no').waitFor({ timeout: 60_000 });
+    await page.getByTestId('make-active-no').click();
+    const added = await page.evaluate(async () => {
+      const result = await window.tegaki.models.list();
+      return result.ok
+        ? result.value.filter((m) => m.name === 'e2e conv net').map((m) => ({ id: m.id, architecture: m.architecture }))
+        : [];
+    });
+    expect(added).toHaveLength(1);
+    expect(before).not.toContain(added[0].id);
+    expect(added[0].architecture).toMatch(/conv4x3-pool2/);
+  });
 });
