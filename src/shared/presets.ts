@@ -154,3 +154,9 @@ export function isPresetName(name: string): name is PresetName {
 export function preset(name: PresetName): Hyperparameters {
   return structuredClone(presets[name]) as Hyperparameters;
 }
+
+/**
+ * The preset the shipped model is trained with (npm run train:default): the one that
+ * reads drawn digits best, judged by `npm run bench -- --only drawn`.
+ */
+export const DEFAULT_MODEL_PRESET: PresetName = 'cnn';

@@ -60,7 +60,7 @@ describe("learning a person's handwriting from the command line (real processes)
     const baseline = await tegakiJson<Evaluation>('evaluate', defaultModel, '--test-size', '3000');
     const tunedAccuracy = await tegakiJson<Evaluation>('evaluate', tuned, '--test-size', '3000');
     expect(baseline.accuracy - tunedAccuracy.accuracy).toBeLessThanOrEqual(0.005);
-  }, 180_000);
+  }, 300_000);
 
   it("train --personal reports the personal test accuracy beside MNIST's", async () => {
     const done = await tegakiJson<{ testAccuracy: number; personalTestAccuracy: number }>(

@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModelFile } from '../../src/engine/io/model-file';
+import { describeArchitecture } from '../../src/engine/training/architecture';
 import type { BrowserSession, RunningApp } from './harness';
 import { artifactsDir, openBrowser, root, startApp } from './harness';
 
@@ -40,8 +42,11 @@ describe('the models screen in a real Chromium (browser mode, real model store)'
     const row = page.getByTestId('model-row-default');
     const text = (await row.textContent()) ?? '';
     expect(text).toContain('default');
-    expect(text).toContain('784-256-128-10');
-    expect(text).toMatch(/98\.\d\d%/);
+    // What the shipped file says, whichever model it is.
+    const shipped = await loadModelFile(join(root, 'resources', 'default-model.tgk'));
+    const accuracy = (shipped.metadata.metrics as { testAccuracy: number }).testAccuracy;
+    expect(text).toContain(describeArchitecture(shipped.spec));
+    expect(text).toContain(`${(accuracy * 100).toFixed(2)}%`);
     await page.getByTestId('active-mark-default').waitFor();
     // The built-in model can be neither renamed nor deleted.
     expect(await page.getByTestId('rename-default').isDisabled()).toBe(true);

@@ -277,7 +277,7 @@ describe('correcting drawings and fine-tuning the shipped model (the issue end t
     for (const { label, strokes } of quirkyDrawings(24, 1)) await call('personal:add', { strokes, label });
     expect((await call('personal:list', undefined)).counts).toEqual([8, 8, 0, 0, 0, 0, 8, 0, 0, 0]);
 
-    const done = next('training:done', 120_000);
+    const done = next('training:done', 200_000);
     await call('training:start', { hyperparameters: smallHyperparameters(), fineTune: {} });
     const finished = await done;
     expect(finished.model.name).toBe('Built-in model (fine-tuned)');
@@ -295,5 +295,5 @@ describe('correcting drawings and fine-tuning the shipped model (the issue end t
     const tuned = await call('evaluate', { id: finished.model.id });
     expect(tuned.count).toBe(10_000);
     expect(baseline.accuracy - tuned.accuracy).toBeLessThanOrEqual(0.005);
-  }, 120_000);
+  }, 240_000);
 });
