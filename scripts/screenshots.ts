@@ -1,8 +1,8 @@
 /**
  * `npm run screenshots`: the README's pictures, taken from the real browser mode in
  * Debian's Chromium at 1280x800 (the e2e harness's server and browser). It draws a
- * digit, trains the quick preset from the form, opens its report and a gallery, and
- * saves one PNG per screen under docs/screenshots/.
+ * digit, keeps a few as personal samples, trains the quick preset from the form, opens
+ * its report and a gallery, and saves one PNG per screen under docs/screenshots/.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -43,6 +43,17 @@ async function main(): Promise<void> {
     await drawStrokes(page, digits['4']);
     await waitFor(async () => (await predictedDigit(page)) === '4', 'the prediction');
     await shot('draw');
+    // Keep a few drawings as personal samples, for the My samples screen.
+    for (const digit of ['4', '7', '1']) {
+      await page.getByTestId('clear-button').click();
+      await drawStrokes(page, digits[digit]);
+      await waitFor(async () => (await predictedDigit(page)) !== '', 'a prediction');
+      await page.getByTestId(`correct-${digit}`).click();
+    }
+    await page.getByTestId('tab-samples').click();
+    // Let the "Saved as a N" confirmations go by.
+    await page.waitForTimeout(5500);
+    await shot('samples');
 
     await page.getByTestId('tab-train').click();
     await page.getByTestId('preset-select').selectOption('recommended');
@@ -71,6 +82,9 @@ async function main(): Promise<void> {
     await page.getByTestId('tab-models').click();
     await waitFor(() => page.getByTestId('models-table').isVisible(), 'the models list');
     await shot('models');
+
+    await page.getByTestId('tab-settings').click();
+    await shot('settings');
   } finally {
     await session.finish('screenshots');
     await app.stop();
