@@ -14,6 +14,7 @@ import {
   predictedDigit,
   root,
   startApp,
+  waitForCanvas,
 } from '../tests/e2e/harness';
 
 const outDir = join(root, 'docs', 'screenshots');
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     console.log(`docs/screenshots/${name}.png`);
   };
   try {
-    await page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
+    await waitForCanvas(page);
     await drawStrokes(page, digits['4']);
     await waitFor(async () => (await predictedDigit(page)) === '4', 'the prediction');
     await shot('draw');

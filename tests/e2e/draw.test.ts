@@ -11,20 +11,18 @@ import {
   artifactsDir,
   digits,
   drawStrokes,
-  openBrowser,
   predictedDigit,
   readBars,
   recordFigure,
-  startApp,
+  startAppInBrowser,
+  waitForCanvas,
 } from './harness';
 
 let app: RunningApp;
 let session: BrowserSession;
 
 beforeAll(async () => {
-  app = await startApp();
-  session = await openBrowser(app.url);
-  await session.page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
+  ({ app, session } = await startAppInBrowser());
 });
 
 afterAll(async () => {
@@ -175,7 +173,7 @@ describe('drawing and prediction in a real Chromium (browser mode, real engine p
     const timings: number[] = [];
     for (let i = 0; i < 5; i++) {
       await page.reload();
-      await page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
+      await waitForCanvas(page);
       timings.push(await page.evaluate(() => (window as unknown as { __canvasReadyAt: number }).__canvasReadyAt));
     }
     // The first load warms the server's caches; a person starting the app meets the rest.

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { _electron } from 'playwright-core';
 import type { ElectronApplication } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { digits, drawStrokes, predictedDigit, root, smallTrainingRequest } from './harness';
+import { digits, drawStrokes, predictedDigit, root, smallTrainingRequest, waitForCanvas } from './harness';
 
 /** The binary electron's postinstall downloads; requiring 'electron' would try to fetch it. */
 function electronBinary(): string | undefined {
@@ -38,7 +38,7 @@ describe.skipIf(!binary)(`the real Electron app${binary ? '' : ` (${skipReason})
         env: { ...process.env, TEGAKI_USER_DATA: userData },
       });
       const page = await app.firstWindow();
-      await page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
+      await waitForCanvas(page);
       expect(await page.evaluate(() => window.tegaki.shell)).toBe('electron');
 
       await drawStrokes(page, digits['7']);

@@ -295,3 +295,18 @@ export function smallTrainingRequest(
     },
   };
 }
+
+/** Resolves once the drawing canvas is on the page, ready for a pen. */
+export async function waitForCanvas(page: Page): Promise<void> {
+  await page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
+}
+
+/** The browser mode and a Chromium page on it, ready to draw. */
+export async function startAppInBrowser(
+  options: { dataDir?: string; viewport?: { width: number; height: number } } = {},
+): Promise<{ app: RunningApp; session: BrowserSession }> {
+  const app = await startApp({ dataDir: options.dataDir });
+  const session = await openBrowser(app.url, options.viewport);
+  await waitForCanvas(session.page);
+  return { app, session };
+}

@@ -8,15 +8,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserSession, FractionStroke, RunningApp } from './harness';
-import { artifactsDir, digits, drawStrokes, openBrowser, predictedDigit, startApp } from './harness';
+import { artifactsDir, digits, drawStrokes, predictedDigit, startAppInBrowser, waitForCanvas } from './harness';
 
 let app: RunningApp;
 let session: BrowserSession;
 
 beforeAll(async () => {
-  app = await startApp();
-  session = await openBrowser(app.url);
-  await session.page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
+  ({ app, session } = await startAppInBrowser());
 });
 
 afterAll(async () => {
@@ -59,7 +57,7 @@ describe('training on my samples from the training screen (browser mode, real en
   it('fine-tunes the active model on corrected drawings and shows accuracy on the held-out ones', async () => {
     const { page } = session;
     await page.getByTestId('tab-draw').click();
-    await page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
+    await waitForCanvas(page);
     // Two of each digit, so the personal test split holds one of each out.
     for (const digit of ['4', '7', '3'] as const) {
       await drawAndCorrect(digits[digit], Number(digit), 1);

@@ -12,15 +12,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStrokesJson } from '../../src/engine/preprocess/strokes-file';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, digits, drawStrokes, openBrowser, predictedDigit, startApp } from './harness';
+import { artifactsDir, digits, drawStrokes, predictedDigit, startAppInBrowser } from './harness';
 
 let app: RunningApp;
 let session: BrowserSession;
 
 beforeAll(async () => {
-  app = await startApp();
-  session = await openBrowser(app.url);
-  await session.page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
+  ({ app, session } = await startAppInBrowser());
 });
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, launchChromium, openBrowser, startApp } from './harness';
+import { artifactsDir, launchChromium, startAppInBrowser, waitForCanvas } from './harness';
 
 /** The tab bar's tabs in order, as the page has them. */
 async function tabIds(page: Page): Promise<string[]> {
@@ -21,9 +21,7 @@ let app: RunningApp;
 let session: BrowserSession;
 
 beforeAll(async () => {
-  app = await startApp();
-  session = await openBrowser(app.url, { width: 1024, height: 700 });
-  await session.page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
+  ({ app, session } = await startAppInBrowser({ viewport: { width: 1024, height: 700 } }));
 });
 
 afterAll(async () => {
@@ -74,7 +72,7 @@ describe('layout, theme, language and keyboard (Chromium)', () => {
   it('reaches every screen and its main controls by keyboard alone', async () => {
     const { page } = session;
     await page.reload();
-    await page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
+    await waitForCanvas(page);
     const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
     // Tab from the top of the page to the selected tab, then arrow keys between tabs.
     for (let i = 0; i < 20 && (await focusedTestId()) !== 'tab-draw'; i++) await page.keyboard.press('Tab');
@@ -113,7 +111,7 @@ describe('layout, theme, language and keyboard (Chromium)', () => {
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       await page.goto(app.url);
-      await page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
+      await waitForCanvas(page);
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('ja');
       const japanese = await page.getByTestId('tab-draw').textContent();
       expect(japanese).toMatch(/[\u3040-\u30ff\u4e00-\u9faf]/);

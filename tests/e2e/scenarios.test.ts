@@ -11,16 +11,15 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RequestOf } from '../../src/shared/ipc/contract';
-import type { BrowserSession, RunningApp } from './harness';
 import {
   digits,
   drawStrokes,
-  openBrowser,
-  smallTrainingRequest,
   predictedDigit,
   readBars,
   recordFigure,
-  startApp,
+  smallTrainingRequest,
+  startAppInBrowser,
+  waitForCanvas,
 } from './harness';
 
 type TrainingRequest = RequestOf<'training:start'>;
@@ -53,13 +52,6 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
 });
 
-async function open(dataDir?: string): Promise<{ app: RunningApp; session: BrowserSession }> {
-  const app = await startApp({ dataDir });
-  const session = await openBrowser(app.url);
-  await session.page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
-  return { app, session };
-}
-
 async function ownDataDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'tegaki-e2e-data-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
@@ -68,7 +60,7 @@ async function ownDataDir(): Promise<string> {
 
 describe('scenarios across screens and faults (browser mode, real engine process, Chromium)', () => {
   it('keeps drawing smooth while a training job runs: no main-thread task over 100 ms', async () => {
-    const { app, session } = await open();
+    const { app, session } = await startAppInBrowser();
     const { page } = session;
     try {
       await page.evaluate(() => {
@@ -141,7 +133,7 @@ describe('scenarios across screens and faults (browser mode, real engine process
 
   it('falls back to the default model with a notice when the active model file is corrupted on disk', async () => {
     const dataDir = await ownDataDir();
-    let { app, session } = await open(dataDir);
+    let { app, session } = await startAppInBrowser({ dataDir });
     const id = await trainThroughApi(session.page, smallTrainingRequest('soon corrupted'));
     expect((await session.page.evaluate((modelId) => window.tegaki.models.setActive(modelId), id)).ok).toBe(true);
     await session.finish('scenario-corrupt-before');
@@ -155,7 +147,7 @@ describe('scenarios across screens and faults (browser mode, real engine process
     for (let i = 200; i < 260; i++) bytes[i] ^= 0xff;
     await writeFile(path, bytes);
 
-    ({ app, session } = await open(dataDir));
+    ({ app, session } = await startAppInBrowser({ dataDir }));
     const { page } = session;
     try {
       await drawStrokes(page, digits['1']);
@@ -178,7 +170,7 @@ describe('scenarios across screens and faults (browser mode, real engine process
   });
 
   it('switching the active model changes the predictions on the canvas', async () => {
-    const { app, session } = await open();
+    const { app, session } = await startAppInBrowser();
     const { page } = session;
     try {
       // A deliberately weak model: 4 hidden units, 100 images.
@@ -214,7 +206,7 @@ describe('scenarios across screens and faults (browser mode, real engine process
   });
 
   it('models and settings persist across a reload', async () => {
-    const { app, session } = await open();
+    const { app, session } = await startAppInBrowser();
     const { page } = session;
     try {
       await trainThroughApi(page, smallTrainingRequest('kept across reloads'));
@@ -224,7 +216,7 @@ describe('scenarios across screens and faults (browser mode, real engine process
       const japaneseDrawTab = await page.getByTestId('tab-draw').textContent();
 
       await page.reload();
-      await page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
+      await waitForCanvas(page);
       expect(await page.getByTestId('tab-draw').textContent()).toBe(japaneseDrawTab);
       await page.getByTestId('tab-models').click();
       await expect
@@ -237,7 +229,7 @@ describe('scenarios across screens and faults (browser mode, real engine process
   });
 
   it('survives the engine process being killed mid-training: the UI shows the error and the next job succeeds', async () => {
-    const { app, session } = await open();
+    const { app, session } = await startAppInBrowser();
     const { page } = session;
     try {
       await page.getByTestId('tab-train').click();
