@@ -7,28 +7,15 @@ import type { BatchNorm } from '../../../src/engine/layers/batch-norm';
 import { evaluate } from '../../../src/engine/training/evaluate';
 import { train } from '../../../src/engine/training/trainer';
 import type { Hyperparameters } from '../../../src/shared/hyperparameters';
-import { parseHyperparameters } from '../../../src/shared/hyperparameters';
-import { syntheticDigits } from './synthetic';
+import { syntheticDigits, syntheticHyperparameters } from './synthetic';
 
 const data = { train: syntheticDigits(600, 1), test: syntheticDigits(200, 2) };
 
+/** The synthetic settings with one conv block (batch norm, pooling) and no hidden dense layer. */
 function hyper(overrides: Partial<Hyperparameters> = {}): Hyperparameters {
-  return parseHyperparameters({
+  return syntheticHyperparameters({
     convBlocks: [{ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', batchNorm: true, pool: 2 }],
     hiddenLayers: [],
-    init: 'he',
-    loss: 'softmax-cross-entropy',
-    optimizer: 'adam',
-    learningRate: 0.01,
-    batchSize: 32,
-    epochs: 3,
-    sampling: 'shuffle',
-    weightDecay: 0,
-    l1: 0,
-    dropout: 0,
-    seed: 7,
-    trainSize: 600,
-    validationSplit: 0,
     ...overrides,
   });
 }

@@ -2,31 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { TrainingCancelledError, TrainingDivergedError } from '../../../src/engine/training/errors';
 import type { TrainingProgress } from '../../../src/engine/training/trainer';
 import { train } from '../../../src/engine/training/trainer';
-import type { Hyperparameters } from '../../../src/shared/hyperparameters';
-import { parseHyperparameters } from '../../../src/shared/hyperparameters';
-import { syntheticDigits } from './synthetic';
+import { syntheticDigits, syntheticHyperparameters } from './synthetic';
 
 const data = { train: syntheticDigits(600, 1), test: syntheticDigits(200, 2) };
 
-function hyper(overrides: Partial<Hyperparameters> = {}): Hyperparameters {
-  return parseHyperparameters({
-    hiddenLayers: [{ units: 16, activation: 'relu' }],
-    init: 'he',
-    loss: 'softmax-cross-entropy',
-    optimizer: 'adam',
-    learningRate: 0.01,
-    batchSize: 32,
-    epochs: 3,
-    sampling: 'shuffle',
-    weightDecay: 0,
-    l1: 0,
-    dropout: 0,
-    seed: 7,
-    trainSize: 600,
-    validationSplit: 0,
-    ...overrides,
-  });
-}
+const hyper = syntheticHyperparameters;
 
 describe('train', () => {
   it('learns: test accuracy rises far above chance and is recorded after every epoch', async () => {
