@@ -4,40 +4,17 @@
  * process (bench/cnn-speed-worker.ts). Prints median samples/s and the ratio against
  * the 5x bar; returns the number of bars missed.
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { CnnImplementation, CnnSpeedResult } from './cnn-speed-worker';
 import { smallCnnDescription } from './cnn-speed-worker';
+import { median, mib, rate, runWorker } from './shared';
 
 const REPETITIONS = 3;
 /** TF.js wasm trains this net at ~600 samples/s, so 200 steps of 64 take ~20 s a repetition. */
 const STEPS = 200;
 const RATIO_BAR = 5;
 
-function runWorker(implementation: CnnImplementation): Promise<CnnSpeedResult> {
-  const worker = fileURLToPath(new URL('./cnn-speed-worker.ts', import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = fork(worker, [implementation, String(REPETITIONS), String(STEPS)], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let result: CnnSpeedResult | undefined;
-    child.on('message', (message) => (result = message as CnnSpeedResult));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      result ? resolve(result) : reject(new Error(`${implementation} worker exited with code ${code}`)),
-    );
-  });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const rate = (x: number): string => Math.round(x).toLocaleString('en-US');
-const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const runCnnWorker = (implementation: CnnImplementation): Promise<CnnSpeedResult> =>
+  runWorker('cnn-speed-worker.ts', implementation, [implementation, String(REPETITIONS), String(STEPS)]);
 
 export async function runCnnSpeedBench(): Promise<number> {
   console.log(
@@ -47,8 +24,8 @@ export async function runCnnSpeedBench(): Promise<number> {
     `${STEPS} steps of MNIST, each implementation in its own process, ${REPETITIONS} repetitions from fresh weights; samples/s is the median`,
   );
   console.log('');
-  const tegaki = await runWorker('tegaki');
-  const wasm = await runWorker('tfjs-wasm');
+  const tegaki = await runCnnWorker('tegaki');
+  const wasm = await runCnnWorker('tfjs-wasm');
   for (const r of [tegaki, wasm]) {
     console.log(
       `${r.implementation.padEnd(10)} ${rate(median(r.samplesPerSecond)).padStart(7)} samples/s` +

@@ -14,6 +14,7 @@ import { preset } from '../src/shared/presets';
 import type { PresetName } from '../src/shared/presets';
 import { runDrawnBench } from './drawn';
 import { runCnnSpeedBench } from './cnn-speed';
+import { mib } from './shared';
 import { runSpeedBench } from './speed';
 
 interface AccuracyBar {
@@ -42,10 +43,6 @@ function flag(name: string): string[] | undefined {
 function selected(): Set<string> | undefined {
   const only = flag('--only');
   return only ? new Set(only) : undefined;
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 }
 
 async function main(): Promise<void> {

@@ -10,6 +10,7 @@ import { loadMnist } from '../src/engine/data/mnist';
 import type { Dataset } from '../src/engine/data/dataset';
 import { describeKernels, kernels } from '../src/engine/kernels';
 import { Random } from '../src/engine/random';
+import { median } from './shared';
 import { allocate } from '../src/engine/tensor';
 import { evaluate } from '../src/engine/training/evaluate';
 import { train } from '../src/engine/training/trainer';
@@ -55,12 +56,6 @@ export const referenceHyperparameters: Hyperparameters = {
   trainSize: 60_000,
   validationSplit: 0,
 };
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 async function benchTegaki(
   data: { train: Dataset; test: Dataset },

@@ -4,8 +4,7 @@
  * each peak RSS is that implementation's alone. Prints the figures and whether each
  * bar passes; returns the number of bars missed.
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { median, mib, rate, runWorker } from './shared';
 import type { Implementation, SpeedResult } from './speed-worker';
 
 const REPETITIONS = 3;
@@ -21,32 +20,11 @@ const bars = {
   peakRssBytes: 300 * 2 ** 20,
 };
 
-function runWorker(implementation: Implementation, repetitions: number, fraction: number): Promise<SpeedResult> {
-  const worker = fileURLToPath(new URL('./speed-worker.ts', import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = fork(worker, [implementation, String(repetitions), String(fraction)], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let result: SpeedResult | undefined;
-    child.on('message', (message) => (result = message as SpeedResult));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      result ? resolve(result) : reject(new Error(`${implementation} worker exited with code ${code}`)),
-    );
-  });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const percent = (x: number): string => `${(x * 100).toFixed(2)}%`;
-const rate = (x: number): string => Math.round(x).toLocaleString('en-US');
 const verdict = (passed: boolean): string => (passed ? 'PASS' : 'FAIL');
+
+const runSpeedWorker = (implementation: Implementation, repetitions: number, fraction: number): Promise<SpeedResult> =>
+  runWorker('speed-worker.ts', implementation, [implementation, String(repetitions), String(fraction)]);
 
 export async function runSpeedBench(): Promise<number> {
   console.log(`Speed: 784-128-10 ReLU, He init, Adam 1e-3, batch 64, float32, one epoch of 60,000 MNIST images`);
@@ -55,9 +33,9 @@ export async function runSpeedBench(): Promise<number> {
   );
   console.log('');
 
-  const tegaki = await runWorker('tegaki', REPETITIONS, 1);
-  const wasm = await runWorker('tfjs-wasm', REPETITIONS, 1);
-  const cpu = await runWorker('tfjs-cpu', REPETITIONS, CPU_FRACTION);
+  const tegaki = await runSpeedWorker('tegaki', REPETITIONS, 1);
+  const wasm = await runSpeedWorker('tfjs-wasm', REPETITIONS, 1);
+  const cpu = await runSpeedWorker('tfjs-cpu', REPETITIONS, CPU_FRACTION);
 
   const speed = (r: SpeedResult) => median(r.repetitions.map((x) => x.samplesPerSecond));
   const accuracy = (r: SpeedResult) => median(r.repetitions.map((x) => x.testAccuracy));
