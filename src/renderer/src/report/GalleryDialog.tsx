@@ -1,11 +1,10 @@
 import { useEffect, useRef } from 'react';
+import { DIGIT_SIDE, paintDigit } from '../app/paint-digit';
 import { useColorScheme } from '../app/use-color-scheme';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
 import { formatPercent } from '../prediction/ProbabilityBars';
 import type { GalleryImage, GalleryStore } from './gallery-store';
-
-const SIDE = 28;
 
 /** The test images behind a confusion-matrix cell, in a modal dialog (Escape closes it). */
 export function GalleryDialog({ store }: { store: GalleryStore }): React.JSX.Element {
@@ -76,18 +75,7 @@ function GalleryItem({ image, predicted }: { image: GalleryImage; predicted: num
   const dark = useColorScheme() === 'dark';
   const canvas = useRef<HTMLCanvasElement>(null);
 
-  useEffect(() => {
-    const context = canvas.current?.getContext('2d');
-    if (!context) return;
-    const picture = context.createImageData(SIDE, SIDE);
-    for (let i = 0; i < SIDE * SIDE; i++) {
-      const ink = image.pixels[i] ?? 0;
-      // Dark ink on paper in the light theme, light ink on black in the dark one.
-      const value = dark ? ink : 255 - ink;
-      picture.data.set([value, value, value, 255], i * 4);
-    }
-    context.putImageData(picture, 0, 0);
-  }, [image, dark]);
+  useEffect(() => paintDigit(canvas.current, image.pixels, 255, dark), [image, dark]);
 
   const wrong = image.label !== predicted;
   return (
@@ -101,8 +89,8 @@ function GalleryItem({ image, predicted }: { image: GalleryImage; predicted: num
       <figure>
         <canvas
           ref={canvas}
-          width={SIDE}
-          height={SIDE}
+          width={DIGIT_SIDE}
+          height={DIGIT_SIDE}
           role="img"
           aria-label={t('report.galleryItem', {
             index: image.index,
