@@ -8,6 +8,10 @@ import { modelSpecFor } from '../../src/engine/training/architecture';
 import { classificationReport } from '../../src/engine/metrics/classification-report';
 import type { Hyperparameters } from '../../src/shared/hyperparameters';
 import { preset } from '../../src/shared/presets';
+import type { Backend } from '../../src/main/services/backend';
+import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf } from '../../src/shared/ipc/contract';
+import { invokeContract } from '../../src/shared/ipc/contract';
+import { expect } from 'vitest';
 
 /** A real temporary folder per test, removed afterwards by `cleanup`. */
 export async function tempDir(prefix: string): Promise<string> {
@@ -19,7 +23,14 @@ export async function removeDirs(dirs: string[]): Promise<void> {
 }
 
 export function smallHyperparameters(overrides: Partial<Hyperparameters> = {}): Hyperparameters {
-  return { ...preset('quick'), hiddenLayers: [{ units: 8, activation: 'relu' }], trainSize: 500, epochs: 1, batchSize: 20, ...overrides };
+  return {
+    ...preset('quick'),
+    hiddenLayers: [{ units: 8, activation: 'relu' }],
+    trainSize: 500,
+    epochs: 1,
+    batchSize: 20,
+    ...overrides,
+  };
 }
 
 /** An untrained but well-formed 784-8-10 model, as the engine would send it back. */
@@ -27,7 +38,9 @@ export function fakeTrainedModel(seed = 1): TrainedModel {
   const hyperparameters = smallHyperparameters({ seed });
   const spec = modelSpecFor(hyperparameters);
   const model = new Sequential(spec, { seed });
-  const confusion = Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 9 : i === (j + 1) % 10 ? 1 : 0)));
+  const confusion = Array.from({ length: 10 }, (_, i) =>
+    Array.from({ length: 10 }, (_, j) => (i === j ? 9 : i === (j + 1) % 10 ? 1 : 0)),
+  );
   return {
     spec,
     tensors: model.exportWeights(),
@@ -52,4 +65,34 @@ export async function resourcesWithDefaultModel(): Promise<string> {
     metrics: { testAccuracy: 0.5, testLoss: 1 },
   });
   return dir;
+}
+
+/** Invokes a backend channel and returns its value, checked against the response schema; throws on an error result. */
+export async function callBackend<C extends InvokeChannel>(
+  backend: Backend,
+  channel: C,
+  request: RequestOf<C>,
+): Promise<ResponseOf<C>> {
+  const result = await backend.handle(channel, request);
+  if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
+  expect(invokeContract[channel].response.safeParse(result.value).success).toBe(true);
+  return result.value as ResponseOf<C>;
+}
+
+/** The next `channel` event from the backend that `where` accepts. */
+export function nextBackendEvent<C extends EventChannel>(
+  backend: Backend,
+  channel: C,
+  { where = () => true, timeoutMs = 60_000 }: { where?: (event: EventOf<C>) => boolean; timeoutMs?: number } = {},
+): Promise<EventOf<C>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${channel} event in ${timeoutMs} ms`)), timeoutMs);
+    const stop = backend.onEvent((c: EventChannel, payload: unknown) => {
+      if (c === channel && where(payload as EventOf<C>)) {
+        clearTimeout(timer);
+        stop();
+        resolve(payload as EventOf<C>);
+      }
+    });
+  });
 }

@@ -6,9 +6,16 @@ import { engineSourceEntry, nodeSpawn } from '../../../src/main/engine/node-spaw
 import type { Backend } from '../../../src/main/services/backend';
 import { createBackend } from '../../../src/main/services/backend';
 import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
-import { eventContract, invokeContract } from '../../../src/shared/ipc/contract';
+import { eventContract } from '../../../src/shared/ipc/contract';
 import type { Hyperparameters } from '../../../src/shared/hyperparameters';
-import { removeDirs, resourcesWithDefaultModel, smallHyperparameters, tempDir } from '../fixtures';
+import {
+  callBackend,
+  nextBackendEvent,
+  removeDirs,
+  resourcesWithDefaultModel,
+  smallHyperparameters,
+  tempDir,
+} from '../fixtures';
 
 // The services as the Electron shell and the browser mode use them, against real temp
 // folders and a real engine child process.
@@ -38,28 +45,18 @@ afterEach(async () => {
   await removeDirs(dirs);
 });
 
-/** Invokes a channel and returns its value, checked against the response schema; throws on an error result. */
-async function call<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
-  const result = await backend.handle(channel, request);
-  if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
-  expect(invokeContract[channel].response.safeParse(result.value).success).toBe(true);
-  return result.value as ResponseOf<C>;
-}
+const call = <C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> =>
+  callBackend(backend, channel, request);
+const next = <C extends EventChannel>(channel: C, where?: (e: EventOf<C>) => boolean): Promise<EventOf<C>> =>
+  nextBackendEvent(backend, channel, { where });
 
-function next<C extends EventChannel>(channel: C, where: (e: EventOf<C>) => boolean = () => true, timeoutMs = 60_000): Promise<EventOf<C>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${channel} event in ${timeoutMs} ms`)), timeoutMs);
-    const stop = backend.onEvent((c: EventChannel, payload: unknown) => {
-      if (c === channel && where(payload as EventOf<C>)) {
-        clearTimeout(timer);
-        stop();
-        resolve(payload as EventOf<C>);
-      }
-    });
+const longRun = (): Hyperparameters =>
+  smallHyperparameters({
+    hiddenLayers: [{ units: 512, activation: 'relu' }],
+    trainSize: 60_000,
+    epochs: 5,
+    batchSize: 16,
   });
-}
-
-const longRun = (): Hyperparameters => smallHyperparameters({ hiddenLayers: [{ units: 512, activation: 'relu' }], trainSize: 60_000, epochs: 5, batchSize: 16 });
 
 describe('backend.handle', () => {
   it('answers an invalid payload or an unknown channel with a typed error, never a throw', async () => {
@@ -78,7 +75,10 @@ describe('backend.handle', () => {
       expect(result.ok).toBe(false);
       expect(!result.ok && ['invalid-payload', 'unknown-channel']).toContain(!result.ok && result.error.code);
     }
-    expect(await backend.handle('models:delete', { id: 'default' })).toMatchObject({ ok: false, error: { code: 'read-only' } });
+    expect(await backend.handle('models:delete', { id: 'default' })).toMatchObject({
+      ok: false,
+      error: { code: 'read-only' },
+    });
   });
 
   it('classifies with the default model from the first launch', async () => {
@@ -98,15 +98,23 @@ describe('backend.handle', () => {
 describe('training through the backend', () => {
   it('trains a small job end to end: progress events, a saved model, then predict and evaluate with it', async () => {
     const done = next('training:done');
-    const { jobId } = await call('training:start', { hyperparameters: smallHyperparameters(), name: 'Tiny', testSize: 200 });
+    const { jobId } = await call('training:start', {
+      hyperparameters: smallHyperparameters(),
+      name: 'Tiny',
+      testSize: 200,
+    });
     const finished = await done;
     expect(finished.jobId).toBe(jobId);
     expect(finished.model).toMatchObject({ name: 'Tiny', source: 'trained' });
 
-    const progress = events.filter((e) => e.channel === 'training:progress').map((e) => e.payload as EventOf<'training:progress'>);
+    const progress = events
+      .filter((e) => e.channel === 'training:progress')
+      .map((e) => e.payload as EventOf<'training:progress'>);
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((p) => p.jobId === jobId)).toBe(true);
-    const epochs = events.filter((e) => e.channel === 'training:epoch').map((e) => e.payload as EventOf<'training:epoch'>);
+    const epochs = events
+      .filter((e) => e.channel === 'training:epoch')
+      .map((e) => e.payload as EventOf<'training:epoch'>);
     expect(epochs).toHaveLength(1);
     expect(events.some((e) => e.channel === 'models:changed')).toBe(true);
 
@@ -191,7 +199,10 @@ describe('models through the backend', () => {
 
   it('rejects a bad import with its reason and leaves the list unchanged', async () => {
     const before = await call('models:list', undefined);
-    const result = await backend.handle('models:import', { fileName: 'junk.tgk', bytes: new TextEncoder().encode('junk') });
+    const result = await backend.handle('models:import', {
+      fileName: 'junk.tgk',
+      bytes: new TextEncoder().encode('junk'),
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-model' } });
     expect(!result.ok && result.error.message).toMatch(/junk\.tgk .*not a Tegaki model file/);
     expect(await call('models:list', undefined)).toEqual(before);

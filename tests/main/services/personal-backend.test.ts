@@ -11,8 +11,15 @@ import { engineSourceEntry, nodeSpawn } from '../../../src/main/engine/node-spaw
 import type { Backend, FileDialogs } from '../../../src/main/services/backend';
 import { createBackend } from '../../../src/main/services/backend';
 import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
-import { eventContract, invokeContract } from '../../../src/shared/ipc/contract';
-import { removeDirs, resourcesWithDefaultModel, smallHyperparameters, tempDir } from '../fixtures';
+import { eventContract } from '../../../src/shared/ipc/contract';
+import {
+  callBackend,
+  nextBackendEvent,
+  removeDirs,
+  resourcesWithDefaultModel,
+  smallHyperparameters,
+  tempDir,
+} from '../fixtures';
 import { quirkyDrawings } from '../../fixtures/quirky-drawings';
 
 // The personal sample set, explanations and fine-tuning through the same services the
@@ -53,24 +60,10 @@ afterEach(async () => {
   await removeDirs(dirs);
 });
 
-async function call<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
-  const result = await backend.handle(channel, request);
-  if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
-  expect(invokeContract[channel].response.safeParse(result.value).success).toBe(true);
-  return result.value as ResponseOf<C>;
-}
-
-function next<C extends EventChannel>(channel: C, timeoutMs = 60_000): Promise<EventOf<C>> {
-  return new Promise((resolveEvent, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${channel} event in ${timeoutMs} ms`)), timeoutMs);
-    const stop = backend.onEvent((c: EventChannel, payload: unknown) => {
-      if (c !== channel) return;
-      clearTimeout(timer);
-      stop();
-      resolveEvent(payload as EventOf<C>);
-    });
-  });
-}
+const call = <C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> =>
+  callBackend(backend, channel, request);
+const next = <C extends EventChannel>(channel: C, timeoutMs?: number): Promise<EventOf<C>> =>
+  nextBackendEvent(backend, channel, { timeoutMs });
 
 const seven: Stroke[] = [
   [
