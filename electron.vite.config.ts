@@ -11,7 +11,7 @@ import { version } from './package.json';
 // without formats makes that sub-build default to UMD and fail.
 export default defineConfig({
   main: {
-    // ES modules, because package.json says "type": "module"; src/engine/process/entry.ts,
+    // ES modules, because package.json says "type": "module"; src/engine-process/entry.ts,
     // imported with `?modulePath`, comes out as a separate chunk under out/main/chunks.
     build: {
       rolldownOptions: {

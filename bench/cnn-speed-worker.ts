@@ -9,7 +9,7 @@
  */
 import type { Dataset } from '../src/engine/data/dataset';
 import { sliceDataset } from '../src/engine/data/dataset';
-import { loadMnist } from '../src/engine/data/mnist';
+import { loadMnist } from '../src/digits/data/mnist';
 import { describeKernels } from '../src/engine/kernels';
 import { Random } from '../src/engine/random';
 import { describeArchitecture, modelSpecFor } from '../src/engine/training/architecture';

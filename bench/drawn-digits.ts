@@ -10,8 +10,8 @@
  * canvas drawings, which Tegaki does not have yet.
  */
 import type { Dataset } from '../src/engine/data/dataset';
-import { strokesToInput } from '../src/engine/preprocess/strokes';
-import type { Point, Stroke } from '../src/engine/preprocess/strokes';
+import { strokesToInput } from '../src/digits/preprocess/strokes';
+import type { Point, Stroke } from '../src/digits/preprocess/strokes';
 import { Random } from '../src/engine/random';
 
 /** A template stroke in a unit box (y down); smooth strokes are curves through their points. */

@@ -4,8 +4,8 @@
  * by these figures (resources/default-model.md says which won and why).
  */
 import { basename } from 'node:path';
-import { loadMnist } from '../src/engine/data/mnist';
-import { loadModel } from '../src/engine/io/saved-model';
+import { loadMnist } from '../src/digits/data/mnist';
+import { loadModel } from '../src/digits/io/saved-model';
 import { describeArchitecture } from '../src/engine/training/architecture';
 import { evaluate } from '../src/engine/training/evaluate';
 import type { Dataset } from '../src/engine/data/dataset';

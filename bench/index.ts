@@ -8,7 +8,7 @@
  *   npm run bench -- --only speed       # Tegaki against TF.js (bench/speed.ts)
  *   npm run bench -- --only drawn --models a.tgk,b.tgk   # models on drawn digits (bench/drawn.ts)
  */
-import { loadMnist } from '../src/engine/data/mnist';
+import { loadMnist } from '../src/digits/data/mnist';
 import { train } from '../src/engine/training/trainer';
 import { preset } from '../src/shared/presets';
 import type { PresetName } from '../src/shared/presets';

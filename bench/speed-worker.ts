@@ -6,7 +6,7 @@
  * on `fraction` of one epoch of MNIST, `repetitions` times from fresh weights, and sends
  * a `SpeedResult` to the parent (or prints it as JSON when run by hand).
  */
-import { loadMnist } from '../src/engine/data/mnist';
+import { loadMnist } from '../src/digits/data/mnist';
 import type { Dataset } from '../src/engine/data/dataset';
 import { describeKernels, kernels } from '../src/engine/kernels';
 import { Random } from '../src/engine/random';

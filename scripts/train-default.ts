@@ -7,8 +7,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadMnist } from '../src/engine/data/mnist';
-import { encodeModelFile, modelDigest, writeFileAtomic } from '../src/engine/io/model-file';
+import { loadMnist } from '../src/digits/data/mnist';
+import { encodeModelFile, modelDigest, writeFileAtomic } from '../src/digits/io/model-file';
 import {
   classificationReport,
   formatClassificationReport,

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Dataset } from '../engine/data/dataset';
-import { holdOutPersonal } from '../engine/personal/fine-tune';
-import { personalDataset } from '../engine/personal/samples';
-import { parseStrokesJson } from '../engine/preprocess/strokes-file';
+import { holdOutPersonal } from '../digits/personal/fine-tune';
+import { personalDataset } from '../digits/personal/samples';
+import { parseStrokesJson } from '../digits/preprocess/strokes-file';
 
 export interface PersonalFlags {
   personal?: string;

@@ -2,11 +2,11 @@ import { app } from 'electron';
 import { electronDialogs } from './dialogs';
 import { engineEntryPath } from './engine-entry';
 import { electronSpawn } from './engine/electron-spawn';
-import { EngineHost } from './engine/engine-host';
-import { appLocations } from './paths';
-import type { Backend } from './services/backend';
-import { createBackend } from './services/backend';
-import type { KeyValueStore } from './store/key-value';
+import { EngineHost } from '../backend/engine/engine-host';
+import { appLocations } from '../backend/paths';
+import type { Backend } from '../backend/services/backend';
+import { createBackend } from '../backend/services/backend';
+import type { KeyValueStore } from '../backend/store/key-value';
 
 /** The services, with their Electron parts plugged in: utility process, electron-store, native dialogs. */
 export function setupBackend(store: KeyValueStore): Backend {

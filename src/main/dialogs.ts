@@ -1,5 +1,5 @@
 import { BrowserWindow, dialog } from 'electron';
-import type { FileDialogs } from './services/backend';
+import type { FileDialogs } from '../backend/services/backend';
 
 const filters = {
   model: { name: 'Tegaki model', extensions: ['tgk'] },

@@ -1,7 +1,7 @@
-import engineEntry from '../engine/process/entry?modulePath';
+import engineEntry from '../engine-process/entry?modulePath';
 
 /**
- * Absolute path of the built engine process entry (src/engine/process/entry.ts), which
+ * Absolute path of the built engine process entry (src/engine-process/entry.ts), which
  * electron-vite bundles as a file of its own under out/main/chunks.
  *
  * The `?modulePath` import only resolves inside electron-vite, so it lives alone here:

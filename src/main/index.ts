@@ -4,7 +4,7 @@ import { setupIpc } from './ipc';
 import { currentMainWindow, setupMainWindow } from './main-window';
 import { setupMenu } from './menu';
 import { setupSecurity } from './security';
-import { AppStore } from './store/app-store';
+import { AppStore } from '../backend/store/app-store';
 import { createElectronKeyValueStore } from './store/electron-store';
 import { rendererUrl } from './window';
 

@@ -2,7 +2,7 @@ import { ipcMain } from 'electron';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import type { EventChannel, EventOf, InvokeChannel, Result } from '../shared/ipc/contract';
 import { fail, invokeChannels } from '../shared/ipc/contract';
-import type { Backend } from './services/backend';
+import type { Backend } from '../backend/services/backend';
 import { isAppUrl } from './window';
 
 /**

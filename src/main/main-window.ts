@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, screen } from 'electron';
 import icon from '../../resources/icon.png?asset';
-import { AppStore } from './store/app-store';
+import { AppStore } from '../backend/store/app-store';
 import { restoredBounds } from './window-bounds';
 import { windowOptions } from './window';
 

@@ -1,4 +1,4 @@
-import type { WindowBounds } from './store/app-store';
+import type { WindowBounds } from '../backend/store/app-store';
 
 export interface Rectangle {
   x: number;

@@ -19,11 +19,11 @@ import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { fail } from '../shared/ipc/contract';
 import { fromWire, toWire } from '../shared/ipc/wire';
-import { EngineHost } from '../main/engine/engine-host';
-import { engineSourceEntry, nodeSpawn } from '../main/engine/node-spawn';
-import { appLocations } from '../main/paths';
-import type { Backend } from '../main/services/backend';
-import { createBackend } from '../main/services/backend';
+import { EngineHost } from '../backend/engine/engine-host';
+import { engineSourceEntry, nodeSpawn } from '../backend/engine/node-spawn';
+import { appLocations } from '../backend/paths';
+import type { Backend } from '../backend/services/backend';
+import { createBackend } from '../backend/services/backend';
 
 const repositoryRoot = resolve(import.meta.dirname, '..', '..');
 const MAX_BODY = 80 * 1024 * 1024;

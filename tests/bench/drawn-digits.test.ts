@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drawnDigits, drawnDigitsDataset } from '../../bench/drawn-digits';
-import { loadModel } from '../../src/engine/io/saved-model';
+import { loadModel } from '../../src/digits/io/saved-model';
 import { evaluate } from '../../src/engine/training/evaluate';
 
 describe('drawn digits: synthetic canvas drawings for judging models', () => {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModelFile } from '../../src/engine/io/model-file';
+import { loadModelFile } from '../../src/digits/io/model-file';
 import { describeArchitecture } from '../../src/engine/training/architecture';
 import type { BrowserSession, RunningApp } from './harness';
 import { artifactsDir, openBrowser, root, startApp } from './harness';

@@ -5,12 +5,12 @@
  * set, and turn the explanation heat map on and off.
  *
  * (Fine-tuning on corrected drawings is checked end to end through the same services
- * in tests/main/services/personal-backend.test.ts, where it takes seconds, not minutes.)
+ * in tests/backend/services/personal-backend.test.ts, where it takes seconds, not minutes.)
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseStrokesJson } from '../../src/engine/preprocess/strokes-file';
+import { parseStrokesJson } from '../../src/digits/preprocess/strokes-file';
 import type { BrowserSession, RunningApp } from './harness';
 import { artifactsDir, digits, drawStrokes, predictedDigit, startAppInBrowser } from './harness';
 

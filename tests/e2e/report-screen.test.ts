@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveModel } from '../../src/engine/io/saved-model';
+import { saveModel } from '../../src/digits/io/saved-model';
 import { Sequential } from '../../src/engine/model/sequential';
 import { modelSpecFor } from '../../src/engine/training/architecture';
 import { preset } from '../../src/shared/presets';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeModelFile, modelDigest } from '../../src/engine/io/model-file';
+import { decodeModelFile, modelDigest } from '../../src/digits/io/model-file';
 import { describeArchitecture, modelSpecFor } from '../../src/engine/training/architecture';
 import { DEFAULT_MODEL_PRESET, preset } from '../../src/shared/presets';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { appLocations } from '../../src/main/paths';
+import { appLocations } from '../../src/backend/paths';
 import { restoredBounds } from '../../src/main/window-bounds';
 
 // ipc.ts imports ipcMain; only its pure sender check is exercised here.

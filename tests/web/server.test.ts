@@ -9,7 +9,7 @@ import { createWebTransport } from '../../src/shared/ipc/web-transport';
 import { createTegakiApi } from '../../src/shared/ipc/api';
 import type { EventChannel, EventOf, Result } from '../../src/shared/ipc/contract';
 import { fromWire, toWire } from '../../src/shared/ipc/wire';
-import { removeDirs, smallHyperparameters, tempDir } from '../main/fixtures';
+import { removeDirs, smallHyperparameters, tempDir } from '../backend/fixtures';
 
 // `npm run web` as a real process on a free port, spoken to over real HTTP.
 const root = resolve(import.meta.dirname, '..', '..');

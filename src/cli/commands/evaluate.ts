@@ -1,5 +1,5 @@
-import { loadMnist } from '../../engine/data/mnist';
-import { loadModel } from '../../engine/io/saved-model';
+import { loadMnist } from '../../digits/data/mnist';
+import { loadModel } from '../../digits/io/saved-model';
 import {
   classificationReport,
   formatClassificationReport,

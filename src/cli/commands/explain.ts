@@ -1,5 +1,5 @@
-import { explainPrediction } from '../../engine/explain/gradient-times-input';
-import { loadModel } from '../../engine/io/saved-model';
+import { explainPrediction } from '../../digits/explain/gradient-times-input';
+import { loadModel } from '../../digits/io/saved-model';
 import { emitJson } from '../output';
 import { readInputs } from './predict';
 

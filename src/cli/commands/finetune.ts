@@ -1,8 +1,8 @@
-import { loadMnist } from '../../engine/data/mnist';
-import { loadModel, saveModel } from '../../engine/io/saved-model';
+import { loadMnist } from '../../digits/data/mnist';
+import { loadModel, saveModel } from '../../digits/io/saved-model';
 import { describeArchitecture } from '../../engine/training/architecture';
 import { train } from '../../engine/training/trainer';
-import { fineTuneHyperparameters } from '../../engine/personal/fine-tune';
+import { fineTuneHyperparameters } from '../../digits/personal/fine-tune';
 import { emitJson } from '../output';
 import { loadPersonal } from '../personal-flags';
 

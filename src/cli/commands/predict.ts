@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { loadModel } from '../../engine/io/saved-model';
-import { pngToInput } from '../../engine/preprocess/png';
-import { strokesToInput } from '../../engine/preprocess/strokes';
-import { parseStrokesJson } from '../../engine/preprocess/strokes-file';
+import { loadModel } from '../../digits/io/saved-model';
+import { pngToInput } from '../../digits/preprocess/png';
+import { strokesToInput } from '../../digits/preprocess/strokes';
+import { parseStrokesJson } from '../../digits/preprocess/strokes-file';
 import { emitJson } from '../output';
 
 export interface PredictFlags {

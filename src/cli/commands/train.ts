@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { loadMnist } from '../../engine/data/mnist';
-import { saveModel } from '../../engine/io/saved-model';
+import { loadMnist } from '../../digits/data/mnist';
+import { saveModel } from '../../digits/io/saved-model';
 import { classificationReport, formatClassificationReport } from '../../engine/metrics/classification-report';
-import { PERSONAL_DEFAULTS } from '../../engine/personal/fine-tune';
+import { PERSONAL_DEFAULTS } from '../../digits/personal/fine-tune';
 import { describeArchitecture, modelSpecFor } from '../../engine/training/architecture';
 import { describeAugmentation } from '../../engine/training/augmentation';
 import { train } from '../../engine/training/trainer';

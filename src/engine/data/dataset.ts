@@ -28,3 +28,40 @@ export function sliceDataset(d: Dataset, start: number, end: number): Dataset {
     cols: d.cols,
   };
 }
+
+/** Images `indices` of `d` as a new dataset (copied). */
+export function pickImages(d: Dataset, indices: ArrayLike<number>): Dataset {
+  const size = d.rows * d.cols;
+  const images = new Uint8Array(indices.length * size);
+  const labels = new Uint8Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    images.set(d.images.subarray(indices[i] * size, (indices[i] + 1) * size), i * size);
+    labels[i] = d.labels[indices[i]];
+  }
+  return { images, labels, count: indices.length, rows: d.rows, cols: d.cols };
+}
+
+/** Concatenates datasets of the same image size. */
+export function concatDatasets(parts: readonly Dataset[]): Dataset {
+  const { rows, cols } = parts[0];
+  const count = parts.reduce((n, d) => n + d.count, 0);
+  const images = new Uint8Array(count * rows * cols);
+  const labels = new Uint8Array(count);
+  let at = 0;
+  for (const d of parts) {
+    images.set(d.images.subarray(0, d.count * rows * cols), at * rows * cols);
+    labels.set(d.labels.subarray(0, d.count), at);
+    at += d.count;
+  }
+  return { images, labels, count, rows, cols };
+}
+
+/**
+ * MNIST's training images plus the personal ones repeated `weight` times: a person
+ * has dozens of drawings against 60,000 MNIST images, so without oversampling they
+ * would barely move the weights.
+ */
+export function withOversampled(mnist: Dataset, personal: Dataset, weight: number): Dataset {
+  const copies = Math.max(1, Math.round(weight));
+  return concatDatasets([mnist, ...Array.from({ length: copies }, () => personal)]);
+}

@@ -1,7 +1,7 @@
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { Dataset } from '../data/dataset';
-import { sliceDataset } from '../data/dataset';
-import { withPersonalSamples } from '../personal/samples';
+import { sliceDataset, withOversampled } from '../data/dataset';
+
 import { createLoss } from '../losses';
 import { confusionMatrix } from '../metrics/confusion';
 import { Sequential } from '../model/sequential';
@@ -108,7 +108,7 @@ export async function train(
 
   const mnistTrain = sliceDataset(data.train, 0, Math.min(h.trainSize, data.train.count));
   const trainSet = options.personal
-    ? withPersonalSamples(mnistTrain, options.personal.train, options.personal.weight)
+    ? withOversampled(mnistTrain, options.personal.train, options.personal.weight)
     : mnistTrain;
   const personalTest = options.personal?.test?.count ? options.personal.test : undefined;
   const { trainIndices, validationIndices } = splitTraining(trainSet.count, h.validationSplit, random.fork('split'));

@@ -1,5 +1,5 @@
 import { app, utilityProcess } from 'electron';
-import type { EngineChild, EngineExit, SpawnEngine } from './engine-host';
+import type { EngineChild, EngineExit, SpawnEngine } from '../../backend/engine/engine-host';
 
 /**
  * Starts the engine as an Electron utility process. Electron's `child-process-gone`

@@ -1,5 +1,5 @@
 import ElectronStore from 'electron-store';
-import type { KeyValueStore } from './key-value';
+import type { KeyValueStore } from '../../backend/store/key-value';
 
 /**
  * The app's KeyValueStore: electron-store's atomic JSON file in the user-data folder.

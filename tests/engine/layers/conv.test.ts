@@ -296,7 +296,7 @@ describe('model spec with image layers', () => {
 
 describe('model file with image layers', () => {
   it('a signed header whose conv layer does not fit its input is a wrong-shape ModelFileError', async () => {
-    const { encodeModelFile, decodeModelFile, ModelFileError } = await import('../../../src/engine/io/model-file');
+    const { encodeModelFile, decodeModelFile, ModelFileError } = await import('../../../src/digits/io/model-file');
     const spec: ModelSpec = {
       inputSize: 16,
       inputShape: [4, 4, 1],

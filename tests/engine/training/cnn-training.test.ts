@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModel, saveModel } from '../../../src/engine/io/saved-model';
+import { loadModel, saveModel } from '../../../src/digits/io/saved-model';
 import type { BatchNorm } from '../../../src/engine/layers/batch-norm';
 import { evaluate } from '../../../src/engine/training/evaluate';
 import { train } from '../../../src/engine/training/trainer';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PERSONAL_DEFAULTS } from '../../../src/engine/personal/fine-tune';
+import { PERSONAL_DEFAULTS } from '../../../src/digits/personal/fine-tune';
 import { invokeContract } from '../../../src/shared/ipc/contract';
 import { hyperparametersSchema } from '../../../src/shared/hyperparameters';
 import { preset, presetNames } from '../../../src/shared/presets';

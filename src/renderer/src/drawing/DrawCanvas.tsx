@@ -1,7 +1,7 @@
 import type Konva from 'konva';
 import { memo, useEffect, useRef } from 'react';
 import { Layer, Line, Stage } from 'react-konva';
-import type { Point } from '../../../engine/preprocess/strokes';
+import type { Point } from '../../../digits/preprocess/strokes';
 import { useColorScheme } from '../app/use-color-scheme';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';

@@ -1,4 +1,4 @@
-import type { Point } from '../../../engine/preprocess/strokes';
+import type { Point } from '../../../digits/preprocess/strokes';
 import type { DrawnStroke } from './stroke-store';
 
 /**

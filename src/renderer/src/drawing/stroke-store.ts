@@ -1,4 +1,4 @@
-import type { Point, Stroke } from '../../../engine/preprocess/strokes';
+import type { Point, Stroke } from '../../../digits/preprocess/strokes';
 import { eraseAlong } from './eraser';
 
 /** One pen-down .. pen-up movement as drawn: its points in canvas units and its width. */

@@ -1,6 +1,6 @@
 import type { PersonalSampleSummary, Result, ResponseOf } from '../../../shared/ipc/contract';
 import type { TegakiApi } from '../../../shared/ipc/api';
-import type { Stroke } from '../../../engine/preprocess/strokes';
+import type { Stroke } from '../../../digits/preprocess/strokes';
 
 export interface PersonalState {
   /** Samples per digit 0..9. */

@@ -1,4 +1,4 @@
-import { strokesToInput } from '../../../engine/preprocess/strokes';
+import { strokesToInput } from '../../../digits/preprocess/strokes';
 import type { IpcError, Result } from '../../../shared/ipc/contract';
 import type { StrokeStore } from '../drawing/stroke-store';
 import { createLatestRunner } from './latest-runner';

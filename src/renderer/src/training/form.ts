@@ -119,7 +119,7 @@ export const DEFAULT_INIT_SCALE: Record<'gaussian' | 'uniform', number> = { gaus
 export const MNIST_TEST_SIZE = 10_000;
 /**
  * What the form starts the personal weight and split at: the engine's own defaults
- * (PERSONAL_DEFAULTS in src/engine/personal/fine-tune.ts, outside the renderer's build;
+ * (PERSONAL_DEFAULTS in src/digits/personal/fine-tune.ts, outside the renderer's build;
  * a test keeps the two equal).
  */
 export const DEFAULT_PERSONAL = { personalWeight: 20, personalTestSplit: 0.25 } as const;

@@ -1,0 +1,243 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { ModelSpec } from '../../engine/model/spec';
+import { parameterShapes } from '../../engine/model/spec';
+
+/**
+ * The one model file format, versioned:
+ *
+ *   "TGKI" | u32 version | u32 header bytes | JSON header | zero pad to 4 |
+ *   float32 tensors (little-endian, one after another) | SHA-256 of all of the above
+ *
+ * The JSON header holds the architecture (spec), everything a person wants to know
+ * about the model (metadata: hyperparameters, history, metrics) and where each tensor
+ * lies. The digest catches any change to the bytes (the notes used SHA-256 the same
+ * way), and the shape check catches a file whose weights do not fit its architecture.
+ */
+export const MODEL_FILE_MAGIC = 'TGKI';
+export const MODEL_FILE_VERSION = 1;
+const DIGEST_BYTES = 32;
+const PREAMBLE_BYTES = 12;
+
+export interface ModelMetadata {
+  name?: string;
+  createdAt?: string;
+  hyperparameters?: unknown;
+  history?: unknown;
+  metrics?: unknown;
+  [key: string]: unknown;
+}
+
+export interface ModelTensor {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface ModelFileContent {
+  spec: ModelSpec;
+  metadata: ModelMetadata;
+  tensors: ModelTensor[];
+}
+
+interface TensorEntry {
+  name: string;
+  shape: number[];
+  /** In float32 elements from the start of the tensor data. */
+  offset: number;
+  length: number;
+}
+
+export type ModelFileErrorKind = 'not-a-model' | 'truncated' | 'corrupted' | 'wrong-version' | 'wrong-shape';
+
+export class ModelFileError extends Error {
+  constructor(
+    readonly kind: ModelFileErrorKind,
+    source: string,
+    detail: string,
+  ) {
+    super(`${source}: ${describeKind[kind]}: ${detail}`);
+    this.name = 'ModelFileError';
+  }
+}
+
+const describeKind: Record<ModelFileErrorKind, string> = {
+  'not-a-model': 'not a Tegaki model file',
+  truncated: 'the file is truncated',
+  corrupted: 'the file is corrupted',
+  'wrong-version': 'unsupported model file version',
+  'wrong-shape': 'the weights do not fit the architecture',
+};
+
+export function encodeModelFile(content: ModelFileContent): Uint8Array {
+  let offset = 0;
+  const tensors: TensorEntry[] = content.tensors.map((t) => {
+    const entry = { name: t.name, shape: t.shape, offset, length: t.data.length };
+    offset += t.data.length;
+    return entry;
+  });
+  const header = new TextEncoder().encode(JSON.stringify({ spec: content.spec, metadata: content.metadata, tensors }));
+  const dataStart = align4(PREAMBLE_BYTES + header.length);
+  const total = dataStart + offset * 4 + DIGEST_BYTES;
+  const bytes = new Uint8Array(total);
+  const view = new DataView(bytes.buffer);
+  bytes.set(new TextEncoder().encode(MODEL_FILE_MAGIC), 0);
+  view.setUint32(4, MODEL_FILE_VERSION, true);
+  view.setUint32(8, header.length, true);
+  bytes.set(header, PREAMBLE_BYTES);
+  for (const [i, t] of content.tensors.entries()) {
+    const base = dataStart + tensors[i].offset * 4;
+    for (let j = 0; j < t.data.length; j++) view.setFloat32(base + j * 4, t.data[j], true);
+  }
+  bytes.set(sha256(bytes.subarray(0, total - DIGEST_BYTES)), total - DIGEST_BYTES);
+  return bytes;
+}
+
+export function decodeModelFile(bytes: Uint8Array, source = 'model file'): ModelFileContent {
+  const fail = (kind: ModelFileErrorKind, detail: string) => new ModelFileError(kind, source, detail);
+  if (bytes.length < 4 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MODEL_FILE_MAGIC) {
+    throw fail('not-a-model', `it does not start with "${MODEL_FILE_MAGIC}"`);
+  }
+  if (bytes.length < PREAMBLE_BYTES) throw fail('truncated', `only ${bytes.length} bytes`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(4, true);
+  if (version !== MODEL_FILE_VERSION) {
+    throw fail('wrong-version', `it is version ${version}; this Tegaki reads version ${MODEL_FILE_VERSION}`);
+  }
+  const headerLength = view.getUint32(8, true);
+  const dataStart = align4(PREAMBLE_BYTES + headerLength);
+  if (dataStart + DIGEST_BYTES > bytes.length) {
+    throw fail('truncated', `the header needs ${headerLength} bytes but the file has ${bytes.length} in all`);
+  }
+  const parsed = parseHeader(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength));
+  const dataFloats = parsed ? parsed.tensors.reduce((n, t) => Math.max(n, t.offset + t.length), 0) : 0;
+  const expectedLength = dataStart + dataFloats * 4 + DIGEST_BYTES;
+  if (parsed && bytes.length < expectedLength) {
+    throw fail('truncated', `the weights need ${expectedLength} bytes but the file has ${bytes.length}`);
+  }
+  const digestAt = bytes.length - DIGEST_BYTES;
+  const stored = bytes.subarray(digestAt);
+  if (!equalBytes(stored, sha256(bytes.subarray(0, digestAt)))) {
+    throw fail('corrupted', 'its SHA-256 digest does not match its content');
+  }
+  if (!parsed) throw fail('corrupted', 'the header is not valid JSON or lacks the spec and tensor list');
+  if (bytes.length !== expectedLength)
+    throw fail('corrupted', `${bytes.length - expectedLength} unexpected bytes after the weights`);
+
+  checkShapes(parsed.spec, parsed.tensors, (detail) => fail('wrong-shape', detail));
+  const tensors = parsed.tensors.map((t) => {
+    const data = new Float32Array(t.length);
+    const base = dataStart + t.offset * 4;
+    for (let j = 0; j < t.length; j++) data[j] = view.getFloat32(base + j * 4, true);
+    return { name: t.name, shape: t.shape, data };
+  });
+  return { spec: parsed.spec, metadata: parsed.metadata ?? {}, tensors };
+}
+
+/** The hex SHA-256 stored at the end of an encoded model: the model's identity. */
+export function modelDigest(bytes: Uint8Array): string {
+  return Buffer.from(bytes.subarray(bytes.length - DIGEST_BYTES)).toString('hex');
+}
+
+/**
+ * Writes atomically: a temp file in the same folder, fsync, then rename over the
+ * target. A crash or a full disk leaves the previous file as it was.
+ */
+export async function saveModelFile(path: string, content: ModelFileContent): Promise<void> {
+  await writeFileAtomic(path, encodeModelFile(content));
+}
+
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOSPC' ? 'the disk is full' : (error as Error).message;
+    throw new Error(`could not save ${path}: ${reason}; any previous file there is untouched`, { cause: error });
+  }
+  // Make the rename itself durable; not every platform can fsync a directory.
+  try {
+    const dir = await open(dirname(path), 'r');
+    await dir.sync().finally(() => dir.close());
+  } catch {
+    /* best effort */
+  }
+}
+
+export async function loadModelFile(path: string): Promise<ModelFileContent> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw new Error(`cannot read model ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return decodeModelFile(bytes, path);
+}
+
+function parseHeader(
+  bytes: Uint8Array,
+): { spec: ModelSpec; metadata: ModelMetadata; tensors: TensorEntry[] } | undefined {
+  try {
+    const header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+    // Checked here so a well-signed but malformed header is a ModelFileError, not a TypeError later.
+    const validSpec = (spec: ModelSpec) =>
+      count(spec?.inputSize) &&
+      Array.isArray(spec.layers) &&
+      spec.layers.every((layer) => typeof layer?.type === 'string' && (layer.type !== 'dense' || count(layer.units)));
+    const validEntry = (t: TensorEntry) =>
+      typeof t?.name === 'string' &&
+      Array.isArray(t.shape) &&
+      t.shape.every(count) &&
+      count(t.offset) &&
+      count(t.length);
+    if (!validSpec(header?.spec) || !Array.isArray(header.tensors) || !header.tensors.every(validEntry))
+      return undefined;
+    return header;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkShapes(spec: ModelSpec, tensors: TensorEntry[], fail: (detail: string) => Error): void {
+  let expected: ReturnType<typeof parameterShapes>;
+  try {
+    expected = parameterShapes(spec);
+  } catch (error) {
+    // A layer that does not fit its input (a window larger than the image, a bad input shape).
+    throw fail((error as Error).message);
+  }
+  const stored = new Map(tensors.map((t) => [t.name, t]));
+  for (const { name, shape } of expected) {
+    const t = stored.get(name);
+    if (!t) throw fail(`tensor ${name} [${shape}] is missing`);
+    if (t.shape.join('x') !== shape.join('x'))
+      throw fail(`tensor ${name} is [${t.shape}] but the architecture needs [${shape}]`);
+    if (t.length !== shape.reduce((a, b) => a * b, 1))
+      throw fail(`tensor ${name} holds ${t.length} numbers, not ${shape.join('x')}`);
+  }
+  const extra = tensors.filter((t) => !expected.some((e) => e.name === t.name));
+  if (extra.length > 0) throw fail(`unexpected tensors ${extra.map((t) => t.name).join(', ')}`);
+}
+
+function sha256(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(bytes).digest());
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}

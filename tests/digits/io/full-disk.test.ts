@@ -1,0 +1,75 @@
+/**
+ * A save onto a really full disk: a 64 KiB tmpfs mounted for the test (Linux, as root,
+ * as on CI here). Where mounting is not allowed the test is skipped and says why.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadModelFile, saveModelFile } from '../../../src/digits/io/model-file';
+import { writeFileAtomicSync } from '../../../src/backend/store/atomic-write';
+import { Sequential } from '../../../src/engine/model/sequential';
+import type { ModelSpec } from '../../../src/engine/model/spec';
+
+function mountTinyDisk(): string | undefined {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'tegaki-full-disk-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' });
+    return dir;
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+}
+
+const disk = mountTinyDisk();
+
+afterAll(() => {
+  if (!disk) return;
+  execFileSync('umount', [disk]);
+  rmSync(disk, { recursive: true, force: true });
+});
+
+const modelOf = (hidden: number, name: string) => {
+  const spec: ModelSpec = {
+    inputSize: 784,
+    layers: [
+      { type: 'dense', units: hidden, init: { kind: 'he' } },
+      { type: 'relu' },
+      { type: 'dense', units: 10, init: { kind: 'he' } },
+    ],
+    loss: 'softmax-cross-entropy',
+  };
+  return { spec, metadata: { name }, tensors: new Sequential(spec, { seed: 1 }).exportWeights() };
+};
+
+describe.skipIf(!disk)(
+  `saving a model onto a full disk${disk ? '' : ' (skipped: needs root on Linux to mount a 64 KiB tmpfs)'}`,
+  () => {
+    it('fails with "the disk is full", keeps the previous file byte for byte, and leaves no temp file', async () => {
+      const path = join(disk!, 'model.tgk');
+      // 784x4 weights: about 13 KB, fits.
+      await saveModelFile(path, modelOf(4, 'small'));
+      const before = readFileSync(path);
+      // 784x64 weights: about 200 KB, cannot fit in 64 KiB.
+      await expect(saveModelFile(path, modelOf(64, 'large'))).rejects.toThrow(
+        /the disk is full; any previous file there is untouched/,
+      );
+      expect(Buffer.compare(readFileSync(path), before)).toBe(0);
+      expect(readdirSync(disk!)).toEqual(['model.tgk']);
+      expect((await loadModelFile(path)).metadata.name).toBe('small');
+    });
+
+    it('the settings and index writer fails the same way and leaves no temp file behind', () => {
+      const path = join(disk!, 'index.json');
+      writeFileAtomicSync(path, '{"models":[]}');
+      expect(() => writeFileAtomicSync(path, 'x'.repeat(200_000))).toThrow(
+        /the disk is full; the previous file is untouched/,
+      );
+      expect(readFileSync(path, 'utf8')).toBe('{"models":[]}');
+      expect(readdirSync(disk!).filter((f) => f.startsWith('index.json'))).toEqual(['index.json']);
+    });
+  },
+);
