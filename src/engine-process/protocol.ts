@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../shared/ipc/contract';
+import type { ErrorCode } from '../shared/errors';
 import type { Hyperparameters } from '../shared/hyperparameters';
 import type { ClassificationReport } from '../engine/metrics/classification-report';
 import type { NamedTensor } from '../engine/model/sequential';
@@ -23,7 +23,6 @@ export type EngineRequest =
     }
   | { type: 'cancel'; jobId: string }
   | { type: 'evaluate'; jobId: string; modelPath: string; testSize?: number }
-  | { type: 'predict'; jobId: string; modelPath: string; pixels: Float32Array | number[] }
   | { type: 'ping'; jobId: string }
   /** Exit now; the parent kills the process if it has not within its timeout. */
   | { type: 'shutdown' };
@@ -89,7 +88,6 @@ export interface EvaluationResult {
 export interface EngineResults {
   train: TrainedModel;
   evaluate: EvaluationResult;
-  predict: number[];
   ping: { pid: number };
 }
 

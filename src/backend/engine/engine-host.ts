@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ErrorCode } from '../../shared/ipc/contract';
+import type { ErrorCode } from '../../shared/errors';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type {
   EngineMessage,
@@ -123,10 +123,6 @@ export class EngineHost {
     return this.running?.child.pid;
   }
 
-  get busyTraining(): boolean {
-    return [...this.jobs.values()].some((job) => job.kind === 'train');
-  }
-
   train(
     hyperparameters: Hyperparameters,
     handlers: TrainHandlers = {},
@@ -140,10 +136,6 @@ export class EngineHost {
 
   evaluate(modelPath: string, testSize?: number): Promise<EvaluationResult> {
     return this.run('evaluate', { type: 'evaluate', jobId: randomUUID(), modelPath, testSize });
-  }
-
-  predict(modelPath: string, pixels: Float32Array | number[]): Promise<number[]> {
-    return this.run('predict', { type: 'predict', jobId: randomUUID(), modelPath, pixels });
   }
 
   ping(): Promise<{ pid: number }> {

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../shared/ipc/contract';
+import type { ErrorCode } from '../../shared/errors';
 
 /** A failure a service expects and can name; the backend turns it into `{ ok: false, error }`. */
 export class ServiceError extends Error {

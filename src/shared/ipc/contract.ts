@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { hyperparametersSchema } from '../hyperparameters';
 import type { Hyperparameters } from '../hyperparameters';
+import { errorCodes } from '../errors';
+import type { ErrorCode } from '../errors';
 
 /**
  * Every channel between the renderer and the main process, in one place: for each
@@ -12,7 +14,8 @@ import type { Hyperparameters } from '../hyperparameters';
  * clone) and the browser bridge's JSON through wire.ts.
  */
 
-const MAX_NAME = 80;
+/** The longest model name; forms and names the backend derives (a fine-tuned copy's) keep to it. */
+export const MAX_MODEL_NAME = 80;
 
 // z.instanceof would type these as Uint8Array<ArrayBuffer>; views of any buffer are fine.
 const bytesSchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes (a Uint8Array)');
@@ -28,7 +31,7 @@ export const modelNameSchema = z
   .string()
   .trim()
   .min(1, 'a model needs a name')
-  .max(MAX_NAME, `a name has at most ${MAX_NAME} characters`);
+  .max(MAX_MODEL_NAME, `a name has at most ${MAX_MODEL_NAME} characters`);
 
 export const modelMetricsSchema = z.object({
   testAccuracy: z.number(),
@@ -118,27 +121,8 @@ export const classificationReportSchema = z.object({
   weightedAvg: averageMetricsSchema,
 });
 
-export const errorCodes = [
-  /** The payload failed its schema. */
-  'invalid-payload',
-  'unknown-channel',
-  /** The sender is not the app's own page. */
-  'forbidden',
-  'not-found',
-  /** A training job is already running (a second one is refused, not queued). */
-  'busy',
-  'cancelled',
-  'diverged',
-  /** The engine process died or stopped answering; the next job starts a fresh one. */
-  'engine-crashed',
-  /** A model file that cannot be read: bad magic, truncated, wrong shapes... */
-  'invalid-model',
-  /** The built-in default model cannot be renamed or deleted. */
-  'read-only',
-  'data-missing',
-  'internal',
-] as const;
-export type ErrorCode = (typeof errorCodes)[number];
+export { errorCodes } from '../errors';
+export type { ErrorCode } from '../errors';
 
 export const ipcErrorSchema = z.object({ code: z.enum(errorCodes), message: z.string() });
 export type IpcError = z.infer<typeof ipcErrorSchema>;
