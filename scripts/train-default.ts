@@ -8,7 +8,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadMnist } from '../src/digits/data/mnist';
-import { encodeModelFile, modelDigest, writeFileAtomic } from '../src/digits/io/model-file';
+import { writeFileAtomicSync } from '../src/digits/io/atomic-write';
+import { encodeModelFile, modelDigest } from '../src/digits/io/model-file';
 import {
   classificationReport,
   formatClassificationReport,
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
       },
     },
   });
-  await writeFileAtomic(join(resources, 'default-model.tgk'), bytes);
+  writeFileAtomicSync(join(resources, 'default-model.tgk'), bytes);
 
   const history = result.history
     .map(

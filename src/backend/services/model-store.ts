@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ModelMetadata } from '../../digits/io/model-file';
-import { decodeModelFile, saveModelFile, writeFileAtomic } from '../../digits/io/model-file';
+import { writeFileAtomicSync } from '../../digits/io/atomic-write';
+import { decodeModelFile, saveModelFile } from '../../digits/io/model-file';
 import { loadModel } from '../../digits/io/saved-model';
 import { Sequential } from '../../engine/model/sequential';
 import type { TrainedModel } from '../../engine-process/protocol';
@@ -178,7 +179,7 @@ export class ModelStore {
   async exportTo(id: string, destination: string): Promise<string> {
     const bytes = await readFile(this.pathOf(id));
     await mkdir(dirname(destination), { recursive: true });
-    await writeFileAtomic(destination, bytes);
+    writeFileAtomicSync(destination, bytes);
     return destination;
   }
 
@@ -229,7 +230,7 @@ export class ModelStore {
     };
     const path = join(this.modelsDir, entry.fileName);
     await mkdir(this.modelsDir, { recursive: true });
-    await writeFileAtomic(path, bytes);
+    writeFileAtomicSync(path, bytes);
     await this.commit(path, (index) => ({ ...index, models: [...index.models, entry] }));
     return summarize(entry, this.index().activeId);
   }

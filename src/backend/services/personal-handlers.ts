@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { explainPrediction } from '../../digits/explain/gradient-times-input';
 import type { ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract';
-import { writeFileAtomicSync } from '../store/atomic-write';
+import { writeFileAtomicSync } from '../../digits/io/atomic-write';
 import type { FileDialogs } from './backend';
 import { ServiceError } from './errors';
 import type { ModelStore } from './model-store';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -7,7 +8,7 @@ import type { Stroke } from '../../digits/preprocess/strokes';
 import { strokesToInput } from '../../digits/preprocess/strokes';
 import { parseStrokesJson, serialiseStrokeSamples, strokeSampleSchema } from '../../digits/preprocess/strokes-file';
 import type { EventOf } from '../../shared/ipc/contract';
-import { writeFileAtomicSync } from '../store/atomic-write';
+import { writeFileAtomicSync } from '../../digits/io/atomic-write';
 import { ServiceError } from './errors';
 
 export const PERSONAL_SAMPLES_FILE = 'personal-samples.json';
@@ -196,6 +197,7 @@ export class PersonalSampleStore {
 
   private write(samples: readonly PersonalSample[]): void {
     const stored = { version: 1, samples: samples.map((s) => ({ ...s, input: Array.from(s.input) })) };
+    mkdirSync(this.options.userDataDir, { recursive: true });
     writeFileAtomicSync(this.path, `${JSON.stringify(stored)}\n`);
     this.samples = samples;
     for (const listener of this.listeners) listener();

@@ -1,11 +1,12 @@
-import { readFileSync, renameSync } from 'node:fs';
-import { writeFileAtomicSync } from './atomic-write';
+import { mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { writeFileAtomicSync } from '../../digits/io/atomic-write';
 import type { KeyValueStore } from './key-value';
 
 /**
  * electron-store's behaviour without Electron, for tests and the browser mode: one JSON
- * object in one file, read once, rewritten whole on every set, atomically (temp file,
- * fsync, rename) so a crash leaves the old file or the new one, never half of either.
+ * object in one file, read once, rewritten whole on every set, atomically (digits/io/atomic-write.ts)
+ * so a crash leaves the old file or the new one, never half of either.
  * A file that is not JSON is set aside as `<file>.corrupt-<time>` and the store starts empty.
  */
 export class JsonFileStore implements KeyValueStore {
@@ -21,6 +22,7 @@ export class JsonFileStore implements KeyValueStore {
 
   set(key: string, value: unknown): void {
     this.data = { ...this.data, [key]: structuredClone(value) };
+    mkdirSync(dirname(this.path), { recursive: true });
     writeFileAtomicSync(this.path, `${JSON.stringify(this.data, null, 2)}\n`);
   }
 

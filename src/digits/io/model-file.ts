@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { ModelSpec } from '../../engine/model/spec';
 import { parameterShapes } from '../../engine/model/spec';
+import { writeFileAtomicSync } from './atomic-write';
 
 /**
  * The one model file format, versioned:
@@ -140,38 +140,9 @@ export function modelDigest(bytes: Uint8Array): string {
   return Buffer.from(bytes.subarray(bytes.length - DIGEST_BYTES)).toString('hex');
 }
 
-/**
- * Writes atomically: a temp file in the same folder, fsync, then rename over the
- * target. A crash or a full disk leaves the previous file as it was.
- */
+/** Writes the file atomically (see atomic-write.ts): a crash or a full disk leaves the previous file as it was. */
 export async function saveModelFile(path: string, content: ModelFileContent): Promise<void> {
-  await writeFileAtomic(path, encodeModelFile(content));
-}
-
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOSPC' ? 'the disk is full' : (error as Error).message;
-    throw new Error(`could not save ${path}: ${reason}; any previous file there is untouched`, { cause: error });
-  }
-  // Make the rename itself durable; not every platform can fsync a directory.
-  try {
-    const dir = await open(dirname(path), 'r');
-    await dir.sync().finally(() => dir.close());
-  } catch {
-    /* best effort */
-  }
+  writeFileAtomicSync(path, encodeModelFile(content));
 }
 
 export async function loadModelFile(path: string): Promise<ModelFileContent> {

@@ -12,8 +12,8 @@ import { removeDirs, tempDir } from '../fixtures';
 
 // Lets a test make the next atomic write fail, as a full disk would.
 const failNextWrite = vi.hoisted(() => ({ value: false }));
-vi.mock('../../../src/backend/store/atomic-write', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../src/backend/store/atomic-write')>();
+vi.mock('../../../src/digits/io/atomic-write', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../src/digits/io/atomic-write')>();
   return {
     ...real,
     writeFileAtomicSync: (path: string, content: string | Uint8Array) => {

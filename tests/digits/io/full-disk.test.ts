@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModelFile, saveModelFile } from '../../../src/digits/io/model-file';
-import { writeFileAtomicSync } from '../../../src/backend/store/atomic-write';
+import { writeFileAtomicSync } from '../../../src/digits/io/atomic-write';
 import { Sequential } from '../../../src/engine/model/sequential';
 import type { ModelSpec } from '../../../src/engine/model/spec';
 
@@ -66,7 +66,7 @@ describe.skipIf(!disk)(
       const path = join(disk!, 'index.json');
       writeFileAtomicSync(path, '{"models":[]}');
       expect(() => writeFileAtomicSync(path, 'x'.repeat(200_000))).toThrow(
-        /the disk is full; the previous file is untouched/,
+        /the disk is full; any previous file there is untouched/,
       );
       expect(readFileSync(path, 'utf8')).toBe('{"models":[]}');
       expect(readdirSync(disk!).filter((f) => f.startsWith('index.json'))).toEqual(['index.json']);
