@@ -31,13 +31,11 @@ async function main(): Promise<void> {
   const h = parseHyperparameters(preset(PRESET));
   const data = await loadMnist({ trainSize: h.trainSize });
   process.stderr.write(`training the ${PRESET} preset (seed ${h.seed}) on ${data.train.count} images\n`);
-  let lastLine = 0;
   const result = await train(h, data, {
+    progressIntervalMs: 2000,
     onProgress: (p) => {
-      if (performance.now() - lastLine < 2000) return;
-      lastLine = performance.now();
       process.stderr.write(
-        `  epoch ${p.epoch}/${p.totalEpochs} step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)} eta ${p.etaSeconds.toFixed(0)} s\n`,
+        `  epoch ${p.epoch}/${p.totalEpochs} step ${p.step}/${p.totalSteps} loss ${p.loss?.toFixed(4)} eta ${p.etaSeconds.toFixed(0)} s\n`,
       );
     },
     onEpoch: (r) =>

@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import type { TrainingProgress } from '../engine/training/trainer';
+import type { TrainingProgress } from '../shared/training-progress';
 
 /** One JSON object per line on stdout, for scripts (`--json`). */
 export function emitJson(value: unknown): void {
@@ -28,7 +28,7 @@ export function createProgressBar(): { update(p: TrainingProgress): void; stop()
       const payload = {
         epoch: p.epoch,
         epochs: p.totalEpochs,
-        loss: p.loss.toFixed(4),
+        loss: p.loss === null ? '-' : p.loss.toFixed(4),
         speed: Math.round(p.samplesPerSecond),
         eta_human: formatDuration(p.etaSeconds),
       };

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { Dataset } from '../engine/data/dataset';
-import { holdOutPersonal } from '../digits/personal/fine-tune';
+import type { PersonalTrainingData } from '../digits/personal/recipe';
+import { personalTrainingData } from '../digits/personal/recipe';
+import type { PersonalTraining } from '../shared/personal-training';
+import { personalTrainingSchema } from '../shared/personal-training';
+import { describeIssues, HyperparameterError } from '../shared/hyperparameters';
 import { personalDataset } from '../digits/personal/samples';
 import { parseStrokesJson } from '../digits/preprocess/strokes-file';
 
@@ -10,12 +13,19 @@ export interface PersonalFlags {
   personalTestSplit?: number;
 }
 
-/** Reads a labelled strokes file and splits off the personal test set (seeded). */
+/** The personal-training options from the flags, checked by the schema the app uses. */
+export function personalOptions(flags: PersonalFlags, mode: PersonalTraining['mode']): PersonalTraining {
+  const parsed = personalTrainingSchema.safeParse({ mode, weight: flags.personalWeight, testSplit: flags.personalTestSplit });
+  if (!parsed.success) throw new HyperparameterError(`invalid personal-training options:\n${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Reads a labelled strokes file and prepares it as the app does (held-out split, weight). */
 export async function loadPersonal(
   path: string,
-  testSplit: number,
+  personal: PersonalTraining,
   seed: number,
-): Promise<{ train: Dataset; test: Dataset; total: number }> {
+): Promise<PersonalTrainingData & { total: number }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -23,6 +33,5 @@ export async function loadPersonal(
     throw new Error(`cannot read personal samples ${path}: ${(error as Error).message}`, { cause: error });
   }
   const all = personalDataset(parseStrokesJson(text, path), path);
-  const { train, test } = holdOutPersonal(all, testSplit, seed);
-  return { train, test, total: all.count };
+  return { ...personalTrainingData(all, personal, seed), total: all.count };
 }

@@ -17,7 +17,8 @@ import { loadModel } from '../digits/io/saved-model';
 import { classificationReport } from '../engine/metrics/classification-report';
 import { confusionMatrix } from '../engine/metrics/confusion';
 import type { Sequential } from '../engine/model/sequential';
-import { PERSONAL_DEFAULTS, fineTuneHyperparameters, holdOutPersonal } from '../digits/personal/fine-tune';
+import type { PersonalTrainingData } from '../digits/personal/recipe';
+import { fineTuneHyperparameters, personalTrainingData } from '../digits/personal/recipe';
 import { TrainingCancelledError, TrainingDivergedError } from '../engine/training/errors';
 import { evaluate } from '../engine/training/evaluate';
 import { train } from '../engine/training/trainer';
@@ -25,7 +26,6 @@ import { HyperparameterError, parseHyperparameters } from '../shared/hyperparame
 import type { Hyperparameters } from '../shared/hyperparameters';
 import type { ErrorCode } from '../shared/errors';
 import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } from './protocol';
-import { createThrottle, PROGRESS_INTERVAL_MS } from './protocol';
 
 interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -64,49 +64,28 @@ function cachedModel(path: string): Promise<Sequential> {
 async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, send: Send): Promise<TrainedModel> {
   const controller = new AbortController();
   running.set(request.jobId, controller);
-  const started = performance.now();
   const { h, initialModel, personal } = await trainingSetup(request);
-  const gate = createThrottle(PROGRESS_INTERVAL_MS);
-  const elapsed = (): number => (performance.now() - started) / 1000;
+  // Reading MNIST takes a moment on the first job: say so before the trainer's first step.
   send({
     type: 'progress',
     jobId: request.jobId,
-    progress: { phase: 'loading', step: 0, totalSteps: 0, epoch: 0, totalEpochs: 0, loss: null, accuracy: null, trainAccuracy: null, samplesPerSecond: 0, elapsedSeconds: 0, etaSeconds: 0 },
+    progress: { phase: 'loading', step: 0, totalSteps: 0, epoch: 0, totalEpochs: 0, loss: null, trainAccuracy: null, testAccuracy: null, samplesPerSecond: 0, elapsedSeconds: 0, etaSeconds: 0 },
   });
-  gate();
   const data = await mnist(h.trainSize, request.testSize);
   if (controller.signal.aborted) throw new TrainingCancelledError(0);
   const result = await train(h, data, {
     signal: controller.signal,
-    progressIntervalMs: PROGRESS_INTERVAL_MS,
-    onProgress: (p) => {
-      if (!gate()) return;
-      send({
-        type: 'progress',
-        jobId: request.jobId,
-        progress: {
-          phase: p.phase,
-          step: p.step,
-          totalSteps: p.totalSteps,
-          epoch: p.epoch,
-          totalEpochs: p.totalEpochs,
-          loss: Number.isFinite(p.loss) ? p.loss : null,
-          accuracy: p.testAccuracy ?? null,
-          trainAccuracy: p.trainAccuracy ?? null,
-          samplesPerSecond: p.samplesPerSecond,
-          elapsedSeconds: elapsed(),
-          etaSeconds: p.etaSeconds,
-        },
-      });
-    },
+    // The trainer throttles; what it reports goes out as it is.
+    onProgress: (progress) => send({ type: 'progress', jobId: request.jobId, progress }),
     onEpoch: (record) => send({ type: 'epoch', jobId: request.jobId, record }),
     initialModel,
-    personal: personal && { train: personal.train, test: personal.test, weight: h.personalWeight ?? 1 },
+    personal,
   });
   return {
     spec: result.spec,
     tensors: result.model.exportWeights(),
     hyperparameters: h,
+    personal: personal && { mode: request.personal!.mode, weight: request.personal!.weight, testSplit: request.personal!.testSplit },
     history: result.history,
     lossCurve: result.lossCurve,
     test: result.test,
@@ -118,37 +97,29 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
 }
 
 /**
- * The run's hyperparameters, starting weights and personal split. Fine-tuning takes its
- * hyperparameters from the model file as `tegaki finetune` does; only the personal
- * weight and split come from the request.
+ * The run's hyperparameters, starting weights and personal data. The request crossed a
+ * process boundary as an untyped message, so its hyperparameters are checked here, once.
+ * Fine-tuning takes its hyperparameters from the model file as `tegaki finetune` does.
  */
 async function trainingSetup(request: Extract<EngineRequest, { type: 'train' }>): Promise<{
   h: Hyperparameters;
   initialModel?: Sequential;
-  personal?: { train: Dataset; test: Dataset };
+  personal?: PersonalTrainingData;
 }> {
   let h = parseHyperparameters(request.hyperparameters);
   let initialModel: Sequential | undefined;
   if (request.fineTune) {
-    // A fresh copy, not the evaluation cache's: training changes the weights in place.
-    const loaded = await loadModel(request.fineTune.modelPath);
-    h = fineTuneHyperparameters(loaded.metadata.hyperparameters, {
-      epochs: request.fineTune.epochs,
-      learningRate: request.fineTune.learningRate,
-      personalWeight: h.personalWeight,
-      personalTestSplit: h.personalTestSplit,
-    });
+    // A fresh copy, not a cached one: training changes the weights in place.
+    const { modelPath, ...options } = request.fineTune;
+    const loaded = await loadModel(modelPath);
+    h = fineTuneHyperparameters(loaded.metadata.hyperparameters, options);
     initialModel = loaded.model;
   }
-  if (!request.personal || request.personal.labels.length === 0) return { h, initialModel };
-  h = {
-    ...h,
-    personalWeight: h.personalWeight ?? PERSONAL_DEFAULTS.personalWeight,
-    personalTestSplit: h.personalTestSplit ?? PERSONAL_DEFAULTS.personalTestSplit,
-  };
-  const { images, labels } = request.personal;
+  const personal = request.personal;
+  if (!personal || personal.mode === 'none' || personal.images.labels.length === 0) return { h, initialModel };
+  const { images, labels } = personal.images;
   const all: Dataset = { images, labels, count: labels.length, rows: 28, cols: 28 };
-  return { h, initialModel, personal: holdOutPersonal(all, h.personalTestSplit ?? 0, h.seed) };
+  return { h, initialModel, personal: personalTrainingData(all, personal, h.seed) };
 }
 
 async function runEvaluation(request: Extract<EngineRequest, { type: 'evaluate' }>): Promise<EvaluationResult> {

@@ -3,7 +3,8 @@ import type { Hyperparameters } from '../shared/hyperparameters';
 import type { ClassificationReport } from '../engine/metrics/classification-report';
 import type { NamedTensor } from '../engine/model/sequential';
 import type { ModelSpec } from '../engine/model/spec';
-import type { EpochRecord } from '../engine/training/trainer';
+import type { PersonalTraining, FineTuneOptions } from '../shared/personal-training';
+import type { EpochRecord, LossPoint, TrainingProgress } from '../shared/training-progress';
 
 /**
  * The messages between the main process (or any Node parent) and the engine process.
@@ -16,9 +17,9 @@ export type EngineRequest =
       jobId: string;
       hyperparameters: Hyperparameters;
       testSize?: number;
-      /** A person's labelled drawings as 28x28 uint8 images (see digits/personal). */
-      personal?: PersonalImages;
-      /** Continue from this model file's weights instead of a fresh network. */
+      /** How to use the person's drawings; with mode 'none' (or absent) MNIST alone. */
+      personal?: PersonalTraining & { images: PersonalImages };
+      /** With personal mode 'fine-tune': the model file to continue from. */
       fineTune?: FineTuneRequest;
     }
   | { type: 'cancel'; jobId: string }
@@ -34,37 +35,21 @@ export interface PersonalImages {
 }
 
 /**
- * Fine-tuning: the hyperparameters come from the model file (see fineTuneHyperparameters);
- * the request's own carry only the personal weight, held-out split and seed.
+ * Fine-tuning: the hyperparameters come from the model file (see fineTuneHyperparameters),
+ * with these few overrides; the request's own hyperparameters are not used.
  */
-export interface FineTuneRequest {
+export interface FineTuneRequest extends FineTuneOptions {
   modelPath: string;
-  epochs?: number;
-  learningRate?: number;
-}
-
-export interface EngineProgress {
-  phase: 'loading' | 'training' | 'evaluating';
-  step: number;
-  totalSteps: number;
-  epoch: number;
-  totalEpochs: number;
-  /** Smoothed batch loss; null before the first step. */
-  loss: number | null;
-  /** Latest test accuracy, null until an epoch has finished. */
-  accuracy: number | null;
-  trainAccuracy: number | null;
-  samplesPerSecond: number;
-  elapsedSeconds: number;
-  etaSeconds: number;
 }
 
 export interface TrainedModel {
   spec: ModelSpec;
   tensors: NamedTensor[];
   hyperparameters: Hyperparameters;
+  /** How the person's drawings took part, when they did. */
+  personal?: PersonalTraining;
   history: EpochRecord[];
-  lossCurve: { step: number; loss: number }[];
+  lossCurve: LossPoint[];
   test: { accuracy: number; loss: number; confusion: number[][] };
   /** Accuracy on the held-out personal drawings, when some were held out. */
   personalTest?: { accuracy: number; count: number };
@@ -93,24 +78,7 @@ export interface EngineResults {
 
 export type EngineMessage =
   | { type: 'ready'; pid: number }
-  | { type: 'progress'; jobId: string; progress: EngineProgress }
+  | { type: 'progress'; jobId: string; progress: TrainingProgress }
   | { type: 'epoch'; jobId: string; record: EpochRecord }
   | { type: 'result'; jobId: string; value: EngineResults[keyof EngineResults] }
   | { type: 'failed'; jobId: string; error: { code: ErrorCode; message: string } };
-
-/** Progress reaches the UI at most this often: 20 times a second. */
-export const PROGRESS_INTERVAL_MS = 50;
-
-/**
- * A gate that opens at most once per `intervalMs`; `force` lets a final event through
- * only if it would not break the rate either, so the bound holds without exception.
- */
-export function createThrottle(intervalMs: number, now: () => number = () => performance.now()): () => boolean {
-  let last = -Infinity;
-  return () => {
-    const t = now();
-    if (t - last < intervalMs) return false;
-    last = t;
-    return true;
-  };
-}

@@ -88,10 +88,6 @@ export const hyperparametersSchema = z
     trainSize: z.number().int().min(10, 'train on at least 10 images').max(MNIST_TRAIN_SIZE),
     /** Fraction of the training images held out for validation. */
     validationSplit: z.number().min(0).max(0.5, 'hold out at most half the training images'),
-    /** How many times each personal drawing is repeated among the MNIST images. */
-    personalWeight: z.number().int().min(1).max(1000).optional(),
-    /** Fraction of the personal drawings held out as a personal test set. */
-    personalTestSplit: z.number().min(0).max(0.9, 'hold out at most 90% of the personal drawings').optional(),
   })
   .superRefine((h, ctx) => {
     if ((h.epochs === undefined) === (h.iterations === undefined)) {

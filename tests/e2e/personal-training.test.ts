@@ -48,7 +48,7 @@ describe('training on my samples from the training screen (browser mode, real en
     await page.getByTestId('personal-empty').waitFor();
     expect(await page.getByTestId('personal-mode-none').isChecked()).toBe(true);
     expect(await page.getByTestId('personal-mode-include').isDisabled()).toBe(true);
-    expect(await page.getByTestId('personal-mode-finetune').isDisabled()).toBe(true);
+    expect(await page.getByTestId('personal-mode-fine-tune').isDisabled()).toBe(true);
     // The hint is tied to the choices, so a screen reader hears why they are unavailable.
     const hintId = await page.getByTestId('personal-empty').getAttribute('id');
     expect(await page.getByRole('radiogroup', { name: 'My samples' }).getAttribute('aria-describedby')).toBe(hintId);
@@ -72,15 +72,15 @@ describe('training on my samples from the training screen (browser mode, real en
     );
     expect(await page.getByTestId('personal-empty').count()).toBe(0);
 
-    await page.getByTestId('personal-mode-finetune').check();
+    await page.getByTestId('personal-mode-fine-tune').check();
     await expect.poll(() => page.getByTestId('train-button').textContent()).toBe('Fine-tune');
     // The weight and split are validated like every other field.
-    await page.getByTestId('field-personalTestSplit').fill('0.95');
+    await page.getByTestId('field-personal.testSplit').fill('0.95');
     await expect
-      .poll(() => page.getByTestId('field-error-personalTestSplit').textContent())
+      .poll(() => page.getByTestId('field-error-personal.testSplit').textContent())
       .toBe('Must be at most 0.9.');
-    await page.getByTestId('field-personalTestSplit').fill('0.5');
-    expect(await page.getByTestId('field-error-personalTestSplit').count()).toBe(0);
+    await page.getByTestId('field-personal.testSplit').fill('0.5');
+    expect(await page.getByTestId('field-error-personal.testSplit').count()).toBe(0);
     const group = page.getByTestId('personal-group');
     await group.scrollIntoViewIfNeeded();
     await group.screenshot({ path: join(artifactsDir, 'personal-training', 'form.png') }).catch(() => undefined);

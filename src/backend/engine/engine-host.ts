@@ -3,7 +3,6 @@ import type { ErrorCode } from '../../shared/errors';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type {
   EngineMessage,
-  EngineProgress,
   EngineRequest,
   EngineResults,
   EvaluationResult,
@@ -11,7 +10,8 @@ import type {
   PersonalImages,
   TrainedModel,
 } from '../../engine-process/protocol';
-import type { EpochRecord } from '../../engine/training/trainer';
+import type { PersonalTraining } from '../../shared/personal-training';
+import type { EpochRecord, TrainingProgress } from '../../shared/training-progress';
 
 /** How the engine process died, as far as the launcher can tell. */
 export interface EngineExit {
@@ -68,7 +68,7 @@ export class EngineJobError extends Error {
 }
 
 export interface TrainHandlers {
-  onProgress?: (progress: EngineProgress) => void;
+  onProgress?: (progress: TrainingProgress) => void;
   onEpoch?: (record: EpochRecord) => void;
 }
 
@@ -126,7 +126,7 @@ export class EngineHost {
   train(
     hyperparameters: Hyperparameters,
     handlers: TrainHandlers = {},
-    options: { testSize?: number; personal?: PersonalImages; fineTune?: FineTuneRequest } = {},
+    options: { testSize?: number; personal?: PersonalTraining & { images: PersonalImages }; fineTune?: FineTuneRequest } = {},
   ): TrainingJob {
     const jobId = randomUUID();
     const { testSize, personal, fineTune } = options;

@@ -2,9 +2,9 @@ import { loadMnist } from '../../digits/data/mnist';
 import { loadModel, saveModel } from '../../digits/io/saved-model';
 import { describeArchitecture } from '../../engine/training/architecture';
 import { train } from '../../engine/training/trainer';
-import { fineTuneHyperparameters } from '../../digits/personal/fine-tune';
+import { fineTuneHyperparameters } from '../../digits/personal/recipe';
 import { emitJson } from '../output';
-import { loadPersonal } from '../personal-flags';
+import { loadPersonal, personalOptions } from '../personal-flags';
 
 export interface FinetuneFlags {
   personal: string;
@@ -30,23 +30,22 @@ export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): 
   const h = fineTuneHyperparameters(metadata.hyperparameters, {
     learningRate: flags.lr,
     epochs: flags.epochs,
-    mnistSize: flags.mnistSize,
-    personalWeight: flags.personalWeight,
-    personalTestSplit: flags.personalTestSplit,
+    trainSize: flags.mnistSize,
     seed: flags.seed,
   });
-  const personal = await loadPersonal(flags.personal, h.personalTestSplit ?? 0, h.seed);
+  const personalTraining = personalOptions(flags, 'fine-tune');
+  const personal = await loadPersonal(flags.personal, personalTraining, h.seed);
   const data = await loadMnist({ dir: flags.data, trainSize: h.trainSize, testSize: flags.testSize });
   if (!flags.json) {
     process.stderr.write(
-      `fine-tuning ${describeArchitecture(model.spec)} on ${personal.train.count} personal drawings ×${h.personalWeight}` +
+      `fine-tuning ${describeArchitecture(model.spec)} on ${personal.train.count} personal drawings ×${personal.weight}` +
         ` + ${data.train.count} MNIST images at lr ${h.learningRate} for ${h.epochs} epochs` +
         ` (${personal.test.count} drawings held out)\n`,
     );
   }
   const result = await train(h, data, {
     initialModel: model,
-    personal: { train: personal.train, test: personal.test, weight: h.personalWeight ?? 1 },
+    personal,
     onEpoch: (r) => (flags.json ? emitJson({ type: 'epoch', ...r }) : undefined),
   });
   await saveModel(flags.out, result.model, {

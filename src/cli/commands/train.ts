@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { loadMnist } from '../../digits/data/mnist';
 import { saveModel } from '../../digits/io/saved-model';
 import { classificationReport, formatClassificationReport } from '../../engine/metrics/classification-report';
-import { PERSONAL_DEFAULTS } from '../../digits/personal/fine-tune';
 import { describeArchitecture, modelSpecFor } from '../../engine/training/architecture';
 import { describeAugmentation } from '../../engine/training/augmentation';
 import { train } from '../../engine/training/trainer';
@@ -11,7 +10,7 @@ import type { HyperparameterFlags } from '../hyperparameter-flags';
 import { resolveHyperparameters } from '../hyperparameter-flags';
 import { createProgressBar, emitJson, formatDuration } from '../output';
 import type { PersonalFlags } from '../personal-flags';
-import { loadPersonal } from '../personal-flags';
+import { loadPersonal, personalOptions } from '../personal-flags';
 
 export interface TrainFlags extends HyperparameterFlags, PersonalFlags {
   config?: string;
@@ -25,11 +24,8 @@ export interface TrainFlags extends HyperparameterFlags, PersonalFlags {
 export async function trainCommand(flags: TrainFlags): Promise<void> {
   const config = flags.config ? await readConfig(flags.config) : undefined;
   const h = resolveHyperparameters(flags, config);
-  if (flags.personal) {
-    h.personalWeight = flags.personalWeight ?? h.personalWeight ?? PERSONAL_DEFAULTS.personalWeight;
-    h.personalTestSplit = flags.personalTestSplit ?? h.personalTestSplit ?? PERSONAL_DEFAULTS.personalTestSplit;
-  }
-  const personal = flags.personal ? await loadPersonal(flags.personal, h.personalTestSplit ?? 0, h.seed) : undefined;
+  const personalTraining = flags.personal ? personalOptions(flags, 'include') : undefined;
+  const personal = flags.personal && personalTraining ? await loadPersonal(flags.personal, personalTraining, h.seed) : undefined;
   const data = await loadMnist({ dir: flags.data, trainSize: h.trainSize, testSize: flags.testSize });
   const log = (line: string) => (flags.json ? undefined : process.stderr.write(`${line}\n`));
   log(`training ${describeArchitecture(modelSpecFor(h))} on ${data.train.count} images, testing on ${data.test.count}`);
@@ -39,17 +35,15 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const onInterrupt = () => controller.abort();
   process.once('SIGINT', onInterrupt);
   const bar = flags.json ? undefined : createProgressBar();
-  let lastJson = 0;
   try {
     const result = await train(h, data, {
       signal: controller.signal,
-      personal: personal && { train: personal.train, test: personal.test, weight: h.personalWeight ?? 1 },
+      personal,
+      // The trainer's one throttle; --json lines come at most twice a second (and at each epoch's end).
+      progressIntervalMs: flags.json ? 500 : undefined,
       onProgress: (p) => {
         bar?.update(p);
-        if (flags.json && (performance.now() - lastJson > 500 || p.step === p.totalSteps)) {
-          lastJson = performance.now();
-          emitJson({ type: 'progress', ...p });
-        }
+        if (flags.json) emitJson({ type: 'progress', ...p });
       },
       onEpoch: (record) => {
         if (flags.json) emitJson({ type: 'epoch', ...record });

@@ -25,13 +25,13 @@ export function personalDataset(samples: readonly StrokeSample[], source = 'pers
  * Splits personal samples into training and a held-out personal test set, stratified
  * by digit so that every digit a person drew is represented in both when it can be.
  */
-export function splitPersonal(d: Dataset, testFraction: number, random: Random): { train: Dataset; test: Dataset } {
+export function splitPersonal(d: Dataset, testSplit: number, random: Random): { train: Dataset; test: Dataset } {
   const train: number[] = [];
   const test: number[] = [];
   for (let digit = 0; digit < 10; digit++) {
     const ofDigit = [...d.labels.keys()].filter((i) => d.labels[i] === digit);
     random.shuffle(ofDigit);
-    const held = ofDigit.length >= 2 ? Math.round(ofDigit.length * testFraction) : 0;
+    const held = ofDigit.length >= 2 ? Math.round(ofDigit.length * testSplit) : 0;
     test.push(...ofDigit.slice(0, held));
     train.push(...ofDigit.slice(held));
   }

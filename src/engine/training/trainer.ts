@@ -1,4 +1,6 @@
 import type { Hyperparameters } from '../../shared/hyperparameters';
+import type { EpochRecord, LossPoint, TrainingProgress } from '../../shared/training-progress';
+import { PROGRESS_INTERVAL_MS } from '../../shared/training-progress';
 import type { Dataset } from '../data/dataset';
 import { sliceDataset, withOversampled } from '../data/dataset';
 
@@ -20,47 +22,16 @@ export interface TrainingData {
   test: Dataset;
 }
 
-/** What the progress callback receives, at most every `progressIntervalMs`. */
-export interface TrainingProgress {
-  phase: 'training' | 'evaluating';
-  /** 1-based epoch the current step belongs to. */
-  epoch: number;
-  totalEpochs: number;
-  /** Mini-batch steps done so far. */
-  step: number;
-  totalSteps: number;
-  /** Training throughput, excluding time spent evaluating. */
-  samplesPerSecond: number;
-  /** Batch loss, smoothed with an exponential moving average (weight 0.9 on the past). */
-  loss: number;
-  /** Latest per-epoch accuracies, once an epoch has finished. */
-  trainAccuracy?: number;
-  testAccuracy?: number;
-  elapsedSeconds: number;
-  etaSeconds: number;
-}
-
-/** One row of the curves the notes plotted: accuracy and loss after each epoch. */
-export interface EpochRecord {
-  epoch: number;
-  step: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number;
-  testAccuracy: number;
-  validationLoss?: number;
-  validationAccuracy?: number;
-  personalTestAccuracy?: number;
-  elapsedSeconds: number;
-}
+/** A model file keeps every step's loss up to this many steps, then every k-th step's. */
+export const MAX_LOSS_CURVE_POINTS = 10_000;
 
 export interface TrainingResult {
   model: Sequential;
   spec: ModelSpec;
   hyperparameters: Hyperparameters;
   history: EpochRecord[];
-  /** Mean batch loss over consecutive windows of steps, at most ~500 points. */
-  lossCurve: { step: number; loss: number }[];
+  /** The raw batch loss of every step (of every k-th step past MAX_LOSS_CURVE_POINTS steps). */
+  lossCurve: LossPoint[];
   test: { accuracy: number; loss: number; confusion: number[][] };
   /** Accuracy on the held-out personal drawings, when there were any. */
   personalTest?: { accuracy: number; count: number; confusion: number[][] };
@@ -73,7 +44,10 @@ export interface TrainOptions {
   onProgress?: (progress: TrainingProgress) => void;
   onEpoch?: (record: EpochRecord) => void;
   signal?: AbortSignal;
+  /** Progress is reported at most this often, except an epoch's last step (default PROGRESS_INTERVAL_MS). */
   progressIntervalMs?: number;
+  /** Milliseconds, for timing and the progress throttle; tests pass a fake clock. */
+  now?: () => number;
   /** Train accuracy is measured on at most this many training images per epoch. */
   trainEvalSize?: number;
   /** Start from these weights instead of a fresh initialisation (fine-tuning). */
@@ -98,7 +72,8 @@ export async function train(
   data: TrainingData,
   options: TrainOptions = {},
 ): Promise<TrainingResult> {
-  const started = performance.now();
+  const now = options.now ?? (() => performance.now());
+  const started = now();
   const random = new Random(h.seed);
   const spec = options.initialModel?.spec ?? modelSpecFor(h, data.train.rows * data.train.cols);
   const model = options.initialModel ?? new Sequential(spec, { seed: h.seed });
@@ -124,23 +99,24 @@ export async function train(
   const trainEvalIndices = trainIndices.subarray(0, Math.min(trainIndices.length, options.trainEvalSize ?? 10_000));
 
   const history: EpochRecord[] = [];
-  const lossCurve: { step: number; loss: number }[] = [];
-  const curveWindow = Math.max(1, Math.floor(totalSteps / 500));
-  let windowSum = 0;
-  let windowCount = 0;
-  let smoothedLoss = NaN;
+  const lossCurve: LossPoint[] = [];
+  const curveStride = Math.ceil(totalSteps / MAX_LOSS_CURVE_POINTS);
+  let lastLoss: number | null = null;
   let samples = 0;
   let trainingMs = 0;
   let lastReport = -Infinity;
   let lastYield = performance.now();
-  const interval = options.progressIntervalMs ?? 50;
+  const interval = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
 
-  const report = (step: number, phase: TrainingProgress['phase'], force = false): void => {
-    const now = performance.now();
-    if (!options.onProgress || (!force && now - lastReport < interval)) return;
-    lastReport = now;
+  // The one progress throttle: at most one report per `interval`, except an epoch's last
+  // step (before and after its evaluation), which always goes out so that every listener
+  // sees each epoch's and the job's end.
+  const report = (step: number, phase: TrainingProgress['phase'], epochEnd = false): void => {
+    const at = now();
+    if (!options.onProgress || (!epochEnd && at - lastReport < interval)) return;
+    lastReport = at;
     const samplesPerSecond = trainingMs > 0 ? (samples / trainingMs) * 1000 : 0;
-    const msPerStep = step > 0 ? (now - started) / step : 0;
+    const msPerStep = step > 0 ? (at - started) / step : 0;
     const last = history.at(-1);
     options.onProgress({
       phase,
@@ -149,16 +125,16 @@ export async function train(
       step,
       totalSteps,
       samplesPerSecond,
-      loss: smoothedLoss,
-      trainAccuracy: last?.trainAccuracy,
-      testAccuracy: last?.testAccuracy,
-      elapsedSeconds: (now - started) / 1000,
+      loss: lastLoss,
+      trainAccuracy: last?.trainAccuracy ?? null,
+      testAccuracy: last?.testAccuracy ?? null,
+      elapsedSeconds: (at - started) / 1000,
       etaSeconds: ((totalSteps - step) * msPerStep) / 1000,
     });
   };
 
   for (let step = 1; step <= totalSteps; step++) {
-    const stepStart = performance.now();
+    const stepStart = now();
     const { inputs, labels } = assembler.assemble(sampler.next());
     augmenter?.applyBatch(inputs.data, inputs.rows);
     const logits = model.forward(inputs, true);
@@ -168,17 +144,10 @@ export async function train(
     if (!Number.isFinite(batchLoss)) throw new TrainingDivergedError(step, batchLoss, h.learningRate);
     optimizer.step(params);
     samples += inputs.rows;
-    const stepEnd = performance.now();
-    trainingMs += stepEnd - stepStart;
+    trainingMs += now() - stepStart;
 
-    smoothedLoss = Number.isNaN(smoothedLoss) ? batchLoss : 0.9 * smoothedLoss + 0.1 * batchLoss;
-    windowSum += batchLoss;
-    windowCount++;
-    if (windowCount === curveWindow || step === totalSteps) {
-      lossCurve.push({ step, loss: windowSum / windowCount });
-      windowSum = 0;
-      windowCount = 0;
-    }
+    lastLoss = batchLoss;
+    if (step % curveStride === 0 || step === totalSteps) lossCurve.push({ step, loss: batchLoss });
 
     if (step % stepsPerEpoch === 0 || step === totalSteps) {
       report(step, 'evaluating', true);
@@ -192,7 +161,7 @@ export async function train(
       report(step, 'training');
     }
 
-    if (stepEnd - lastYield > 15) {
+    if (performance.now() - lastYield > 15) {
       await yieldToEventLoop();
       lastYield = performance.now();
     }
@@ -209,7 +178,7 @@ export async function train(
       trainAccuracy: onTrain.accuracy,
       testLoss: onTest.loss,
       testAccuracy: onTest.accuracy,
-      elapsedSeconds: (performance.now() - started) / 1000,
+      elapsedSeconds: (now() - started) / 1000,
     };
     if (validationIndices.length > 0) {
       const onValidation = evaluate(model, trainSet, { indices: validationIndices });
@@ -241,7 +210,7 @@ export async function train(
     },
     samplesPerSecond: trainingMs > 0 ? (samples / trainingMs) * 1000 : 0,
     trainingSeconds: trainingMs / 1000,
-    totalSeconds: (performance.now() - started) / 1000,
+    totalSeconds: (now() - started) / 1000,
   };
 }
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { hyperparametersSchema } from '../hyperparameters';
+import { describeIssues, hyperparametersSchema } from '../hyperparameters';
+import { fineTuneOptionsSchema, personalTrainingSchema } from '../personal-training';
+import { epochRecordSchema, trainingProgressSchema } from '../training-progress';
 import type { Hyperparameters } from '../hyperparameters';
 import { errorCodes } from '../errors';
 import type { ErrorCode } from '../errors';
@@ -52,47 +54,23 @@ export const modelSummarySchema = z.object({
   metrics: modelMetricsSchema.optional(),
 });
 
-export const progressSchema = z.object({
-  jobId: z.string(),
-  phase: z.enum(['loading', 'training', 'evaluating']),
-  step: z.number(),
-  totalSteps: z.number(),
-  epoch: z.number(),
-  totalEpochs: z.number(),
-  /** Smoothed batch loss; NaN before the first step is sent as null. */
-  loss: z.number().nullable(),
-  /** Latest accuracy measured (test set after each epoch), null before the first epoch ends. */
-  accuracy: z.number().nullable(),
-  trainAccuracy: z.number().nullable(),
-  samplesPerSecond: z.number(),
-  elapsedSeconds: z.number(),
-  etaSeconds: z.number(),
-});
+/** A training job's progress as the renderer receives it: the one progress shape, with its job. */
+export const progressSchema = trainingProgressSchema.extend({ jobId: z.string() });
 
-export const epochSchema = z.object({
-  jobId: z.string(),
-  epoch: z.number(),
-  step: z.number(),
-  trainLoss: z.number(),
-  trainAccuracy: z.number(),
-  testLoss: z.number(),
-  testAccuracy: z.number(),
-  validationLoss: z.number().optional(),
-  validationAccuracy: z.number().optional(),
-  /** Accuracy on the held-out personal drawings, when training includes them. */
-  personalTestAccuracy: z.number().optional(),
-  elapsedSeconds: z.number(),
-});
+/** A finished epoch's record, with its job. */
+export const epochSchema = epochRecordSchema.extend({ jobId: z.string() });
 
 /** One epoch of a saved model's training history, as its file keeps it. */
-export const epochRecordSchema = epochSchema.omit({ jobId: true }).partial({ step: true, elapsedSeconds: true });
+export const savedEpochRecordSchema = epochRecordSchema.partial({ step: true, elapsedSeconds: true });
 
 /** What a model file says about how it was trained, for the report's curves. */
 export const modelDetailsSchema = z.object({
   id: modelIdSchema,
   hyperparameters: z.custom<Hyperparameters>((v) => typeof v === 'object' && v !== null).optional(),
+  /** How the person's drawings took part in training, for models trained with them. */
+  personal: personalTrainingSchema.optional(),
   /** Empty when the file kept no history (imported from elsewhere, or made before history was kept). */
-  history: z.array(epochRecordSchema),
+  history: z.array(savedEpochRecordSchema),
   metrics: modelMetricsSchema
     .extend({
       samplesPerSecond: z.number().optional(),
@@ -192,21 +170,14 @@ export const invokeContract = {
       name: modelNameSchema.optional(),
       /** Test on only the first N of MNIST's 10,000 test images (faster epochs). */
       testSize: z.number().int().min(1).max(10_000).optional(),
+      /** Whether and how the person's corrected drawings take part (default: MNIST only). */
+      personal: personalTrainingSchema.optional(),
       /**
-       * Train on the personal samples too: each repeated `hyperparameters.personalWeight`
-       * times among the MNIST images (default 20), `hyperparameters.personalTestSplit` of
-       * them held out as a personal test set (default 0.25).
+       * With personal mode 'fine-tune': the active model continues from its weights with its
+       * own hyperparameters at a tenth of its learning rate, 3 epochs, 10,000 MNIST images
+       * (FINE_TUNE_DEFAULTS), unless these say otherwise; `hyperparameters` is not used.
        */
-      includePersonal: z.boolean().optional(),
-      /**
-       * Continue training the active model from its weights on the personal samples (so
-       * it implies includePersonal), as `tegaki finetune` does: its own hyperparameters at
-       * a tenth of its learning rate, 3 epochs, 10,000 MNIST images. Only the personal
-       * weight and split are taken from `hyperparameters`.
-       */
-      fineTune: z
-        .object({ epochs: z.number().int().min(1).max(50).optional(), learningRate: z.number().positive().max(10).optional() })
-        .optional(),
+      fineTune: fineTuneOptionsSchema.optional(),
     }),
     response: z.object({ jobId: z.string() }),
   },
@@ -331,14 +302,9 @@ export function fail<T = never>(code: ErrorCode, message: string): Result<T> {
   return { ok: false, error: { code, message } };
 }
 
-/** zod's issues as one readable line each: `hyperparameters.learningRate: must be positive`. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`).join('\n');
-}
-
 /** Validates a request for `channel`; the handler then sees only well-formed data. */
 export function parseRequest<C extends InvokeChannel>(channel: C, payload: unknown): Result<ParsedRequestOf<C>> {
   const parsed = invokeContract[channel].request.safeParse(payload);
-  if (!parsed.success) return fail('invalid-payload', `${channel}: ${describeZodError(parsed.error)}`);
+  if (!parsed.success) return fail('invalid-payload', `${channel}: ${describeIssues(parsed.error)}`);
   return ok(parsed.data as ParsedRequestOf<C>);
 }

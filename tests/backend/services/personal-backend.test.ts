@@ -219,7 +219,7 @@ describe('training with personal samples', () => {
   beforeEach(() => startBackend());
 
   it('refuses to include personal samples, or fine-tune, when there are none', async () => {
-    for (const extra of [{ includePersonal: true }, { fineTune: {} }]) {
+    for (const extra of [{ personal: { mode: 'include' as const } }, { personal: { mode: 'fine-tune' as const } }]) {
       const result = await backend.handle('training:start', { hyperparameters: smallHyperparameters(), ...extra });
       expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
       expect(!result.ok && result.error.message).toMatch(/no personal samples/);
@@ -230,20 +230,21 @@ describe('training with personal samples', () => {
     for (const { label, strokes } of quirkyDrawings(12, 3)) await call('personal:add', { strokes, label });
     const done = next('training:done');
     await call('training:start', {
-      hyperparameters: smallHyperparameters({ personalWeight: 5, personalTestSplit: 0.5 }),
-      includePersonal: true,
+      hyperparameters: smallHyperparameters(),
+      personal: { mode: 'include', weight: 5, testSplit: 0.5 },
       testSize: 200,
     });
     const finished = await done;
     expect(finished.personalTestCount).toBe(6);
-    expect(finished.personalTestAccuracy).toBeGreaterThanOrEqual(0);
-    expect(finished.personalTestAccuracy).toBeLessThanOrEqual(1);
+    // Scored on the 6 held-out drawings: a whole number of them right, and the same figure the last epoch reported.
+    const right = finished.personalTestAccuracy! * 6;
+    expect(right).toBeCloseTo(Math.round(right), 9);
     expect(finished.testAccuracy).toBeGreaterThan(0);
-    const epoch = events.find((e) => e.channel === 'training:epoch')?.payload as EventOf<'training:epoch'>;
-    expect(epoch.personalTestAccuracy).toBeTypeOf('number');
-    expect(finished.model.hyperparameters).toMatchObject({ personalWeight: 5, personalTestSplit: 0.5 });
-    // The model file keeps it, for the report.
+    const epochs = events.filter((e) => e.channel === 'training:epoch').map((e) => e.payload as EventOf<'training:epoch'>);
+    expect(epochs.at(-1)!.personalTestAccuracy).toBe(finished.personalTestAccuracy);
+    // The model file keeps how the drawings took part and what they scored, for the report.
     const details = await call('models:details', { id: finished.model.id });
+    expect(details.personal).toEqual({ mode: 'include', weight: 5, testSplit: 0.5 });
     expect(details.metrics).toMatchObject({
       personalTestAccuracy: finished.personalTestAccuracy,
       personalTestCount: 6,

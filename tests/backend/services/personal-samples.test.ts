@@ -125,7 +125,7 @@ describe('PersonalSampleStore', () => {
     // `tegaki train --personal FILE` turns them into exactly the inputs the app stored.
     const file = join(dir, 'export.json');
     await writeFile(file, json);
-    const { train, total } = await loadPersonal(file, 0, 1);
+    const { train, total } = await loadPersonal(file, { mode: 'include', weight: 20, testSplit: 0 }, 1);
     expect(total).toBe(2);
     const images = await store.images();
     expect(Array.from(personalDataset(parsed).images)).toEqual(Array.from(images.images));

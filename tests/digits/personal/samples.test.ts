@@ -80,8 +80,6 @@ describe('personal samples', () => {
       seed: 3,
       trainSize: 100,
       validationSplit: 0,
-      personalWeight: 5,
-      personalTestSplit: 0.25,
     });
     const data = { train: syntheticDigits(100, 1), test: syntheticDigits(100, 2) };
     const result = await train(h, data, { personal: { train: personalTrain, test: personalTest, weight: 5 } });

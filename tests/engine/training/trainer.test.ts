@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TrainingCancelledError, TrainingDivergedError } from '../../../src/engine/training/errors';
-import type { TrainingProgress } from '../../../src/engine/training/trainer';
+import type { TrainingProgress } from '../../../src/shared/training-progress';
 import { train } from '../../../src/engine/training/trainer';
 import { syntheticDigits, syntheticHyperparameters } from './synthetic';
 
@@ -49,9 +49,46 @@ describe('train', () => {
     expect(last.etaSeconds).toBe(0);
     expect(last.samplesPerSecond).toBeGreaterThan(0);
     expect(Number.isFinite(last.loss)).toBe(true);
+    expect(last.testAccuracy).toBeGreaterThan(0.5);
     expect(seen.some((p) => p.phase === 'evaluating')).toBe(true);
     const steps = seen.map((p) => p.step);
     expect([...steps].sort((x, y) => x - y)).toEqual(steps);
+  });
+
+  it('throttles progress to one report per interval on its clock, and never drops an epoch\'s last step', async () => {
+    // A fake clock that advances 10 ms each time the trainer reads it: the count of
+    // reports depends on the steps taken, never on how fast this machine is.
+    let ms = 0;
+    const now = (): number => (ms += 10);
+    const seen: { at: number; p: TrainingProgress }[] = [];
+    const h = hyper();
+    const result = await train(h, data, { now, progressIntervalMs: 50, onProgress: (p) => seen.push({ at: ms, p }) });
+    const stepsPerEpoch = Math.ceil(600 / 32);
+    const epochEnds = seen.filter(({ p }) => p.step % stepsPerEpoch === 0 || p.step === p.totalSteps);
+    // Each epoch's last step is reported before its evaluation and after it, with the new accuracies.
+    for (let epoch = 1; epoch <= 3; epoch++) {
+      const atEnd = epochEnds.filter(({ p }) => p.step === Math.min(epoch * stepsPerEpoch, p.totalSteps));
+      expect(atEnd.map(({ p }) => p.phase)).toEqual(['evaluating', 'training']);
+      expect(atEnd[1].p.testAccuracy).toBe(result.history[epoch - 1].testAccuracy);
+    }
+    // Every other report comes at least one interval after the one before it.
+    for (let i = 1; i < seen.length; i++) {
+      if (epochEnds.includes(seen[i])) continue;
+      expect(seen[i].at - seen[i - 1].at).toBeGreaterThanOrEqual(50);
+    }
+    const between = seen.length - epochEnds.length;
+    expect(between).toBeGreaterThan(3);
+    expect(between).toBeLessThan(3 * stepsPerEpoch);
+    // The loss in each report is that step's raw batch loss, as the curve in the file keeps it.
+    for (const { p } of seen.filter(({ p }) => p.phase === 'training')) {
+      expect(p.loss).toBe(result.lossCurve.find((point) => point.step === p.step)!.loss);
+    }
+  });
+
+  it('keeps every step\'s raw loss for the model file', async () => {
+    const result = await train(hyper({ epochs: 1 }), data);
+    expect(result.lossCurve.map((point) => point.step)).toEqual(Array.from({ length: Math.ceil(600 / 32) }, (_, i) => i + 1));
+    expect(result.lossCurve.every((point) => Number.isFinite(point.loss) && point.loss > 0)).toBe(true);
   });
 
   it('holds out a validation split and reports its accuracy', async () => {

@@ -31,33 +31,31 @@ describe('TrainingFormStore: the form outside React', () => {
 
   it('a preset keeps the personal-sample mode, weight and split', () => {
     const store = new TrainingFormStore();
-    store.set('personalMode', 'finetune');
-    store.set('personalWeight', '40');
-    store.set('personalTestSplit', '0.5');
+    store.setPersonal('mode', 'fine-tune');
+    store.setPersonal('weight', '40');
+    store.setPersonal('testSplit', '0.5');
     store.applyPreset('lenet');
     const { form, preset, read } = store.getSnapshot();
     expect(preset).toBe('lenet');
-    expect(form).toMatchObject({ personalMode: 'finetune', personalWeight: '40', personalTestSplit: '0.5' });
-    expect(read.ok && read.request.fineTune).toEqual({});
-    expect(read.ok && read.request.hyperparameters).toMatchObject({ personalWeight: 40, personalTestSplit: 0.5 });
+    expect(form.personal).toEqual({ mode: 'fine-tune', weight: '40', testSplit: '0.5' });
+    expect(read.ok && read.request.personal).toEqual({ mode: 'fine-tune', weight: 40, testSplit: 0.5 });
 
-    store.set('personalMode', 'include');
+    store.setPersonal('mode', 'include');
     store.applyPreset('quick');
     const after = store.getSnapshot().read;
-    expect(after.ok && after.request.includePersonal).toBe(true);
-    expect(after.ok && after.request).not.toHaveProperty('fineTune');
+    expect(after.ok && after.request.personal).toEqual({ mode: 'include', weight: 40, testSplit: 0.5 });
   });
 
   it('back to MNIST only, a bad weight no longer blocks training', () => {
     const store = new TrainingFormStore();
-    store.set('personalMode', 'include');
-    store.set('personalWeight', '0');
+    store.setPersonal('mode', 'include');
+    store.setPersonal('weight', '0');
     expect(store.submit().ok).toBe(false);
-    expect(store.getSnapshot().read.errors.personalWeight?.key).toBe('train.tooSmall');
-    store.set('personalMode', 'none');
+    expect(store.getSnapshot().read.errors['personal.weight']?.key).toBe('train.tooSmall');
+    store.setPersonal('mode', 'none');
     const read = store.submit();
     expect(read.ok).toBe(true);
-    expect(read.ok && read.request).not.toHaveProperty('includePersonal');
+    expect(read.ok && read.request).not.toHaveProperty('personal');
   });
 
   it('adds, edits and removes hidden layers by id, up to the schema limit', () => {

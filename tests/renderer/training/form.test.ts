@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { PERSONAL_DEFAULTS } from '../../../src/digits/personal/fine-tune';
+import { PERSONAL_TRAINING_DEFAULTS } from '../../../src/shared/personal-training';
 import { invokeContract } from '../../../src/shared/ipc/contract';
 import { hyperparametersSchema } from '../../../src/shared/hyperparameters';
 import { preset, presetNames } from '../../../src/shared/presets';
 import { translate } from '../../../src/renderer/src/i18n/i18n';
-import type { TrainingForm } from '../../../src/renderer/src/training/form';
+import type { PersonalDraft, TrainingForm } from '../../../src/renderer/src/training/form';
 import {
-  DEFAULT_PERSONAL,
   formFromPreset,
   matchingPreset,
   newConvBlock,
@@ -158,71 +157,70 @@ describe('training form: a message next to each invalid field', () => {
 });
 
 describe('training form: my samples', () => {
+  const withPersonal = (personal: Partial<PersonalDraft>, patch: Partial<TrainingForm> = {}): TrainingForm => {
+    const form = quick(patch);
+    return { ...form, personal: { ...form.personal, ...personal } };
+  };
+
   it('MNIST only by default: no personal options in the request, nor personal hyperparameters', () => {
     const form = quick();
-    expect(form.personalMode).toBe('none');
+    expect(form.personal.mode).toBe('none');
     // Hidden while MNIST only, so a bad value there is not held against the form.
-    const read = readForm({ ...form, personalWeight: 'lots' });
+    const read = readForm(withPersonal({ weight: 'lots' }));
     expect(read.ok).toBe(true);
     if (!read.ok) return;
-    expect(read.request).not.toHaveProperty('includePersonal');
+    expect(read.request).not.toHaveProperty('personal');
     expect(read.request).not.toHaveProperty('fineTune');
     expect(read.request.hyperparameters).not.toHaveProperty('personalWeight');
     expect(read.request.hyperparameters).not.toHaveProperty('personalTestSplit');
   });
 
-  it('"Include my samples" asks for them, with the weight and split as hyperparameters', () => {
-    const read = readForm(quick({ personalMode: 'include', personalWeight: '50', personalTestSplit: '0.3' }));
+  it('"Include my samples" asks for them, with the weight and split in the request\'s personal options', () => {
+    const read = readForm(withPersonal({ mode: 'include', weight: '50', testSplit: '0.3' }));
     expect(read.ok).toBe(true);
     if (!read.ok) return;
-    expect(read.request.includePersonal).toBe(true);
+    expect(read.request.personal).toEqual({ mode: 'include', weight: 50, testSplit: 0.3 });
     expect(read.request).not.toHaveProperty('fineTune');
-    expect(read.request.hyperparameters).toMatchObject({ personalWeight: 50, personalTestSplit: 0.3 });
+    expect(read.request.hyperparameters).not.toHaveProperty('personalWeight');
     // The IPC handler's own schema takes the request as the form built it.
     expect(invokeContract['training:start'].request.safeParse(read.request).success).toBe(true);
   });
 
-  it('"Fine-tune" sends the backend\'s recipe ({}) with the weight and split', () => {
-    const read = readForm(quick({ personalMode: 'finetune', name: 'mine, tuned' }));
+  it('"Fine-tune" sends the mode with the weight and split, and leaves the recipe to the backend', () => {
+    const read = readForm(withPersonal({ mode: 'fine-tune' }, { name: 'mine, tuned' }));
     expect(read.ok).toBe(true);
     if (!read.ok) return;
-    expect(read.request.fineTune).toEqual({});
-    expect(read.request).not.toHaveProperty('includePersonal');
+    expect(read.request.personal).toEqual({ ...PERSONAL_TRAINING_DEFAULTS, mode: 'fine-tune' });
+    expect(read.request).not.toHaveProperty('fineTune');
     expect(read.request.name).toBe('mine, tuned');
-    expect(read.request.hyperparameters).toMatchObject(DEFAULT_PERSONAL);
     expect(invokeContract['training:start'].request.safeParse(read.request).success).toBe(true);
   });
 
-  it("starts the weight and split at the engine's defaults", () => {
-    expect(DEFAULT_PERSONAL).toEqual(PERSONAL_DEFAULTS);
-    expect(quick()).toMatchObject({ personalWeight: '20', personalTestSplit: '0.25' });
+  it("starts the weight and split at the schema's defaults", () => {
+    expect(quick().personal).toEqual({
+      mode: 'none',
+      weight: String(PERSONAL_TRAINING_DEFAULTS.weight),
+      testSplit: String(PERSONAL_TRAINING_DEFAULTS.testSplit),
+    });
   });
 
   it('the weight and split are checked by the schema, with a message next to each', () => {
-    const include = (patch: Partial<TrainingForm>): TrainingForm => quick({ personalMode: 'include', ...patch });
-    expect(readForm(include({ personalWeight: '0' })).ok).toBe(false);
-    expect(messageFor(include({ personalWeight: '0' }), 'personalWeight')).toBe('Must be at least 1.');
-    expect(messageFor(include({ personalWeight: '1001' }), 'personalWeight')).toBe('Must be at most 1000.');
-    expect(messageFor(include({ personalWeight: '2.5' }), 'personalWeight')).toBe('Must be a whole number.');
-    expect(messageFor(include({ personalWeight: '' }), 'personalWeight')).toBe('Required.');
-    expect(messageFor(include({ personalTestSplit: '0.95' }), 'personalTestSplit')).toBe('Must be at most 0.9.');
-    expect(messageFor(include({ personalTestSplit: '-0.1' }), 'personalTestSplit')).toBe('Must be at least 0.');
-    expect(messageFor(quick({ personalMode: 'finetune', personalTestSplit: 'half' }), 'personalTestSplit')).toBe(
-      'Enter a number.',
-    );
-    expect(messageFor(include({ personalTestSplit: '0' }), 'personalTestSplit')).toBeUndefined();
+    const include = (personal: Partial<PersonalDraft>): TrainingForm => withPersonal({ mode: 'include', ...personal });
+    expect(readForm(include({ weight: '0' })).ok).toBe(false);
+    expect(messageFor(include({ weight: '0' }), 'personal.weight')).toBe('Must be at least 1.');
+    expect(messageFor(include({ weight: '1001' }), 'personal.weight')).toBe('Must be at most 1000.');
+    expect(messageFor(include({ weight: '2.5' }), 'personal.weight')).toBe('Must be a whole number.');
+    expect(messageFor(include({ weight: '' }), 'personal.weight')).toBe('Required.');
+    expect(messageFor(include({ testSplit: '0.95' }), 'personal.testSplit')).toBe('Must be at most 0.9.');
+    expect(messageFor(include({ testSplit: '-0.1' }), 'personal.testSplit')).toBe('Must be at least 0.');
+    expect(messageFor(withPersonal({ mode: 'fine-tune', testSplit: 'half' }), 'personal.testSplit')).toBe('Enter a number.');
+    expect(messageFor(include({ testSplit: '0' }), 'personal.testSplit')).toBeUndefined();
   });
 
   it('the weight and split do not make a preset custom', () => {
     for (const name of presetNames) {
       const read = readForm(
-        formFromPreset(name, {
-          name: '',
-          testSize: '',
-          personalMode: 'include',
-          personalWeight: '5',
-          personalTestSplit: '0.5',
-        }),
+        formFromPreset(name, { name: '', testSize: '', personal: { mode: 'include', weight: '5', testSplit: '0.5' } }),
       );
       expect(read.ok && matchingPreset(read.request.hyperparameters), name).toBe(name);
     }

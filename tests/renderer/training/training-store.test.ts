@@ -25,7 +25,7 @@ function progress(jobId: string, step: number, loss: number | null, patch: Parti
     epoch: 1,
     totalEpochs: 2,
     loss,
-    accuracy: null,
+    testAccuracy: null,
     trainAccuracy: null,
     samplesPerSecond: 1000,
     elapsedSeconds: step / 10,

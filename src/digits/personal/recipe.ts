@@ -1,0 +1,57 @@
+import { HyperparameterError, parseHyperparameters } from '../../shared/hyperparameters';
+import type { Hyperparameters } from '../../shared/hyperparameters';
+import type { FineTuneOptions, PersonalTraining } from '../../shared/personal-training';
+import { FINE_TUNE_DEFAULTS } from '../../shared/personal-training';
+import { preset } from '../../shared/presets';
+import type { Dataset } from '../../engine/data/dataset';
+import { Random } from '../../engine/random';
+import { splitPersonal } from './samples';
+
+/**
+ * The personal-training recipe, shared by the command line and the engine process so
+ * both train exactly alike: which hyperparameters a fine-tune runs with, and how a
+ * person's drawings are split and weighted for the trainer.
+ */
+
+/**
+ * The hyperparameters to continue training a model with, from the ones stored in its
+ * file (validated here: a file is untrusted). Models from elsewhere may lack them;
+ * fine-tuning only needs an optimiser, so the recommended preset stands in.
+ */
+export function fineTuneHyperparameters(stored: unknown, options: FineTuneOptions & { seed?: number } = {}): Hyperparameters {
+  let original: Hyperparameters;
+  try {
+    original = parseHyperparameters(stored);
+  } catch (error) {
+    if (!(error instanceof HyperparameterError)) throw error;
+    original = preset('recommended');
+  }
+  return parseHyperparameters({
+    ...original,
+    learningRate: options.learningRate ?? original.learningRate * FINE_TUNE_DEFAULTS.learningRateFactor,
+    // A decay schedule belongs to the original run's length, not to a few more epochs.
+    learningRateDecay: undefined,
+    epochs: options.epochs ?? FINE_TUNE_DEFAULTS.epochs,
+    iterations: undefined,
+    trainSize: options.trainSize ?? FINE_TUNE_DEFAULTS.trainSize,
+    validationSplit: 0,
+    seed: options.seed ?? original.seed,
+  });
+}
+
+/** What the trainer's `personal` option takes: drawings to learn, drawings to test on, and their weight. */
+export interface PersonalTrainingData {
+  train: Dataset;
+  test: Dataset;
+  weight: number;
+}
+
+/**
+ * A person's drawings ready for the trainer: `personal.testSplit` of them per digit held
+ * out (seeded from the run's seed, so the command line and the app hold out the same
+ * drawings), the rest repeated `personal.weight` times among the MNIST images.
+ */
+export function personalTrainingData(all: Dataset, personal: PersonalTraining, seed: number): PersonalTrainingData {
+  const { train, test } = splitPersonal(all, personal.testSplit, new Random(seed).fork('personal'));
+  return { train, test, weight: personal.weight };
+}
