@@ -11,7 +11,7 @@ import { Random } from '../random';
 import type { DType, Matrix } from '../tensor';
 import { matrix } from '../tensor';
 import type { FeatureShape, LayerSpec, ModelSpec } from './spec';
-import { featureCount, inputShapeOf, layerShapes, outputSize, parameterShapes } from './spec';
+import { featureCount, inputShapeOf, layerShapes, outputSize } from './spec';
 
 export interface ModelOptions {
   /** Seeds the initial weights and dropout masks. */
@@ -95,7 +95,7 @@ export class Sequential {
     return Array.from(this.predict(input).data);
   }
 
-  /** The weights (and running statistics) as float32 tensors named as `parameterShapes(spec)` names them. */
+  /** The weights (and running statistics) as float32 tensors named as `parameterShapes(spec)` (spec.ts) names them. */
   exportWeights(): NamedTensor[] {
     return this.layers
       .flatMap((layer) => [...layer.params(), ...(layer.state?.() ?? [])])
@@ -157,5 +157,3 @@ function createLayer(
       return new Dropout(spec, dropoutRandom, dtype);
   }
 }
-
-export { parameterShapes };
