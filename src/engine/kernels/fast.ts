@@ -4,8 +4,9 @@ import * as reference from './reference';
 import type { WasmKernels } from './wasm/memory';
 
 /**
- * The kernel table backed by WebAssembly SIMD (wasm/assembly/kernels.ts), with the
- * same signatures and meaning as `reference`.
+ * The kernel table backed by WebAssembly SIMD (wasm/assembly/), with the same
+ * signatures and meaning as `reference`. Each entry calls the WebAssembly export of
+ * the same name.
  *
  * Float32 operands that live in kernel memory (see `Placement` in tensor.ts) are used
  * in place. Other float32 arrays are copied through scratch space, so any caller gets
@@ -67,28 +68,37 @@ export function fastKernels(wasm: WasmKernels): Kernels {
     return at;
   }
 
-  function affine(
-    a: FloatArray,
-    b: FloatArray,
-    bias: FloatArray | undefined,
-    c: FloatArray,
-    m: number,
-    k: number,
-    n: number,
+  /** An optimiser's update: w and its state are read and written in place, g is only read. */
+  function update(
+    w: FloatArray,
+    g: FloatArray,
+    state: FloatArray[],
+    fast: (n: number, pw: number, pg: number, pState: number[]) => void,
+    slow: () => void,
   ): void {
-    const pa = input(a, m * k);
-    const pb = input(b, k * n);
-    const pBias = bias ? input(bias, n) : 0;
-    const pc = output(c, m * n);
-    ex.affine(pa, pb, pBias, pc, m, k, n, reserve(ex.affineScratch(k)));
-    writeBack(c, pc, m * n);
+    run(
+      [w, g, ...state],
+      () => {
+        const n = w.length;
+        const pw = input(w, n);
+        const pState = state.map((s) => input(s, n));
+        fast(n, pw, input(g, n), pState);
+        writeBack(w, pw, n);
+        state.forEach((s, i) => writeBack(s, pState[i], n));
+      },
+      slow,
+    );
   }
 
   return {
     matmul(a, b, c, m, k, n) {
       run(
         [a, b, c],
-        () => affine(a, b, undefined, c, m, k, n),
+        () => {
+          const pc = output(c, m * n);
+          ex.matmul(input(a, m * k), input(b, k * n), pc, m, k, n, reserve(ex.affineScratch(k)));
+          writeBack(c, pc, m * n);
+        },
         () => reference.matmul(a, b, c, m, k, n),
       );
     },
@@ -96,7 +106,11 @@ export function fastKernels(wasm: WasmKernels): Kernels {
     affine(a, b, bias, c, m, k, n) {
       run(
         [a, b, bias, c],
-        () => affine(a, b, bias, c, m, k, n),
+        () => {
+          const pc = output(c, m * n);
+          ex.affine(input(a, m * k), input(b, k * n), input(bias, n), pc, m, k, n, reserve(ex.affineScratch(k)));
+          writeBack(c, pc, m * n);
+        },
         () => reference.affine(a, b, bias, c, m, k, n),
       );
     },
@@ -195,47 +209,64 @@ export function fastKernels(wasm: WasmKernels): Kernels {
     },
 
     sgd(w, g, lr) {
-      run(
-        [w, g],
-        () => {
-          const pw = input(w, w.length);
-          ex.sgd(pw, input(g, w.length), w.length, lr);
-          writeBack(w, pw, w.length);
-        },
+      update(
+        w,
+        g,
+        [],
+        (n, pw, pg) => ex.sgd(pw, pg, n, lr),
         () => reference.sgd(w, g, lr),
       );
     },
 
     momentum(w, g, v, lr, alpha) {
-      velocity(w, g, v, lr, alpha, false);
+      update(
+        w,
+        g,
+        [v],
+        (n, pw, pg, [pv]) => ex.momentum(pw, pg, pv, n, lr, alpha),
+        () => reference.momentum(w, g, v, lr, alpha),
+      );
     },
 
     nesterov(w, g, v, lr, alpha) {
-      velocity(w, g, v, lr, alpha, true);
+      update(
+        w,
+        g,
+        [v],
+        (n, pw, pg, [pv]) => ex.nesterov(pw, pg, pv, n, lr, alpha),
+        () => reference.nesterov(w, g, v, lr, alpha),
+      );
     },
 
     adaGrad(w, g, h, lr, epsilon) {
-      adaptive(w, g, h, lr, 1, 1, epsilon, () => reference.adaGrad(w, g, h, lr, epsilon));
+      update(
+        w,
+        g,
+        [h],
+        (n, pw, pg, [ph]) => ex.adaGrad(pw, pg, ph, n, lr, epsilon),
+        () => reference.adaGrad(w, g, h, lr, epsilon),
+      );
     },
 
     rmsProp(w, g, h, lr, rho, epsilon) {
-      adaptive(w, g, h, lr, rho, 1 - rho, epsilon, () => reference.rmsProp(w, g, h, lr, rho, epsilon));
+      update(
+        w,
+        g,
+        [h],
+        (n, pw, pg, [ph]) => ex.rmsProp(pw, pg, ph, n, lr, rho, 1 - rho, epsilon),
+        () => reference.rmsProp(w, g, h, lr, rho, epsilon),
+      );
     },
 
     adam(w, g, m, v, lr, beta1, beta2, epsilon, t) {
-      run(
-        [w, g, m, v],
-        () => {
-          const n = w.length;
-          const pw = input(w, n);
-          const pm = input(m, n);
-          const pv = input(v, n);
-          const step = lr / (1 - beta1 ** t);
-          ex.adam(pw, input(g, n), pm, pv, n, step, beta1, beta2, epsilon, 1 / (1 - beta2 ** t), 1 - beta1, 1 - beta2);
-          writeBack(w, pw, n);
-          writeBack(m, pm, n);
-          writeBack(v, pv, n);
-        },
+      // The bias corrections and 1 − β are computed here in float64 (1 − f32(0.999) is off by 1e-5).
+      const step = lr / (1 - beta1 ** t);
+      const vScale = 1 / (1 - beta2 ** t);
+      update(
+        w,
+        g,
+        [m, v],
+        (n, pw, pg, [pm, pv]) => ex.adam(pw, pg, pm, pv, n, step, beta1, beta2, epsilon, vScale, 1 - beta1, 1 - beta2),
         () => reference.adam(w, g, m, v, lr, beta1, beta2, epsilon, t),
       );
     },
@@ -354,43 +385,4 @@ export function fastKernels(wasm: WasmKernels): Kernels {
       );
     },
   };
-
-  function velocity(w: FloatArray, g: FloatArray, v: FloatArray, lr: number, alpha: number, nesterov: boolean): void {
-    run(
-      [w, g, v],
-      () => {
-        const n = w.length;
-        const pw = input(w, n);
-        const pv = input(v, n);
-        ex.momentum(pw, input(g, n), pv, n, lr, alpha, nesterov);
-        writeBack(w, pw, n);
-        writeBack(v, pv, n);
-      },
-      () => (nesterov ? reference.nesterov : reference.momentum)(w, g, v, lr, alpha),
-    );
-  }
-
-  function adaptive(
-    w: FloatArray,
-    g: FloatArray,
-    h: FloatArray,
-    lr: number,
-    rho: number,
-    scale: number,
-    epsilon: number,
-    slow: () => void,
-  ): void {
-    run(
-      [w, g, h],
-      () => {
-        const n = w.length;
-        const pw = input(w, n);
-        const ph = input(h, n);
-        ex.adaptive(pw, input(g, n), ph, n, lr, rho, scale, epsilon);
-        writeBack(w, pw, n);
-        writeBack(h, ph, n);
-      },
-      slow,
-    );
-  }
 }

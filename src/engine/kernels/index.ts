@@ -4,11 +4,13 @@ import { wasmKernels } from './wasm/memory';
 
 /**
  * The hot loops of training, behind one table so a faster implementation can replace
- * the plain TypeScript one without the layers knowing. Every replacement is tested
- * against `reference` (tests/engine/kernels).
+ * the plain TypeScript one without the layers knowing. `reference/` defines each kernel
+ * in plain loops, one file per concern; `wasm/assembly/` has a file of the same name
+ * with the WebAssembly SIMD twin of each, and tests/engine/kernels checks they agree.
  *
- * The fast table (WebAssembly SIMD, see fast.ts) is active whenever it loads; set
- * TEGAKI_KERNELS=reference to run the reference kernels instead.
+ * The fast table (WebAssembly SIMD, see fast.ts) is active whenever it loads. Set
+ * TEGAKI_KERNELS=reference to run the reference kernels instead, or TEGAKI_KERNELS=simd
+ * to skip the relaxed-SIMD (fused multiply-add) build (wasm/memory.ts).
  */
 export type Kernels = typeof reference;
 

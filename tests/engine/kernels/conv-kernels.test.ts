@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fast, reference } from '../../../src/engine/kernels';
 import type { Kernels } from '../../../src/engine/kernels';
-import type { ConvGeometry, PoolGeometry } from '../../../src/engine/kernels/reference';
+import type { ConvGeometry } from '../../../src/engine/kernels/reference/conv';
+import type { PoolGeometry } from '../../../src/engine/kernels/reference/max-pool';
 import { convAxis } from '../../../src/engine/model/spec';
 import type { Padding } from '../../../src/engine/model/spec';
 import { Random } from '../../../src/engine/random';

@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fast, reference } from '../../../src/engine/kernels';
 import type { Kernels } from '../../../src/engine/kernels';
+import { wasmKernels } from '../../../src/engine/kernels/wasm/memory';
 import { Random } from '../../../src/engine/random';
 import type { FloatArray, Placement } from '../../../src/engine/tensor';
 import { allocate } from '../../../src/engine/tensor';
@@ -252,5 +255,28 @@ describe('fast kernels agree with the reference kernels', () => {
     reference.matmul(a, b, expected, 3, 7, 5);
     fastKernels.matmul(a, b, actual, 3, 7, 5);
     expect(Array.from(actual)).toEqual(Array.from(expected));
+  });
+});
+
+describe('each kernel and its fast twin share a name', () => {
+  const kernelsDir = join(import.meta.dirname, '../../../src/engine/kernels');
+  /** Names of the exported functions in a file, leaving out the scratch sizes the glue reserves. */
+  function exportedKernels(file: string): string[] {
+    const names = [...readFileSync(file, 'utf8').matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
+    return names.filter((name) => !name.endsWith('Scratch')).sort();
+  }
+
+  it('every file in reference/ has a file of the same name in wasm/assembly/ with the same kernels', () => {
+    const files = readdirSync(join(kernelsDir, 'reference')).filter((f) => f !== 'index.ts');
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const twin = exportedKernels(join(kernelsDir, 'wasm/assembly', file));
+      expect(twin, file).toEqual(exportedKernels(join(kernelsDir, 'reference', file)));
+    }
+  });
+
+  it('every WebAssembly export is a reference kernel, apart from heapBase and the scratch sizes', () => {
+    const exported = Object.keys(wasmKernels!.exports).filter((n) => n !== 'heapBase' && !n.endsWith('Scratch'));
+    expect(exported.sort()).toEqual(Object.keys(reference).sort());
   });
 });

@@ -19,9 +19,11 @@ import { relaxedSimdWasm, simdWasm } from './kernels.wasm';
  * `wasmKernels` is undefined and the engine runs the reference kernels.
  */
 
+/** The exports of wasm/assembly/index.ts: each has the name of its twin in ../reference. */
 export interface WasmExports {
   heapBase(): number;
   affineScratch(k: number): number;
+  matmul(a: number, b: number, c: number, m: number, k: number, n: number, scratch: number): void;
   affine(a: number, b: number, bias: number, c: number, m: number, k: number, n: number, scratch: number): void;
   matmulTransAScratch(m: number, k: number): number;
   matmulTransA(a: number, b: number, c: number, m: number, k: number, n: number, scratch: number): void;
@@ -33,8 +35,19 @@ export interface WasmExports {
   leakyReluBackward(x: number, g: number, dx: number, len: number, alpha: number): void;
   softmaxCrossEntropy(z: number, labels: number, p: number, grad: number, rows: number, cols: number): number;
   sgd(w: number, g: number, len: number, lr: number): void;
-  momentum(w: number, g: number, v: number, len: number, lr: number, a: number, nesterov: boolean): void;
-  adaptive(w: number, g: number, h: number, len: number, lr: number, rho: number, scale: number, eps: number): void;
+  momentum(w: number, g: number, v: number, len: number, lr: number, a: number): void;
+  nesterov(w: number, g: number, v: number, len: number, lr: number, a: number): void;
+  adaGrad(w: number, g: number, h: number, len: number, lr: number, eps: number): void;
+  rmsProp(
+    w: number,
+    g: number,
+    h: number,
+    len: number,
+    lr: number,
+    rho: number,
+    oneMinusRho: number,
+    eps: number,
+  ): void;
   adam(
     w: number,
     g: number,

@@ -1,0 +1,115 @@
+// The optimisers' update rules. Twin of ../../reference/optimizers.ts.
+
+/** w −= lr·g */
+export function sgd(w: usize, g: usize, len: i32, lr: f32): void {
+  const l = f32x4.splat(lr);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const q = <usize>i << 2;
+    v128.store(w + q, f32x4.sub(v128.load(w + q), f32x4.mul(l, v128.load(g + q))));
+  }
+  for (; i < len; i++) {
+    const q = <usize>i << 2;
+    store<f32>(w + q, load<f32>(w + q) - lr * load<f32>(g + q));
+  }
+}
+
+/** Momentum: v ← a·v − lr·g;  w ← w + v */
+export function momentum(w: usize, g: usize, v: usize, len: i32, lr: f32, a: f32): void {
+  velocity(w, g, v, len, lr, a, false);
+}
+
+/** Nesterov: v ← a·v − lr·g;  w ← w + a·v − lr·g */
+export function nesterov(w: usize, g: usize, v: usize, len: i32, lr: f32, a: f32): void {
+  velocity(w, g, v, len, lr, a, true);
+}
+
+/** AdaGrad: h ← h + g²;  w ← w − lr·g/√(h + eps) */
+export function adaGrad(w: usize, g: usize, h: usize, len: i32, lr: f32, eps: f32): void {
+  adaptive(w, g, h, len, lr, 1, 1, eps);
+}
+
+/**
+ * RMSProp: h ← rho·h + (1 − rho)·g²;  w ← w − lr·g/√(h + eps), with 1 − rho passed in
+ * (computed in f64 by the caller, as for Adam's 1 − β).
+ */
+export function rmsProp(w: usize, g: usize, h: usize, len: i32, lr: f32, rho: f32, oneMinusRho: f32, eps: f32): void {
+  adaptive(w, g, h, len, lr, rho, oneMinusRho, eps);
+}
+
+/** v ← a·v − lr·g;  w ← w + v, or with `nesterov` w ← w + a·v − lr·g. */
+// @ts-ignore: decorator
+@inline
+function velocity(w: usize, g: usize, v: usize, len: i32, lr: f32, a: f32, nesterov: bool): void {
+  const l = f32x4.splat(lr);
+  const av = f32x4.splat(a);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const q = <usize>i << 2;
+    const step = f32x4.mul(l, v128.load(g + q));
+    const vel = f32x4.sub(f32x4.mul(av, v128.load(v + q)), step);
+    v128.store(v + q, vel);
+    const delta = nesterov ? f32x4.sub(f32x4.mul(av, vel), step) : vel;
+    v128.store(w + q, f32x4.add(v128.load(w + q), delta));
+  }
+  for (; i < len; i++) {
+    const q = <usize>i << 2;
+    const step = lr * load<f32>(g + q);
+    const vel = a * load<f32>(v + q) - step;
+    store<f32>(v + q, vel);
+    store<f32>(w + q, load<f32>(w + q) + (nesterov ? a * vel - step : vel));
+  }
+}
+
+/** h ← rho·h + scale·g²;  w ← w − lr·g/√(h + eps). */
+// @ts-ignore: decorator
+@inline
+function adaptive(w: usize, g: usize, h: usize, len: i32, lr: f32, rho: f32, scale: f32, eps: f32): void {
+  const l = f32x4.splat(lr), r = f32x4.splat(rho), s = f32x4.splat(scale), e = f32x4.splat(eps);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const q = <usize>i << 2;
+    const gv = v128.load(g + q);
+    const hv = f32x4.add(f32x4.mul(r, v128.load(h + q)), f32x4.mul(s, f32x4.mul(gv, gv)));
+    v128.store(h + q, hv);
+    v128.store(w + q, f32x4.sub(v128.load(w + q), f32x4.div(f32x4.mul(l, gv), f32x4.sqrt(f32x4.add(hv, e)))));
+  }
+  for (; i < len; i++) {
+    const q = <usize>i << 2;
+    const gv = load<f32>(g + q);
+    const hv = rho * load<f32>(h + q) + scale * gv * gv;
+    store<f32>(h + q, hv);
+    store<f32>(w + q, load<f32>(w + q) - (lr * gv) / Mathf.sqrt(hv + eps));
+  }
+}
+
+/**
+ * Adam: m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;  w ← w − step·m / (√(v·vScale) + eps)
+ * with step = lr / (1 − β1ᵗ) and vScale = 1 / (1 − β2ᵗ) computed by the caller, and 1 − β
+ * passed in too (computed in f64: 1 − f32(0.999) is off by 1e-5 relative).
+ */
+export function adam(w: usize, g: usize, m: usize, v: usize, len: i32, step: f32, beta1: f32, beta2: f32, eps: f32, vScale: f32, oneMinusBeta1: f32, oneMinusBeta2: f32): void {
+  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(oneMinusBeta1);
+  const b2 = f32x4.splat(beta2), c2 = f32x4.splat(oneMinusBeta2);
+  const st = f32x4.splat(step), e = f32x4.splat(eps), vs = f32x4.splat(vScale);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const q = <usize>i << 2;
+    const gv = v128.load(g + q);
+    const mv = f32x4.add(f32x4.mul(b1, v128.load(m + q)), f32x4.mul(c1, gv));
+    const vv = f32x4.add(f32x4.mul(b2, v128.load(v + q)), f32x4.mul(c2, f32x4.mul(gv, gv)));
+    v128.store(m + q, mv);
+    v128.store(v + q, vv);
+    const denominator = f32x4.add(f32x4.sqrt(f32x4.mul(vv, vs)), e);
+    v128.store(w + q, f32x4.sub(v128.load(w + q), f32x4.div(f32x4.mul(st, mv), denominator)));
+  }
+  for (; i < len; i++) {
+    const q = <usize>i << 2;
+    const gv = load<f32>(g + q);
+    const mv = beta1 * load<f32>(m + q) + oneMinusBeta1 * gv;
+    const vv = beta2 * load<f32>(v + q) + oneMinusBeta2 * gv * gv;
+    store<f32>(m + q, mv);
+    store<f32>(v + q, vv);
+    store<f32>(w + q, load<f32>(w + q) - (step * mv) / (Mathf.sqrt(vv * vScale) + eps));
+  }
+}
