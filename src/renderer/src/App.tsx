@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import type { TabId } from './app/navigation';
 import { tabIds } from './app/navigation';
 import { Notices } from './app/Notices';
-import { api, drawing, explanation, models, navigation, notices, personal, prediction, tools } from './app/stores';
+import { useStores } from './app/stores-context';
 import { Tabs } from './app/Tabs';
 import { useStore } from './app/use-store';
 import { DrawScreen } from './drawing/DrawScreen';
@@ -14,15 +14,11 @@ import { SettingsScreen } from './settings/SettingsScreen';
 import { TrainScreen } from './training/TrainScreen';
 import { TrainingOutcome } from './training/TrainingOutcome';
 
-const notify = (level: 'info' | 'warning' | 'error', message: string): void => notices.push(level, message);
-const drawPersonal = { samples: personal, explanation, notify };
-
 export function App(): React.JSX.Element {
   const t = useT();
   const locale = useLocale();
+  const { api, models, navigation, notices, personal, prediction } = useStores();
   const { tab } = useStore(navigation);
-  const { models: list } = useStore(models);
-  const active = list.find((m) => m.active);
 
   useEffect(() => {
     document.documentElement.lang = locale;
@@ -38,7 +34,7 @@ export function App(): React.JSX.Element {
       stopNotices();
       stopModels();
     };
-  }, []);
+  }, [api, models, notices, personal, prediction]);
 
   const labels: Record<TabId, string> = {
     draw: t('tab.draw'),
@@ -60,16 +56,8 @@ export function App(): React.JSX.Element {
       <Notices />
       <TrainingOutcome />
       <main id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`} className="app-main">
-        {tab === 'draw' && (
-          <DrawScreen
-            store={drawing}
-            toolStore={tools}
-            prediction={prediction}
-            modelName={active?.name}
-            personal={drawPersonal}
-          />
-        )}
-        {tab === 'samples' && <SamplesScreen personal={personal} notify={notify} />}
+        {tab === 'draw' && <DrawScreen />}
+        {tab === 'samples' && <SamplesScreen />}
         {tab === 'train' && <TrainScreen />}
         {tab === 'report' && <ReportScreen />}
         {tab === 'models' && <ModelsScreen />}

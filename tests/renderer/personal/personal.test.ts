@@ -1,45 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Listener, TegakiApi } from '../../../src/shared/ipc/api';
 import type { PersonalSampleSummary, Result } from '../../../src/shared/ipc/contract';
-import { createDrawingActions, findAction } from '../../../src/renderer/src/drawing/actions';
 import { StrokeStore } from '../../../src/renderer/src/drawing/stroke-store';
-import { ToolStore } from '../../../src/renderer/src/drawing/tools';
-import { correctionShortcutDigit } from '../../../src/renderer/src/personal/correction';
 import { ExplanationStore } from '../../../src/renderer/src/personal/explanation-store';
 import { PersonalStore } from '../../../src/renderer/src/personal/personal-store';
 import { PredictionStore } from '../../../src/renderer/src/prediction/prediction-store';
-
-const key = (
-  code: string,
-  mods: Partial<{ altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }> = {},
-) => ({
-  key: code.slice(-1),
-  code,
-  altKey: false,
-  ctrlKey: false,
-  metaKey: false,
-  shiftKey: false,
-  ...mods,
-});
-
-describe('the correction shortcut', () => {
-  it('is Alt+digit, main row or keypad, read from the key position (Option+1 types ¡ on a Mac)', () => {
-    expect(correctionShortcutDigit(key('Digit7', { altKey: true }))).toBe(7);
-    expect(correctionShortcutDigit({ ...key('Digit1', { altKey: true }), key: '¡' })).toBe(1);
-    expect(correctionShortcutDigit(key('Numpad0', { altKey: true }))).toBe(0);
-    expect(correctionShortcutDigit(key('Digit7'))).toBeUndefined();
-    expect(correctionShortcutDigit(key('Digit7', { altKey: true, ctrlKey: true }))).toBeUndefined();
-    expect(correctionShortcutDigit(key('Digit7', { altKey: true, shiftKey: true }))).toBeUndefined();
-    expect(correctionShortcutDigit(key('KeyE', { altKey: true }))).toBeUndefined();
-  });
-
-  it('clashes with no drawing action', () => {
-    const actions = createDrawingActions(new StrokeStore(), new ToolStore());
-    for (let digit = 0; digit <= 9; digit++) {
-      expect(findAction(actions, key(`Digit${digit}`, { altKey: true }))).toBeUndefined();
-    }
-  });
-});
 
 function fakePersonalApi() {
   const samples: PersonalSampleSummary[] = [];

@@ -1,9 +1,10 @@
 import { useT } from '../i18n/use-t';
-import { notices } from './stores';
+import { useStores } from './stores-context';
 import { useStore } from './use-store';
 
 export function Notices(): React.JSX.Element | null {
   const t = useT();
+  const { notices } = useStores();
   const list = useStore(notices);
   if (list.length === 0) return null;
   return (

@@ -1,7 +1,8 @@
+import type { TegakiApi } from '../../../shared/ipc/api';
 import { NavigationStore } from './navigation';
 import { NoticeStore } from './notices';
-import { drawing } from '../drawing/stroke-store';
-import { tools } from '../drawing/tools';
+import { StrokeStore } from '../drawing/stroke-store';
+import { ToolStore } from '../drawing/tools';
 import { ModelsStore } from '../models/models-store';
 import { PredictionStore } from '../prediction/prediction-store';
 import { ExplanationStore } from '../personal/explanation-store';
@@ -12,26 +13,52 @@ import { GalleryStore } from '../report/gallery-store';
 import { ReportStore } from '../report/report-store';
 
 /**
- * The app's long-lived state, created once outside React so it survives tab switches
- * and re-renders. window.tegaki exists by the time this module is imported (main.tsx
- * installs the web bridge first).
+ * The app's long-lived state: plain TypeScript outside React, so it survives tab switches
+ * and re-renders. Screens take what they need with useStores() (stores-context.tsx).
  */
-export const api = window.tegaki;
-export const models = new ModelsStore(api);
-export const prediction = new PredictionStore(drawing, (pixels) => api.predict(pixels));
-export { drawing, tools };
-export const notices = new NoticeStore();
-export const navigation = new NavigationStore();
-/** The person's corrected drawings, and the heat map of which pixels decided. */
-export const personal = new PersonalStore(api);
-export const explanation = new ExplanationStore(prediction, (pixels) => api.explain(pixels));
-export const trainingForm = new TrainingFormStore();
-export const training = new TrainingStore(api);
-// A finished job opens its report when the person is watching it train; on another tab
-// they are left where they are, and the training outcome bar offers the report instead.
-training.onDone((model) => {
-  if (navigation.getSnapshot().tab === 'train') navigation.openReport(model.id);
-});
-/** Evaluations cached per model id: the whole 10,000-image test set takes a moment. */
-export const reports = new ReportStore(api);
-export const gallery = new GalleryStore(api);
+export interface AppStores {
+  readonly api: TegakiApi;
+  /** The app's one drawing, and the pen or eraser drawing it. */
+  readonly drawing: StrokeStore;
+  readonly tools: ToolStore;
+  readonly prediction: PredictionStore;
+  /** The person's corrected drawings, and the heat map of which pixels decided. */
+  readonly personal: PersonalStore;
+  readonly explanation: ExplanationStore;
+  readonly models: ModelsStore;
+  readonly navigation: NavigationStore;
+  readonly notices: NoticeStore;
+  readonly trainingForm: TrainingFormStore;
+  readonly training: TrainingStore;
+  /** Evaluations cached per model id: the whole 10,000-image test set takes a moment. */
+  readonly reports: ReportStore;
+  readonly gallery: GalleryStore;
+}
+
+/** Created once, from window.tegaki in the app (main.tsx) or a fake api in a test. */
+export function createAppStores(api: TegakiApi): AppStores {
+  const drawing = new StrokeStore();
+  const prediction = new PredictionStore(drawing, (pixels) => api.predict(pixels));
+  const navigation = new NavigationStore();
+  const training = new TrainingStore(api);
+  // A finished job opens its report when the person is watching it train; on another tab
+  // they are left where they are, and the training outcome bar offers the report instead.
+  training.onDone((model) => {
+    if (navigation.getSnapshot().tab === 'train') navigation.openReport(model.id);
+  });
+  return {
+    api,
+    drawing,
+    tools: new ToolStore(),
+    prediction,
+    personal: new PersonalStore(api),
+    explanation: new ExplanationStore(prediction, (pixels) => api.explain(pixels)),
+    models: new ModelsStore(api),
+    navigation,
+    notices: new NoticeStore(),
+    trainingForm: new TrainingFormStore(),
+    training,
+    reports: new ReportStore(api),
+    gallery: new GalleryStore(api),
+  };
+}

@@ -1,45 +1,39 @@
 import { useEffect, useMemo, useRef } from 'react';
+import { describeAction } from '../app/actions';
+import { useStores } from '../app/stores-context';
 import { useColorScheme } from '../app/use-color-scheme';
 import { useElementSize } from '../app/use-element-size';
+import { useShortcuts } from '../app/use-shortcuts';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
 import { CorrectionBar } from '../personal/CorrectionBar';
-import type { Notify } from '../personal/CorrectionBar';
 import { ExplanationOverlay, ExplanationToggle } from '../personal/Explanation';
-import type { ExplanationStore } from '../personal/explanation-store';
-import type { PersonalStore } from '../personal/personal-store';
+import { useCorrection } from '../personal/use-correction';
 import { InputPreview } from '../prediction/InputPreview';
-import type { PredictionStore } from '../prediction/prediction-store';
 import { ProbabilityBars, formatPercent } from '../prediction/ProbabilityBars';
 import type { DrawingAction, DrawingActionName } from './actions';
-import { createDrawingActions, describeBinding, findAction, isEditableTarget } from './actions';
+import { createDrawingActions } from './actions';
 import { DrawCanvas } from './DrawCanvas';
-import type { StrokeStore } from './stroke-store';
-import type { ToolStore } from './tools';
 import { BRUSH_SIZES } from './tools';
 
 const MIN_CANVAS = 200;
 const MAX_CANVAS = 560;
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
-interface Props {
-  store: StrokeStore;
-  toolStore: ToolStore;
-  prediction: PredictionStore;
-  /** The active model's name, shown under the prediction. */
-  modelName: string | undefined;
-  /** "That's wrong: it is N" and the explanation heat map. */
-  personal?: { samples: PersonalStore; explanation: ExplanationStore; notify: Notify };
-}
-
-export function DrawScreen({ store, toolStore, prediction, modelName, personal }: Props): React.JSX.Element {
+/** The canvas and its tools, the prediction with its explanation, and "That's wrong: it is N". */
+export function DrawScreen(): React.JSX.Element {
   const t = useT();
   const dark = useColorScheme() === 'dark';
-  const { canUndo, canRedo, strokes, active } = useStore(store);
-  const { tool, brushSize } = useStore(toolStore);
+  const { drawing, tools, prediction, explanation, models } = useStores();
+  const { canUndo, canRedo, strokes, active } = useStore(drawing);
+  const { tool, brushSize } = useStore(tools);
   const { input, prediction: result, error } = useStore(prediction);
-  const actions = useMemo(() => createDrawingActions(store, toolStore), [store, toolStore]);
+  // The active model's name, shown under the prediction.
+  const modelName = useStore(models).models.find((m) => m.active)?.name;
+  const actions = useMemo(() => createDrawingActions(drawing, tools), [drawing, tools]);
   const byName = useMemo(() => new Map(actions.map((a) => [a.name, a])), [actions]);
+  const correction = useCorrection();
+  // One keydown handler for every shortcut on the screen.
+  useShortcuts(useMemo(() => [...actions, ...correction.actions], [actions, correction.actions]));
   const area = useRef<HTMLDivElement>(null);
   const { width, height } = useElementSize(area);
   const size = Math.floor(Math.max(MIN_CANVAS, Math.min(MAX_CANVAS, width, height)));
@@ -47,24 +41,7 @@ export function DrawScreen({ store, toolStore, prediction, modelName, personal }
 
   useEffect(() => prediction.start(), [prediction]);
 
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent): void => {
-      if (event.defaultPrevented || isEditableTarget(event.target)) return;
-      // Escape and Backspace belong to an open dialog.
-      if (document.querySelector('dialog[open]')) return;
-      const action = findAction(actions, event);
-      if (!action) return;
-      event.preventDefault();
-      action.perform();
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [actions]);
-
-  const title = (name: DrawingActionName): string => {
-    const action = byName.get(name) as DrawingAction;
-    return `${t(action.label)} (${action.keys.map((k) => describeBinding(k, isMac)).join(', ')})`;
-  };
+  const title = (name: DrawingActionName): string => describeAction(byName.get(name) as DrawingAction, t);
 
   return (
     <section className="draw-screen" aria-label={t('tab.draw')}>
@@ -76,7 +53,7 @@ export function DrawScreen({ store, toolStore, prediction, modelName, personal }
               role="radio"
               aria-checked={tool === 'pen'}
               data-testid="pen-button"
-              onClick={() => toolStore.setTool('pen')}
+              onClick={() => tools.setTool('pen')}
             >
               {t('draw.pen')}
             </button>
@@ -86,7 +63,7 @@ export function DrawScreen({ store, toolStore, prediction, modelName, personal }
               aria-checked={tool === 'eraser'}
               data-testid="eraser-button"
               title={title('toggleEraser')}
-              onClick={() => toolStore.setTool('eraser')}
+              onClick={() => tools.setTool('eraser')}
             >
               {t('draw.eraser')}
             </button>
@@ -102,7 +79,7 @@ export function DrawScreen({ store, toolStore, prediction, modelName, personal }
                 0,
                 BRUSH_SIZES.findIndex((s) => s >= brushSize),
               )}
-              onChange={(event) => toolStore.setBrushSize(BRUSH_SIZES[Number(event.target.value)])}
+              onChange={(event) => tools.setBrushSize(BRUSH_SIZES[Number(event.target.value)])}
               data-testid="brush-size"
               title={`${title('brushSmaller')} / ${title('brushLarger')}`}
             />
@@ -136,7 +113,7 @@ export function DrawScreen({ store, toolStore, prediction, modelName, personal }
           </button>
         </div>
         <div className="canvas-area" ref={area}>
-          <DrawCanvas store={store} toolStore={toolStore} size={size} />
+          <DrawCanvas store={drawing} toolStore={tools} size={size} />
         </div>
         <p className="hint">{t('draw.hint')}</p>
       </div>
@@ -159,10 +136,10 @@ export function DrawScreen({ store, toolStore, prediction, modelName, personal }
             </span>
           </div>
           <InputPreview input={input} dark={dark}>
-            {personal && <ExplanationOverlay explanation={personal.explanation} />}
+            <ExplanationOverlay explanation={explanation} />
           </InputPreview>
         </div>
-        {personal && <ExplanationToggle explanation={personal.explanation} />}
+        <ExplanationToggle explanation={explanation} />
         {result?.lowConfidence && (
           <p className="low-confidence" data-testid="low-confidence" role="status">
             {t('predict.lowConfidence')}
@@ -174,7 +151,7 @@ export function DrawScreen({ store, toolStore, prediction, modelName, personal }
           </p>
         )}
         <ProbabilityBars prediction={result} />
-        {personal && <CorrectionBar drawing={store} prediction={prediction} personal={personal.samples} notify={personal.notify} />}
+        <CorrectionBar actions={correction.actions} canCorrect={correction.canCorrect} />
         {modelName && <p className="model-name">{t('predict.model', { name: modelName })}</p>}
       </aside>
     </section>

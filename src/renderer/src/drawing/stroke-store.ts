@@ -182,6 +182,3 @@ export class StrokeStore {
     for (const listener of [...this.listeners]) listener(this.snapshot);
   }
 }
-
-/** The app's one drawing. */
-export const drawing = new StrokeStore();

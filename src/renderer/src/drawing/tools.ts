@@ -54,5 +54,3 @@ export class ToolStore {
     for (const listener of [...this.listeners]) listener(next);
   }
 }
-
-export const tools = new ToolStore();

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ModelSummary } from '../../../shared/ipc/contract';
-import { models, navigation, notices } from '../app/stores';
+import { useStores } from '../app/stores-context';
 import { useStore } from '../app/use-store';
 import { useLocale, useT } from '../i18n/use-t';
 import { checkModelName, formatAccuracy, formatCreatedAt } from './model-names';
@@ -9,6 +9,7 @@ import './models.css';
 /** Every model: which one is active, and set active, rename, delete, export, import, report. */
 export function ModelsScreen(): React.JSX.Element {
   const t = useT();
+  const { models, navigation, notices } = useStores();
   const { models: list, loaded, error } = useStore(models);
   const [renaming, setRenaming] = useState<string | undefined>();
   const [deleting, setDeleting] = useState<ModelSummary | undefined>();
@@ -245,6 +246,7 @@ function ModelRow({
 /** The name cell as a small form: Enter saves, Escape cancels; checked as main will check it. */
 function RenameForm({ model, onDone }: { model: ModelSummary; onDone: () => void }): React.JSX.Element {
   const t = useT();
+  const { models } = useStores();
   const [value, setValue] = useState(model.name);
   const [problem, setProblem] = useState<string | undefined>();
   const [saving, setSaving] = useState(false);

@@ -1,10 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
+import { useStores } from '../app/stores-context';
 import { useColorScheme } from '../app/use-color-scheme';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
-import type { Notify } from './CorrectionBar';
 import { DigitThumb } from './DigitThumb';
-import type { PersonalStore } from './personal-store';
 import './personal.css';
 
 const DIGITS = Array.from({ length: 10 }, (_, d) => d);
@@ -14,8 +13,9 @@ const EXPORT_NAME = 'tegaki-samples.json';
  * The person's corrected drawings, a gallery per digit with counts: delete one, export
  * the set as the command line's strokes file, import one back.
  */
-export function SamplesScreen({ personal, notify }: { personal: PersonalStore; notify: Notify }): React.JSX.Element {
+export function SamplesScreen(): React.JSX.Element {
   const t = useT();
+  const { personal, notices } = useStores();
   const dark = useColorScheme() === 'dark';
   const { counts, samples, loaded, error } = useStore(personal);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -28,7 +28,7 @@ export function SamplesScreen({ personal, notify }: { personal: PersonalStore; n
     setBusy(true);
     const result = await personal.export();
     setBusy(false);
-    if (!result.ok) return notify('error', t('samples.error', { message: result.error.message }));
+    if (!result.ok) return notices.push('error', t('samples.error', { message: result.error.message }));
     const { path, json, count } = result.value;
     if (json !== undefined) {
       // The browser mode has no save dialog: hand the file to the browser's downloads.
@@ -38,16 +38,17 @@ export function SamplesScreen({ personal, notify }: { personal: PersonalStore; n
       link.download = EXPORT_NAME;
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      notify('info', t('samples.downloaded', { count }));
-    } else if (path !== null) notify('info', t('samples.exported', { count, path }));
+      notices.push('info', t('samples.downloaded', { count }));
+    } else if (path !== null) notices.push('info', t('samples.exported', { count, path }));
   };
 
   const importFile = async (file: File): Promise<void> => {
     setBusy(true);
     const result = await personal.import({ fileName: file.name, text: await file.text() });
     setBusy(false);
-    if (result.ok) notify('info', t('samples.imported', { added: result.value.added, skipped: result.value.skipped }));
-    else notify('error', t('samples.importFailed', { message: result.error.message }));
+    if (result.ok)
+      notices.push('info', t('samples.imported', { added: result.value.added, skipped: result.value.skipped }));
+    else notices.push('error', t('samples.importFailed', { message: result.error.message }));
   };
 
   return (
@@ -123,7 +124,7 @@ export function SamplesScreen({ personal, notify }: { personal: PersonalStore; n
                       data-testid={`delete-sample-${sample.id}`}
                       onClick={() =>
                         void personal.delete(sample.id).then((result) => {
-                          if (!result.ok) notify('error', t('samples.error', { message: result.error.message }));
+                          if (!result.ok) notices.push('error', t('samples.error', { message: result.error.message }));
                         })
                       }
                     >

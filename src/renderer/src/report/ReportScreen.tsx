@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { gallery, models, navigation, notices, reports } from '../app/stores';
+import { useStores } from '../app/stores-context';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
 import { GalleryDialog } from './GalleryDialog';
@@ -14,6 +14,7 @@ const NONE = '';
  */
 export function ReportScreen(): React.JSX.Element {
   const t = useT();
+  const { gallery, models, navigation, notices, reports } = useStores();
   const { models: list, loaded } = useStore(models);
   const { reportModelId, compareModelId } = useStore(navigation);
   const cache = useStore(reports);
@@ -30,7 +31,7 @@ export function ReportScreen(): React.JSX.Element {
   useEffect(() => {
     // A deleted model's report goes with it.
     if (loaded) reports.retain(list.map((m) => m.id));
-  }, [list, loaded]);
+  }, [list, loaded, reports]);
 
   if (!loaded || list.length === 0) {
     return (

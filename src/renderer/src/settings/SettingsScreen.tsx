@@ -1,11 +1,12 @@
 import { useSyncExternalStore } from 'react';
-import { api } from '../app/stores';
+import { useStores } from '../app/stores-context';
 import type { LocaleChoice } from '../i18n/i18n';
 import { localeStore } from '../i18n/i18n';
 import { useT } from '../i18n/use-t';
 
 export function SettingsScreen(): React.JSX.Element {
   const t = useT();
+  const { api } = useStores();
   const choice = useSyncExternalStore(localeStore.subscribe, localeStore.getChoice);
   return (
     <section className="settings-screen panel" aria-labelledby="settings-title">

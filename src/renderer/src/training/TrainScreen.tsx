@@ -1,6 +1,6 @@
 import './training.css';
 import { useEffect, useRef } from 'react';
-import { navigation, personal, training, trainingForm } from '../app/stores';
+import { useStores } from '../app/stores-context';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
 import { TrainForm } from './TrainForm';
@@ -10,6 +10,7 @@ import { isTrainingActive } from './training-store';
 /** Choose hyperparameters on the left, watch the job learn on the right. */
 export function TrainScreen(): React.JSX.Element {
   const t = useT();
+  const { navigation, personal, training, trainingForm } = useStores();
   const { status } = useStore(training);
   const screen = useRef<HTMLElement>(null);
 

@@ -1,5 +1,5 @@
 import './training.css';
-import { models, navigation, notices, training } from '../app/stores';
+import { useStores } from '../app/stores-context';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
 import { formatPercent } from '../prediction/ProbabilityBars';
@@ -12,6 +12,7 @@ import { PersonalAccuracy } from './PersonalAccuracy';
  */
 export function TrainingOutcome(): React.JSX.Element | null {
   const t = useT();
+  const { models, navigation, notices, training } = useStores();
   const { activation, result } = useStore(training);
   const { tab, reportModelId } = useStore(navigation);
   const { models: list, loaded } = useStore(models);
