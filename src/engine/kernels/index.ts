@@ -17,21 +17,16 @@ export type Kernels = typeof reference;
 /** The WebAssembly kernels, or undefined where they cannot load. */
 export const fast: Kernels | undefined = wasmKernels ? fastKernels(wasmKernels) : undefined;
 
-let active: Kernels = fast ?? reference;
+const active: Kernels = fast ?? reference;
 
 export function kernels(): Kernels {
   return active;
 }
 
-export function useKernels(next: Kernels): void {
-  active = next;
-}
-
 /** Which kernels run, for logs and the bench. */
 export function describeKernels(): string {
   if (active === reference) return 'reference (TypeScript)';
-  if (active === fast) return `WebAssembly SIMD${wasmKernels?.relaxedSimd ? ' + relaxed (fused multiply-add)' : ''}`;
-  return 'custom';
+  return `WebAssembly SIMD${wasmKernels?.relaxedSimd ? ' + relaxed (fused multiply-add)' : ''}`;
 }
 
 export { reference };
