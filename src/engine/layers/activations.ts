@@ -1,3 +1,4 @@
+// Kernels (the ReLUs): leakyRelu, leakyReluBackward; reference loops in ../kernels/reference/activations.ts.
 import { kernels } from '../kernels';
 import type { DType, Matrix } from '../tensor';
 import { reuse } from '../tensor';

@@ -1,3 +1,4 @@
+// Kernels: channelSums, channelAffine, batchNormBackward; reference loops in ../kernels/reference/batch-norm.ts.
 import { kernels } from '../kernels';
 import type { DType, FloatArray, Matrix } from '../tensor';
 import { allocate, reuse } from '../tensor';

@@ -1,5 +1,7 @@
+// Kernels: im2col, col2im (reference loops in ../kernels/reference/conv.ts), then as in Dense
+// affine, matmulTransA, matmulTransB, sumRows (../kernels/reference/matmul.ts).
 import { kernels } from '../kernels';
-import type { ConvGeometry } from '../kernels/reference';
+import type { ConvGeometry } from '../kernels/reference/conv';
 import type { DType, FloatArray, Matrix } from '../tensor';
 import { allocate, reuse } from '../tensor';
 import type { FeatureShape, LayerSpec } from '../model/spec';

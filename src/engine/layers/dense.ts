@@ -1,3 +1,4 @@
+// Kernels: affine, matmulTransA, matmulTransB, sumRows; reference loops in ../kernels/reference/matmul.ts.
 import { kernels } from '../kernels';
 import type { DType, Matrix } from '../tensor';
 import { allocate, reuse } from '../tensor';

@@ -1,5 +1,6 @@
+// Kernels: maxPool, maxPoolBackward; reference loops in ../kernels/reference/max-pool.ts.
 import { kernels } from '../kernels';
-import type { PoolGeometry } from '../kernels/reference';
+import type { PoolGeometry } from '../kernels/reference/max-pool';
 import type { DType, Matrix } from '../tensor';
 import { reuse } from '../tensor';
 import type { FeatureShape, LayerSpec } from '../model/spec';
