@@ -12,6 +12,10 @@ export const samplingKinds = ['shuffle', 'replacement'] as const;
 export const lossKinds = ['softmax-cross-entropy', 'squared-error'] as const;
 
 export const MNIST_TRAIN_SIZE = 60_000;
+export const MAX_HIDDEN_LAYERS = 8;
+export const MAX_CONV_BLOCKS = 4;
+/** The initial scale of the initialisers that take one, when none is given (the notes' values). */
+export const DEFAULT_INIT_SCALE = { gaussian: 0.01, uniform: 1 } as const;
 
 export const hiddenLayerSchema = z.object({
   units: z.number().int().min(1, 'a layer needs at least 1 unit').max(4096, 'at most 4096 units per layer'),
@@ -53,11 +57,11 @@ export const augmentationSchema = z.object({
 export const hyperparametersSchema = z
   .object({
     /** Convolutional blocks on the 28x28 image, before the hidden dense layers (none = an MLP). */
-    convBlocks: z.array(convBlockSchema).max(4, 'at most 4 conv blocks').optional(),
+    convBlocks: z.array(convBlockSchema).max(MAX_CONV_BLOCKS, `at most ${MAX_CONV_BLOCKS} conv blocks`).optional(),
     /** On-the-fly distortions of the training images. */
     augmentation: augmentationSchema.optional(),
     /** Hidden dense layers between the 784 pixels and the 10 classes. */
-    hiddenLayers: z.array(hiddenLayerSchema).max(8, 'at most 8 hidden layers'),
+    hiddenLayers: z.array(hiddenLayerSchema).max(MAX_HIDDEN_LAYERS, `at most ${MAX_HIDDEN_LAYERS} hidden layers`),
     init: z.enum(initKinds),
     /** Gaussian's standard deviation, or uniform's half-width; ignored by xavier and he. */
     initScale: z.number().positive('the initial scale must be positive').max(10).optional(),
@@ -126,3 +130,40 @@ export function parseHyperparameters(input: unknown): Hyperparameters {
   if (!result.success) throw new HyperparameterError(`invalid hyperparameters:\n${describeIssues(result.error)}`);
   return result.data;
 }
+
+/** A setting's name outside the schema's nesting: its path joined in camelCase (augmentation.shift → augmentationShift). */
+export type HyperparameterName =
+  | Exclude<keyof Hyperparameters, 'augmentation'>
+  | `augmentation${Capitalize<keyof Augmentation>}`;
+
+/**
+ * One line of help per setting, beside the schema that holds its bounds. The command
+ * line's flags take their names from these keys (kebab-case: `--learning-rate`), their
+ * help from here and their bounds from the schema; a new key needs its line here.
+ */
+export const hyperparameterHelp = {
+  hiddenLayers: 'hidden dense layer sizes',
+  convBlocks: 'conv blocks before the dense layers',
+  init: 'weight initialiser',
+  initScale: "gaussian's std or uniform's half-width",
+  loss: 'loss function',
+  optimizer: 'optimiser',
+  learningRate: 'learning rate',
+  learningRateDecay: 'multiply the learning rate by this after every epoch',
+  momentum: "momentum and nesterov's α",
+  batchSize: 'mini-batch size',
+  epochs: 'passes over the training images',
+  iterations: 'mini-batch steps instead of epochs',
+  sampling: 'shuffle each epoch, or draw batches with replacement',
+  weightDecay: 'L2 weight decay λ (adds ½λ‖W‖²)',
+  l1: 'L1 weight decay λ (adds λΣ|W|)',
+  dropout: 'dropout rate after each hidden layer',
+  seed: 'random seed',
+  trainSize: 'train on the first N of the 60,000 images',
+  validationSplit: 'hold out this fraction for validation',
+  augmentationShift: 'augmentation: random shift of up to this many pixels',
+  augmentationRotation: 'augmentation: random rotation of up to this many degrees',
+  augmentationScale: 'augmentation: random resizing by up to this fraction, e.g. 0.1',
+  augmentationStrokeWidth: 'augmentation: random thickening or thinning of the strokes by up to this many pixels',
+  augmentationElastic: 'augmentation: elastic distortion of this strength in pixels',
+} as const satisfies Record<HyperparameterName, string>;

@@ -1,4 +1,5 @@
 import type { Hyperparameters } from '../../shared/hyperparameters';
+import { DEFAULT_INIT_SCALE } from '../../shared/hyperparameters';
 import type { InitSpec, LayerSpec, ModelSpec } from '../model/spec';
 import { featureCount, layerShapes } from '../model/spec';
 
@@ -11,8 +12,8 @@ import { featureCount, layerShapes } from '../model/spec';
  */
 export function modelSpecFor(h: Hyperparameters, inputSize = 784, classes = 10): ModelSpec {
   const init: InitSpec = { kind: h.init };
-  if (h.init === 'gaussian') init.std = h.initScale ?? 0.01;
-  if (h.init === 'uniform') init.limit = h.initScale ?? 1;
+  if (h.init === 'gaussian') init.std = h.initScale ?? DEFAULT_INIT_SCALE.gaussian;
+  if (h.init === 'uniform') init.limit = h.initScale ?? DEFAULT_INIT_SCALE.uniform;
   const layers: LayerSpec[] = [];
   let inputShape: ModelSpec['inputShape'];
   if (h.convBlocks?.length) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TrainingFormStore, MAX_HIDDEN_LAYERS } from '../../../src/renderer/src/training/form-store';
+import { MAX_HIDDEN_LAYERS } from '../../../src/shared/hyperparameters';
+import { TrainingFormStore } from '../../../src/renderer/src/training/form-store';
 
 describe('TrainingFormStore: the form outside React', () => {
   it('starts on the quick preset, valid', () => {

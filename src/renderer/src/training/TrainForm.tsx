@@ -4,7 +4,7 @@ import type { Translate } from '../i18n/use-t';
 import { useT } from '../i18n/use-t';
 import type { MessageKey } from '../i18n/messages';
 import type { PersonalStore } from '../personal/personal-store';
-import type { ConvBlockDraft, FieldErrors, LayerDraft, NumberField, TrainingForm } from './form';
+import type { ConvBlockDraft, FieldErrors, LayerDraft, NumberField, PersonalField, TrainingForm } from './form';
 import {
   activationKinds,
   augmentationFields,
@@ -19,7 +19,8 @@ import {
   scaledInits,
 } from './form';
 import type { TrainingFormStore } from './form-store';
-import { MAX_CONV_BLOCKS, MAX_HIDDEN_LAYERS } from './form-store';
+import { MAX_CONV_BLOCKS, MAX_HIDDEN_LAYERS } from '../../../shared/hyperparameters';
+import { MAX_MODEL_NAME } from '../../../shared/ipc/contract';
 import type { TrainingStore } from './training-store';
 import { isTrainingActive } from './training-store';
 
@@ -159,6 +160,15 @@ export function TrainForm({ formStore, training, personal }: Props): React.JSX.E
       })}
     </Field>
   );
+  const personalNumber = (
+    field: PersonalField,
+    label: MessageKey,
+    options: { integer?: boolean; hint?: string },
+  ): React.JSX.Element => (
+    <Field path={`personal.${field}`} label={t(label)} errors={errors} t={t} hint={options.hint}>
+      {numberInput({ value: form.personal[field], onChange: (v) => formStore.setPersonal(field, v), integer: options.integer })}
+    </Field>
+  );
   const select = <K extends 'optimizer' | 'init' | 'loss' | 'sampling'>(
     field: K,
     label: MessageKey,
@@ -188,7 +198,7 @@ export function TrainForm({ formStore, training, personal }: Props): React.JSX.E
   // The last drawing deleted (on the samples tab) leaves nothing to train on: back to MNIST only.
   const noSamples = samples.loaded && sampleTotal === 0;
   useEffect(() => {
-    if (noSamples && formStore.getSnapshot().form.personalMode !== 'none') formStore.set('personalMode', 'none');
+    if (noSamples && formStore.getSnapshot().form.personal.mode !== 'none') formStore.setPersonal('mode', 'none');
   }, [noSamples, formStore]);
 
   const hasConvErrors = Object.keys(errors).some((p) => p.startsWith('convBlocks'));
@@ -223,7 +233,7 @@ export function TrainForm({ formStore, training, personal }: Props): React.JSX.E
                 {...props}
                 type="text"
                 value={form.name}
-                maxLength={120}
+                maxLength={MAX_MODEL_NAME}
                 placeholder={t('train.namePlaceholderAuto')}
                 onChange={(event) => formStore.set('name', event.target.value)}
               />
@@ -374,9 +384,9 @@ export function TrainForm({ formStore, training, personal }: Props): React.JSX.E
                   type="radio"
                   name="personal-mode"
                   value={mode}
-                  checked={form.personalMode === mode}
+                  checked={form.personal.mode === mode}
                   disabled={mode !== 'none' && sampleTotal === 0}
-                  onChange={() => formStore.set('personalMode', mode)}
+                  onChange={() => formStore.setPersonal('mode', mode)}
                   data-testid={`personal-mode-${mode}`}
                 />
                 {t(`train.personalMode.${mode}`)}
@@ -404,11 +414,11 @@ export function TrainForm({ formStore, training, personal }: Props): React.JSX.E
               {t('train.personalEmpty')}
             </p>
           )}
-          {form.personalMode === 'finetune' && <p className="group-help wide">{t('train.fineTuneHelp')}</p>}
-          {form.personalMode !== 'none' && (
+          {form.personal.mode === 'fine-tune' && <p className="group-help wide">{t('train.fineTuneHelp')}</p>}
+          {form.personal.mode !== 'none' && (
             <>
-              {number('personalWeight', 'train.personalWeight', { integer: true, hint: t('train.personalWeightHint') })}
-              {number('personalTestSplit', 'train.personalTestSplit', { hint: t('train.personalTestSplitHint') })}
+              {personalNumber('weight', 'train.personalWeight', { integer: true, hint: t('train.personalWeightHint') })}
+              {personalNumber('testSplit', 'train.personalTestSplit', { hint: t('train.personalTestSplitHint') })}
             </>
           )}
         </fieldset>
@@ -422,7 +432,7 @@ export function TrainForm({ formStore, training, personal }: Props): React.JSX.E
           disabled={busy}
           aria-describedby={submitAttempted && !read.ok ? summaryId : undefined}
         >
-          {t(form.personalMode === 'finetune' ? 'train.startFineTune' : 'train.start')}
+          {t(form.personal.mode === 'fine-tune' ? 'train.startFineTune' : 'train.start')}
         </button>
         {submitAttempted && !read.ok && (
           <span className="field-error" id={summaryId} role="alert" data-testid="train-invalid">

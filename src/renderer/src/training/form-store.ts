@@ -1,5 +1,6 @@
+import { MAX_CONV_BLOCKS, MAX_HIDDEN_LAYERS } from '../../../shared/hyperparameters';
 import type { PresetName } from '../../../shared/presets';
-import type { AugmentationField, ConvBlockDraft, LayerDraft, ReadForm, TrainingForm } from './form';
+import type { AugmentationField, ConvBlockDraft, LayerDraft, PersonalDraft, ReadForm, TrainingForm } from './form';
 import {
   DEFAULT_INIT_SCALE,
   DEFAULT_PRESET,
@@ -20,8 +21,6 @@ export interface TrainingFormState {
   submitAttempted: boolean;
 }
 
-export const MAX_HIDDEN_LAYERS = 8;
-export const MAX_CONV_BLOCKS = 4;
 
 /**
  * The training form's contents, outside React so a half-filled form survives switching
@@ -46,8 +45,8 @@ export class TrainingFormStore {
 
   /** Fills every hyperparameter from a preset; the model name, test-set size and personal-sample choices stay. */
   applyPreset(name: PresetName): void {
-    const { name: modelName, testSize, personalMode, personalWeight, personalTestSplit } = this.state.form;
-    this.replace(formFromPreset(name, { name: modelName, testSize, personalMode, personalWeight, personalTestSplit }));
+    const { name: modelName, testSize, personal } = this.state.form;
+    this.replace(formFromPreset(name, { name: modelName, testSize, personal }));
   }
 
   set<K extends keyof TrainingForm>(field: K, value: TrainingForm[K]): void {
@@ -57,6 +56,10 @@ export class TrainingFormStore {
       form.initScale = String(DEFAULT_INIT_SCALE[form.init]);
     }
     this.replace(form);
+  }
+
+  setPersonal<K extends keyof PersonalDraft>(field: K, value: PersonalDraft[K]): void {
+    this.replace({ ...this.state.form, personal: { ...this.state.form.personal, [field]: value } });
   }
 
   setAugmentation(field: AugmentationField, value: string): void {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ConvBlock, Hyperparameters } from '../../../shared/hyperparameters';
 import {
   activationKinds,
+  DEFAULT_INIT_SCALE,
   hyperparametersSchema,
   initKinds,
   lossKinds,
@@ -10,6 +11,8 @@ import {
 } from '../../../shared/hyperparameters';
 import type { RequestOf } from '../../../shared/ipc/contract';
 import { invokeContract, modelNameSchema } from '../../../shared/ipc/contract';
+import { PERSONAL_TRAINING_DEFAULTS, personalModes, personalTrainingSchema } from '../../../shared/personal-training';
+import type { PersonalMode, PersonalTraining } from '../../../shared/personal-training';
 import { isPresetName, preset, presetNames } from '../../../shared/presets';
 import type { PresetName } from '../../../shared/presets';
 import type { MessageParams } from '../i18n/i18n';
@@ -44,13 +47,16 @@ export type AugmentationField = (typeof augmentationFields)[number];
 
 export type LengthKind = 'epochs' | 'iterations';
 
-/**
- * What the person's own drawings do in a run: nothing, join MNIST in a fresh run, or
- * fine-tune the active model from its weights (the backend then takes only the
- * personal weight and split from the hyperparameters).
- */
-export const personalModes = ['none', 'include', 'finetune'] as const;
-export type PersonalMode = (typeof personalModes)[number];
+/** The personal-training choices as typed: the mode, and the weight and split as text. */
+export interface PersonalDraft {
+  mode: PersonalMode;
+  weight: string;
+  testSplit: string;
+}
+export type PersonalField = 'weight' | 'testSplit';
+
+export { personalModes };
+export type { PersonalMode };
 
 export interface TrainingForm {
   name: string;
@@ -79,16 +85,12 @@ export interface TrainingForm {
   validationSplit: string;
   /** Empty means all 10,000 test images. */
   testSize: string;
-  personalMode: PersonalMode;
-  personalWeight: string;
-  personalTestSplit: string;
+  /** Whether and how the person's drawings take part: the request's `personal`. */
+  personal: PersonalDraft;
 }
 
 /** What a preset leaves alone: the request's own options and the choice of data. */
-export type KeptFields = Pick<
-  TrainingForm,
-  'name' | 'testSize' | 'personalMode' | 'personalWeight' | 'personalTestSplit'
->;
+export type KeptFields = Pick<TrainingForm, 'name' | 'testSize' | 'personal'>;
 
 /** The text fields that hold one number, by the path their errors are reported under. */
 export type NumberField =
@@ -105,9 +107,7 @@ export type NumberField =
   | 'seed'
   | 'trainSize'
   | 'validationSplit'
-  | 'testSize'
-  | 'personalWeight'
-  | 'personalTestSplit';
+  | 'testSize';
 
 export const DEFAULT_PRESET: PresetName = 'quick';
 /** The optimisers that use `momentum`; the others ignore it, so the form hides it. */
@@ -115,16 +115,14 @@ export const momentumOptimizers: readonly Hyperparameters['optimizer'][] = ['mom
 /** The initialisers that use `initScale` (xavier and he derive theirs from the layer sizes). */
 export const scaledInits: readonly Hyperparameters['init'][] = ['gaussian', 'uniform'];
 export const DEFAULT_MOMENTUM = 0.9;
-export const DEFAULT_INIT_SCALE: Record<'gaussian' | 'uniform', number> = { gaussian: 0.01, uniform: 1 };
 export const MNIST_TEST_SIZE = 10_000;
-/**
- * What the form starts the personal weight and split at: the engine's own defaults
- * (PERSONAL_DEFAULTS in src/digits/personal/fine-tune.ts, outside the renderer's build;
- * a test keeps the two equal).
- */
-export const DEFAULT_PERSONAL = { personalWeight: 20, personalTestSplit: 0.25 } as const;
+/** A new form's personal choices: the schema's defaults. */
+export function defaultPersonalDraft(): PersonalDraft {
+  const { mode, weight, testSplit } = PERSONAL_TRAINING_DEFAULTS;
+  return { mode, weight: String(weight), testSplit: String(testSplit) };
+}
 
-export { activationKinds, initKinds, lossKinds, optimizerKinds, samplingKinds, presetNames };
+export { activationKinds, DEFAULT_INIT_SCALE, initKinds, lossKinds, optimizerKinds, samplingKinds, presetNames };
 
 let nextDraftId = 1;
 const draftId = (): number => nextDraftId++;
@@ -151,13 +149,7 @@ export function newConvBlock(): ConvBlockDraft {
 export function formFromHyperparameters(h: Hyperparameters, keep?: KeptFields): TrainingForm {
   const scaled = h.init === 'gaussian' || h.init === 'uniform';
   return {
-    ...(keep ?? {
-      name: '',
-      testSize: '',
-      personalMode: 'none',
-      personalWeight: String(h.personalWeight ?? DEFAULT_PERSONAL.personalWeight),
-      personalTestSplit: String(h.personalTestSplit ?? DEFAULT_PERSONAL.personalTestSplit),
-    }),
+    ...(keep ?? { name: '', testSize: '', personal: defaultPersonalDraft() }),
     convBlocks: (h.convBlocks ?? []).map((b) => ({
       id: draftId(),
       filters: String(b.filters),
@@ -272,7 +264,6 @@ export function readForm(form: TrainingForm): ReadForm {
   }
   const usesMomentum = momentumOptimizers.includes(form.optimizer);
   const usesInitScale = scaledInits.includes(form.init);
-  const usesPersonal = form.personalMode !== 'none';
   const candidate = {
     convBlocks:
       form.convBlocks.length === 0
@@ -307,8 +298,6 @@ export function readForm(form: TrainingForm): ReadForm {
     seed: number('seed', form.seed, true),
     trainSize: number('trainSize', form.trainSize, true),
     validationSplit: number('validationSplit', form.validationSplit, true),
-    personalWeight: usesPersonal ? number('personalWeight', form.personalWeight, true) : undefined,
-    personalTestSplit: usesPersonal ? number('personalTestSplit', form.personalTestSplit, true) : undefined,
   };
   const parsed = hyperparametersSchema.safeParse(dropUndefined(candidate));
   if (!parsed.success) {
@@ -328,6 +317,8 @@ export function readForm(form: TrainingForm): ReadForm {
     if (!checked.success) errors.testSize = issueMessage(checked.error.issues[0]);
   }
 
+  const personal = readPersonal(form.personal, errors);
+
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -336,11 +327,26 @@ export function readForm(form: TrainingForm): ReadForm {
       hyperparameters: parsed.data,
       ...(name?.success ? { name: name.data } : {}),
       ...(testSize !== undefined ? { testSize } : {}),
-      ...(form.personalMode === 'include' ? { includePersonal: true } : {}),
-      // The backend's recipe (3 epochs at a tenth of the model's rate); it implies includePersonal.
-      ...(form.personalMode === 'finetune' ? { fineTune: {} } : {}),
+      // Fine-tuning follows the backend's recipe (FINE_TUNE_DEFAULTS): no overrides from the form.
+      ...(personal ? { personal } : {}),
     },
   };
+}
+
+/** The personal choices checked by personalTrainingSchema, errors under `personal.weight` and `personal.testSplit`. */
+function readPersonal(draft: PersonalDraft, errors: Record<string, FieldMessage>): PersonalTraining | undefined {
+  if (draft.mode === 'none') return undefined;
+  const weight = readNumber(draft.weight, true);
+  const testSplit = readNumber(draft.testSplit, true);
+  if (weight.error) errors['personal.weight'] = weight.error;
+  if (testSplit.error) errors['personal.testSplit'] = testSplit.error;
+  const parsed = personalTrainingSchema.safeParse({ mode: draft.mode, weight: weight.value, testSplit: testSplit.value });
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    const path = `personal.${fieldPath(issue.path)}`;
+    if (!(path in errors)) errors[path] = issueMessage(issue);
+  }
+  return undefined;
 }
 
 /** The schema's cross-field checks, in words the form can translate. */
@@ -361,14 +367,9 @@ function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/**
- * The preset these hyperparameters are exactly, else undefined: the picker then says
- * "Custom". The personal weight and split say how to use one's drawings, not what
- * network to train, so they do not make a preset custom.
- */
+/** The preset these hyperparameters are exactly, else undefined: the picker then says "Custom". */
 export function matchingPreset(h: Hyperparameters): PresetName | undefined {
-  const { personalWeight: _weight, personalTestSplit: _split, ...network } = h;
-  const mine = canonical(network);
+  const mine = canonical(h);
   return presetNames.find((name) => canonical(preset(name)) === mine);
 }
 
