@@ -111,7 +111,7 @@ describe('reduceTraining: a job from start to finish', () => {
     });
     expect(state.status).toBe('done');
     expect(state.result?.model.id).toBe('m-1');
-    // The counters read complete even when the engine's last progress report was throttled away.
+    // The counters read complete even when this page never saw the job's last progress report.
     expect(state.progress).toMatchObject({ step: 100, totalSteps: 100, epoch: 2, etaSeconds: 0 });
     expect(state.activation).toEqual({ model, status: 'asking' });
     // Curves stay to look at after the job.

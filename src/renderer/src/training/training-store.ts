@@ -111,7 +111,8 @@ export function reduceTraining(state: TrainingState, action: TrainingAction): Tr
         jobId: event.jobId,
         status: 'done',
         result: event,
-        // The engine throttles progress and may drop its last report: a finished job is complete.
+        // The trainer always reports a job's last step, but a page that picked the job up
+        // late (reloaded mid-job) may not have seen it: a finished job reads complete.
         progress: state.progress && {
           ...state.progress,
           step: state.progress.totalSteps,
