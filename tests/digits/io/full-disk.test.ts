@@ -25,6 +25,9 @@ function mountTinyDisk(): string | undefined {
 }
 
 const disk = mountTinyDisk();
+const skipReason = 'skipped: needs root on Linux to mount a 64 KiB tmpfs';
+// Said in the run's output too, not only in the skipped test's name.
+if (!disk) console.warn(`[full-disk] ${skipReason}`);
 
 afterAll(() => {
   if (!disk) return;
@@ -46,7 +49,7 @@ const modelOf = (hidden: number, name: string) => {
 };
 
 describe.skipIf(!disk)(
-  `saving a model onto a full disk${disk ? '' : ' (skipped: needs root on Linux to mount a 64 KiB tmpfs)'}`,
+  `saving a model onto a full or read-only disk${disk ? '' : ` (${skipReason})`}`,
   () => {
     it('fails with "the disk is full", keeps the previous file byte for byte, and leaves no temp file', async () => {
       const path = join(disk!, 'model.tgk');
@@ -70,6 +73,22 @@ describe.skipIf(!disk)(
       );
       expect(readFileSync(path, 'utf8')).toBe('{"models":[]}');
       expect(readdirSync(disk!).filter((f) => f.startsWith('index.json'))).toEqual(['index.json']);
+    });
+
+    it('a folder that cannot be written, even by root (a read-only remount): the save fails and the old file stays', async () => {
+      // chmod does not stop root, which CI runs as; a read-only filesystem does.
+      const path = join(disk!, 'readonly.tgk');
+      await saveModelFile(path, modelOf(2, 'before'));
+      const before = readFileSync(path);
+      execFileSync('mount', ['-o', 'remount,ro', disk!]);
+      try {
+        await expect(saveModelFile(path, modelOf(2, 'after'))).rejects.toThrow(/could not save .*untouched/);
+        expect(() => writeFileAtomicSync(join(disk!, 'index.json'), '{}')).toThrow();
+      } finally {
+        execFileSync('mount', ['-o', 'remount,rw', disk!]);
+      }
+      expect(Buffer.compare(readFileSync(path), before)).toBe(0);
+      expect(readdirSync(disk!).filter((f) => f.startsWith('readonly.tgk'))).toEqual(['readonly.tgk']);
     });
   },
 );
