@@ -110,6 +110,8 @@ describe('layout, theme, language and keyboard (Chromium)', () => {
     });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
       await page.goto(app.url);
       await waitForCanvas(page);
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('ja');
@@ -121,6 +123,7 @@ describe('layout, theme, language and keyboard (Chromium)', () => {
       await page.getByTestId('language-select').selectOption('en');
       await expect.poll(() => page.getByTestId('tab-draw').textContent()).toBe('Draw');
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+      expect(pageErrors).toEqual([]);
     } finally {
       await context.close();
       await rm(profile, { recursive: true, force: true });

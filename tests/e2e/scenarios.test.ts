@@ -59,7 +59,7 @@ async function ownDataDir(): Promise<string> {
 }
 
 describe('scenarios across screens and faults (browser mode, real engine process, Chromium)', () => {
-  it('keeps drawing smooth while a training job runs: no main-thread task over 100 ms', async () => {
+  it('keeps drawing while a training job runs, and measures main-thread long tasks meanwhile (a figure, bar: none over 100 ms)', async () => {
     const { app, session } = await startAppInBrowser();
     const { page } = session;
     try {
@@ -70,12 +70,23 @@ describe('scenarios across screens and faults (browser mode, real engine process
           for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
         }).observe({ type: 'longtask' });
       });
-      // A job long enough to draw through: the full training set, three epochs.
+      // A job that outlasts the scenario on any machine (1,000 epochs of the full
+      // training set); it is cancelled at the end, and checked to be running until then.
       const job = smallTrainingRequest('long job', {
         hiddenLayers: [{ units: 128, activation: 'relu' }],
         trainSize: 60_000,
-        epochs: 3,
+        epochs: 1000,
       });
+      // How the job ends, and its latest step, as the page hears them.
+      await page.evaluate(() => {
+        const w = window as unknown as { __job: { step: number; ended: string | null } };
+        w.__job = { step: 0, ended: null };
+        window.tegaki.training.onProgress((p) => (w.__job.step = p.step));
+        window.tegaki.training.onDone(() => (w.__job.ended = 'done'));
+        window.tegaki.training.onError((e) => (w.__job.ended = e.error.code));
+      });
+      const jobState = (): Promise<{ step: number; ended: string | null }> =>
+        page.evaluate(() => (window as unknown as { __job: { step: number; ended: string | null } }).__job);
       const started = await page.evaluate((req) => window.tegaki.training.start(req), job);
       expect(started.ok).toBe(true);
       const progress = await page.evaluate(
@@ -107,12 +118,15 @@ describe('scenarios across screens and faults (browser mode, real engine process
 
       const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
       const worst = Math.max(0, ...longTasks);
-      await recordFigure('main-thread long tasks during training', {
-        longTasksOver50Ms: longTasks.length,
-        worstMs: worst,
-        barMs: 100,
-      });
-      expect(worst).toBeLessThan(100);
+      // The measurement only counts if the job was training all along: it moved on and has not ended.
+      const during = await jobState();
+      expect(during.ended).toBeNull();
+      expect(during.step).toBeGreaterThan(progress);
+      await recordFigure(
+        'main-thread long tasks during training',
+        { longTasksOver50Ms: longTasks.length, worstMs: worst, barMs: 100 },
+        { value: worst, atMost: 100 },
+      );
       // The observer itself works: a deliberate 150 ms block is seen.
       await page.evaluate(() => {
         // As an ordinary task of the page (an evaluate call itself is not one).
@@ -124,7 +138,9 @@ describe('scenarios across screens and faults (browser mode, real engine process
       await expect
         .poll(() => page.evaluate(() => Math.max(0, ...(window as unknown as { __longTasks: number[] }).__longTasks)))
         .toBeGreaterThanOrEqual(150);
-      await page.evaluate(() => window.tegaki.training.cancel());
+      const cancel = await page.evaluate(() => window.tegaki.training.cancel());
+      expect(cancel).toEqual({ ok: true, value: { cancelled: true } });
+      await expect.poll(async () => (await jobState()).ended, { timeout: 30_000 }).toBe('cancelled');
     } finally {
       await session.finish('scenario-draw-while-training');
       await app.stop();
