@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { loadMnist } from '../src/digits/data/mnist';
 import { writeFileAtomicSync } from '../src/digits/io/atomic-write';
 import { encodeModelFile, modelDigest } from '../src/digits/io/model-file';
+import { modelMetadataFor } from '../src/digits/io/model-metadata';
 import {
   classificationReport,
   formatClassificationReport,
@@ -50,21 +51,7 @@ async function main(): Promise<void> {
   const bytes = encodeModelFile({
     spec: result.spec,
     tensors: result.model.exportWeights(),
-    metadata: {
-      name: `Built-in (${PRESET} preset)`,
-      createdAt: new Date().toISOString(),
-      hyperparameters: h,
-      history: result.history,
-      lossCurve: result.lossCurve,
-      metrics: {
-        testAccuracy: result.test.accuracy,
-        testLoss: result.test.loss,
-        confusion: result.test.confusion,
-        report,
-        samplesPerSecond: result.samplesPerSecond,
-        trainingSeconds: result.trainingSeconds,
-      },
-    },
+    metadata: modelMetadataFor(result, { name: `Built-in (${PRESET} preset)` }),
   });
   writeFileAtomicSync(join(resources, 'default-model.tgk'), bytes);
 

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Dataset } from '../../engine/data/dataset';
 import { loadMnist } from '../../digits/data/mnist';
 import { decodeModelFile } from '../../digits/io/model-file';
-import type { Hyperparameters } from '../../shared/hyperparameters';
 import type {
   EventChannel,
   EventOf,
@@ -12,7 +11,7 @@ import type {
   ResponseOf,
   Result,
 } from '../../shared/ipc/contract';
-import { epochRecordSchema, fail, isInvokeChannel, modelDetailsSchema, ok, parseRequest } from '../../shared/ipc/contract';
+import { MAX_MODEL_NAME, fail, isInvokeChannel, ok, parseRequest } from '../../shared/ipc/contract';
 import type { EngineHost } from '../engine/engine-host';
 import { EngineJobError } from '../engine/engine-host';
 import { AppStore } from '../store/app-store';
@@ -124,22 +123,27 @@ export function createBackend(options: BackendOptions): Backend {
     'models:setActive': ({ id }) => models.setActive(id),
     'models:details': async ({ id }) => {
       await models.summary(id);
-      const metadata = await readFile(models.pathOf(id))
+      // Checked by the metadata schema as the file was decoded: what did not fit is gone.
+      const { hyperparameters, personal, history = [], metrics } = await readFile(models.pathOf(id))
         .then((bytes) => decodeModelFile(bytes).metadata)
         .catch((error: unknown) => {
           const reason = error instanceof Error ? error.message : String(error);
           throw new ServiceError('invalid-model', `the model file could not be read: ${reason}`);
         });
-      // The file's metadata is whatever its maker wrote: keep only what fits the schema.
-      const history = Array.isArray(metadata.history)
-        ? metadata.history.flatMap((record) => epochRecordSchema.safeParse(record).data ?? [])
-        : [];
-      const metrics = modelDetailsSchema.shape.metrics.safeParse(metadata.metrics).data;
-      const hyperparameters =
-        typeof metadata.hyperparameters === 'object' && metadata.hyperparameters !== null
-          ? (metadata.hyperparameters as Hyperparameters)
-          : undefined;
-      return { id, hyperparameters, history, metrics };
+      return {
+        id,
+        hyperparameters,
+        personal,
+        history,
+        metrics: metrics && {
+          testAccuracy: metrics.testAccuracy,
+          testLoss: metrics.testLoss,
+          samplesPerSecond: metrics.samplesPerSecond,
+          trainingSeconds: metrics.trainingSeconds,
+          personalTestAccuracy: metrics.personalTestAccuracy,
+          personalTestCount: metrics.personalTestCount,
+        },
+      };
     },
     'models:export': async ({ id }) => {
       const summary = await models.summary(id);
@@ -160,16 +164,16 @@ export function createBackend(options: BackendOptions): Backend {
       const { summary, model } = await models.active();
       return { modelId: summary.id, probabilities: model.predictOne(pixels) };
     },
-    'training:start': async ({ hyperparameters, name, testSize, includePersonal, fineTune }) => {
-      const personal = includePersonal || fineTune ? await personalSamples.images() : undefined;
-      if (personal?.labels.length === 0) {
+    'training:start': async ({ hyperparameters, name, testSize, personal, fineTune }) => {
+      const images = personal && personal.mode !== 'none' ? await personalSamples.images() : undefined;
+      if (images?.labels.length === 0) {
         throw new ServiceError('invalid-payload', 'there are no personal samples yet: correct a few predictions on the Draw screen first');
       }
       let fineTuneFrom;
-      if (fineTune) {
+      if (personal?.mode === 'fine-tune') {
         const active = await models.active();
         fineTuneFrom = { modelPath: active.path, ...fineTune };
-        name ??= `${active.summary.name} (fine-tuned)`.slice(0, 80);
+        name ??= `${active.summary.name} (fine-tuned)`.slice(0, MAX_MODEL_NAME);
       }
       if (trainingJob !== undefined) {
         throw new ServiceError('busy', 'a model is already training; cancel it or wait for it to finish before starting another');
@@ -180,7 +184,7 @@ export function createBackend(options: BackendOptions): Backend {
           onProgress: (progress) => emit('training:progress', { jobId: job.jobId, ...progress }),
           onEpoch: (record) => emit('training:epoch', { jobId: job.jobId, ...record }),
         },
-        { testSize, personal, fineTune: fineTuneFrom },
+        { testSize, personal: personal && images && { ...personal, images }, fineTune: fineTuneFrom },
       );
       trainingJob = job.jobId;
       // The job counts as running until its last event is out, so a listener that starts

@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { ModelMetadata } from '../../digits/io/model-file';
 import { writeFileAtomicSync } from '../../digits/io/atomic-write';
 import { decodeModelFile, saveModelFile } from '../../digits/io/model-file';
+import { modelMetadataFor } from '../../digits/io/model-metadata';
 import { loadModel } from '../../digits/io/saved-model';
 import { Sequential } from '../../engine/model/sequential';
 import type { TrainedModel } from '../../engine-process/protocol';
 import { describeArchitecture } from '../../engine/training/architecture';
 import type { EventOf, ModelSummary } from '../../shared/ipc/contract';
+import { MAX_MODEL_NAME } from '../../shared/ipc/contract';
 import type { Hyperparameters } from '../../shared/hyperparameters';
+import type { ModelMetadata } from '../../shared/model-metadata';
 import type { AppStore, ModelEntry, ModelIndex } from '../store/app-store';
 import { DEFAULT_MODEL_ID } from '../store/app-store';
 import { ServiceError } from './errors';
@@ -92,23 +94,7 @@ export class ModelStore {
       metrics: { testAccuracy: trained.test.accuracy, testLoss: trained.test.loss },
     };
     entry.fileName = `${entry.id}.tgk`;
-    const metadata = {
-      name: entry.name,
-      createdAt,
-      hyperparameters: trained.hyperparameters,
-      history: trained.history,
-      lossCurve: trained.lossCurve,
-      metrics: {
-        testAccuracy: trained.test.accuracy,
-        testLoss: trained.test.loss,
-        confusion: trained.test.confusion,
-        report: trained.report,
-        personalTestAccuracy: trained.personalTest?.accuracy,
-        personalTestCount: trained.personalTest?.count,
-        samplesPerSecond: trained.samplesPerSecond,
-        trainingSeconds: trained.trainingSeconds,
-      },
-    } as ModelMetadata;
+    const metadata = modelMetadataFor(trained, { name: entry.name, personal: trained.personal, createdAt: new Date(createdAt) });
     const path = join(this.modelsDir, entry.fileName);
     await mkdir(this.modelsDir, { recursive: true });
     await saveModelFile(path, { spec: trained.spec, metadata, tensors: trained.tensors });
@@ -213,20 +199,17 @@ export class ModelStore {
         `${fileName} takes ${decoded.spec.inputSize} inputs and gives ${model.classes} classes; Tegaki needs ${INPUT_SIZE} and ${CLASSES}`,
       );
     }
-    const metadata = decoded.metadata as Partial<{ name: unknown; hyperparameters: unknown; metrics: { testAccuracy?: unknown; testLoss?: unknown } }>;
+    const { metadata } = decoded;
     const id = newModelId();
     const entry: ModelEntry = {
       id,
-      name: typeof metadata.name === 'string' && metadata.name.trim() ? metadata.name.trim().slice(0, 80) : basename(fileName, extname(fileName)),
+      name: metadata.name?.trim().slice(0, MAX_MODEL_NAME) || basename(fileName, extname(fileName)),
       fileName: `${id}.tgk`,
       createdAt: new Date().toISOString(),
       source: 'imported',
       architecture: describeArchitecture(decoded.spec),
-      hyperparameters: isRecord(metadata.hyperparameters) ? metadata.hyperparameters : undefined,
-      metrics:
-        typeof metadata.metrics?.testAccuracy === 'number' && typeof metadata.metrics.testLoss === 'number'
-          ? { testAccuracy: metadata.metrics.testAccuracy, testLoss: metadata.metrics.testLoss }
-          : undefined,
+      hyperparameters: metadata.hyperparameters,
+      metrics: summaryMetrics(metadata),
     };
     const path = join(this.modelsDir, entry.fileName);
     await mkdir(this.modelsDir, { recursive: true });
@@ -275,7 +258,7 @@ export class ModelStore {
   private defaultSummary(): Promise<ModelSummary> {
     this.defaultInfo ??= readFile(this.defaultModelPath).then((bytes) => {
       const decoded = decodeModelFile(bytes);
-      const metadata = decoded.metadata as Partial<{ createdAt: string; hyperparameters: Hyperparameters; metrics: { testAccuracy: number; testLoss: number } }>;
+      const { metadata } = decoded;
       return {
         id: DEFAULT_MODEL_ID,
         name: 'Built-in model',
@@ -284,12 +267,17 @@ export class ModelStore {
         active: false,
         architecture: describeArchitecture(decoded.spec),
         hyperparameters: metadata.hyperparameters,
-        metrics: metadata.metrics ? { testAccuracy: metadata.metrics.testAccuracy, testLoss: metadata.metrics.testLoss } : undefined,
+        metrics: summaryMetrics(metadata),
       };
     });
     this.defaultInfo.catch(() => (this.defaultInfo = undefined));
     return this.defaultInfo;
   }
+}
+
+/** What lists show of a file's metrics: accuracy and loss on MNIST's test set. */
+function summaryMetrics(metadata: ModelMetadata): ModelSummary['metrics'] {
+  return metadata.metrics && { testAccuracy: metadata.metrics.testAccuracy, testLoss: metadata.metrics.testLoss };
 }
 
 function summarize(entry: ModelEntry, activeId: string): ModelSummary {
@@ -312,8 +300,4 @@ function newModelId(): string {
 function reasonOf(error: unknown): string {
   if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') return 'the file is missing';
   return error instanceof Error ? error.message : String(error);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

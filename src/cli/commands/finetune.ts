@@ -1,4 +1,5 @@
 import { loadMnist } from '../../digits/data/mnist';
+import { modelMetadataFor } from '../../digits/io/model-metadata';
 import { loadModel, saveModel } from '../../digits/io/saved-model';
 import { describeArchitecture } from '../../engine/training/architecture';
 import { train } from '../../engine/training/trainer';
@@ -48,24 +49,15 @@ export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): 
     personal,
     onEpoch: (r) => (flags.json ? emitJson({ type: 'epoch', ...r }) : undefined),
   });
-  await saveModel(flags.out, result.model, {
-    ...metadata,
-    name: `${metadata.name ?? 'model'} (fine-tuned)`,
-    createdAt: new Date().toISOString(),
-    fineTunedFrom: modelPath,
-    hyperparameters: h,
-    history: result.history,
-    lossCurve: result.lossCurve,
-    metrics: {
-      testAccuracy: result.test.accuracy,
-      testLoss: result.test.loss,
-      confusion: result.test.confusion,
-      personalTestAccuracy: result.personalTest?.accuracy,
-      personalTestCount: result.personalTest?.count,
-      samplesPerSecond: result.samplesPerSecond,
-      trainingSeconds: result.trainingSeconds,
-    },
-  });
+  await saveModel(
+    flags.out,
+    result.model,
+    modelMetadataFor(result, {
+      name: `${metadata.name ?? 'model'} (fine-tuned)`,
+      personal: personalTraining,
+      fineTunedFrom: modelPath,
+    }),
+  );
   const summary = {
     type: 'done',
     testAccuracy: result.test.accuracy,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { loadMnist } from '../../digits/data/mnist';
+import { modelMetadataFor } from '../../digits/io/model-metadata';
 import { saveModel } from '../../digits/io/saved-model';
 import { classificationReport, formatClassificationReport } from '../../engine/metrics/classification-report';
 import { describeArchitecture, modelSpecFor } from '../../engine/training/architecture';
@@ -62,23 +63,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     bar?.stop();
     const report = classificationReport(result.test.confusion);
     const reportText = formatClassificationReport(report, { digits: 4 });
-    await saveModel(flags.out, result.model, {
-      name: flags.preset ?? 'custom',
-      createdAt: new Date().toISOString(),
-      hyperparameters: h,
-      history: result.history,
-      lossCurve: result.lossCurve,
-      metrics: {
-        testAccuracy: result.test.accuracy,
-        testLoss: result.test.loss,
-        confusion: result.test.confusion,
-        report,
-        samplesPerSecond: result.samplesPerSecond,
-        trainingSeconds: result.trainingSeconds,
-        personalTestAccuracy: result.personalTest?.accuracy,
-        personalTestCount: result.personalTest?.count,
-      },
-    });
+    await saveModel(flags.out, result.model, modelMetadataFor(result, { name: flags.preset ?? 'custom', personal: personalTraining }));
     if (flags.json) {
       emitJson({ type: 'report', report, text: reportText });
       emitJson({

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ModelSpec } from '../../engine/model/spec';
 import { parameterShapes } from '../../engine/model/spec';
+import type { ModelMetadata } from '../../shared/model-metadata';
+import { parseModelMetadata } from '../../shared/model-metadata';
 import { writeFileAtomicSync } from './atomic-write';
 
 /**
@@ -11,23 +13,14 @@ import { writeFileAtomicSync } from './atomic-write';
  *   float32 tensors (little-endian, one after another) | SHA-256 of all of the above
  *
  * The JSON header holds the architecture (spec), everything a person wants to know
- * about the model (metadata: hyperparameters, history, metrics) and where each tensor
- * lies. The digest catches any change to the bytes (the notes used SHA-256 the same
+ * about the model (metadata, src/shared/model-metadata.ts: hyperparameters, history,
+ * metrics) and where each tensor lies. The digest catches any change to the bytes (the notes used SHA-256 the same
  * way), and the shape check catches a file whose weights do not fit its architecture.
  */
 export const MODEL_FILE_MAGIC = 'TGKI';
 export const MODEL_FILE_VERSION = 1;
 const DIGEST_BYTES = 32;
 const PREAMBLE_BYTES = 12;
-
-export interface ModelMetadata {
-  name?: string;
-  createdAt?: string;
-  hyperparameters?: unknown;
-  history?: unknown;
-  metrics?: unknown;
-  [key: string]: unknown;
-}
 
 export interface ModelTensor {
   name: string;
@@ -132,7 +125,8 @@ export function decodeModelFile(bytes: Uint8Array, source = 'model file'): Model
     for (let j = 0; j < t.length; j++) data[j] = view.getFloat32(base + j * 4, true);
     return { name: t.name, shape: t.shape, data };
   });
-  return { spec: parsed.spec, metadata: parsed.metadata ?? {}, tensors };
+  // The metadata is checked here, once, for every reader: what does not fit its schema is dropped.
+  return { spec: parsed.spec, metadata: parseModelMetadata(parsed.metadata), tensors };
 }
 
 /** The hex SHA-256 stored at the end of an encoded model: the model's identity. */
@@ -157,7 +151,7 @@ export async function loadModelFile(path: string): Promise<ModelFileContent> {
 
 function parseHeader(
   bytes: Uint8Array,
-): { spec: ModelSpec; metadata: ModelMetadata; tensors: TensorEntry[] } | undefined {
+): { spec: ModelSpec; metadata: unknown; tensors: TensorEntry[] } | undefined {
   try {
     const header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;

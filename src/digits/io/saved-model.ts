@@ -1,5 +1,5 @@
 import { loadModelFile, saveModelFile } from './model-file';
-import type { ModelMetadata } from './model-file';
+import type { ModelMetadata } from '../../shared/model-metadata';
 import { Sequential } from '../../engine/model/sequential';
 
 /** Reads a model file (see model-file.ts for the format) into a ready-to-run model plus its metadata. */

@@ -5,6 +5,7 @@ import { epochRecordSchema, trainingProgressSchema } from '../training-progress'
 import type { Hyperparameters } from '../hyperparameters';
 import { errorCodes } from '../errors';
 import type { ErrorCode } from '../errors';
+import { classificationReportSchema, modelFileMetricsSchema, savedEpochRecordSchema } from '../model-metadata';
 
 /**
  * Every channel between the renderer and the main process, in one place: for each
@@ -60,9 +61,6 @@ export const progressSchema = trainingProgressSchema.extend({ jobId: z.string() 
 /** A finished epoch's record, with its job. */
 export const epochSchema = epochRecordSchema.extend({ jobId: z.string() });
 
-/** One epoch of a saved model's training history, as its file keeps it. */
-export const savedEpochRecordSchema = epochRecordSchema.partial({ step: true, elapsedSeconds: true });
-
 /** What a model file says about how it was trained, for the report's curves. */
 export const modelDetailsSchema = z.object({
   id: modelIdSchema,
@@ -71,32 +69,8 @@ export const modelDetailsSchema = z.object({
   personal: personalTrainingSchema.optional(),
   /** Empty when the file kept no history (imported from elsewhere, or made before history was kept). */
   history: z.array(savedEpochRecordSchema),
-  metrics: modelMetricsSchema
-    .extend({
-      samplesPerSecond: z.number().optional(),
-      trainingSeconds: z.number().optional(),
-      /** Accuracy on the held-out personal drawings, for models trained with them. */
-      personalTestAccuracy: z.number().optional(),
-      personalTestCount: z.number().optional(),
-    })
-    .optional(),
-});
-
-export const classMetricsSchema = z.object({
-  label: z.number(),
-  precision: z.number(),
-  recall: z.number(),
-  f1: z.number(),
-  support: z.number(),
-});
-
-const averageMetricsSchema = z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() });
-
-export const classificationReportSchema = z.object({
-  classes: z.array(classMetricsSchema),
-  accuracy: z.number(),
-  macroAvg: averageMetricsSchema,
-  weightedAvg: averageMetricsSchema,
+  /** The file's metrics, less the confusion matrix and report (the evaluate channel gives those). */
+  metrics: modelFileMetricsSchema.omit({ confusion: true, report: true }).optional(),
 });
 
 export { errorCodes } from '../errors';

@@ -31,7 +31,7 @@ function content(): ModelFileContent {
   const model = new Sequential(spec, { seed: 3 });
   return {
     spec,
-    metadata: { name: 'tiny', createdAt: '2026-11-22T00:00:00.000Z', history: [{ epoch: 1, testAccuracy: 0.5 }] },
+    metadata: { name: 'tiny', createdAt: '2026-11-22T00:00:00.000Z', history: [{ epoch: 1, trainLoss: 0.7, trainAccuracy: 0.5, testLoss: 0.7, testAccuracy: 0.5 }] },
     tensors: model.exportWeights(),
   };
 }

@@ -1,0 +1,51 @@
+import { classificationReport } from '../../engine/metrics/classification-report';
+import type { Hyperparameters } from '../../shared/hyperparameters';
+import type { ModelMetadata } from '../../shared/model-metadata';
+import type { PersonalTraining } from '../../shared/personal-training';
+import type { EpochRecord, LossPoint } from '../../shared/training-progress';
+
+/** What a finished training run knows about itself: the trainer's result, or the engine's TrainedModel. */
+export interface TrainingOutcome {
+  hyperparameters: Hyperparameters;
+  history: EpochRecord[];
+  lossCurve: LossPoint[];
+  test: { accuracy: number; loss: number; confusion: number[][] };
+  personalTest?: { accuracy: number; count: number };
+  samplesPerSecond: number;
+  trainingSeconds: number;
+}
+
+export interface ModelMetadataOptions {
+  name: string;
+  /** How the person's drawings took part, when they did. */
+  personal?: PersonalTraining;
+  /** The model file a fine-tune continued from. */
+  fineTunedFrom?: string;
+  createdAt?: Date;
+}
+
+/**
+ * The metadata a model file keeps (src/shared/model-metadata.ts), built in this one place
+ * for `tegaki train`, `tegaki finetune`, the app's training and scripts/train-default.ts.
+ */
+export function modelMetadataFor(trained: TrainingOutcome, options: ModelMetadataOptions): ModelMetadata {
+  return {
+    name: options.name,
+    createdAt: (options.createdAt ?? new Date()).toISOString(),
+    hyperparameters: trained.hyperparameters,
+    personal: options.personal,
+    history: trained.history,
+    lossCurve: trained.lossCurve,
+    metrics: {
+      testAccuracy: trained.test.accuracy,
+      testLoss: trained.test.loss,
+      confusion: trained.test.confusion,
+      report: classificationReport(trained.test.confusion),
+      samplesPerSecond: trained.samplesPerSecond,
+      trainingSeconds: trained.trainingSeconds,
+      personalTestAccuracy: trained.personalTest?.accuracy,
+      personalTestCount: trained.personalTest?.count,
+    },
+    fineTunedFrom: options.fineTunedFrom,
+  };
+}

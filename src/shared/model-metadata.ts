@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { hyperparametersSchema } from './hyperparameters';
+import { personalTrainingSchema } from './personal-training';
+import { epochRecordSchema, lossPointSchema } from './training-progress';
+
+/**
+ * What a model file says about its model, besides the architecture and the weights: one
+ * shape for the command line, the app and scripts/train-default.ts, which all write it
+ * with modelMetadataFor (digits/io/model-metadata.ts), and for every reader, which gets
+ * it checked by this schema when the file is decoded.
+ *
+ * Every field is optional: files from older versions or from elsewhere lack some. A
+ * field that does not fit is dropped, and so is each malformed epoch of the history:
+ * the weights are still a usable model, not to be refused over its description.
+ */
+
+/** One epoch of the history as a file keeps it; files made before steps and times were kept lack them. */
+export const savedEpochRecordSchema = epochRecordSchema.partial({ step: true, elapsedSeconds: true });
+export type SavedEpochRecord = z.infer<typeof savedEpochRecordSchema>;
+
+const wellFormedEpochs = z
+  .array(z.unknown())
+  .transform((records) => records.flatMap((record) => savedEpochRecordSchema.safeParse(record).data ?? []));
+
+const classMetricsSchema = z.object({
+  label: z.number(),
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.number(),
+});
+
+const averageMetricsSchema = z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() });
+
+/** Precision, recall and F1 per digit and on average (engine/metrics/classification-report.ts makes it). */
+export const classificationReportSchema = z.object({
+  classes: z.array(classMetricsSchema),
+  accuracy: z.number(),
+  macroAvg: averageMetricsSchema,
+  weightedAvg: averageMetricsSchema,
+});
+
+export const modelFileMetricsSchema = z.object({
+  testAccuracy: z.number(),
+  testLoss: z.number(),
+  /** Rows: true digit, columns: predicted, on MNIST's test set. */
+  confusion: z.array(z.array(z.number())).optional(),
+  report: classificationReportSchema.optional(),
+  samplesPerSecond: z.number().optional(),
+  trainingSeconds: z.number().optional(),
+  /** Accuracy on the held-out personal drawings, for models trained with them. */
+  personalTestAccuracy: z.number().optional(),
+  personalTestCount: z.number().optional(),
+});
+
+/** Optional, and dropped rather than fatal when it does not fit. */
+const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+export const modelMetadataSchema = z.object({
+  name: lenient(z.string()),
+  /** ISO 8601. */
+  createdAt: lenient(z.string()),
+  hyperparameters: lenient(hyperparametersSchema),
+  /** How the person's drawings took part, for models trained with them. */
+  personal: lenient(personalTrainingSchema),
+  history: lenient(wellFormedEpochs),
+  /** The raw batch loss along training (every k-th step on long runs). */
+  lossCurve: lenient(z.array(lossPointSchema)),
+  metrics: lenient(modelFileMetricsSchema),
+  /** The file a fine-tuned model continued from. */
+  fineTunedFrom: lenient(z.string()),
+});
+export type ModelMetadata = z.output<typeof modelMetadataSchema>;
+export type ModelFileMetrics = z.output<typeof modelFileMetricsSchema>;
+
+/** Checks a decoded file's metadata: what fits is kept, the rest dropped (see above). */
+export function parseModelMetadata(raw: unknown): ModelMetadata {
+  return modelMetadataSchema.catch({}).parse(raw ?? {});
+}
