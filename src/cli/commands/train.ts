@@ -72,8 +72,10 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
         testLoss: result.test.loss,
         samplesPerSecond: Math.round(result.samplesPerSecond),
         trainingSeconds: result.trainingSeconds,
-        personalTestAccuracy: result.personalTest?.accuracy,
-        augmentation: describeAugmentation(h.augmentation),
+        personalTestAccuracy: result.personalTest?.accuracy ?? null,
+        personalTestCount: result.personalTest?.count ?? 0,
+        // The schema's settings under the schema's key; the report line says them in words.
+        augmentation: h.augmentation ?? {},
         model: flags.out,
       });
     } else {
