@@ -1,5 +1,5 @@
 import { BrowserWindow, dialog } from 'electron';
-import type { FileDialogs } from '../backend/services/backend';
+import type { FileDialogs } from '../backend/services/file-dialogs';
 
 const filters = {
   model: { name: 'Tegaki model', extensions: ['tgk'] },

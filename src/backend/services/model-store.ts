@@ -3,12 +3,12 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomicSync } from '../../digits/io/atomic-write';
 import { decodeModelFile, saveModelFile } from '../../digits/io/model-file';
+import type { ModelFileContent } from '../../digits/io/model-file';
 import { modelMetadataFor } from '../../digits/io/model-metadata';
-import { loadModel } from '../../digits/io/saved-model';
 import { Sequential } from '../../engine/model/sequential';
 import type { TrainedModel } from '../../engine-process/protocol';
 import { describeArchitecture } from '../../engine/training/architecture';
-import type { EventOf, ModelSummary } from '../../shared/ipc/contract';
+import type { ModelSummary } from '../../shared/ipc/contract';
 import { MAX_MODEL_NAME } from '../../shared/ipc/contract';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { ModelMetadata } from '../../shared/model-metadata';
@@ -26,27 +26,19 @@ export interface ModelStoreOptions {
   /** Holds the shipped default-model.tgk (read-only). */
   resourcesDir: string;
   store: AppStore;
-  /** Something the user must see: e.g. their model was unreadable and the default took over. */
-  notify?: (notice: EventOf<'notice'>) => void;
-}
-
-interface LoadedModel {
-  summary: ModelSummary;
-  model: Sequential;
-  path: string;
 }
 
 /**
- * The user's models: files in the user-data folder (written atomically by the model
- * file module) and an index in the app store. The built-in default lives in resources/,
- * is always listed and can be neither renamed nor deleted. Every change either
- * completes or leaves files and index as they were.
+ * The user's models: files in the user-data folder (written atomically) and an index in
+ * the app store, including which model is active. The built-in default lives in
+ * resources/, is always listed and can be neither renamed nor deleted. Every change
+ * either completes or leaves files and index as they were. Loading the active model's
+ * weights for predictions is ActiveModel's job (active-model.ts), not this store's.
  */
 export class ModelStore {
   readonly modelsDir: string;
   readonly defaultModelPath: string;
   private readonly listeners = new Set<() => void>();
-  private loaded: LoadedModel | undefined;
   private defaultInfo: Promise<ModelSummary> | undefined;
 
   constructor(private readonly options: ModelStoreOptions) {
@@ -80,21 +72,43 @@ export class ModelStore {
     return join(this.modelsDir, this.entry(id).fileName);
   }
 
+  /** The id the index names as active, or the default's when that model is gone. */
+  activeId(): string {
+    const index = this.index();
+    return index.models.some((e) => e.id === index.activeId) ? index.activeId : DEFAULT_MODEL_ID;
+  }
+
+  /** Records `id` as the active model; ActiveModel checks that its file loads first. */
+  markActive(id: string): void {
+    if (id !== DEFAULT_MODEL_ID) this.entry(id);
+    this.update((index) => ({ ...index, activeId: id }));
+  }
+
+  /** The model file of `id`, decoded and checked (its metadata by the schema); invalid-model if it cannot be read. */
+  async read(id: string): Promise<ModelFileContent> {
+    const path = this.pathOf(id);
+    try {
+      return decodeModelFile(new Uint8Array(await readFile(path)), basename(path));
+    } catch (error) {
+      throw new ServiceError('invalid-model', `the model file could not be read: ${reasonOf(error)}`);
+    }
+  }
+
   /** Saves a freshly trained model and lists it; it does not become active by itself. */
   async addTrained(trained: TrainedModel, name?: string): Promise<ModelSummary> {
-    const createdAt = new Date().toISOString();
+    const architecture = describeArchitecture(trained.spec);
     const entry: ModelEntry = {
       id: newModelId(),
-      name: name ?? `${describeArchitecture(trained.spec)}, ${(trained.test.accuracy * 100).toFixed(2)}%`,
+      name: name ?? `${architecture}, ${(trained.test.accuracy * 100).toFixed(2)}%`,
       fileName: '',
-      createdAt,
+      createdAt: new Date().toISOString(),
       source: 'trained',
-      architecture: describeArchitecture(trained.spec),
+      architecture,
       hyperparameters: trained.hyperparameters,
       metrics: { testAccuracy: trained.test.accuracy, testLoss: trained.test.loss },
     };
     entry.fileName = `${entry.id}.tgk`;
-    const metadata = modelMetadataFor(trained, { name: entry.name, personal: trained.personal, createdAt: new Date(createdAt) });
+    const metadata = modelMetadataFor(trained, { name: entry.name, personal: trained.personal, createdAt: new Date(entry.createdAt) });
     const path = join(this.modelsDir, entry.fileName);
     await mkdir(this.modelsDir, { recursive: true });
     await saveModelFile(path, { spec: trained.spec, metadata, tensors: trained.tensors });
@@ -117,48 +131,7 @@ export class ModelStore {
       models: index.models.filter((e) => e.id !== id),
       activeId: index.activeId === id ? DEFAULT_MODEL_ID : index.activeId,
     }));
-    if (this.loaded?.summary.id === id) this.loaded = undefined;
     await rm(path, { force: true });
-  }
-
-  /** Makes `id` the model that classifies drawings; refused if its file cannot be read. */
-  async setActive(id: string): Promise<ModelSummary> {
-    const path = this.pathOf(id);
-    const model = await this.read(path);
-    this.update((index) => ({ ...index, activeId: id }));
-    const summary = await this.summary(id);
-    this.loaded = { summary, model, path };
-    return summary;
-  }
-
-  /** The active model, loaded. An unreadable user model hands over to the default, with a notice. */
-  async active(): Promise<LoadedModel> {
-    const index = this.index();
-    const id = index.models.some((e) => e.id === index.activeId) ? index.activeId : DEFAULT_MODEL_ID;
-    if (this.loaded?.summary.id === id) return { ...this.loaded, summary: await this.summary(id) };
-    if (id !== DEFAULT_MODEL_ID) {
-      const path = this.pathOf(id);
-      try {
-        const model = await this.read(path);
-        this.loaded = { summary: await this.summary(id), model, path };
-        return this.loaded;
-      } catch (error) {
-        const name = this.entry(id).name;
-        this.update((current) => ({ ...current, activeId: DEFAULT_MODEL_ID }));
-        this.options.notify?.({
-          level: 'warning',
-          message: `The model "${name}" could not be read (${reasonOf(error)}). Tegaki switched to the built-in default model; the file was left as it is.`,
-        });
-      }
-    }
-    let model: Sequential;
-    try {
-      model = await this.read(this.defaultModelPath);
-    } catch (error) {
-      throw new ServiceError('not-found', `the built-in default model could not be read (${reasonOf(error)})`);
-    }
-    this.loaded = { summary: await this.summary(DEFAULT_MODEL_ID), model, path: this.defaultModelPath };
-    return this.loaded;
   }
 
   /** Writes a copy of the model file to `destination` (atomically). */
@@ -185,7 +158,7 @@ export class ModelStore {
    * neither the folder nor the index changes.
    */
   async importBytes(bytes: Uint8Array, fileName = 'imported.tgk'): Promise<ModelSummary> {
-    let decoded: ReturnType<typeof decodeModelFile>;
+    let decoded: ModelFileContent;
     let model: Sequential;
     try {
       decoded = decodeModelFile(bytes);
@@ -247,25 +220,16 @@ export class ModelStore {
     }
   }
 
-  private async read(path: string): Promise<Sequential> {
-    try {
-      return (await loadModel(path)).model;
-    } catch (error) {
-      throw new ServiceError('invalid-model', reasonOf(error));
-    }
-  }
-
   private defaultSummary(): Promise<ModelSummary> {
     this.defaultInfo ??= readFile(this.defaultModelPath).then((bytes) => {
-      const decoded = decodeModelFile(bytes);
-      const { metadata } = decoded;
+      const { spec, metadata } = decodeModelFile(bytes);
       return {
         id: DEFAULT_MODEL_ID,
         name: 'Built-in model',
         createdAt: metadata.createdAt ?? '1970-01-01T00:00:00.000Z',
         source: 'default' as const,
         active: false,
-        architecture: describeArchitecture(decoded.spec),
+        architecture: describeArchitecture(spec),
         hyperparameters: metadata.hyperparameters,
         metrics: summaryMetrics(metadata),
       };
@@ -297,7 +261,7 @@ function newModelId(): string {
   return `m-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 }
 
-function reasonOf(error: unknown): string {
+export function reasonOf(error: unknown): string {
   if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') return 'the file is missing';
   return error instanceof Error ? error.message : String(error);
 }

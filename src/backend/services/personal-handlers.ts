@@ -1,11 +1,12 @@
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { explainPrediction } from '../../digits/explain/gradient-times-input';
 import type { ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract';
 import { writeFileAtomicSync } from '../../digits/io/atomic-write';
-import type { FileDialogs } from './backend';
+import type { ActiveModel } from './active-model';
 import { ServiceError } from './errors';
-import type { ModelStore } from './model-store';
+import type { FileDialogs } from './file-dialogs';
 import type { PersonalSampleStore } from './personal-samples';
 
 type PersonalChannel =
@@ -14,7 +15,7 @@ export type PersonalHandlers = { [C in PersonalChannel]: (request: ParsedRequest
 
 export interface PersonalHandlerDeps {
   samples: PersonalSampleStore;
-  models: ModelStore;
+  activeModel: ActiveModel;
   /** The app's native dialogs; without them (browser mode, tests) export returns the JSON. */
   dialogs?: FileDialogs;
 }
@@ -24,10 +25,10 @@ export interface PersonalHandlerDeps {
  * where predicting does, on the active model already loaded for predictions: one
  * forward and one backward pass, far below a frame's time.
  */
-export function createPersonalHandlers({ samples, models, dialogs }: PersonalHandlerDeps): PersonalHandlers {
+export function createPersonalHandlers({ samples, activeModel, dialogs }: PersonalHandlerDeps): PersonalHandlers {
   return {
     explain: async ({ pixels, target }) => {
-      const { summary, model } = await models.active();
+      const { summary, model } = await activeModel.get();
       const { label, probabilities, attribution } = explainPrediction(model, pixels, target);
       return { modelId: summary.id, label, probabilities, attribution };
     },
@@ -48,6 +49,7 @@ export function createPersonalHandlers({ samples, models, dialogs }: PersonalHan
       if (!dialogs) return { path: null, json, count };
       const path = await dialogs.chooseExportPath('tegaki-samples.json', 'samples');
       if (path === null) return { path: null, count };
+      mkdirSync(dirname(path), { recursive: true });
       writeFileAtomicSync(path, json);
       return { path, count };
     },

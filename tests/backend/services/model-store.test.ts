@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventOf } from '../../../src/shared/ipc/contract';
+import { ActiveModel } from '../../../src/backend/services/active-model';
 import { ModelStore } from '../../../src/backend/services/model-store';
 import { AppStore } from '../../../src/backend/store/app-store';
 import { JsonFileStore } from '../../../src/backend/store/json-file-store';
@@ -10,11 +10,10 @@ import { fakeTrainedModel, removeDirs, resourcesWithDefaultModel, tempDir } from
 const dirs: string[] = [];
 let userData: string;
 let resources: string;
-let notices: EventOf<'notice'>[];
 
 function open(): ModelStore {
   const store = new AppStore(new JsonFileStore(join(userData, 'tegaki-store.json')));
-  return new ModelStore({ userDataDir: userData, resourcesDir: resources, store, notify: (n) => notices.push(n) });
+  return new ModelStore({ userDataDir: userData, resourcesDir: resources, store });
 }
 
 const indexFile = (): Promise<string> => readFile(join(userData, 'tegaki-store.json'), 'utf8');
@@ -23,22 +22,10 @@ beforeEach(async () => {
   userData = await tempDir('userdata');
   resources = await resourcesWithDefaultModel();
   dirs.push(userData, resources);
-  notices = [];
 });
 afterEach(() => removeDirs(dirs));
 
 describe('ModelStore', () => {
-  it('starts with only the built-in default, active, which classifies', async () => {
-    const models = open();
-    const list = await models.list();
-    expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ id: 'default', source: 'default', active: true, architecture: '784-8-10 relu' });
-    const { summary, model } = await models.active();
-    expect(summary.id).toBe('default');
-    const p = model.predictOne(new Float32Array(784));
-    expect(p.reduce((a, b) => a + b)).toBeCloseTo(1, 5);
-  });
-
   it('saves a trained model as a file in <userData>/models and indexes it; the index survives a restart', async () => {
     const models = open();
     let changes = 0;
@@ -53,55 +40,12 @@ describe('ModelStore', () => {
     expect((await reopened.summary(added.id)).hyperparameters?.trainSize).toBe(500);
   });
 
-  it('renames, sets active and deletes; deleting the active model hands over to the default', async () => {
-    const models = open();
-    const added = await models.addTrained(fakeTrainedModel(), 'First');
-    expect((await models.rename(added.id, 'Renamed')).name).toBe('Renamed');
-    expect((await models.setActive(added.id)).active).toBe(true);
-    expect((await models.active()).summary).toMatchObject({ id: added.id, name: 'Renamed' });
-
-    await models.delete(added.id);
-    expect(await readdir(join(userData, 'models'))).toEqual([]);
-    expect((await models.list()).map((m) => m.id)).toEqual(['default']);
-    expect((await models.active()).summary.id).toBe('default');
-  });
-
   it('refuses to rename or delete the built-in default, and names a missing model', async () => {
     const models = open();
     await expect(models.delete('default')).rejects.toMatchObject({ code: 'read-only' });
     await expect(models.rename('default', 'x')).rejects.toMatchObject({ code: 'read-only' });
-    await expect(models.setActive('m-nope')).rejects.toMatchObject({ code: 'not-found' });
+    await expect(new ActiveModel(models).set('m-nope')).rejects.toMatchObject({ code: 'not-found' });
     await expect(models.delete('m-nope')).rejects.toMatchObject({ code: 'not-found' });
-  });
-
-  it('falls back to the default with a visible notice when the active model file is corrupted, leaving the file alone', async () => {
-    const models = open();
-    const added = await models.addTrained(fakeTrainedModel(), 'Mine');
-    await models.setActive(added.id);
-    const path = join(userData, 'models', `${added.id}.tgk`);
-    const bytes = await readFile(path);
-    bytes[bytes.length - 100] ^= 0xff;
-    await writeFile(path, bytes);
-
-    const restarted = open();
-    const { summary } = await restarted.active();
-    expect(summary.id).toBe('default');
-    expect(notices).toHaveLength(1);
-    expect(notices[0].level).toBe('warning');
-    expect(notices[0].message).toMatch(/"Mine" could not be read .*corrupted.*default/);
-    expect((await restarted.list()).find((m) => m.active)?.id).toBe('default');
-    expect(await readFile(path)).toEqual(bytes);
-    // Choosing the broken model again is refused rather than crashing later.
-    await expect(restarted.setActive(added.id)).rejects.toMatchObject({ code: 'invalid-model' });
-  });
-
-  it('falls back too when the active model file has disappeared', async () => {
-    const models = open();
-    const added = await models.addTrained(fakeTrainedModel(), 'Gone');
-    await models.setActive(added.id);
-    await removeDirs([join(userData, 'models')]);
-    expect((await open().active()).summary.id).toBe('default');
-    expect(notices[0].message).toMatch(/"Gone" could not be read/);
   });
 
   it('exports the exact file and imports it back as a new model', async () => {

@@ -8,7 +8,8 @@ import { strokesToInput } from '../../../src/digits/preprocess/strokes';
 import { parseStrokesJson } from '../../../src/digits/preprocess/strokes-file';
 import { EngineHost } from '../../../src/backend/engine/engine-host';
 import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
-import type { Backend, FileDialogs } from '../../../src/backend/services/backend';
+import type { Backend } from '../../../src/backend/services/backend';
+import type { FileDialogs } from '../../../src/backend/services/file-dialogs';
 import { createBackend } from '../../../src/backend/services/backend';
 import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
 import { eventContract } from '../../../src/shared/ipc/contract';
@@ -272,7 +273,7 @@ describe('correcting drawings and fine-tuning the shipped model (the issue end t
     expect((await call('personal:list', undefined)).counts).toEqual([8, 8, 0, 0, 0, 0, 8, 0, 0, 0]);
 
     const done = next('training:done', 200_000);
-    await call('training:start', { hyperparameters: smallHyperparameters(), fineTune: {} });
+    await call('training:start', { hyperparameters: smallHyperparameters(), personal: { mode: 'fine-tune' }, fineTune: {} });
     const finished = await done;
     expect(finished.model.name).toBe('Built-in model (fine-tuned)');
     expect(finished.model.architecture).toBe((await call('models:active', undefined)).architecture);
