@@ -258,7 +258,7 @@ describe('correcting drawings and fine-tuning the shipped model (the issue end t
 
   it('corrected drawings are then classified as labelled, and MNIST test accuracy drops by at most 0.5 points', async () => {
     // Drawings the fine-tuning never sees, in the same hand, are mostly misread at first.
-    const fresh = quirkyDrawings(12, 2);
+    const fresh = quirkyDrawings(12, 2, 'held-out');
     const predictAll = async (): Promise<number[]> =>
       Promise.all(
         fresh.map(async ({ strokes }) =>
