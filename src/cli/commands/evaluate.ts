@@ -9,7 +9,6 @@ import { confusionMatrix } from '../../engine/metrics/confusion';
 import { describeArchitecture } from '../../engine/training/architecture';
 import { describeAugmentation } from '../../engine/training/augmentation';
 import { evaluate } from '../../engine/training/evaluate';
-import type { Hyperparameters } from '../../shared/hyperparameters';
 import { emitJson } from '../output';
 
 export interface EvaluateFlags {
@@ -21,7 +20,7 @@ export interface EvaluateFlags {
 /** `tegaki evaluate MODEL`: per-class report and confusion matrix on the MNIST test set. */
 export async function evaluateCommand(modelPath: string, flags: EvaluateFlags): Promise<void> {
   const { model, metadata } = await loadModel(modelPath);
-  const trainedWith = metadata.hyperparameters as Hyperparameters | undefined;
+  const trainedWith = metadata.hyperparameters;
   const { test } = await loadMnist({ dir: flags.data, trainSize: 0, testSize: flags.testSize });
   const result = evaluate(model, test);
   const confusion = confusionMatrix(result.labels, result.predictions, model.classes);
