@@ -68,28 +68,6 @@ export function fastKernels(wasm: WasmKernels): Kernels {
     return at;
   }
 
-  /** An optimiser's update: w and its state are read and written in place, g is only read. */
-  function update(
-    w: FloatArray,
-    g: FloatArray,
-    state: FloatArray[],
-    fast: (n: number, pw: number, pg: number, pState: number[]) => void,
-    slow: () => void,
-  ): void {
-    run(
-      [w, g, ...state],
-      () => {
-        const n = w.length;
-        const pw = input(w, n);
-        const pState = state.map((s) => input(s, n));
-        fast(n, pw, input(g, n), pState);
-        writeBack(w, pw, n);
-        state.forEach((s, i) => writeBack(s, pState[i], n));
-      },
-      slow,
-    );
-  }
-
   return {
     matmul(a, b, c, m, k, n) {
       run(
@@ -209,64 +187,73 @@ export function fastKernels(wasm: WasmKernels): Kernels {
     },
 
     sgd(w, g, lr) {
-      update(
-        w,
-        g,
-        [],
-        (n, pw, pg) => ex.sgd(pw, pg, n, lr),
+      run(
+        [w, g],
+        () => {
+          const pw = input(w, w.length);
+          ex.sgd(pw, input(g, w.length), w.length, lr);
+          writeBack(w, pw, w.length);
+        },
         () => reference.sgd(w, g, lr),
       );
     },
 
     momentum(w, g, v, lr, alpha) {
-      update(
+      withState(
         w,
         g,
-        [v],
-        (n, pw, pg, [pv]) => ex.momentum(pw, pg, pv, n, lr, alpha),
+        v,
+        (pw, pg, pv, n) => ex.momentum(pw, pg, pv, n, lr, alpha),
         () => reference.momentum(w, g, v, lr, alpha),
       );
     },
 
     nesterov(w, g, v, lr, alpha) {
-      update(
+      withState(
         w,
         g,
-        [v],
-        (n, pw, pg, [pv]) => ex.nesterov(pw, pg, pv, n, lr, alpha),
+        v,
+        (pw, pg, pv, n) => ex.nesterov(pw, pg, pv, n, lr, alpha),
         () => reference.nesterov(w, g, v, lr, alpha),
       );
     },
 
     adaGrad(w, g, h, lr, epsilon) {
-      update(
+      withState(
         w,
         g,
-        [h],
-        (n, pw, pg, [ph]) => ex.adaGrad(pw, pg, ph, n, lr, epsilon),
+        h,
+        (pw, pg, ph, n) => ex.adaGrad(pw, pg, ph, n, lr, epsilon),
         () => reference.adaGrad(w, g, h, lr, epsilon),
       );
     },
 
     rmsProp(w, g, h, lr, rho, epsilon) {
-      update(
+      // 1 − ρ in float64 here, as for Adam's 1 − β below.
+      withState(
         w,
         g,
-        [h],
-        (n, pw, pg, [ph]) => ex.rmsProp(pw, pg, ph, n, lr, rho, 1 - rho, epsilon),
+        h,
+        (pw, pg, ph, n) => ex.rmsProp(pw, pg, ph, n, lr, rho, 1 - rho, epsilon),
         () => reference.rmsProp(w, g, h, lr, rho, epsilon),
       );
     },
 
     adam(w, g, m, v, lr, beta1, beta2, epsilon, t) {
-      // The bias corrections and 1 − β are computed here in float64 (1 − f32(0.999) is off by 1e-5).
-      const step = lr / (1 - beta1 ** t);
-      const vScale = 1 / (1 - beta2 ** t);
-      update(
-        w,
-        g,
-        [m, v],
-        (n, pw, pg, [pm, pv]) => ex.adam(pw, pg, pm, pv, n, step, beta1, beta2, epsilon, vScale, 1 - beta1, 1 - beta2),
+      run(
+        [w, g, m, v],
+        () => {
+          const n = w.length;
+          const pw = input(w, n);
+          const pm = input(m, n);
+          const pv = input(v, n);
+          // The bias corrections and 1 − β in float64: 1 − f32(0.999) is off by 1e-5 relative.
+          const step = lr / (1 - beta1 ** t);
+          ex.adam(pw, input(g, n), pm, pv, n, step, beta1, beta2, epsilon, 1 / (1 - beta2 ** t), 1 - beta1, 1 - beta2);
+          writeBack(w, pw, n);
+          writeBack(m, pm, n);
+          writeBack(v, pv, n);
+        },
         () => reference.adam(w, g, m, v, lr, beta1, beta2, epsilon, t),
       );
     },
@@ -385,4 +372,26 @@ export function fastKernels(wasm: WasmKernels): Kernels {
       );
     },
   };
+
+  /** An optimiser rule with one state array s beside w: w and s are updated in place, g is only read. */
+  function withState(
+    w: FloatArray,
+    g: FloatArray,
+    s: FloatArray,
+    fast: (pw: number, pg: number, ps: number, n: number) => void,
+    slow: () => void,
+  ): void {
+    run(
+      [w, g, s],
+      () => {
+        const n = w.length;
+        const pw = input(w, n);
+        const ps = input(s, n);
+        fast(pw, input(g, n), ps, n);
+        writeBack(w, pw, n);
+        writeBack(s, ps, n);
+      },
+      slow,
+    );
+  }
 }
