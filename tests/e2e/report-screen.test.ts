@@ -165,6 +165,12 @@ describe('the report screen in a real Chromium (browser mode, real engine proces
     await page.getByTestId('loss-curve').locator('canvas').waitFor();
     await page.getByTestId('accuracy-curve').locator('canvas').waitFor();
     expect(await page.getByTestId('no-curves').count()).toBe(0);
+    // The per-step loss the file kept, every point of it, smoothed once on the chart.
+    const details = await page.evaluate(() => window.tegaki.models.details('default'));
+    const kept = details.ok ? details.value.lossCurve.length : 0;
+    expect(kept).toBeGreaterThan(10);
+    await page.getByTestId('step-loss-curve').locator('canvas').waitFor();
+    expect(Number(await page.getByTestId('step-loss-curve').getAttribute('data-points'))).toBe(kept);
     await page.getByTestId('loss-curve').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(artifactsDir, 'report', 'curves.png') }).catch(() => undefined);
   });

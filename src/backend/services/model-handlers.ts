@@ -39,12 +39,13 @@ export function createModelHandlers({ models, activeModel, dialogs, exportsDir }
     'models:details': async ({ id }) => {
       await models.summary(id);
       // Checked by the metadata schema as the file was decoded: what did not fit is gone.
-      const { hyperparameters, personal, history = [], metrics } = (await models.read(id)).metadata;
+      const { hyperparameters, personal, history = [], lossCurve = [], metrics } = (await models.read(id)).metadata;
       return {
         id,
         hyperparameters,
         personal,
         history,
+        lossCurve,
         metrics: metrics && {
           testAccuracy: metrics.testAccuracy,
           testLoss: metrics.testLoss,

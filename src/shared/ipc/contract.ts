@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeIssues, hyperparametersSchema } from '../hyperparameters';
 import { fineTuneOptionsSchema, personalTrainingSchema } from '../personal-training';
-import { epochRecordSchema, trainingProgressSchema } from '../training-progress';
+import { epochRecordSchema, lossPointSchema, trainingProgressSchema } from '../training-progress';
 import type { Hyperparameters } from '../hyperparameters';
 import { errorCodes } from '../errors';
 import type { ErrorCode } from '../errors';
@@ -69,6 +69,8 @@ export const modelDetailsSchema = z.object({
   personal: personalTrainingSchema.optional(),
   /** Empty when the file kept no history (imported from elsewhere, or made before history was kept). */
   history: z.array(savedEpochRecordSchema),
+  /** The raw batch loss of every step the file kept (every k-th on long runs); empty when it kept none. */
+  lossCurve: z.array(lossPointSchema),
   /** The file's metrics, less the confusion matrix and report (the evaluate channel gives those). */
   metrics: modelFileMetricsSchema.omit({ confusion: true, report: true }).optional(),
 });

@@ -37,7 +37,8 @@ const epoch = (n: number) => ({
 
 describe('models:details', () => {
   it('gives a trained model its per-epoch history, hyperparameters and metrics', async () => {
-    const trained = { ...fakeTrainedModel(3), history: [epoch(1), epoch(2)], samplesPerSecond: 1234 };
+    const lossCurve = [1, 2, 3].map((step) => ({ step, loss: 2.3 / step }));
+    const trained = { ...fakeTrainedModel(3), history: [epoch(1), epoch(2)], lossCurve, samplesPerSecond: 1234 };
     const model = await backend.models.addTrained(trained, 'with history');
     const result = await backend.handle('models:details', { id: model.id });
     expect(result.ok).toBe(true);
@@ -46,6 +47,7 @@ describe('models:details', () => {
     expect(result.value).toMatchObject({
       id: model.id,
       history: [epoch(1), epoch(2)],
+      lossCurve,
       hyperparameters: trained.hyperparameters,
       metrics: { testAccuracy: 0.9, testLoss: 0.3, samplesPerSecond: 1234 },
     });
@@ -53,7 +55,7 @@ describe('models:details', () => {
 
   it('gives an empty history for a model file that kept none (the test default has none)', async () => {
     const result = await backend.handle('models:details', { id: 'default' });
-    expect(result).toMatchObject({ ok: true, value: { id: 'default', history: [] } });
+    expect(result).toMatchObject({ ok: true, value: { id: 'default', history: [], lossCurve: [] } });
   });
 
   it('answers an unknown id with not-found and an unreadable file with invalid-model', async () => {

@@ -41,7 +41,7 @@ function fakeApi() {
       details: async (id): Promise<Result<ModelDetails>> =>
         id === 'no-file'
           ? { ok: false, error: { code: 'invalid-model', message: 'gone' } }
-          : { ok: true, value: { id, history: [] } },
+          : { ok: true, value: { id, history: [], lossCurve: [] } },
     },
   };
   const answer = async (id: string, result: Result<Evaluation> = { ok: true, value: evaluation(id) }) => {

@@ -1,14 +1,19 @@
 import { useMemo } from 'react';
 import type { ModelDetails } from '../../../shared/ipc/contract';
 import { useT } from '../i18n/use-t';
+import { LossChart } from '../training/LossChart';
 import type { EpochSeries } from './EpochChart';
 import { EpochChart } from './EpochChart';
 import { trainingCurves } from './report-math';
 
-/** Loss and accuracy per epoch from the model file's history, or why there are none. */
+/**
+ * Loss and accuracy per epoch from the model file's history, and the loss of every step
+ * it kept (raw, smoothed here as in the training monitor), or why there are none.
+ */
 export function TrainingCurves({ details }: { details: ModelDetails | undefined }): React.JSX.Element {
   const t = useT();
   const curves = useMemo(() => trainingCurves(details?.history ?? []), [details]);
+  const lossCurve = details?.lossCurve ?? [];
   const loss = useMemo<EpochSeries[]>(() => {
     if (!curves) return [];
     const series: EpochSeries[] = [
@@ -49,6 +54,9 @@ export function TrainingCurves({ details }: { details: ModelDetails | undefined 
             epochLabel={t('train.epochAxis')}
             testId="accuracy-curve"
           />
+          {lossCurve.length > 0 && (
+            <LossChart points={lossCurve} totalSteps={lossCurve.at(-1)!.step} testId="step-loss-curve" />
+          )}
         </div>
       ) : (
         <p className="muted" data-testid="no-curves">

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import { useColorScheme } from '../app/use-color-scheme';
 import { useStore } from '../app/use-store';
@@ -7,13 +7,10 @@ import { useLocale, useT } from '../i18n/use-t';
 import { formatPercent } from '../prediction/ProbabilityBars';
 import { describeFailure, formatCount, formatDuration, progressFraction } from './format';
 import { chartColors, LineChart } from './LineChart';
-import { smoothSeries } from './loss-series';
+import { LossChart } from './LossChart';
 import { PersonalAccuracy } from './PersonalAccuracy';
 import type { TrainingState, TrainingStore } from './training-store';
 import { isTrainingActive } from './training-store';
-
-/** The smoothing slider's start: the engine's loss is already a running mean, so a little more is enough. */
-const DEFAULT_SMOOTHING = 0.6;
 
 interface Props {
   training: TrainingStore;
@@ -140,15 +137,10 @@ function Counters({ state, t }: { state: TrainingState; t: Translate }): React.J
 
 function Charts({ state, t }: { state: TrainingState; t: Translate }): React.JSX.Element {
   const colors = chartColors(useColorScheme());
-  const [smoothing, setSmoothing] = useState(DEFAULT_SMOOTHING);
   const { lossCurve, epochs, progress } = state;
   const totalSteps = Math.max(1, progress?.totalSteps ?? 1);
   const totalEpochs = Math.max(1, progress?.totalEpochs ?? epochs.length);
 
-  const lossData = useMemo((): uPlot.AlignedData => {
-    const raw = lossCurve.map((p) => p.loss);
-    return [lossCurve.map((p) => p.step), raw, smoothSeries(raw, smoothing)];
-  }, [lossCurve, smoothing]);
   const hasValidation = epochs.some((e) => e.validationAccuracy !== undefined);
   const hasPersonal = epochs.some((e) => e.personalTestAccuracy !== undefined);
   const accuracyData = useMemo((): uPlot.AlignedData => {
@@ -162,13 +154,6 @@ function Charts({ state, t }: { state: TrainingState; t: Translate }): React.JSX
     return data;
   }, [epochs, hasValidation, hasPersonal]);
 
-  const lossSeries = useMemo(
-    () => [
-      { label: t('train.lossSeries'), color: colors.lossRaw, width: 1 },
-      { label: `${t('train.lossSeries')} (${t('train.smoothing').toLowerCase()})`, color: colors.loss, width: 2 },
-    ],
-    [t, colors],
-  );
   const accuracySeries = useMemo(
     () => [
       { label: t('train.trainAccuracy'), color: colors.train, points: true },
@@ -178,44 +163,11 @@ function Charts({ state, t }: { state: TrainingState; t: Translate }): React.JSX
     ],
     [t, colors, hasValidation, hasPersonal],
   );
-  const lastLoss = lossCurve.at(-1)?.loss;
   const lastTest = epochs.at(-1)?.testAccuracy;
 
   return (
     <div className="charts">
-      <figure className="chart-box">
-        <figcaption>
-          <span>{t('train.lossChart')}</span>
-          <label className="smoothing">
-            {t('train.smoothing')}
-            <input
-              type="range"
-              min={0}
-              max={0.95}
-              step={0.05}
-              value={smoothing}
-              onChange={(event) => setSmoothing(Number(event.target.value))}
-              data-testid="loss-smoothing"
-            />
-          </label>
-        </figcaption>
-        {lossCurve.length === 0 && <p className="chart-waiting">{t('train.waitingForData')}</p>}
-        <LineChart
-          data={lossData}
-          series={lossSeries}
-          xLabel={t('train.stepAxis')}
-          colors={colors}
-          xRange={[0, totalSteps]}
-          yRange={(min, max) => [0, max > min ? max * 1.05 : min + 1]}
-          formatY={(v) => (v >= 10 ? v.toFixed(0) : v.toFixed(2))}
-          legend={false}
-          description={t('train.lossDescription', {
-            points: lossCurve.length,
-            loss: lastLoss === undefined ? '–' : lastLoss.toFixed(3),
-          })}
-          testId="loss-chart"
-        />
-      </figure>
+      <LossChart points={lossCurve} totalSteps={totalSteps} testId="loss-chart" />
       <figure className="chart-box">
         <figcaption>
           <span>{t('train.accuracyChart')}</span>
