@@ -1,5 +1,5 @@
 import type { FloatArray } from '../tensor';
-import type { Kernels } from './index';
+import type { Kernels } from './kernels';
 import * as reference from './reference';
 import type { WasmKernels } from './wasm/memory';
 

@@ -1,4 +1,5 @@
 import { fastKernels } from './fast';
+import type { Kernels } from './kernels';
 import * as reference from './reference';
 import { wasmKernels } from './wasm/memory';
 
@@ -12,7 +13,7 @@ import { wasmKernels } from './wasm/memory';
  * TEGAKI_KERNELS=reference to run the reference kernels instead, or TEGAKI_KERNELS=simd
  * to skip the relaxed-SIMD (fused multiply-add) build (wasm/memory.ts).
  */
-export type Kernels = typeof reference;
+export type { Kernels };
 
 /** The WebAssembly kernels, or undefined where they cannot load. */
 export const fast: Kernels | undefined = wasmKernels ? fastKernels(wasmKernels) : undefined;

@@ -5,7 +5,8 @@ import type { Point } from '../../../digits/preprocess/strokes';
 import { useColorScheme } from '../app/use-color-scheme';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
-import type { DrawnStroke, StrokeStore } from './stroke-store';
+import type { DrawnStroke } from './eraser';
+import type { StrokeStore } from './stroke-store';
 import type { ToolStore } from './tools';
 import { CANVAS_UNITS, ERASER_SCALE } from './tools';
 

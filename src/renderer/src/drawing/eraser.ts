@@ -1,5 +1,10 @@
 import type { Point } from '../../../digits/preprocess/strokes';
-import type { DrawnStroke } from './stroke-store';
+
+/** A stroke as the canvas keeps it: its points and its pen width (the stroke store's unit). */
+export interface DrawnStroke {
+  readonly points: readonly Point[];
+  readonly width: number;
+}
 
 /**
  * Rubs out the parts of `strokes` within `radius` of the eraser's segment `from`-`to`.

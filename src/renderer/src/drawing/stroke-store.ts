@@ -1,12 +1,8 @@
 import type { Point, Stroke } from '../../../digits/preprocess/strokes';
+import type { DrawnStroke } from './eraser';
 import { eraseAlong } from './eraser';
 
 /** One pen-down .. pen-up movement as drawn: its points in canvas units and its width. */
-export interface DrawnStroke {
-  readonly points: readonly Point[];
-  readonly width: number;
-}
-
 /** What the canvas and the prediction read; a new object after every change. */
 export interface DrawingSnapshot {
   /** Finished strokes, oldest first. */
