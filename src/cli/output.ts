@@ -1,4 +1,5 @@
 import { SingleBar } from 'cli-progress';
+import type { TrainingOutcome } from '../digits/io/model-metadata';
 import type { TrainingProgress } from '../shared/training-progress';
 
 /** One JSON object per line on stdout, for scripts (`--json`). */
@@ -40,5 +41,19 @@ export function createProgressBar(): { update(p: TrainingProgress): void; stop()
     stop() {
       if (started) bar.stop();
     },
+  };
+}
+
+/** The `--json` line that ends `tegaki train` and `tegaki finetune`, in the IPC's 'training:done' names. */
+export function doneLine(outcome: TrainingOutcome, modelPath: string): Record<string, unknown> {
+  return {
+    type: 'done',
+    testAccuracy: outcome.test.accuracy,
+    testLoss: outcome.test.loss,
+    samplesPerSecond: Math.round(outcome.samplesPerSecond),
+    trainingSeconds: outcome.trainingSeconds,
+    personalTestAccuracy: outcome.personalTest?.accuracy ?? null,
+    personalTestCount: outcome.personalTest?.count ?? 0,
+    model: modelPath,
   };
 }

@@ -4,7 +4,8 @@ import type { ClassificationReport } from '../engine/metrics/classification-repo
 import type { NamedTensor } from '../engine/model/sequential';
 import type { ModelSpec } from '../engine/model/spec';
 import type { PersonalTraining, FineTuneOptions } from '../shared/personal-training';
-import type { EpochRecord, LossPoint, TrainingProgress } from '../shared/training-progress';
+import type { EpochRecord, TrainingProgress } from '../shared/training-progress';
+import type { TrainingOutcome } from '../digits/io/model-metadata';
 
 /**
  * The messages between the main process (or any Node parent) and the engine process.
@@ -42,20 +43,13 @@ export interface FineTuneRequest extends FineTuneOptions {
   modelPath: string;
 }
 
-export interface TrainedModel {
+/** A finished run as the engine returns it: what a model file's metadata is built from, plus the weights. */
+export interface TrainedModel extends TrainingOutcome {
   spec: ModelSpec;
   tensors: NamedTensor[];
-  hyperparameters: Hyperparameters;
   /** How the person's drawings took part, when they did. */
   personal?: PersonalTraining;
-  history: EpochRecord[];
-  lossCurve: LossPoint[];
-  test: { accuracy: number; loss: number; confusion: number[][] };
-  /** Accuracy on the held-out personal drawings, when some were held out. */
-  personalTest?: { accuracy: number; count: number };
   report: ClassificationReport;
-  samplesPerSecond: number;
-  trainingSeconds: number;
 }
 
 export interface EvaluationResult {

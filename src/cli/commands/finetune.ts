@@ -4,7 +4,7 @@ import { loadModel, saveModel } from '../../digits/io/saved-model';
 import { describeArchitecture } from '../../engine/training/architecture';
 import { train } from '../../engine/training/trainer';
 import { fineTuneHyperparameters } from '../../digits/personal/recipe';
-import { emitJson } from '../output';
+import { doneLine, emitJson } from '../output';
 import type { FineTuneFlags, PersonalFlags } from '../personal-flags';
 import { fineTuneOptions, loadPersonal, personalOptions } from '../personal-flags';
 
@@ -50,17 +50,7 @@ export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): 
       fineTunedFrom: modelPath,
     }),
   );
-  const summary = {
-    type: 'done',
-    testAccuracy: result.test.accuracy,
-    testLoss: result.test.loss,
-    samplesPerSecond: Math.round(result.samplesPerSecond),
-    trainingSeconds: result.trainingSeconds,
-    personalTestAccuracy: result.personalTest?.accuracy ?? null,
-    personalTestCount: result.personalTest?.count ?? 0,
-    model: flags.out,
-  };
-  if (flags.json) emitJson(summary);
+  if (flags.json) emitJson(doneLine(result, flags.out));
   else {
     const personalLine = result.personalTest
       ? `personal test accuracy ${(result.personalTest.accuracy * 100).toFixed(2)}% on ${result.personalTest.count} held-out drawings`

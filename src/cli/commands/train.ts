@@ -9,7 +9,7 @@ import { train } from '../../engine/training/trainer';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { HyperparameterFlags } from '../hyperparameter-flags';
 import { resolveHyperparameters } from '../hyperparameter-flags';
-import { createProgressBar, emitJson, formatDuration } from '../output';
+import { createProgressBar, doneLine, emitJson, formatDuration } from '../output';
 import type { PersonalFlags } from '../personal-flags';
 import { loadPersonal, personalOptions } from '../personal-flags';
 
@@ -66,18 +66,8 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     await saveModel(flags.out, result.model, modelMetadataFor(result, { name: flags.preset ?? 'custom', personal: personalTraining }));
     if (flags.json) {
       emitJson({ type: 'report', report, text: reportText });
-      emitJson({
-        type: 'done',
-        testAccuracy: result.test.accuracy,
-        testLoss: result.test.loss,
-        samplesPerSecond: Math.round(result.samplesPerSecond),
-        trainingSeconds: result.trainingSeconds,
-        personalTestAccuracy: result.personalTest?.accuracy ?? null,
-        personalTestCount: result.personalTest?.count ?? 0,
-        // The schema's settings under the schema's key; the report line says them in words.
-        augmentation: h.augmentation ?? {},
-        model: flags.out,
-      });
+      // The schema's settings under the schema's key; the report line says them in words.
+      emitJson({ ...doneLine(result, flags.out), augmentation: h.augmentation ?? {} });
     } else {
       process.stdout.write(`\n${reportText}\n`);
       if (result.personalTest) {

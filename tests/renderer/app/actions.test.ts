@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { keyEvent } from './key-event';
 import type { Action, KeyLike } from '../../../src/renderer/src/app/actions';
 import { describeAction, describeBinding, findAction, shortcutFor } from '../../../src/renderer/src/app/actions';
 
-const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({
-  key: k,
-  code: '',
-  ctrlKey: false,
-  metaKey: false,
-  shiftKey: false,
-  altKey: false,
-  ...mods,
-});
+const key = keyEvent;
 
 const actions: readonly Action[] = [
   { name: 'undo', label: 'draw.undo', keys: [{ key: 'z', mod: true }], perform: () => {} },

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { keyEvent } from '../app/key-event';
 import type { KeyLike } from '../../../src/renderer/src/app/actions';
 import { findAction } from '../../../src/renderer/src/app/actions';
 import { createDrawingActions } from '../../../src/renderer/src/drawing/actions';
 import { StrokeStore } from '../../../src/renderer/src/drawing/stroke-store';
 import { BRUSH_SIZES, DEFAULT_BRUSH_SIZE, ToolStore } from '../../../src/renderer/src/drawing/tools';
 
-const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({
-  key: k,
-  code: '',
-  ctrlKey: false,
-  metaKey: false,
-  shiftKey: false,
-  altKey: false,
-  ...mods,
-});
+const key = keyEvent;
 
 describe('drawing actions: one named unit per command, shared by buttons and shortcuts', () => {
   const actions = createDrawingActions(new StrokeStore(), new ToolStore());
