@@ -10,7 +10,7 @@ import type { Hyperparameters } from '../../src/shared/hyperparameters';
 import { preset } from '../../src/shared/presets';
 import type { Backend } from '../../src/backend/services/backend';
 import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf } from '../../src/shared/ipc/contract';
-import { invokeContract } from '../../src/shared/ipc/contract';
+import { eventContract, invokeContract } from '../../src/shared/ipc/contract';
 import { expect } from 'vitest';
 
 /** A real temporary folder per test, removed afterwards by `cleanup`. */
@@ -77,6 +77,22 @@ export async function callBackend<C extends InvokeChannel>(
   if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
   expect(invokeContract[channel].response.safeParse(result.value).success).toBe(true);
   return result.value as ResponseOf<C>;
+}
+
+/**
+ * Every event the backend emits, in order, and a description of each one that fails its
+ * schema. The event bus swallows a listener's exception (one broken window must not
+ * stop the others), so an `expect` inside the listener could never fail a test: assert
+ * on `invalid` after the test instead.
+ */
+export function recordBackendEvents(backend: Backend): { events: { channel: EventChannel; payload: unknown }[]; invalid: string[] } {
+  const recorded = { events: [] as { channel: EventChannel; payload: unknown }[], invalid: [] as string[] };
+  backend.onEvent((channel, payload) => {
+    const checked = eventContract[channel].safeParse(payload);
+    if (!checked.success) recorded.invalid.push(`${channel}: ${checked.error.message} in ${JSON.stringify(payload).slice(0, 300)}`);
+    recorded.events.push({ channel, payload });
+  });
+  return recorded;
 }
 
 /** The next `channel` event from the backend that `where` accepts. */

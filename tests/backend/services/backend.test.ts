@@ -6,11 +6,11 @@ import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-s
 import type { Backend } from '../../../src/backend/services/backend';
 import { createBackend } from '../../../src/backend/services/backend';
 import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
-import { eventContract } from '../../../src/shared/ipc/contract';
 import type { Hyperparameters } from '../../../src/shared/hyperparameters';
 import {
   callBackend,
   nextBackendEvent,
+  recordBackendEvents,
   removeDirs,
   resourcesWithDefaultModel,
   smallHyperparameters,
@@ -25,6 +25,7 @@ let userData: string;
 let backend: Backend;
 let engineHost: EngineHost;
 let events: { channel: EventChannel; payload: unknown }[];
+let invalidEvents: string[];
 
 beforeEach(async () => {
   userData = await tempDir('backend');
@@ -32,15 +33,12 @@ beforeEach(async () => {
   dirs.push(userData, resources);
   engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
   backend = createBackend({ userDataDir: userData, resourcesDir: resources, engineHost, log: () => undefined });
-  events = [];
-  backend.onEvent((channel, payload) => {
-    // Every event the renderer gets matches its schema.
-    expect(eventContract[channel].safeParse(payload).success).toBe(true);
-    events.push({ channel, payload });
-  });
+  ({ events, invalid: invalidEvents } = recordBackendEvents(backend));
 });
 
 afterEach(async () => {
+  // Every event the renderer got matched its schema.
+  expect(invalidEvents).toEqual([]);
   await backend.dispose();
   await removeDirs(dirs);
 });

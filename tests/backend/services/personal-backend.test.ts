@@ -12,10 +12,10 @@ import type { Backend } from '../../../src/backend/services/backend';
 import type { FileDialogs } from '../../../src/backend/services/file-dialogs';
 import { createBackend } from '../../../src/backend/services/backend';
 import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
-import { eventContract } from '../../../src/shared/ipc/contract';
 import {
   callBackend,
   nextBackendEvent,
+  recordBackendEvents,
   removeDirs,
   resourcesWithDefaultModel,
   smallHyperparameters,
@@ -32,6 +32,7 @@ const dirs: string[] = [];
 let userData: string;
 let backend: Backend;
 let events: { channel: EventChannel; payload: unknown }[];
+let invalidEvents: string[] = [];
 
 async function startBackend(options: { resourcesDir?: string; dialogs?: FileDialogs } = {}): Promise<void> {
   const resourcesDir = options.resourcesDir ?? (await resourcesWithDefaultModel());
@@ -44,11 +45,7 @@ async function startBackend(options: { resourcesDir?: string; dialogs?: FileDial
     dialogs: options.dialogs,
     log: () => undefined,
   });
-  events = [];
-  backend.onEvent((channel, payload) => {
-    expect(eventContract[channel].safeParse(payload).success).toBe(true);
-    events.push({ channel, payload });
-  });
+  ({ events, invalid: invalidEvents } = recordBackendEvents(backend));
 }
 
 beforeEach(async () => {
@@ -57,6 +54,9 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  // Every event the renderer got matched its schema.
+  expect(invalidEvents).toEqual([]);
+  invalidEvents = [];
   await backend?.dispose();
   await removeDirs(dirs);
 });
