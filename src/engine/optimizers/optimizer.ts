@@ -9,7 +9,7 @@ import { allocate, dtypeOf } from '../tensor';
  *
  * Gradients arrive already averaged over the batch and with weight decay added, so
  * every rule below is the textbook one with no 1/N factors. Each rule's loop is a
- * kernel (kernels/reference.ts defines it; kernels/fast.ts runs it as WebAssembly SIMD).
+ * kernel (kernels/reference/optimizers.ts defines it; kernels/fast.ts runs it as WebAssembly SIMD).
  */
 export abstract class Optimizer {
   /** Steps taken so far; Adam's bias correction needs it. */
