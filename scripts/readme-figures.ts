@@ -52,6 +52,8 @@ export const figureBlocks: FigureBlock[] = [
 
 export const BLOCK_START = /<!-- readme-figures: ([\w-]+) -->\n/g;
 export const BLOCK_END = '<!-- /readme-figures -->';
+/** Terminal colour codes, which a progress bar or a test runner may print even when told not to. */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 function runBlock(block: FigureBlock): string {
   const work = mkdtempSync(join(tmpdir(), 'tegaki-readme-'));
@@ -65,7 +67,7 @@ function runBlock(block: FigureBlock): string {
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     });
-    let output = result.stdout.replace(/\x1b\[[0-9;]*m/g, '').trimEnd();
+    let output = result.stdout.replace(ANSI_COLOUR, '').trimEnd();
     for (const [file, shown] of Object.entries(block.outputs ?? {})) output = output.split(join(work, file)).join(shown);
     const seconds = Math.round((Date.now() - started) / 1000);
     const exit = result.status === 0 ? '' : ` (exit code ${result.status}: a bar was missed or it failed)`;
