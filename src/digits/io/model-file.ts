@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { ModelSpec } from '../../engine/model/spec';
 import { parameterShapes } from '../../engine/model/spec';
 import type { ModelMetadata } from '../../shared/model-metadata';
 import { parseModelMetadata } from '../../shared/model-metadata';
 import { writeFileAtomicSync } from './atomic-write';
+import type { TensorEntry } from './model-header';
+import { MODEL_FILE_LIMITS, modelBudgetProblem, parseModelHeader } from './model-header';
 
 /**
  * The one model file format, versioned:
@@ -16,6 +18,10 @@ import { writeFileAtomicSync } from './atomic-write';
  * about the model (metadata, src/shared/model-metadata.ts: hyperparameters, history,
  * metrics) and where each tensor lies. The digest catches any change to the bytes (the notes used SHA-256 the same
  * way), and the shape check catches a file whose weights do not fit its architecture.
+ *
+ * A file is untrusted input: the header's schema and MODEL_FILE_LIMITS (model-header.ts)
+ * are checked before anything is allocated, and the tensors must tile the data region in
+ * order, so decoding never allocates more than the file holds.
  */
 export const MODEL_FILE_MAGIC = 'TGKI';
 export const MODEL_FILE_VERSION = 1;
@@ -34,15 +40,14 @@ export interface ModelFileContent {
   tensors: ModelTensor[];
 }
 
-interface TensorEntry {
-  name: string;
-  shape: number[];
-  /** In float32 elements from the start of the tensor data. */
-  offset: number;
-  length: number;
-}
-
-export type ModelFileErrorKind = 'not-a-model' | 'truncated' | 'corrupted' | 'wrong-version' | 'wrong-shape';
+export type ModelFileErrorKind =
+  | 'not-a-model'
+  | 'truncated'
+  | 'corrupted'
+  | 'wrong-version'
+  | 'wrong-shape'
+  | 'unknown-layer'
+  | 'too-large';
 
 export class ModelFileError extends Error {
   constructor(
@@ -61,6 +66,8 @@ const describeKind: Record<ModelFileErrorKind, string> = {
   corrupted: 'the file is corrupted',
   'wrong-version': 'unsupported model file version',
   'wrong-shape': 'the weights do not fit the architecture',
+  'unknown-layer': 'it uses a layer this Tegaki does not know',
+  'too-large': 'the model is larger than Tegaki runs safely',
 };
 
 export function encodeModelFile(content: ModelFileContent): Uint8Array {
@@ -99,14 +106,21 @@ export function decodeModelFile(bytes: Uint8Array, source = 'model file'): Model
     throw fail('wrong-version', `it is version ${version}; this Tegaki reads version ${MODEL_FILE_VERSION}`);
   }
   const headerLength = view.getUint32(8, true);
+  if (headerLength > MODEL_FILE_LIMITS.headerBytes) {
+    throw fail('too-large', `its header is ${headerLength} bytes; a header is at most ${MODEL_FILE_LIMITS.headerBytes}`);
+  }
+  if (bytes.length > MODEL_FILE_LIMITS.fileBytes) {
+    throw fail('too-large', `it is ${bytes.length} bytes; a model file is at most ${MODEL_FILE_LIMITS.fileBytes}`);
+  }
   const dataStart = align4(PREAMBLE_BYTES + headerLength);
   if (dataStart + DIGEST_BYTES > bytes.length) {
     throw fail('truncated', `the header needs ${headerLength} bytes but the file has ${bytes.length} in all`);
   }
   const parsed = parseHeader(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength));
-  const dataFloats = parsed ? parsed.tensors.reduce((n, t) => Math.max(n, t.offset + t.length), 0) : 0;
+  const header = 'header' in parsed ? parsed.header : undefined;
+  const dataFloats = header ? header.tensors.reduce((n, t) => Math.max(n, t.offset + t.length), 0) : 0;
   const expectedLength = dataStart + dataFloats * 4 + DIGEST_BYTES;
-  if (parsed && bytes.length < expectedLength) {
+  if (header && bytes.length < expectedLength) {
     throw fail('truncated', `the weights need ${expectedLength} bytes but the file has ${bytes.length}`);
   }
   const digestAt = bytes.length - DIGEST_BYTES;
@@ -114,19 +128,31 @@ export function decodeModelFile(bytes: Uint8Array, source = 'model file'): Model
   if (!equalBytes(stored, sha256(bytes.subarray(0, digestAt)))) {
     throw fail('corrupted', 'its SHA-256 digest does not match its content');
   }
-  if (!parsed) throw fail('corrupted', 'the header is not valid JSON or lacks the spec and tensor list');
+  if ('problem' in parsed) throw fail(parsed.problem.kind, parsed.problem.detail);
+  const { spec, tensors: entries } = parsed.header;
   if (bytes.length !== expectedLength)
     throw fail('corrupted', `${bytes.length - expectedLength} unexpected bytes after the weights`);
 
-  checkShapes(parsed.spec, parsed.tensors, (detail) => fail('wrong-shape', detail));
-  const tensors = parsed.tensors.map((t) => {
+  // Before any weight is allocated: what one forward pass of this spec would cost.
+  let overBudget: string | undefined;
+  try {
+    overBudget = modelBudgetProblem(spec);
+  } catch (error) {
+    // A layer that does not fit its input (a window larger than the image, a bad input shape).
+    throw fail('wrong-shape', (error as Error).message);
+  }
+  if (overBudget) throw fail('too-large', overBudget);
+  const overlap = tilingProblem(entries);
+  if (overlap) throw fail('corrupted', overlap);
+  checkShapes(spec, entries, (detail) => fail('wrong-shape', detail));
+  const tensors = entries.map((t) => {
     const data = new Float32Array(t.length);
     const base = dataStart + t.offset * 4;
     for (let j = 0; j < t.length; j++) data[j] = view.getFloat32(base + j * 4, true);
     return { name: t.name, shape: t.shape, data };
   });
   // The metadata is checked here, once, for every reader: what does not fit its schema is dropped.
-  return { spec: parsed.spec, metadata: parseModelMetadata(parsed.metadata), tensors };
+  return { spec, metadata: parseModelMetadata(parsed.header.metadata), tensors };
 }
 
 /** The hex SHA-256 stored at the end of an encoded model: the model's identity. */
@@ -140,41 +166,59 @@ export async function saveModelFile(path: string, content: ModelFileContent): Pr
 }
 
 export async function loadModelFile(path: string): Promise<ModelFileContent> {
-  let bytes: Uint8Array;
+  return decodeModelFile(await readModelFileBytes(path), path);
+}
+
+/** A model file's bytes, refused unread when it is larger than any model file may be. */
+export async function readModelFileBytes(path: string): Promise<Uint8Array> {
+  let file;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    file = await open(path, 'r');
   } catch (error) {
     throw new Error(`cannot read model ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return decodeModelFile(bytes, path);
-}
-
-function parseHeader(
-  bytes: Uint8Array,
-): { spec: ModelSpec; metadata: unknown; tensors: TensorEntry[] } | undefined {
   try {
-    const header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
-    // Checked here so a well-signed but malformed header is a ModelFileError, not a TypeError later.
-    const validSpec = (spec: ModelSpec) =>
-      count(spec?.inputSize) &&
-      Array.isArray(spec.layers) &&
-      spec.layers.every((layer) => typeof layer?.type === 'string' && (layer.type !== 'dense' || count(layer.units)));
-    const validEntry = (t: TensorEntry) =>
-      typeof t?.name === 'string' &&
-      Array.isArray(t.shape) &&
-      t.shape.every(count) &&
-      count(t.offset) &&
-      count(t.length);
-    if (!validSpec(header?.spec) || !Array.isArray(header.tensors) || !header.tensors.every(validEntry))
-      return undefined;
-    return header;
-  } catch {
-    return undefined;
+    const { size } = await file.stat();
+    if (size > MODEL_FILE_LIMITS.fileBytes) {
+      throw new ModelFileError('too-large', path, `it is ${size} bytes; a model file is at most ${MODEL_FILE_LIMITS.fileBytes}`);
+    }
+    return new Uint8Array(await file.readFile());
+  } catch (error) {
+    if (error instanceof ModelFileError) throw error;
+    throw new Error(`cannot read model ${path}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await file.close();
   }
 }
 
-function checkShapes(spec: ModelSpec, tensors: TensorEntry[], fail: (detail: string) => Error): void {
+function parseHeader(bytes: Uint8Array): ReturnType<typeof parseModelHeader> {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return { problem: { kind: 'corrupted', detail: 'the header is not valid JSON' } };
+  }
+  return parseModelHeader(json);
+}
+
+/**
+ * The tensors must lie one after another from the start of the data, each where the
+ * last ended: tensors that share bytes would make decoding allocate more than the file
+ * holds, and bytes no tensor claims are not weights.
+ */
+function tilingProblem(tensors: readonly TensorEntry[]): string | undefined {
+  let next = 0;
+  for (const t of tensors) {
+    if (t.offset !== next) {
+      const how = t.offset < next ? 'overlaps the tensor before it' : 'leaves a gap after the tensor before it';
+      return `tensor ${t.name} starts at ${t.offset} but the one before it ends at ${next}: it ${how}`;
+    }
+    next += t.length;
+  }
+  return undefined;
+}
+
+function checkShapes(spec: ModelSpec, tensors: readonly TensorEntry[], fail: (detail: string) => Error): void {
   let expected: ReturnType<typeof parameterShapes>;
   try {
     expected = parameterShapes(spec);
@@ -183,6 +227,7 @@ function checkShapes(spec: ModelSpec, tensors: TensorEntry[], fail: (detail: str
     throw fail((error as Error).message);
   }
   const stored = new Map(tensors.map((t) => [t.name, t]));
+  if (stored.size !== tensors.length) throw fail('two tensors have the same name');
   for (const { name, shape } of expected) {
     const t = stored.get(name);
     if (!t) throw fail(`tensor ${name} [${shape}] is missing`);

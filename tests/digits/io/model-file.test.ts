@@ -16,6 +16,9 @@ import { loadModel, saveModel } from '../../../src/digits/io/saved-model';
 import { Sequential } from '../../../src/engine/model/sequential';
 import type { ModelSpec } from '../../../src/engine/model/spec';
 import { fromRows } from '../../../src/engine/tensor';
+import { MODEL_FILE_LIMITS } from '../../../src/digits/io/model-header';
+import { aliasedTensorsFile, paddedConvThenPoolFile, signedModelFile } from './hostile-model-files';
+import { open as openFile } from 'node:fs/promises';
 
 const spec: ModelSpec = {
   inputSize: 4,
@@ -172,5 +175,60 @@ describe('model file', () => {
 
   it('loading a missing file names it', async () => {
     await expect(loadModelFile('/nonexistent/model.tgk')).rejects.toThrow(/cannot read model \/nonexistent\/model.tgk/);
+  });
+
+  it('a validly signed file of an unknown layer type is refused by name', () => {
+    const c = content();
+    c.spec = { ...spec, layers: [spec.layers[0], { type: 'attention' } as unknown as ModelSpec['layers'][number], spec.layers[2]] };
+    const message = expectKind(() => decodeModelFile(encodeModelFile(c), 'odd.tgk'), 'unknown-layer');
+    expect(message).toMatch(/^odd.tgk: it uses a layer this Tegaki does not know: layer type "attention" \(layer 1\)/);
+  });
+});
+
+describe('hostile model files', () => {
+  it('a padded conv followed by a pooling back to 1x1 is refused before anything is allocated, for its padding', () => {
+    const bytes = paddedConvThenPoolFile();
+    expect(bytes.length).toBeLessThan(1024);
+    const message = expectKind(() => decodeModelFile(bytes, 'padded.tgk'), 'too-large');
+    expect(message).toMatch(/layer 0 \(conv2d\) pads by 20000 pixels with a 1x1 kernel; padding is at most the kernel size less 1/);
+  });
+
+  it('tensors that all point at the same bytes are refused: decoding never allocates more than the file holds', () => {
+    const bytes = aliasedTensorsFile();
+    const message = expectKind(() => decodeModelFile(bytes), 'corrupted');
+    expect(message).toMatch(/tensor layer0.b starts at 0 but the one before it ends at 784000: it overlaps/);
+  });
+
+  it('tensors must tile the data region in order: a gap, or tensors listed out of order, is refused', () => {
+    const tensors = new Sequential(spec, { seed: 1 }).exportWeights();
+    let offset = 0;
+    const entries = tensors.map((t) => {
+      const entry = { name: t.name, shape: t.shape, offset, length: t.data.length };
+      offset += t.data.length;
+      return entry;
+    });
+    const data = new Float32Array(offset + 1);
+    const gap = entries.map((e, i) => (i === 3 ? { ...e, offset: e.offset + 1 } : e));
+    expect(expectKind(() => decodeModelFile(signedModelFile({ spec, metadata: {}, tensors: gap }, data)), 'corrupted')).toMatch(
+      /tensor layer2.b starts at 22 but the one before it ends at 21: it leaves a gap/,
+    );
+    const swapped = [entries[1], entries[0], ...entries.slice(2)];
+    expectKind(() => decodeModelFile(signedModelFile({ spec, metadata: {}, tensors: swapped }, data.subarray(0, offset))), 'corrupted');
+    // The same entries in order decode.
+    expect(decodeModelFile(signedModelFile({ spec, metadata: {}, tensors: entries }, data.subarray(0, offset))).tensors).toHaveLength(4);
+  });
+
+  it('a header larger than any header may be is refused from the preamble, before it is read', () => {
+    const bytes = signedModelFile({ spec, metadata: {}, tensors: [] }, new Float32Array(0), MODEL_FILE_LIMITS.headerBytes + 1);
+    expect(expectKind(() => decodeModelFile(bytes), 'too-large')).toMatch(/its header is 8388609 bytes; a header is at most 8388608/);
+  });
+
+  it('a file larger than any model file may be is refused before it is read', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tegaki-huge-'));
+    const path = join(dir, 'huge.tgk');
+    const file = await openFile(path, 'w');
+    await file.truncate(MODEL_FILE_LIMITS.fileBytes + 1); // sparse: nothing is written
+    await file.close();
+    await expect(loadModelFile(path)).rejects.toThrow(/huge.tgk: the model is larger than Tegaki runs safely: it is 67108865 bytes/);
   });
 });
