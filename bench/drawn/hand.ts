@@ -1,0 +1,73 @@
+/**
+ * A seeded sloppy hand: draws a stroke template (bench/drawn/templates.ts) as someone
+ * would on the 280 x 280 canvas. Slant, rotation, aspect, size and place vary per
+ * drawing; the template's control points wobble and the pen trembles.
+ *
+ * It shares no code with the training augmentation (src/engine/training/augmentation.ts):
+ * it moves stroke points before rasterising, as a hand does, rather than resampling
+ * pixels, and the bench's tests check it imports nothing from src/engine/training.
+ */
+import type { Point, Stroke } from '../../src/digits/preprocess/strokes';
+import type { Random } from '../../src/engine/random';
+import type { TemplateStroke } from './templates';
+
+/** Catmull-Rom through the points, `perSegment` samples between each pair. */
+function smoothThrough(points: readonly Point[], perSegment = 6): Point[] {
+  if (points.length < 3) return [...points];
+  const out: Point[] = [];
+  for (let i = 0; i < points.length - 1; i++) {
+    const p0 = points[Math.max(0, i - 1)];
+    const [p1, p2] = [points[i], points[i + 1]];
+    const p3 = points[Math.min(points.length - 1, i + 2)];
+    for (let s = 0; s < perSegment; s++) {
+      const t = s / perSegment;
+      const t2 = t * t;
+      const t3 = t2 * t;
+      const at = (k: 0 | 1) =>
+        0.5 *
+        (2 * p1[k] +
+          (-p0[k] + p2[k]) * t +
+          (2 * p0[k] - 5 * p1[k] + 4 * p2[k] - p3[k]) * t2 +
+          (-p0[k] + 3 * p1[k] - 3 * p2[k] + p3[k]) * t3);
+      out.push([at(0), at(1)]);
+    }
+  }
+  out.push(points[points.length - 1]);
+  return out;
+}
+
+/** The template as drawn by a perfectly steady hand, in canvas units: for previews and tests. */
+export function traceTemplate(strokes: readonly TemplateStroke[]): Stroke[] {
+  return strokes.map((stroke) =>
+    (stroke.smooth ? smoothThrough(stroke.points) : stroke.points).map(([x, y]): Point => [40 + x * 160, 40 + y * 200]),
+  );
+}
+
+/** One drawing of a template by a seeded hand, in canvas units (280 x 280, y down). */
+export function drawTemplate(strokes: readonly TemplateStroke[], random: Random): Stroke[] {
+  const rotation = (random.uniform(-20, 20) * Math.PI) / 180;
+  const slant = random.uniform(-0.2, 0.5);
+  const sx = random.uniform(0.55, 1.25);
+  const sy = random.uniform(0.85, 1.1);
+  const size = random.uniform(90, 250);
+  const ox = random.uniform(10, 270 - size * 0.8);
+  const oy = random.uniform(10, 270 - size);
+  const [cos, sin] = [Math.cos(rotation), Math.sin(rotation)];
+  const place = ([x, y]: Point): Point => {
+    // Centre, slant the top to the right, stretch, rotate, then size and place.
+    let u = (x - 0.5) * sx + slant * (0.5 - y);
+    let v = (y - 0.5) * sy;
+    [u, v] = [u * cos - v * sin, u * sin + v * cos];
+    return [ox + (u + 0.5) * size * 0.8, oy + (v + 0.5) * size];
+  };
+  return strokes.map((stroke) => {
+    const wobbled = stroke.points.map(
+      ([x, y]) => [x + 0.05 * random.gaussian(), y + 0.05 * random.gaussian()] as Point,
+    );
+    const path = stroke.smooth ? smoothThrough(wobbled) : wobbled;
+    return path.map((p) => {
+      const [x, y] = place(p);
+      return [x + 0.6 * random.gaussian(), y + 0.6 * random.gaussian()] as Point;
+    });
+  });
+}
