@@ -13,7 +13,7 @@
 import type { Dataset } from '../engine/data/dataset';
 import { sliceDataset } from '../engine/data/dataset';
 import { loadMnist } from '../digits/data/mnist';
-import { loadModel } from '../digits/io/saved-model';
+import { loadModel, tryModelBytes } from '../digits/io/saved-model';
 import { classificationReport } from '../engine/metrics/classification-report';
 import { confusionMatrix } from '../engine/metrics/confusion';
 import type { Sequential } from '../engine/model/sequential';
@@ -163,6 +163,7 @@ async function handle(message: unknown, send: Send): Promise<void> {
     if (request.type === 'train') value = await runTraining(request, send);
     else if (request.type === 'evaluate') value = await runEvaluation(request);
     else if (request.type === 'ping') value = { pid: process.pid };
+    else if (request.type === 'try-model') value = tryModelBytes(request.bytes, request.source);
     else throw new Error(`unknown request ${(request as { type: unknown }).type}`);
     send({ type: 'result', jobId: request.jobId, value });
   } catch (error) {

@@ -6,6 +6,7 @@ import type { ModelSpec } from '../engine/model/spec';
 import type { PersonalTraining, FineTuneOptions } from '../shared/personal-training';
 import type { EpochRecord, TrainingProgress } from '../shared/training-progress';
 import type { TrainingOutcome } from '../digits/io/model-metadata';
+import type { ModelTrial } from '../digits/io/saved-model';
 
 /**
  * The messages between the main process (or any Node parent) and the engine process.
@@ -26,6 +27,12 @@ export type EngineRequest =
   | { type: 'cancel'; jobId: string }
   | { type: 'evaluate'; jobId: string; modelPath: string; testSize?: number }
   | { type: 'ping'; jobId: string }
+  /**
+   * Decode a model file's bytes and run one forward pass on a blank input (see
+   * tryModelBytes): an import's check, made here so that a hostile file costs this
+   * process, never the app. `source` names the file in errors.
+   */
+  | { type: 'try-model'; jobId: string; bytes: Uint8Array; source?: string }
   /** Exit now; the parent kills the process if it has not within its timeout. */
   | { type: 'shutdown' };
 
@@ -68,6 +75,7 @@ export interface EngineResults {
   train: TrainedModel;
   evaluate: EvaluationResult;
   ping: { pid: number };
+  'try-model': ModelTrial;
 }
 
 export type EngineMessage =

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { app } from 'electron';
 import { electronDialogs } from './dialogs';
 import { engineEntryPath } from './engine-entry';
@@ -6,10 +7,18 @@ import { EngineHost } from '../backend/engine/engine-host';
 import { appLocations } from '../backend/paths';
 import type { Backend } from '../backend/services/backend';
 import { createBackend } from '../backend/services/backend';
-import type { KeyValueStore } from '../backend/store/key-value';
+import { JsonFileStore } from '../backend/store/json-file-store';
 
-/** The services, with their Electron parts plugged in: utility process, electron-store, native dialogs. */
-export function setupBackend(store: KeyValueStore): Backend {
+/** The settings file electron-store used to keep (same name, same JSON), so settings carry over. */
+export const SETTINGS_FILE = 'tegaki.json';
+
+/**
+ * The services, with their Electron parts plugged in: utility process, native dialogs,
+ * the settings file in the user-data folder. Throws StoreVersionError when a newer Tegaki
+ * wrote the settings. Quitting waits (bounded) for saves in flight.
+ */
+export function setupBackend(): Backend {
+  const userDataDir = app.getPath('userData');
   const { resourcesDir, mnistDir } = appLocations(app.getAppPath());
   const engineHost = new EngineHost({
     spawn: electronSpawn,
@@ -17,13 +26,20 @@ export function setupBackend(store: KeyValueStore): Backend {
     env: { TEGAKI_MNIST_DIR: mnistDir },
   });
   const backend = createBackend({
-    userDataDir: app.getPath('userData'),
+    userDataDir,
     resourcesDir,
     engineHost,
-    store,
+    store: new JsonFileStore(join(userDataDir, SETTINGS_FILE)),
     dialogs: electronDialogs,
     mnistDir,
   });
-  app.on('will-quit', () => void backend.dispose());
+  let disposed = false;
+  app.on('will-quit', (event) => {
+    if (disposed) return;
+    // Hold the quit until a model being written is on disk (dispose bounds the wait), then quit for real.
+    event.preventDefault();
+    disposed = true;
+    void backend.dispose().finally(() => app.quit());
+  });
   return backend;
 }

@@ -1,22 +1,31 @@
-import { app } from 'electron';
+import { app, dialog } from 'electron';
 import { setupBackend } from './backend-setup';
 import { setupIpc } from './ipc';
 import { currentMainWindow, setupMainWindow } from './main-window';
 import { setupMenu } from './menu';
 import { setupSecurity } from './security';
-import { AppStore } from '../backend/store/app-store';
-import { createElectronKeyValueStore } from './store/electron-store';
+import type { Backend } from '../backend/services/backend';
+import { StoreVersionError } from '../backend/store/app-store';
 import { rendererUrl } from './window';
 
 const appUrl = rendererUrl(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL, import.meta.dirname);
 
 /** One setup per feature, in order: the IPC handlers exist before the page that calls them loads. */
 function onReady(): void {
-  const keyValueStore = createElectronKeyValueStore();
   setupMenu();
-  const backend = setupBackend(keyValueStore);
+  let backend: Backend;
+  try {
+    // A corrupt settings file is set aside inside (the page hears of it via 'notices:startup').
+    backend = setupBackend();
+  } catch (error) {
+    if (!(error instanceof StoreVersionError)) throw error;
+    // Settings a newer Tegaki wrote are refused, not overwritten.
+    dialog.showErrorBox('Tegaki', error.message);
+    app.quit();
+    return;
+  }
   setupIpc(backend, appUrl, () => currentMainWindow()?.webContents);
-  setupMainWindow(appUrl, new AppStore(keyValueStore));
+  setupMainWindow(appUrl, backend.appStore);
 }
 
 // A separate profile for tests and side-by-side runs; must be set before the instance lock,

@@ -21,6 +21,11 @@ export const errorCodes = [
   /** The built-in default model cannot be renamed or deleted. */
   'read-only',
   'data-missing',
+  /**
+   * A trained model could not be written (the disk is full, the folder read-only): the
+   * backend keeps it in memory and 'training:saveAgain' retries.
+   */
+  'save-failed',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -10,6 +10,7 @@ import type {
   PersonalImages,
   TrainedModel,
 } from '../../engine-process/protocol';
+import type { ModelTrial } from '../../digits/io/saved-model';
 import type { PersonalTraining } from '../../shared/personal-training';
 import type { EpochRecord, TrainingProgress } from '../../shared/training-progress';
 
@@ -136,6 +137,11 @@ export class EngineHost {
 
   evaluate(modelPath: string, testSize?: number): Promise<EvaluationResult> {
     return this.run('evaluate', { type: 'evaluate', jobId: randomUUID(), modelPath, testSize });
+  }
+
+  /** Decodes a model file and runs it once, in the engine: a file that crashes it rejects with 'engine-crashed'. */
+  tryModel(bytes: Uint8Array, source?: string): Promise<ModelTrial> {
+    return this.run('try-model', { type: 'try-model', jobId: randomUUID(), bytes, source });
   }
 
   ping(): Promise<{ pid: number }> {

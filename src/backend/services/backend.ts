@@ -54,7 +54,12 @@ export function createBackend(options: BackendOptions): Backend {
   const store = new AppStore(options.store ?? new JsonFileStore(join(options.userDataDir, 'tegaki-store.json')), (key, problem) =>
     emit('notice', { level: 'warning', message: `Stored ${key} was unreadable and has been reset (${problem}).` }),
   );
-  const models = new ModelStore({ userDataDir: options.userDataDir, resourcesDir: options.resourcesDir, store });
+  const models = new ModelStore({
+    userDataDir: options.userDataDir,
+    resourcesDir: options.resourcesDir,
+    store,
+    tryModel: (bytes) => engineHost.tryModel(bytes),
+  });
   const activeModel = new ActiveModel(models, (notice) => emit('notice', notice));
   const personalSamples = new PersonalSampleStore({ userDataDir: options.userDataDir, notify: (notice) => emit('notice', notice) });
 

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomicSync } from '../../digits/io/atomic-write';
-import { decodeModelFile, saveModelFile } from '../../digits/io/model-file';
+import { decodeModelFile, readModelFileBytes, saveModelFile } from '../../digits/io/model-file';
 import type { ModelFileContent } from '../../digits/io/model-file';
 import { modelMetadataFor } from '../../digits/io/model-metadata';
-import { Sequential } from '../../engine/model/sequential';
+import type { ModelTrial } from '../../digits/io/saved-model';
 import type { TrainedModel } from '../../engine-process/protocol';
 import { describeArchitecture } from '../../engine/training/architecture';
 import type { ModelSummary } from '../../shared/ipc/contract';
@@ -26,6 +26,11 @@ export interface ModelStoreOptions {
   /** Holds the shipped default-model.tgk (read-only). */
   resourcesDir: string;
   store: AppStore;
+  /**
+   * Decodes a model file's bytes and runs it once (tryModelBytes) where a hostile file
+   * cannot take the app down: in the app, the engine process (EngineHost.tryModel).
+   */
+  tryModel: (bytes: Uint8Array) => Promise<ModelTrial>;
 }
 
 /**
@@ -145,7 +150,7 @@ export class ModelStore {
   async importFile(path: string): Promise<ModelSummary> {
     let bytes: Uint8Array;
     try {
-      bytes = await readFile(path);
+      bytes = await readModelFileBytes(path);
     } catch (error) {
       throw new ServiceError('invalid-model', `${basename(path)} could not be read: ${reasonOf(error)}`);
     }
@@ -153,23 +158,16 @@ export class ModelStore {
   }
 
   /**
-   * Adds a model file after checking it completely: format, checksum, shapes, and that it
-   * classifies 28x28 images into 10 digits. A bad file is refused with the reason, and
-   * neither the folder nor the index changes.
+   * Adds a model file after checking it completely: format, checksum, limits, shapes, one
+   * forward pass, and that it classifies 28x28 images into 10 digits. A bad file is
+   * refused with the reason, and neither the folder nor the index changes.
    */
   async importBytes(bytes: Uint8Array, fileName = 'imported.tgk'): Promise<ModelSummary> {
-    let decoded: ModelFileContent;
-    let model: Sequential;
-    try {
-      decoded = decodeModelFile(bytes);
-      model = Sequential.fromWeights(decoded.spec, decoded.tensors);
-    } catch (error) {
-      throw new ServiceError('invalid-model', `${fileName} is not a usable Tegaki model: ${reasonOf(error)}`);
-    }
-    if (decoded.spec.inputSize !== INPUT_SIZE || model.classes !== CLASSES) {
+    const decoded = await this.tryFile(bytes, fileName);
+    if (decoded.spec.inputSize !== INPUT_SIZE || decoded.classes !== CLASSES) {
       throw new ServiceError(
         'invalid-model',
-        `${fileName} takes ${decoded.spec.inputSize} inputs and gives ${model.classes} classes; Tegaki needs ${INPUT_SIZE} and ${CLASSES}`,
+        `${fileName} takes ${decoded.spec.inputSize} inputs and gives ${decoded.classes} classes; Tegaki needs ${INPUT_SIZE} and ${CLASSES}`,
       );
     }
     const { metadata } = decoded;
@@ -189,6 +187,25 @@ export class ModelStore {
     writeFileAtomicSync(path, bytes);
     await this.commit(path, (index) => ({ ...index, models: [...index.models, entry] }));
     return summarize(entry, this.index().activeId);
+  }
+
+  /**
+   * A model file from outside, decoded and run once by options.tryModel (the engine
+   * process), not here: a model that could still misbehave costs that process, which
+   * restarts for the next job. Any failure is invalid-model with its reason.
+   */
+  private async tryFile(bytes: Uint8Array, fileName: string): Promise<ModelTrial> {
+    try {
+      return await this.options.tryModel(bytes);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'engine-crashed') {
+        throw new ServiceError(
+          'invalid-model',
+          `${fileName} was refused: the engine process stopped while trying it (${reasonOf(error)}). Nothing was added.`,
+        );
+      }
+      throw new ServiceError('invalid-model', `${fileName} is not a usable Tegaki model: ${reasonOf(error)}`);
+    }
   }
 
   private index(): ModelIndex {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** Files Tegaki writes hold a person's drawings and models: readable by their owner only. */
@@ -62,4 +62,23 @@ function syncFolder(folder: string): void {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** The temp files writeFileAtomicSync names: `.<target>.<12 hex digits>.tmp`. */
+const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Removes the temp files a crash mid-save left in `folder` (not below it) and returns
+ * their names. Only for start-up, before anything in this process writes there.
+ */
+export function sweepTempFilesSync(folder: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  const swept = names.filter((name) => TEMP_FILE.test(name));
+  for (const name of swept) rmSync(join(folder, name), { force: true });
+  return swept;
 }

@@ -112,6 +112,20 @@ export const personalSampleSchema = z.object({
   input: bytesSchema,
 });
 
+/** A finished job: its saved model and its figures ('training:done', and the answer of 'training:saveAgain'). */
+export const trainingDoneSchema = z.object({
+  jobId: z.string(),
+  model: modelSummarySchema,
+  testAccuracy: z.number(),
+  testLoss: z.number(),
+  /** Accuracy on the held-out personal drawings (null when none were held out). */
+  personalTestAccuracy: z.number().nullable().optional(),
+  personalTestCount: z.number().optional(),
+});
+
+/** Something the user should see, e.g. a corrupted model replaced by the default. */
+export const noticeSchema = z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() });
+
 export const invokeContract = {
   'models:list': { request: none, response: z.array(modelSummarySchema) },
   'models:active': { request: none, response: modelSummarySchema },
@@ -158,6 +172,17 @@ export const invokeContract = {
     response: z.object({ jobId: z.string() }),
   },
   'training:cancel': { request: z.object({ jobId: z.string().optional() }).optional(), response: z.object({ cancelled: z.boolean() }) },
+  /**
+   * Writes again a trained model whose save failed ('training:error' with code
+   * 'save-failed'; the backend keeps it until the app quits). Answers what
+   * 'training:done' would have said; 'save-failed' again if it still cannot be written.
+   */
+  'training:saveAgain': { request: z.object({ jobId: z.string() }), response: trainingDoneSchema },
+  /**
+   * What happened at start-up before the page could listen (the settings file set aside,
+   * store entries or model files recovered): each notice is given once.
+   */
+  'notices:startup': { request: none, response: z.array(noticeSchema) },
   /**
    * A model on MNIST's test set: the report and confusion matrix, plus every test
    * image's prediction and probabilities so the confusion-matrix cells open a gallery.
@@ -228,20 +253,12 @@ export const invokeContract = {
 export const eventContract = {
   'training:progress': progressSchema,
   'training:epoch': epochSchema,
-  'training:done': z.object({
-    jobId: z.string(),
-    model: modelSummarySchema,
-    testAccuracy: z.number(),
-    testLoss: z.number(),
-    /** Accuracy on the held-out personal drawings (null when none were held out). */
-    personalTestAccuracy: z.number().nullable().optional(),
-    personalTestCount: z.number().optional(),
-  }),
+  'training:done': trainingDoneSchema,
   'training:error': z.object({ jobId: z.string(), error: ipcErrorSchema }),
   'models:changed': z.object({ models: z.array(modelSummarySchema) }),
   'personal:changed': z.object({ counts: digitCountsSchema }),
   /** Something the user should see, e.g. a corrupted model replaced by the default. */
-  notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  notice: noticeSchema,
 } as const;
 
 export type InvokeChannel = keyof typeof invokeContract;

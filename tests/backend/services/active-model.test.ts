@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActiveModel } from '../../../src/backend/services/active-model';
 import { ModelStore } from '../../../src/backend/services/model-store';
+import { tryModelBytes } from '../../../src/digits/io/saved-model';
 import { AppStore } from '../../../src/backend/store/app-store';
 import { JsonFileStore } from '../../../src/backend/store/json-file-store';
 import type { EventOf } from '../../../src/shared/ipc/contract';
@@ -16,7 +17,7 @@ let notices: EventOf<'notice'>[];
 /** The model store and the active-model cache over it, as the backend wires them; a second call is a restart. */
 function open(): { models: ModelStore; active: ActiveModel } {
   const store = new AppStore(new JsonFileStore(join(userData, 'tegaki-store.json')));
-  const models = new ModelStore({ userDataDir: userData, resourcesDir: resources, store });
+  const models = new ModelStore({ userDataDir: userData, resourcesDir: resources, store, tryModel: async (bytes) => tryModelBytes(bytes) });
   return { models, active: new ActiveModel(models, (n) => notices.push(n)) };
 }
 

@@ -5,6 +5,7 @@ import { EngineHost } from '../../../src/backend/engine/engine-host';
 import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
 import type { Backend } from '../../../src/backend/services/backend';
 import { createBackend } from '../../../src/backend/services/backend';
+import { paddedConvThenPoolFile } from '../../digits/io/hostile-model-files';
 import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
 import type { Hyperparameters } from '../../../src/shared/hyperparameters';
 import {
@@ -51,7 +52,8 @@ const next = <C extends EventChannel>(channel: C, where?: (e: EventOf<C>) => boo
 const longRun = (): Hyperparameters =>
   smallHyperparameters({
     hiddenLayers: [{ units: 512, activation: 'relu' }],
-    trainSize: 60_000,
+    // Every image before the quick preset's validation set.
+    trainSize: 55_000,
     epochs: 5,
     batchSize: 16,
   });
@@ -203,6 +205,15 @@ describe('models through the backend', () => {
     });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-model' } });
     expect(!result.ok && result.error.message).toMatch(/junk\.tgk .*not a Tegaki model file/);
+    expect(await call('models:list', undefined)).toEqual(before);
+  });
+
+  it('refuses a hostile import, tried in the engine process, with the limit it breaks; the list is unchanged', async () => {
+    const before = await call('models:list', undefined);
+    const result = await backend.handle('models:import', { fileName: 'padded.tgk', bytes: paddedConvThenPoolFile() });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-model' } });
+    expect(!result.ok && result.error.message).toMatch(/padded\.tgk .*pads by 20000 pixels with a 1x1 kernel/);
+    expect(engineHost.pid).toBeDefined();
     expect(await call('models:list', undefined)).toEqual(before);
   });
 

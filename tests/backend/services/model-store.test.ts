@@ -3,9 +3,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActiveModel } from '../../../src/backend/services/active-model';
 import { ModelStore } from '../../../src/backend/services/model-store';
+import { tryModelBytes } from '../../../src/digits/io/saved-model';
 import { AppStore } from '../../../src/backend/store/app-store';
 import { JsonFileStore } from '../../../src/backend/store/json-file-store';
+import { encodeModelFile } from '../../../src/digits/io/model-file';
 import { fakeTrainedModel, removeDirs, resourcesWithDefaultModel, tempDir } from '../fixtures';
+import { EngineJobError } from '../../../src/backend/engine/engine-host';
+import { aliasedTensorsFile, paddedConvThenPoolFile } from '../../digits/io/hostile-model-files';
 
 const dirs: string[] = [];
 let userData: string;
@@ -13,7 +17,7 @@ let resources: string;
 
 function open(): ModelStore {
   const store = new AppStore(new JsonFileStore(join(userData, 'tegaki-store.json')));
-  return new ModelStore({ userDataDir: userData, resourcesDir: resources, store });
+  return new ModelStore({ userDataDir: userData, resourcesDir: resources, store, tryModel: async (bytes) => tryModelBytes(bytes) });
 }
 
 const indexFile = (): Promise<string> => readFile(join(userData, 'tegaki-store.json'), 'utf8');
@@ -85,6 +89,36 @@ describe('ModelStore', () => {
 
     expect(await indexFile()).toBe(before);
     expect(await readdir(join(userData, 'models'))).toEqual([`${kept.id}.tgk`]);
+  });
+
+  it('refuses hostile files with the limit they break: a padded conv then a pool, tensors sharing bytes', async () => {
+    const models = open();
+    const before = await indexFile();
+    const padded = models.importBytes(paddedConvThenPoolFile(), 'padded.tgk');
+    await expect(padded).rejects.toMatchObject({ code: 'invalid-model' });
+    await expect(padded).rejects.toThrow(/padded.tgk is not a usable Tegaki model: .*larger than Tegaki runs safely: layer 0 \(conv2d\) pads by 20000/);
+    await expect(models.importBytes(aliasedTensorsFile(), 'aliased.tgk')).rejects.toThrow(/aliased.tgk .*overlaps the tensor before it/);
+    expect(await indexFile()).toBe(before);
+  });
+
+  it('asks its trier, not itself, to decode and run an import; a crash of the engine while trying it is a refused import', async () => {
+    const store = new AppStore(new JsonFileStore(join(userData, 'tegaki-store.json')));
+    const tried: number[] = [];
+    const crashing = new ModelStore({
+      userDataDir: userData,
+      resourcesDir: resources,
+      store,
+      tryModel: async (bytes) => {
+        tried.push(bytes.length);
+        throw new EngineJobError('engine-crashed', 'The engine process stopped unexpectedly: it was killed (SIGKILL).');
+      },
+    });
+    const bytes = encodeModelFile({ spec: fakeTrainedModel().spec, metadata: { name: 'fine' }, tensors: fakeTrainedModel().tensors });
+    const attempt = crashing.importBytes(bytes, 'crashy.tgk');
+    await expect(attempt).rejects.toMatchObject({ code: 'invalid-model' });
+    await expect(attempt).rejects.toThrow(/^crashy.tgk was refused: the engine process stopped while trying it \(.*SIGKILL.*\)\. Nothing was added\.$/);
+    expect(tried).toEqual([bytes.length]);
+    expect((await crashing.list()).map((m) => m.id)).toEqual(['default']);
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomicSync } from '../../../src/digits/io/atomic-write';
+import { sweepTempFilesSync, writeFileAtomicSync } from '../../../src/digits/io/atomic-write';
 
 let dir: string;
 
@@ -38,5 +38,18 @@ describe('writeFileAtomicSync', () => {
     expect(() => writeFileAtomicSync(path, 'x'.repeat(10_000))).toThrow(/could not save .*model\.tgk: .*any previous file there is untouched/);
     expect(await readdir(dir)).toEqual(['model.tgk']);
     expect(await readFile(join(path, 'keep'), 'utf8')).toBe('kept');
+  });
+});
+
+describe('sweepTempFilesSync', () => {
+  it("removes only the writer's own temp files, and only in the folder given", async () => {
+    await mkdir(join(dir, 'sub'));
+    const names = ['.store.json.0123456789ab.tmp', '.m-1.tgk.abcdef012345.tmp', 'store.json', 'notes.tmp', '.hidden', 'sub'];
+    for (const name of names.slice(0, 5)) await writeFile(join(dir, name), 'x');
+    await writeFile(join(dir, 'sub', '.a.json.0123456789ab.tmp'), 'x');
+    expect(sweepTempFilesSync(dir).sort()).toEqual(['.m-1.tgk.abcdef012345.tmp', '.store.json.0123456789ab.tmp']);
+    expect((await readdir(dir)).sort()).toEqual(['.hidden', 'notes.tmp', 'store.json', 'sub']);
+    expect(await readdir(join(dir, 'sub'))).toEqual(['.a.json.0123456789ab.tmp']);
+    expect(sweepTempFilesSync(join(dir, 'no-such-folder'))).toEqual([]);
   });
 });

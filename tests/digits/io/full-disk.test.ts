@@ -3,37 +3,22 @@
  * as on CI here). Where mounting is not allowed the test is skipped and says why.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModelFile, saveModelFile } from '../../../src/digits/io/model-file';
 import { writeFileAtomicSync } from '../../../src/digits/io/atomic-write';
 import { Sequential } from '../../../src/engine/model/sequential';
 import type { ModelSpec } from '../../../src/engine/model/spec';
+import { mountTinyDisk, tinyDiskSkipReason } from '../../fixtures/tiny-disk';
 
-function mountTinyDisk(): string | undefined {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'tegaki-full-disk-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return undefined;
-  }
-}
-
-const disk = mountTinyDisk();
-const skipReason = 'skipped: needs root on Linux to mount a 64 KiB tmpfs';
+const tinyDisk = mountTinyDisk();
+const disk = tinyDisk?.dir;
+const skipReason = tinyDiskSkipReason;
 // Said in the run's output too, not only in the skipped test's name.
 if (!disk) console.warn(`[full-disk] ${skipReason}`);
 
-afterAll(() => {
-  if (!disk) return;
-  execFileSync('umount', [disk]);
-  rmSync(disk, { recursive: true, force: true });
-});
+afterAll(() => tinyDisk?.unmount());
 
 const modelOf = (hidden: number, name: string) => {
   const spec: ModelSpec = {

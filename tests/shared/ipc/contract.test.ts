@@ -28,6 +28,8 @@ describe('the IPC contract', () => {
         'personal:import',
         'training:cancel',
         'training:start',
+        'training:saveAgain',
+        'notices:startup',
       ].sort(),
     );
     expect(eventChannels.sort()).toEqual(
