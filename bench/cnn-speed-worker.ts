@@ -48,7 +48,6 @@ export const smallCnn: Hyperparameters = {
   dropout: 0,
   seed: 1,
   trainSize: 60_000,
-  validationSplit: 0,
 };
 
 export const smallCnnDescription = describeArchitecture(modelSpecFor(smallCnn));

@@ -54,7 +54,6 @@ export const referenceHyperparameters: Hyperparameters = {
   dropout: 0,
   seed: 1,
   trainSize: 60_000,
-  validationSplit: 0,
 };
 
 async function benchTegaki(

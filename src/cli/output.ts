@@ -48,6 +48,9 @@ export function createProgressBar(): { update(p: TrainingProgress): void; stop()
 export function doneLine(outcome: TrainingOutcome, modelPath: string): Record<string, unknown> {
   return {
     type: 'done',
+    validationAccuracy: outcome.validation?.accuracy ?? null,
+    validationLoss: outcome.validation?.loss ?? null,
+    validationCount: outcome.validation?.count ?? 0,
     testAccuracy: outcome.test.accuracy,
     testLoss: outcome.test.loss,
     samplesPerSecond: Math.round(outcome.samplesPerSecond),

@@ -38,8 +38,12 @@ const running = new Map<string, AbortController>();
 const models = new Map<string, Promise<Sequential>>();
 let mnistFull: Promise<{ train: Dataset; test: Dataset }> | undefined;
 
-/** All of MNIST, read once per process; each job takes the first N images it asks for. */
-async function mnist(trainSize: number, testSize: number | undefined): Promise<{ train: Dataset; test: Dataset }> {
+/**
+ * All of MNIST, read once per process; a job takes the first N test images it asks for.
+ * Training gets the whole training file: the trainer takes the first `trainSize` images
+ * and validates on the last `validationSize`.
+ */
+async function mnist(testSize: number | undefined): Promise<{ train: Dataset; test: Dataset }> {
   if (!mnistFull) {
     const loading = loadMnist({ dir: process.env.TEGAKI_MNIST_DIR || undefined });
     // A failed load must not poison the next job.
@@ -47,8 +51,7 @@ async function mnist(trainSize: number, testSize: number | undefined): Promise<{
     mnistFull = loading;
   }
   const { train, test } = await mnistFull;
-  const first = (d: Dataset, n: number | undefined): Dataset => (n === undefined ? d : sliceDataset(d, 0, Math.min(n, d.count)));
-  return { train: first(train, trainSize), test: first(test, testSize) };
+  return { train, test: testSize === undefined ? test : sliceDataset(test, 0, Math.min(testSize, test.count)) };
 }
 
 function cachedModel(path: string): Promise<Sequential> {
@@ -71,7 +74,7 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
     jobId: request.jobId,
     progress: { phase: 'loading', step: 0, totalSteps: 0, epoch: 0, totalEpochs: 0, loss: null, trainAccuracy: null, testAccuracy: null, samplesPerSecond: 0, elapsedSeconds: 0, etaSeconds: 0 },
   });
-  const data = await mnist(h.trainSize, request.testSize);
+  const data = await mnist(request.testSize);
   if (controller.signal.aborted) throw new TrainingCancelledError(0);
   const result = await train(h, data, {
     signal: controller.signal,
@@ -88,6 +91,7 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
     personal: personal && { mode: request.personal!.mode, weight: request.personal!.weight, testSplit: request.personal!.testSplit },
     history: result.history,
     lossCurve: result.lossCurve,
+    validation: result.validation,
     test: result.test,
     personalTest: result.personalTest && { accuracy: result.personalTest.accuracy, count: result.personalTest.count },
     report: classificationReport(result.test.confusion),
@@ -124,7 +128,7 @@ async function trainingSetup(request: Extract<EngineRequest, { type: 'train' }>)
 
 async function runEvaluation(request: Extract<EngineRequest, { type: 'evaluate' }>): Promise<EvaluationResult> {
   const model = await cachedModel(request.modelPath);
-  const { test } = await mnist(0, request.testSize);
+  const { test } = await mnist(request.testSize);
   const result = evaluate(model, test, { keepProbabilities: true });
   const confusion = confusionMatrix(result.labels, result.predictions, model.classes);
   return {

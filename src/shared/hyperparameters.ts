@@ -12,6 +12,12 @@ export const samplingKinds = ['shuffle', 'replacement'] as const;
 export const lossKinds = ['softmax-cross-entropy', 'squared-error'] as const;
 
 export const MNIST_TRAIN_SIZE = 60_000;
+/**
+ * The validation set every preset, the training form and model selection use: the last
+ * 5,000 of MNIST's 60,000 training images. Fixed, so every run and every model is judged
+ * on the same images, and never trained on; MNIST's test set stays for the final figure.
+ */
+export const MNIST_VALIDATION_SIZE = 5_000;
 export const MAX_HIDDEN_LAYERS = 8;
 export const MAX_CONV_BLOCKS = 4;
 /** The initial scale of the initialisers that take one, when none is given (the notes' values). */
@@ -88,21 +94,31 @@ export const hyperparametersSchema = z
     /** Dropout rate after each hidden activation (0 = none). */
     dropout: z.number().min(0).lt(1, 'the dropout rate must be below 1'),
     seed: z.number().int().min(0).max(0xffffffff),
-    /** How many of MNIST's 60,000 training images to use (the first N). */
+    /** How many of MNIST's 60,000 training images to train on (the first N). */
     trainSize: z.number().int().min(10, 'train on at least 10 images').max(MNIST_TRAIN_SIZE),
-    /** Fraction of the training images held out for validation. */
-    validationSplit: z.number().min(0).max(0.5, 'hold out at most half the training images'),
+    /**
+     * How many images at the end of MNIST's 60,000-image training file form the validation
+     * set (absent = 0, none). Tune and choose models on it; the test set gives the final figure.
+     */
+    validationSize: z.number().int().min(0).max(MNIST_TRAIN_SIZE - 10).optional(),
   })
   .superRefine((h, ctx) => {
     if ((h.epochs === undefined) === (h.iterations === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['epochs'], message: 'give exactly one of epochs or iterations' });
     }
-    const trainImages = Math.floor(h.trainSize * (1 - h.validationSplit));
-    if (h.batchSize > trainImages) {
+    const validationSize = h.validationSize ?? 0;
+    if (h.trainSize + validationSize > MNIST_TRAIN_SIZE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trainSize'],
+        message: `the ${h.trainSize} training images and the last ${validationSize} held out for validation overlap: together at most ${MNIST_TRAIN_SIZE}`,
+      });
+    }
+    if (h.batchSize > h.trainSize) {
       ctx.addIssue({
         code: 'custom',
         path: ['batchSize'],
-        message: `the batch size (${h.batchSize}) is larger than the ${trainImages} training images`,
+        message: `the batch size (${h.batchSize}) is larger than the ${h.trainSize} training images`,
       });
     }
   });
@@ -160,7 +176,7 @@ export const hyperparameterHelp = {
   dropout: 'dropout rate after each hidden layer',
   seed: 'random seed',
   trainSize: 'train on the first N of the 60,000 images',
-  validationSplit: 'hold out this fraction for validation',
+  validationSize: 'validate on the last N of the 60,000 training images (not trained on)',
   augmentationShift: 'random shift of up to this many pixels',
   augmentationRotation: 'random rotation of up to this many degrees',
   augmentationScale: 'random resizing by up to this fraction, e.g. 0.1',

@@ -41,6 +41,14 @@ export const classificationReportSchema = z.object({
 });
 
 export const modelFileMetricsSchema = z.object({
+  /**
+   * On the validation set, the last `validationCount` of MNIST's training images, held out
+   * from training: the figure to tune and choose models by. Absent when none was held out.
+   */
+  validationAccuracy: z.number().optional(),
+  validationLoss: z.number().optional(),
+  validationCount: z.number().optional(),
+  /** On MNIST's test set: the final, held-out figure. */
   testAccuracy: z.number(),
   testLoss: z.number(),
   /** Rows: true digit, columns: predicted, on MNIST's test set. */

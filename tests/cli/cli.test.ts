@@ -80,9 +80,15 @@ describe('tegaki command line (real process, small MNIST subsets)', () => {
         'testLoss',
         'trainingSeconds',
         'type',
+        'validationAccuracy',
+        'validationCount',
+        'validationLoss',
       ].sort(),
     );
     expect(done).toMatchObject({ personalTestAccuracy: null, personalTestCount: 0, augmentation: {} });
+    // The preset holds out the last 5,000 training images, and the CLI scores them apart from the test set.
+    expect(done.validationCount).toBe(5000);
+    expect(done.validationAccuracy).toBeGreaterThan(0.7);
   });
 
   it('the long flag names train as the short ones do', async () => {

@@ -122,6 +122,20 @@ describe('flags named after the schema keys', () => {
     expect(paths.filter((p) => p.array).map((p) => kebab(p.path))).toEqual(['--conv-blocks', '--hidden-layers']);
   });
 
+  it('--validation-size sets the held-out tail of the training file; the old --validation-split is gone', () => {
+    const options = longFlags(addHyperparameterFlags(new Command()));
+    expect(options.has('--validation-size')).toBe(true);
+    expect(options.has('--validation-split')).toBe(false);
+    expect(resolveHyperparameters(trainFlags(['--validation-size', '1000', '--train-size', '59000']))).toMatchObject({
+      trainSize: 59_000,
+      validationSize: 1000,
+    });
+    expect(() => resolveHyperparameters(trainFlags(['--train-size', '60000']))).toThrow(
+      /trainSize: the 60000 training images and the last 5000 held out for validation overlap/,
+    );
+    expect(resolveHyperparameters(trainFlags(['--train-size', '60000', '--validation-size', '0'])).trainSize).toBe(60_000);
+  });
+
   it("each of today's short flags gives the same hyperparameters as its long name", () => {
     const pairs: [string[], string[]][] = [
       [

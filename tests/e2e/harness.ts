@@ -322,7 +322,6 @@ export function smallTrainingRequest(
       dropout: 0,
       seed: 1,
       trainSize: 3000,
-      validationSplit: 0,
       ...overrides,
     },
   };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { HyperparameterError, parseHyperparameters } from '../../src/shared/hyperparameters';
+import {
+  HyperparameterError,
+  MNIST_TRAIN_SIZE,
+  MNIST_VALIDATION_SIZE,
+  parseHyperparameters,
+} from '../../src/shared/hyperparameters';
 import { preset, presetNames } from '../../src/shared/presets';
 import { modelSpecFor, describeArchitecture } from '../../src/engine/training/architecture';
 
@@ -56,6 +61,23 @@ describe('hyperparameters', () => {
     expect(() => parseHyperparameters({ ...preset('quick'), trainSize: 100, batchSize: 200 })).toThrow(
       /larger than the 100 training images/,
     );
+  });
+
+  it('the training images and the validation tail may not overlap: trainSize + validationSize ≤ 60,000', () => {
+    expect(() => parseHyperparameters({ ...preset('recommended'), trainSize: 55_001 })).toThrow(
+      /trainSize: the 55001 training images and the last 5000 held out for validation overlap: together at most 60000/,
+    );
+    expect(parseHyperparameters({ ...preset('recommended'), trainSize: 55_000 }).validationSize).toBe(MNIST_VALIDATION_SIZE);
+    const { validationSize: _none, ...withoutValidation } = { ...preset('recommended'), trainSize: 60_000 };
+    expect(parseHyperparameters(withoutValidation).trainSize).toBe(60_000);
+  });
+
+  it('every preset validates on the same last 5,000 training images and trains on images before them', () => {
+    for (const name of presetNames) {
+      const h = preset(name);
+      expect(h.validationSize, name).toBe(MNIST_VALIDATION_SIZE);
+      expect(h.trainSize + MNIST_VALIDATION_SIZE, name).toBeLessThanOrEqual(MNIST_TRAIN_SIZE);
+    }
   });
 
   it('dropout adds a layer after each hidden activation', () => {

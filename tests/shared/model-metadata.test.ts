@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeModelFile } from '../../src/digits/io/model-file';
 import { parseModelMetadata } from '../../src/shared/model-metadata';
+import { preset } from '../../src/shared/presets';
 
 const epoch = { epoch: 1, step: 10, trainLoss: 0.5, trainAccuracy: 0.8, testLoss: 0.6, testAccuracy: 0.79, elapsedSeconds: 1 };
 
@@ -28,6 +29,20 @@ describe('model metadata, checked once as a file is decoded', () => {
       history: [epoch, { ...epoch, epoch: 3, step: undefined, elapsedSeconds: undefined }],
       fineTunedFrom: 'base.tgk',
     });
+  });
+
+  it('reads files written before the fixed validation set: validationSplit is dropped, no validation set', () => {
+    const { validationSize: _none, ...rest } = preset('recommended');
+    const old = { ...rest, trainSize: 60_000, validationSplit: 0 };
+    const metadata = parseModelMetadata({ hyperparameters: old, metrics: { testAccuracy: 0.98, testLoss: 0.07 } });
+    expect(metadata.hyperparameters).toEqual({ ...rest, trainSize: 60_000 });
+    expect(metadata.hyperparameters).not.toHaveProperty('validationSplit');
+    expect(metadata.metrics).toEqual({ testAccuracy: 0.98, testLoss: 0.07 });
+  });
+
+  it('keeps the validation figures beside the test figures', () => {
+    const metrics = { validationAccuracy: 0.985, validationLoss: 0.05, validationCount: 5000, testAccuracy: 0.98, testLoss: 0.07 };
+    expect(parseModelMetadata({ metrics }).metrics).toEqual(metrics);
   });
 
   it('takes a missing or non-object header entry as no metadata', () => {

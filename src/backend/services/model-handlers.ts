@@ -47,6 +47,9 @@ export function createModelHandlers({ models, activeModel, dialogs, exportsDir }
         history,
         lossCurve,
         metrics: metrics && {
+          validationAccuracy: metrics.validationAccuracy,
+          validationLoss: metrics.validationLoss,
+          validationCount: metrics.validationCount,
           testAccuracy: metrics.testAccuracy,
           testLoss: metrics.testLoss,
           samplesPerSecond: metrics.samplesPerSecond,

@@ -132,6 +132,8 @@ export function createTrainingHandlers({
 /** What 'training:done' says about a job's model, besides the model itself. */
 function outcomeOf(trained: TrainedModel): Omit<EventOf<'training:done'>, 'jobId' | 'model'> {
   return {
+    validationAccuracy: trained.validation?.accuracy ?? null,
+    validationCount: trained.validation?.count ?? 0,
     testAccuracy: trained.test.accuracy,
     testLoss: trained.test.loss,
     personalTestAccuracy: trained.personalTest?.accuracy ?? null,

@@ -27,9 +27,16 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const h = resolveHyperparameters(flags, config);
   const personalTraining = flags.personal ? personalOptions(flags, 'include') : undefined;
   const personal = flags.personal && personalTraining ? await loadPersonal(flags.personal, personalTraining, h.seed) : undefined;
-  const data = await loadMnist({ dir: flags.data, trainSize: h.trainSize, testSize: flags.testSize });
+  // The whole training file: the trainer trains on its first trainSize images and validates on its last validationSize.
+  const data = await loadMnist({ dir: flags.data, testSize: flags.testSize });
   const log = (line: string) => (flags.json ? undefined : process.stderr.write(`${line}\n`));
-  log(`training ${describeArchitecture(modelSpecFor(h))} on ${data.train.count} images, testing on ${data.test.count}`);
+  log(
+    `training ${describeArchitecture(modelSpecFor(h))} on the first ${Math.min(h.trainSize, data.train.count)} training images, ` +
+      (h.validationSize
+        ? `validating on the last ${h.validationSize} (held out), `
+        : 'no validation set, ') +
+      `testing on ${data.test.count} test images`,
+  );
   log(`augmentation: ${describeAugmentation(h.augmentation)}`);
 
   const controller = new AbortController();
@@ -52,10 +59,10 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
           bar?.stop();
           log(
             `epoch ${record.epoch}: train acc ${record.trainAccuracy.toFixed(4)} loss ${record.trainLoss.toFixed(4)}` +
-              ` | test acc ${record.testAccuracy.toFixed(4)} loss ${record.testLoss.toFixed(4)}` +
-              (record.validationAccuracy !== undefined
-                ? ` | validation acc ${record.validationAccuracy.toFixed(4)}`
-                : ''),
+              (record.validationAccuracy !== undefined && record.validationLoss !== undefined
+                ? ` | validation acc ${record.validationAccuracy.toFixed(4)} loss ${record.validationLoss.toFixed(4)}`
+                : '') +
+              ` | test acc ${record.testAccuracy.toFixed(4)} loss ${record.testLoss.toFixed(4)}`,
           );
         }
       },
@@ -75,8 +82,14 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
           `personal test accuracy ${(result.personalTest.accuracy * 100).toFixed(2)}% on ${result.personalTest.count} held-out drawings`,
         );
       }
+      if (result.validation) {
+        log(
+          `validation accuracy ${(result.validation.accuracy * 100).toFixed(2)}% on the last ${result.validation.count} training images, held out (tune and compare on this)`,
+        );
+      }
       log(
-        `test accuracy ${(result.test.accuracy * 100).toFixed(2)}% | augmentation: ${describeAugmentation(h.augmentation)} | trained in ${formatDuration(result.trainingSeconds)}` +
+        `test accuracy ${(result.test.accuracy * 100).toFixed(2)}% on ${data.test.count} MNIST test images (the final figure)` +
+          ` | augmentation: ${describeAugmentation(h.augmentation)} | trained in ${formatDuration(result.trainingSeconds)}` +
           ` at ${Math.round(result.samplesPerSecond)} samples/s | saved ${flags.out}`,
       );
     }

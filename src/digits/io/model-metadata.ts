@@ -9,6 +9,8 @@ export interface TrainingOutcome {
   hyperparameters: Hyperparameters;
   history: EpochRecord[];
   lossCurve: LossPoint[];
+  /** On the validation set (the last `validationSize` training images), when there was one. */
+  validation?: { accuracy: number; loss: number; count: number };
   test: { accuracy: number; loss: number; confusion: number[][] };
   personalTest?: { accuracy: number; count: number };
   samplesPerSecond: number;
@@ -37,6 +39,9 @@ export function modelMetadataFor(trained: TrainingOutcome, options: ModelMetadat
     history: trained.history,
     lossCurve: trained.lossCurve,
     metrics: {
+      validationAccuracy: trained.validation?.accuracy,
+      validationLoss: trained.validation?.loss,
+      validationCount: trained.validation?.count,
       testAccuracy: trained.test.accuracy,
       testLoss: trained.test.loss,
       confusion: trained.test.confusion,

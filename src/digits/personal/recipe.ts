@@ -34,7 +34,8 @@ export function fineTuneHyperparameters(stored: unknown, options: FineTuneOption
     epochs: options.epochs ?? FINE_TUNE_DEFAULTS.epochs,
     iterations: undefined,
     trainSize: options.trainSize ?? FINE_TUNE_DEFAULTS.trainSize,
-    validationSplit: 0,
+    // Personal fine-tuning holds no validation set: its MNIST images are a reminder, not a benchmark.
+    validationSize: 0,
     seed: options.seed ?? original.seed,
   });
 }

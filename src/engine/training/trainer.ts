@@ -18,6 +18,10 @@ import { evaluate } from './evaluate';
 import { applyWeightDecay } from './regularisation';
 
 export interface TrainingData {
+  /**
+   * Training images: the model trains on the first `trainSize` and validates on the last
+   * `validationSize`, so with a validation set this must be the whole training file.
+   */
   train: Dataset;
   test: Dataset;
 }
@@ -32,6 +36,9 @@ export interface TrainingResult {
   history: EpochRecord[];
   /** The raw batch loss of every step (of every k-th step past MAX_LOSS_CURVE_POINTS steps). */
   lossCurve: LossPoint[];
+  /** The final model on the validation set, when the hyperparameters hold one out. */
+  validation?: { accuracy: number; loss: number; count: number };
+  /** The final model on the test set: the held-out figure, for reporting, not for choosing. */
   test: { accuracy: number; loss: number; confusion: number[][] };
   /** Accuracy on the held-out personal drawings, when there were any. */
   personalTest?: { accuracy: number; count: number; confusion: number[][] };
@@ -63,7 +70,9 @@ export interface TrainOptions {
  * Trains a model on MNIST-shaped data.
  *
  * All randomness comes from forks of one seed ('init', 'dropout' inside the model;
- * 'split', 'batches' and 'augmentation' here), so a seed gives bit-identical weights on one machine.
+ * 'batches' and 'augmentation' here), so a seed gives bit-identical weights on one machine.
+ * The validation set is no random draw: it is the last `validationSize` images of
+ * `data.train`, the same for every run, and never overlaps the first `trainSize`.
  * The loop yields to the event loop every few milliseconds so that a cancel message,
  * or an IPC ping, can arrive between steps.
  */
@@ -81,12 +90,13 @@ export async function train(
   const optimizer = createOptimizer({ kind: h.optimizer, learningRate: h.learningRate, momentum: h.momentum });
   const params = model.params();
 
+  const validation = validationSet(data.train, h.trainSize, h.validationSize ?? 0);
   const mnistTrain = sliceDataset(data.train, 0, Math.min(h.trainSize, data.train.count));
   const trainSet = options.personal
     ? withOversampled(mnistTrain, options.personal.train, options.personal.weight)
     : mnistTrain;
   const personalTest = options.personal?.test?.count ? options.personal.test : undefined;
-  const { trainIndices, validationIndices } = splitTraining(trainSet.count, h.validationSplit, random.fork('split'));
+  const trainIndices = Uint32Array.from({ length: trainSet.count }, (_, i) => i);
   const sampler = new BatchSampler(trainIndices, h.batchSize, h.sampling, random.fork('batches'));
   // Forked after the others so runs without augmentation draw exactly what they always did.
   const augmenter = augments(h.augmentation)
@@ -180,8 +190,8 @@ export async function train(
       testAccuracy: onTest.accuracy,
       elapsedSeconds: (now() - started) / 1000,
     };
-    if (validationIndices.length > 0) {
-      const onValidation = evaluate(model, trainSet, { indices: validationIndices });
+    if (validation) {
+      const onValidation = evaluate(model, validation);
       record.validationLoss = onValidation.loss;
       record.validationAccuracy = onValidation.accuracy;
     }
@@ -189,6 +199,7 @@ export async function train(
     return record;
   }
 
+  const finalValidation = validation ? evaluate(model, validation) : undefined;
   const finalTest = evaluate(model, data.test);
   const finalPersonal = personalTest ? evaluate(model, personalTest) : undefined;
   const classes = model.classes;
@@ -198,6 +209,11 @@ export async function train(
     hyperparameters: h,
     history,
     lossCurve,
+    validation: finalValidation && {
+      accuracy: finalValidation.accuracy,
+      loss: finalValidation.loss,
+      count: finalValidation.count,
+    },
     test: {
       accuracy: finalTest.accuracy,
       loss: finalTest.loss,
@@ -214,20 +230,20 @@ export async function train(
   };
 }
 
-/** A seeded random hold-out: the last `fraction` of a shuffled index list validates. */
-function splitTraining(
-  count: number,
-  fraction: number,
-  random: Random,
-): { trainIndices: Uint32Array; validationIndices: Uint32Array } {
-  const all = Uint32Array.from({ length: count }, (_, i) => i);
-  if (fraction <= 0) return { trainIndices: all, validationIndices: new Uint32Array(0) };
-  random.shuffle(all);
-  const validationCount = Math.floor(count * fraction);
-  return {
-    trainIndices: all.subarray(0, count - validationCount),
-    validationIndices: all.subarray(count - validationCount),
-  };
+/**
+ * The last `size` images of the training data, or none for 0. Refuses data too short to
+ * hold both the first `trainSize` images and this tail apart: a caller that loaded only
+ * the first `trainSize` images would otherwise validate on images it trains on.
+ */
+export function validationSet(train: Dataset, trainSize: number, size: number): Dataset | undefined {
+  if (size <= 0) return undefined;
+  if (trainSize + size > train.count) {
+    throw new RangeError(
+      `the validation set (the last ${size} images) overlaps the first ${trainSize} training images: ` +
+        `the data holds only ${train.count}; pass the whole training file`,
+    );
+  }
+  return sliceDataset(train, train.count - size, train.count);
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -116,6 +116,10 @@ export const personalSampleSchema = z.object({
 export const trainingDoneSchema = z.object({
   jobId: z.string(),
   model: modelSummarySchema,
+  /** On the validation set, the last validationCount training images (null when none was held out). */
+  validationAccuracy: z.number().nullable().optional(),
+  validationCount: z.number().optional(),
+  /** On MNIST's test set: the final figure. */
   testAccuracy: z.number(),
   testLoss: z.number(),
   /** Accuracy on the held-out personal drawings (null when none were held out). */

@@ -13,7 +13,8 @@ describe('fineTuneHyperparameters', () => {
       hiddenLayers: original.hiddenLayers,
       epochs: FINE_TUNE_DEFAULTS.epochs,
       trainSize: FINE_TUNE_DEFAULTS.trainSize,
-      validationSplit: 0,
+      // No validation set, though the recommended preset holds one out.
+      validationSize: 0,
       seed: original.seed,
     });
     expect(h.learningRateDecay).toBeUndefined();

@@ -79,7 +79,6 @@ describe('personal samples', () => {
       dropout: 0,
       seed: 3,
       trainSize: 100,
-      validationSplit: 0,
     });
     const data = { train: syntheticDigits(100, 1), test: syntheticDigits(100, 2) };
     const result = await train(h, data, { personal: { train: personalTrain, test: personalTest, weight: 5 } });

@@ -38,7 +38,6 @@ export function syntheticHyperparameters(overrides: Partial<Hyperparameters> = {
     dropout: 0,
     seed: 7,
     trainSize: 600,
-    validationSplit: 0,
     ...overrides,
   });
 }

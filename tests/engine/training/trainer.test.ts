@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TrainingCancelledError, TrainingDivergedError } from '../../../src/engine/training/errors';
 import type { TrainingProgress } from '../../../src/shared/training-progress';
-import { train } from '../../../src/engine/training/trainer';
+import { train, validationSet } from '../../../src/engine/training/trainer';
+import { evaluate } from '../../../src/engine/training/evaluate';
+import { sliceDataset } from '../../../src/engine/data/dataset';
 import { syntheticDigits, syntheticHyperparameters } from './synthetic';
 
 const data = { train: syntheticDigits(600, 1), test: syntheticDigits(200, 2) };
@@ -91,11 +93,31 @@ describe('train', () => {
     expect(result.lossCurve.every((point) => Number.isFinite(point.loss) && point.loss > 0)).toBe(true);
   });
 
-  it('holds out a validation split and reports its accuracy', async () => {
-    const result = await train(hyper({ validationSplit: 0.2 }), data);
+  it('validates on the last validationSize images, after every epoch and at the end', async () => {
+    const result = await train(hyper({ trainSize: 480, validationSize: 120 }), data);
     // 480 training images / 32 = 15 steps per epoch.
     expect(result.history[0].step).toBe(15);
+    expect(result.history.every((r) => r.validationAccuracy !== undefined && r.validationLoss !== undefined)).toBe(true);
     expect(result.history.at(-1)!.validationAccuracy).toBeGreaterThan(0.8);
+    const tail = evaluate(result.model, sliceDataset(data.train, 480, 600));
+    expect(result.validation).toEqual({ accuracy: tail.accuracy, loss: tail.loss, count: 120 });
+    expect(result.history.at(-1)!.validationAccuracy).toBe(tail.accuracy);
+  });
+
+  it('never trains on the validation images: the weights are those of a run given only the first trainSize', async () => {
+    const withTail = await train(hyper({ trainSize: 480, validationSize: 120 }), data);
+    const firstOnly = await train(hyper({ trainSize: 480 }), { train: sliceDataset(data.train, 0, 480), test: data.test });
+    const weights = (r: typeof withTail) => r.model.exportWeights().map((t) => Array.from(t.data));
+    expect(weights(withTail)).toEqual(weights(firstOnly));
+    expect(firstOnly.validation).toBeUndefined();
+    expect(firstOnly.history.every((r) => r.validationAccuracy === undefined)).toBe(true);
+  });
+
+  it('refuses data too short to keep the training images and the validation tail apart', async () => {
+    const short = { train: sliceDataset(data.train, 0, 500), test: data.test };
+    await expect(train(hyper({ trainSize: 480, validationSize: 120 }), short)).rejects.toThrow(
+      /overlaps the first 480 training images: the data holds only 500/,
+    );
   });
 
   it('stops between steps when cancelled', async () => {
@@ -152,5 +174,18 @@ describe('train', () => {
     const l1 = await train(hyper({ l1: 0.001 }), data);
     expect(norm(l2)).toBeLessThan(norm(plain) * 0.9);
     expect(norm(l1)).toBeLessThan(norm(plain));
+  });
+});
+
+describe('validationSet', () => {
+  it('is the tail of the training data and never overlaps the first trainSize images', () => {
+    const all = syntheticDigits(100, 3);
+    const tail = validationSet(all, 80, 20)!;
+    expect(tail.count).toBe(20);
+    expect(Array.from(tail.labels)).toEqual(Array.from(all.labels.subarray(80)));
+    expect(Array.from(tail.images)).toEqual(Array.from(all.images.subarray(80 * 36)));
+    expect(validationSet(all, 50, 20)!.labels.byteOffset).toBe(all.labels.byteOffset + 80);
+    expect(validationSet(all, 80, 0)).toBeUndefined();
+    expect(() => validationSet(all, 81, 20)).toThrow(RangeError);
   });
 });

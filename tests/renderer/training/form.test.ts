@@ -102,7 +102,7 @@ describe('training form: a message next to each invalid field', () => {
   it('upper bounds, inclusive and exclusive', () => {
     expect(messageFor(quick({ dropout: '1' }), 'dropout')).toBe('Must be less than 1.');
     expect(messageFor(quick({ learningRate: '11' }), 'learningRate')).toBe('Must be at most 10.');
-    expect(messageFor(quick({ validationSplit: '0.6' }), 'validationSplit')).toBe('Must be at most 0.5.');
+    expect(messageFor(quick({ validationSize: '60000' }), 'validationSize')).toBe('Must be at most 59990.');
     expect(messageFor(quick({ testSize: '20000' }), 'testSize')).toBe('Must be at most 10000.');
   });
 
@@ -122,9 +122,19 @@ describe('training form: a message next to each invalid field', () => {
   });
 
   it('a batch larger than the training images, in numbers', () => {
-    expect(messageFor(quick({ trainSize: '100', validationSplit: '0.5', batchSize: '64' }), 'batchSize')).toBe(
+    expect(messageFor(quick({ trainSize: '50', batchSize: '64' }), 'batchSize')).toBe(
       'The batch (64) is larger than the 50 training images.',
     );
+  });
+
+  it('training images that reach into the validation tail, in numbers; an empty validation size means none', () => {
+    expect(quick().validationSize).toBe('5000');
+    expect(messageFor(quick({ trainSize: '56000' }), 'trainSize')).toBe(
+      'The first 56000 training images and the last 5000 held out for validation overlap: together they may be at most 60000.',
+    );
+    const all = readForm(quick({ trainSize: '60000', validationSize: '' }));
+    expect(all.ok && all.request.hyperparameters.validationSize).toBeUndefined();
+    expect(all.ok).toBe(true);
   });
 
   it('nested fields report under their own path', () => {

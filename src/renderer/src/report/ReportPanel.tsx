@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ModelSummary } from '../../../shared/ipc/contract';
-import { useT } from '../i18n/use-t';
+import { useLocale, useT } from '../i18n/use-t';
 import { formatPercent } from '../prediction/ProbabilityBars';
 import { PersonalAccuracy } from '../training/PersonalAccuracy';
 import { ClassificationTable } from './ClassificationTable';
@@ -24,6 +24,7 @@ export function ReportPanel({
   onMakeActive: () => void;
 }): React.JSX.Element {
   const t = useT();
+  const locale = useLocale();
   const [view, setView] = useState<MatrixView>('counts');
 
   return (
@@ -75,6 +76,16 @@ export function ReportPanel({
                   count={report.details.metrics.personalTestCount}
                 />
               </>
+            )}
+            {report.details?.metrics?.validationAccuracy !== undefined && (
+              <span className="report-validation" data-testid="report-validation">
+                <br />
+                {t('report.validation', {
+                  accuracy: formatPercent(report.details.metrics.validationAccuracy, 2),
+                  count: (report.details.metrics.validationCount ?? 0).toLocaleString(locale),
+                  loss: report.details.metrics.validationLoss?.toFixed(4) ?? '–',
+                })}
+              </span>
             )}
             <span className="muted">
               {' '}

@@ -365,7 +365,7 @@ export function TrainForm({ formStore, training, personal }: Props): React.JSX.E
         <fieldset className="train-group">
           <legend>{t('train.data')}</legend>
           {number('trainSize', 'train.trainSize', { integer: true })}
-          {number('validationSplit', 'train.validationSplit')}
+          {number('validationSize', 'train.validationSize', { integer: true, placeholder: t('train.validationNone') })}
           {number('testSize', 'train.testSize', { integer: true, placeholder: t('train.testSizeAll') })}
           {number('seed', 'train.seed', { integer: true })}
         </fieldset>

@@ -4,6 +4,7 @@ import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
 import { formatPercent } from '../prediction/ProbabilityBars';
 import { PersonalAccuracy } from './PersonalAccuracy';
+import { ValidationAccuracy } from './ValidationAccuracy';
 
 /**
  * "Use the new model for predictions?", asked above every tab: a finished job opens its
@@ -32,6 +33,7 @@ export function TrainingOutcome(): React.JSX.Element | null {
     <section className="training-outcome" aria-label={t('train.outcome')} data-testid="training-outcome">
       <p role="status">
         {t('train.done', { name: model.name, accuracy: formatPercent(result.testAccuracy, 2) })}{' '}
+        <ValidationAccuracy accuracy={result.validationAccuracy} count={result.validationCount} />{' '}
         <PersonalAccuracy accuracy={result.personalTestAccuracy} count={result.personalTestCount} />{' '}
         <strong>{t('train.makeActive', { name: model.name })}</strong>
       </p>

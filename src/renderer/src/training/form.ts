@@ -6,6 +6,7 @@ import {
   hyperparametersSchema,
   initKinds,
   lossKinds,
+  MNIST_TRAIN_SIZE,
   optimizerKinds,
   samplingKinds,
 } from '../../../shared/hyperparameters';
@@ -82,7 +83,8 @@ export interface TrainingForm {
   dropout: string;
   seed: string;
   trainSize: string;
-  validationSplit: string;
+  /** Empty means no validation set. */
+  validationSize: string;
   /** Empty means all 10,000 test images. */
   testSize: string;
   /** Whether and how the person's drawings take part: the request's `personal`. */
@@ -106,7 +108,7 @@ export type NumberField =
   | 'dropout'
   | 'seed'
   | 'trainSize'
-  | 'validationSplit'
+  | 'validationSize'
   | 'testSize';
 
 export const DEFAULT_PRESET: PresetName = 'quick';
@@ -185,7 +187,7 @@ export function formFromHyperparameters(h: Hyperparameters, keep?: KeptFields): 
     dropout: String(h.dropout),
     seed: String(h.seed),
     trainSize: String(h.trainSize),
-    validationSplit: String(h.validationSplit),
+    validationSize: text(h.validationSize),
   };
 }
 
@@ -297,7 +299,7 @@ export function readForm(form: TrainingForm): ReadForm {
     dropout: number('dropout', form.dropout, true),
     seed: number('seed', form.seed, true),
     trainSize: number('trainSize', form.trainSize, true),
-    validationSplit: number('validationSplit', form.validationSplit, true),
+    validationSize: number('validationSize', form.validationSize, false),
   };
   const parsed = hyperparametersSchema.safeParse(dropUndefined(candidate));
   if (!parsed.success) {
@@ -352,11 +354,16 @@ function readPersonal(draft: PersonalDraft, errors: Record<string, FieldMessage>
 /** The schema's cross-field checks, in words the form can translate. */
 function customIssueMessage(
   path: string,
-  h: { batchSize?: number; trainSize?: number; validationSplit?: number },
+  h: { batchSize?: number; trainSize?: number; validationSize?: number },
 ): FieldMessage {
   if (path === 'batchSize' && h.batchSize !== undefined && h.trainSize !== undefined) {
-    const images = Math.floor(h.trainSize * (1 - (h.validationSplit ?? 0)));
-    return { key: 'train.batchTooLarge', params: { batch: h.batchSize, images } };
+    return { key: 'train.batchTooLarge', params: { batch: h.batchSize, images: h.trainSize } };
+  }
+  if (path === 'trainSize' && h.trainSize !== undefined) {
+    return {
+      key: 'train.validationOverlap',
+      params: { train: h.trainSize, validation: h.validationSize ?? 0, total: MNIST_TRAIN_SIZE },
+    };
   }
   if (path === 'epochs') return { key: 'train.lengthRequired' };
   return { key: 'train.invalidValue' };
