@@ -4,7 +4,7 @@
  * by these figures (resources/default-model-report.md says which won and why).
  *
  * Three sets: MNIST's test images; the same images distorted only in ways the app's
- * preprocessing does not undo (bench/drawn/distorted-mnist.ts: turned, slanted, narrowed
+ * preprocessing does not undo (bench/drawn-set/distorted-mnist.ts: turned, slanted, narrowed
  * or widened, wobbled, then cropped, rescaled and re-centred as the app does; no shift,
  * scale or stroke-width change, which preprocessing removes); and synthetic canvas
  * drawings of hand-written stroke templates (bench/drawn-digits.ts), with the styles
@@ -20,12 +20,12 @@ import { loadMnist } from '../src/digits/data/mnist';
 import { loadModel } from '../src/digits/io/saved-model';
 import { describeArchitecture } from '../src/engine/training/architecture';
 import { evaluate } from '../src/engine/training/evaluate';
-import { wilsonInterval } from './drawn/confidence';
-import { describeDistortion, distortedDataset, drawnLikeDistortion } from './drawn/distorted-mnist';
+import { wilsonInterval } from './drawn-set/confidence';
+import { describeDistortion, distortedDataset, drawnLikeDistortion } from './drawn-set/distorted-mnist';
 import { MNIST_LACKING_STYLES, drawnDigitsDataset, drawnTemplates } from './drawn-digits';
 
-export { describeDistortion, distortedDataset, drawnLikeDistortion } from './drawn/distorted-mnist';
-export type { DrawnLikeDistortion } from './drawn/distorted-mnist';
+export { describeDistortion, distortedDataset, drawnLikeDistortion } from './drawn-set/distorted-mnist';
+export type { DrawnLikeDistortion } from './drawn-set/distorted-mnist';
 
 /** "97.30% [96.81, 97.72]": the accuracy and its 95% Wilson interval, in percent. */
 export function formatAccuracy(right: number, total: number): string {
@@ -60,7 +60,7 @@ export async function runDrawnBench(modelPaths: string[]): Promise<void> {
   console.log(
     `Drawn digits: ${drawn.count.toLocaleString('en-US')} synthetic canvas drawings (seed 2026) of ${drawnTemplates.length}` +
       ` hand-written stroke templates (${Math.min(...perDigitTemplates)}-${Math.max(...perDigitTemplates)} per digit,` +
-      ` bench/drawn/templates.ts), through the app's preprocessing`,
+      ` bench/drawn-set/templates.ts), through the app's preprocessing`,
   );
   console.log(
     `Distorted MNIST test: each test image once with ${describeDistortion(drawnLikeDistortion)} (seed 12345),` +

@@ -64,16 +64,36 @@ export function distortedDataset(data: Dataset, settings = drawnLikeDistortion, 
   return { images, labels: data.labels, count: data.count, rows: INPUT_SIDE, cols: INPUT_SIDE };
 }
 
+/** A plane wave sin(kx·x + ky·y + phase), tabulated along each axis: sin(a + b) = sin a cos b + cos a sin b. */
 interface Wave {
-  kx: number;
-  ky: number;
-  phase: number;
+  sinX: Float64Array;
+  cosX: Float64Array;
+  sinY: Float64Array;
+  cosY: Float64Array;
 }
 
 function randomWave(random: Random): Wave {
   const direction = random.uniform(0, 2 * Math.PI);
   const k = (2 * Math.PI) / random.uniform(10, 20);
-  return { kx: k * Math.cos(direction), ky: k * Math.sin(direction), phase: random.uniform(0, 2 * Math.PI) };
+  const phase = random.uniform(0, 2 * Math.PI);
+  const [kx, ky] = [k * Math.cos(direction), k * Math.sin(direction)];
+  const wave: Wave = {
+    sinX: new Float64Array(WARP_SIDE),
+    cosX: new Float64Array(WARP_SIDE),
+    sinY: new Float64Array(WARP_SIDE),
+    cosY: new Float64Array(WARP_SIDE),
+  };
+  for (let i = 0; i < WARP_SIDE; i++) {
+    wave.sinX[i] = Math.sin(kx * i);
+    wave.cosX[i] = Math.cos(kx * i);
+    wave.sinY[i] = Math.sin(ky * i + phase);
+    wave.cosY[i] = Math.cos(ky * i + phase);
+  }
+  return wave;
+}
+
+function waveAt(w: Wave, x: number, y: number): number {
+  return w.sinX[x] * w.cosY[y] + w.cosX[x] * w.sinY[y];
 }
 
 /**
@@ -103,11 +123,10 @@ function warp(
   const [i00, i01, i10, i11] = [m11 / det, -m01 / det, -m10 / det, m00 / det];
   const [cx, cy] = [(cols - 1) / 2, (rows - 1) / 2];
   const centre = (WARP_SIDE - 1) / 2;
-  const wave = (w: Wave, x: number, y: number): number => Math.sin(w.kx * x + w.ky * y + w.phase);
   for (let y = 0; y < WARP_SIDE; y++) {
     for (let x = 0; x < WARP_SIDE; x++) {
-      const u = x - centre - (d.wobble / 2) * (wave(waves[0], x, y) + wave(waves[1], x, y));
-      const v = y - centre - (d.wobble / 2) * (wave(waves[2], x, y) + wave(waves[3], x, y));
+      const u = x - centre - (d.wobble / 2) * (waveAt(waves[0], x, y) + waveAt(waves[1], x, y));
+      const v = y - centre - (d.wobble / 2) * (waveAt(waves[2], x, y) + waveAt(waves[3], x, y));
       out[y * WARP_SIDE + x] = bilinear(source, cols, rows, cx + i00 * u + i01 * v, cy + i10 * u + i11 * v);
     }
   }
@@ -119,10 +138,12 @@ function bilinear(image: Float32Array, cols: number, rows: number, x: number, y:
   const y0 = Math.floor(y);
   const fx = x - x0;
   const fy = y - y0;
-  const at = (col: number, row: number): number =>
-    col >= 0 && row >= 0 && col < cols && row < rows ? image[row * cols + col] : 0;
   return (
-    (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) +
-    (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy
+    (pixel(image, cols, rows, x0, y0) * (1 - fx) + pixel(image, cols, rows, x0 + 1, y0) * fx) * (1 - fy) +
+    (pixel(image, cols, rows, x0, y0 + 1) * (1 - fx) + pixel(image, cols, rows, x0 + 1, y0 + 1) * fx) * fy
   );
+}
+
+function pixel(image: Float32Array, cols: number, rows: number, col: number, row: number): number {
+  return col >= 0 && row >= 0 && col < cols && row < rows ? image[row * cols + col] : 0;
 }

@@ -1,5 +1,5 @@
 /**
- * A seeded sloppy hand: draws a stroke template (bench/drawn/templates.ts) as someone
+ * A seeded sloppy hand: draws a stroke template (bench/drawn-set/templates.ts) as someone
  * would on the 280 x 280 canvas. Slant, rotation, aspect, size and place vary per
  * drawing; the template's control points wobble and the pen trembles.
  *
@@ -21,19 +21,17 @@ function smoothThrough(points: readonly Point[], perSegment = 6): Point[] {
     const p3 = points[Math.min(points.length - 1, i + 2)];
     for (let s = 0; s < perSegment; s++) {
       const t = s / perSegment;
-      const t2 = t * t;
-      const t3 = t2 * t;
-      const at = (k: 0 | 1) =>
-        0.5 *
-        (2 * p1[k] +
-          (-p0[k] + p2[k]) * t +
-          (2 * p0[k] - 5 * p1[k] + 4 * p2[k] - p3[k]) * t2 +
-          (-p0[k] + 3 * p1[k] - 3 * p2[k] + p3[k]) * t3);
-      out.push([at(0), at(1)]);
+      out.push([catmullRom(p0[0], p1[0], p2[0], p3[0], t), catmullRom(p0[1], p1[1], p2[1], p3[1], t)]);
     }
   }
   out.push(points[points.length - 1]);
   return out;
+}
+
+/** One coordinate of the uniform Catmull-Rom segment from b to c at t in [0, 1]. */
+function catmullRom(a: number, b: number, c: number, d: number, t: number): number {
+  const t2 = t * t;
+  return 0.5 * (2 * b + (-a + c) * t + (2 * a - 5 * b + 4 * c - d) * t2 + (-a + 3 * b - 3 * c + d) * t2 * t);
 }
 
 /** The template as drawn by a perfectly steady hand, in canvas units: for previews and tests. */

@@ -61,11 +61,11 @@ describe('drawn digits: synthetic canvas drawings for judging models', () => {
 
   it('the generator shares no code with the training augmentation', () => {
     const reached = importClosure('bench/drawn-digits.ts');
-    expect(reached).toContain('bench/drawn/hand.ts');
+    expect(reached).toContain('bench/drawn-set/hand.ts');
     expect(reached.filter((file) => file.startsWith('src/engine/training'))).toEqual([]);
-    expect(importClosure('bench/drawn/distorted-mnist.ts').filter((f) => f.startsWith('src/engine/training'))).toEqual(
-      [],
-    );
+    expect(
+      importClosure('bench/drawn-set/distorted-mnist.ts').filter((f) => f.startsWith('src/engine/training')),
+    ).toEqual([]);
   });
 
   it('every drawing is inked and centred by the app preprocessing', () => {

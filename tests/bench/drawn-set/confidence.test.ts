@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wilsonInterval } from '../../../bench/drawn/confidence';
+import { wilsonInterval } from '../../../bench/drawn-set/confidence';
 
 describe('wilsonInterval', () => {
   it("matches Newcombe's (1998) Table I, method 3, to four places", () => {

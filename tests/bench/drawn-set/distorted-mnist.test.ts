@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distortedDataset, drawnLikeDistortion } from '../../../bench/drawn/distorted-mnist';
+import { distortedDataset, drawnLikeDistortion } from '../../../bench/drawn-set/distorted-mnist';
 import { centreOfMass, greyImageToInput } from '../../../src/digits/preprocess/image';
 import { strokesToInput } from '../../../src/digits/preprocess/strokes';
 import type { Dataset } from '../../../src/engine/data/dataset';
