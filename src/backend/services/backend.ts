@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { InvokeChannel, ParsedRequestOf, ResponseOf, Result } from '../../shared/ipc/contract';
+import { sweepTempFilesSync } from '../../digits/io/atomic-write';
+import type { EventOf, InvokeChannel, ParsedRequestOf, ResponseOf, Result } from '../../shared/ipc/contract';
 import { fail, isInvokeChannel, ok, parseRequest } from '../../shared/ipc/contract';
 import type { EngineHost } from '../engine/engine-host';
 import { AppStore } from '../store/app-store';
@@ -14,6 +15,7 @@ import type { FileDialogs } from './file-dialogs';
 import { createModelHandlers } from './model-handlers';
 import { ModelStore } from './model-store';
 import { createPersonalHandlers } from './personal-handlers';
+import { PendingWork } from './pending-work';
 import { PersonalSampleStore } from './personal-samples';
 import { createTrainingHandlers } from './training-handlers';
 
@@ -21,12 +23,14 @@ export interface BackendOptions {
   userDataDir: string;
   resourcesDir: string;
   engineHost: EngineHost;
-  /** The store behind the index: electron-store in the app; a JSON file in userDataDir otherwise. */
+  /** The file behind the settings and the model index; default `<userDataDir>/tegaki-store.json`. */
   store?: KeyValueStore;
   dialogs?: FileDialogs;
   /** MNIST's folder for the gallery's test images (the engine gets it as TEGAKI_MNIST_DIR). */
   mnistDir?: string;
   log?: (line: string) => void;
+  /** How long dispose() waits for saves in flight before it gives up on them (default 10 s). */
+  saveBoundMs?: number;
 }
 
 export interface Backend {
@@ -36,6 +40,11 @@ export interface Backend {
   onEvent(listener: EventListener): () => void;
   readonly models: ModelStore;
   readonly personalSamples: PersonalSampleStore;
+  /** The typed settings store (window bounds in the app), opened and repaired once here. */
+  readonly appStore: AppStore;
+  /** Settles once the model index has been reconciled with the models folder. */
+  readonly ready: Promise<void>;
+  /** Waits (up to saveBoundMs) for saves in flight, then stops the engine. */
   dispose(): Promise<void>;
 }
 
@@ -51,15 +60,28 @@ export function createBackend(options: BackendOptions): Backend {
   const { engineHost, dialogs, log = (line) => console.log(line) } = options;
   const events = new EventBus(log);
   const { emit } = events;
-  const store = new AppStore(options.store ?? new JsonFileStore(join(options.userDataDir, 'tegaki-store.json')), (key, problem) =>
-    emit('notice', { level: 'warning', message: `Stored ${key} was unreadable and has been reset (${problem}).` }),
-  );
+  // Until the page can ask for them ('notices:startup'), start-up's notices wait here.
+  let startupNotices: EventOf<'notice'>[] | undefined = [];
+  const warn = (message: string): void => {
+    if (startupNotices) startupNotices.push({ level: 'warning', message });
+    else emit('notice', { level: 'warning', message });
+  };
+  // Throws StoreVersionError for a store a newer Tegaki wrote, which is left untouched.
+  const store = new AppStore(options.store ?? new JsonFileStore(join(options.userDataDir, 'tegaki-store.json')), warn);
+  const swept = sweepTempFilesSync(options.userDataDir);
+  if (swept.length > 0) log(`[backend] removed ${swept.length} temp file(s) of interrupted saves: ${swept.join(', ')}`);
   const models = new ModelStore({
     userDataDir: options.userDataDir,
     resourcesDir: options.resourcesDir,
     store,
+    log,
     tryModel: (bytes) => engineHost.tryModel(bytes),
   });
+  const ready = models.reconcile().then(
+    (notices) => notices.forEach(warn),
+    (error: unknown) => log(`[backend] checking the models folder failed: ${String(error)}`),
+  );
+  const saves = new PendingWork();
   const activeModel = new ActiveModel(models, (notice) => emit('notice', notice));
   const personalSamples = new PersonalSampleStore({ userDataDir: options.userDataDir, notify: (notice) => emit('notice', notice) });
 
@@ -80,14 +102,22 @@ export function createBackend(options: BackendOptions): Backend {
 
   const handlers: Handlers = {
     ...createModelHandlers({ models, activeModel, dialogs, exportsDir: join(options.userDataDir, 'exports') }),
-    ...createTrainingHandlers({ engineHost, models, activeModel, personalSamples, emit, modelsAnnounced: () => modelsChanged, log }),
+    ...createTrainingHandlers({ engineHost, models, activeModel, personalSamples, emit, modelsAnnounced: () => modelsChanged, saves, log }),
     ...createEvaluationHandlers({ engineHost, models, mnistDir: options.mnistDir }),
     ...createPersonalHandlers({ samples: personalSamples, activeModel, dialogs }),
+    'notices:startup': async () => {
+      await ready;
+      const notices = startupNotices ?? [];
+      startupNotices = undefined;
+      return notices;
+    },
   };
 
   return {
     models,
     personalSamples,
+    appStore: store,
+    ready,
     onEvent: (listener) => events.on(listener),
     async handle(channel, payload) {
       if (!isInvokeChannel(channel)) return fail('unknown-channel', `there is no channel "${String(channel)}"`);
@@ -100,6 +130,9 @@ export function createBackend(options: BackendOptions): Backend {
         return { ok: false, error: toIpcError(error, log) };
       }
     },
-    dispose: () => engineHost.dispose(),
+    async dispose() {
+      if (!(await saves.settled(options.saveBoundMs ?? 10_000))) log('[backend] quitting with a save still unfinished');
+      await engineHost.dispose();
+    },
   };
 }

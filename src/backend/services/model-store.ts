@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { writeFileAtomicSync } from '../../digits/io/atomic-write';
+import { sweepTempFilesSync, writeFileAtomicSync } from '../../digits/io/atomic-write';
 import { decodeModelFile, readModelFileBytes, saveModelFile } from '../../digits/io/model-file';
 import type { ModelFileContent } from '../../digits/io/model-file';
 import { modelMetadataFor } from '../../digits/io/model-metadata';
@@ -9,7 +9,7 @@ import type { ModelTrial } from '../../digits/io/saved-model';
 import type { TrainedModel } from '../../engine-process/protocol';
 import { describeArchitecture } from '../../engine/training/architecture';
 import type { ModelSummary } from '../../shared/ipc/contract';
-import { MAX_MODEL_NAME } from '../../shared/ipc/contract';
+import { MAX_MODEL_NAME, modelIdSchema } from '../../shared/ipc/contract';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { ModelMetadata } from '../../shared/model-metadata';
 import type { AppStore, ModelEntry, ModelIndex } from '../store/app-store';
@@ -26,6 +26,7 @@ export interface ModelStoreOptions {
   /** Holds the shipped default-model.tgk (read-only). */
   resourcesDir: string;
   store: AppStore;
+  log?: (line: string) => void;
   /**
    * Decodes a model file's bytes and runs it once (tryModelBytes) where a hostile file
    * cannot take the app down: in the app, the engine process (EngineHost.tryModel).
@@ -45,10 +46,12 @@ export class ModelStore {
   readonly defaultModelPath: string;
   private readonly listeners = new Set<() => void>();
   private defaultInfo: Promise<ModelSummary> | undefined;
+  private readonly log: (line: string) => void;
 
   constructor(private readonly options: ModelStoreOptions) {
     this.modelsDir = join(options.userDataDir, 'models');
     this.defaultModelPath = join(options.resourcesDir, DEFAULT_MODEL_FILE);
+    this.log = options.log ?? (() => undefined);
   }
 
   /** Called after every change to the list or the active model. */
@@ -115,7 +118,7 @@ export class ModelStore {
     entry.fileName = `${entry.id}.tgk`;
     const metadata = modelMetadataFor(trained, { name: entry.name, personal: trained.personal, createdAt: new Date(entry.createdAt) });
     const path = join(this.modelsDir, entry.fileName);
-    await mkdir(this.modelsDir, { recursive: true });
+    await mkdir(this.modelsDir, { recursive: true, mode: 0o700 });
     await saveModelFile(path, { spec: trained.spec, metadata, tensors: trained.tensors });
     await this.commit(path, (index) => ({ ...index, models: [...index.models, entry] }));
     return summarize(entry, this.index().activeId);
@@ -163,30 +166,64 @@ export class ModelStore {
    * refused with the reason, and neither the folder nor the index changes.
    */
   async importBytes(bytes: Uint8Array, fileName = 'imported.tgk'): Promise<ModelSummary> {
-    const decoded = await this.tryFile(bytes, fileName);
-    if (decoded.spec.inputSize !== INPUT_SIZE || decoded.classes !== CLASSES) {
-      throw new ServiceError(
-        'invalid-model',
-        `${fileName} takes ${decoded.spec.inputSize} inputs and gives ${decoded.classes} classes; Tegaki needs ${INPUT_SIZE} and ${CLASSES}`,
-      );
-    }
-    const { metadata } = decoded;
+    const trial = await this.tryFile(bytes, fileName);
     const id = newModelId();
-    const entry: ModelEntry = {
-      id,
-      name: metadata.name?.trim().slice(0, MAX_MODEL_NAME) || basename(fileName, extname(fileName)),
-      fileName: `${id}.tgk`,
-      createdAt: new Date().toISOString(),
-      source: 'imported',
-      architecture: describeArchitecture(decoded.spec),
-      hyperparameters: metadata.hyperparameters,
-      metrics: summaryMetrics(metadata),
-    };
+    const entry = importedEntry(trial, fileName, id, `${id}.tgk`);
     const path = join(this.modelsDir, entry.fileName);
-    await mkdir(this.modelsDir, { recursive: true });
+    await mkdir(this.modelsDir, { recursive: true, mode: 0o700 });
     writeFileAtomicSync(path, bytes);
     await this.commit(path, (index) => ({ ...index, models: [...index.models, entry] }));
     return summarize(entry, this.index().activeId);
+  }
+
+  /**
+   * Brings the index and the models folder back into agreement at start-up, after a crash
+   * or a hand-edited folder: temp files of interrupted saves are removed; a model file the
+   * index does not list (a crash between its rename and the index write) comes back as an
+   * imported model; a listed model whose file is gone is dropped. An orphan that is not a
+   * usable model is renamed `<file>.unreadable` so it is reported once. Returns what the
+   * person should be told.
+   */
+  async reconcile(): Promise<string[]> {
+    const notices: string[] = [];
+    const swept = sweepTempFilesSync(this.modelsDir);
+    if (swept.length > 0) this.log(`[models] removed ${swept.length} temp file(s) of interrupted saves: ${swept.join(', ')}`);
+    let files: string[];
+    try {
+      files = await readdir(this.modelsDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      files = [];
+    }
+    const index = this.index();
+    const listed = new Set(index.models.map((e) => e.fileName));
+    const missing = index.models.filter((e) => !files.includes(e.fileName));
+    const recovered: ModelEntry[] = [];
+    for (const file of files.filter((f) => extname(f) === '.tgk' && !listed.has(f))) {
+      const stem = basename(file, '.tgk');
+      const keepsName = modelIdSchema.safeParse(stem).success && !index.models.some((e) => e.id === stem);
+      const id = keepsName ? stem : newModelId();
+      try {
+        const entry = importedEntry(await this.tryFile(await readModelFileBytes(join(this.modelsDir, file)), file), file, id, `${id}.tgk`);
+        if (!keepsName) await rename(join(this.modelsDir, file), join(this.modelsDir, entry.fileName));
+        recovered.push(entry);
+      } catch (error) {
+        await rename(join(this.modelsDir, file), join(this.modelsDir, `${file}.unreadable`)).catch(() => undefined);
+        notices.push(`${file} in the models folder is not a usable model (${reasonOf(error)}); it was renamed ${file}.unreadable.`);
+      }
+    }
+    if (missing.length === 0 && recovered.length === 0) return notices;
+    const gone = new Set(missing.map((e) => e.id));
+    this.update((current) => ({
+      models: [...current.models.filter((e) => !gone.has(e.id)), ...recovered],
+      activeId: gone.has(current.activeId) ? DEFAULT_MODEL_ID : current.activeId,
+    }));
+    for (const entry of missing) notices.push(`The model "${entry.name}" was removed from the list: its file ${entry.fileName} is missing.`);
+    if (recovered.length > 0) {
+      const names = recovered.map((e) => `"${e.name}"`).join(', ');
+      notices.push(`Found ${recovered.length} model file(s) missing from the list (an interrupted save); listed again as imported: ${names}.`);
+    }
+    return notices;
   }
 
   /**
@@ -259,6 +296,27 @@ export class ModelStore {
 /** What lists show of a file's metrics: accuracy and loss on MNIST's test set. */
 function summaryMetrics(metadata: ModelMetadata): ModelSummary['metrics'] {
   return metadata.metrics && { testAccuracy: metadata.metrics.testAccuracy, testLoss: metadata.metrics.testLoss };
+}
+
+/** The index entry of a model file that was tried (ModelStore.tryFile); invalid-model if it does not read 28x28 images into 10 digits. */
+function importedEntry(decoded: ModelTrial, fileName: string, id: string, storedName: string): ModelEntry {
+  if (decoded.spec.inputSize !== INPUT_SIZE || decoded.classes !== CLASSES) {
+    throw new ServiceError(
+      'invalid-model',
+      `${fileName} takes ${decoded.spec.inputSize} inputs and gives ${decoded.classes} classes; Tegaki needs ${INPUT_SIZE} and ${CLASSES}`,
+    );
+  }
+  const { metadata } = decoded;
+  return {
+    id,
+    name: metadata.name?.trim().slice(0, MAX_MODEL_NAME) || basename(fileName, extname(fileName)),
+    fileName: storedName,
+    createdAt: new Date().toISOString(),
+    source: 'imported',
+    architecture: describeArchitecture(decoded.spec),
+    hyperparameters: metadata.hyperparameters,
+    metrics: summaryMetrics(metadata),
+  };
 }
 
 function summarize(entry: ModelEntry, activeId: string): ModelSummary {

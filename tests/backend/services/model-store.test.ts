@@ -1,4 +1,5 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { saveModelFile } from '../../../src/digits/io/model-file';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActiveModel } from '../../../src/backend/services/active-model';
@@ -122,31 +123,47 @@ describe('ModelStore', () => {
   });
 });
 
-describe('AppStore', () => {
-  it('runs its migrations once and records the schema version', async () => {
-    const file = join(userData, 'store.json');
-    new AppStore(new JsonFileStore(file));
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ modelIndex: { models: [], activeId: 'default' }, schemaVersion: 1 });
-    let ran = 0;
-    new AppStore(new JsonFileStore(file), undefined, [{ version: 1, description: 'again?', migrate: () => ran++ }]);
-    expect(ran).toBe(0);
+describe('ModelStore.reconcile: the index and the models folder agree again at start-up', () => {
+  it('lists an orphaned model file (a crash between its rename and the index write) again as an imported model', async () => {
+    const models = open();
+    const kept = await models.addTrained(fakeTrainedModel(1), 'Kept');
+    // The crash: the file is in place, the index never heard of it.
+    const trained = fakeTrainedModel(2);
+    await saveModelFile(join(userData, 'models', 'm-orphan-1.tgk'), { spec: trained.spec, metadata: { name: 'Lost in a crash' }, tensors: trained.tensors });
+
+    const reopened = open();
+    const notices = await reopened.reconcile();
+    expect(notices).toEqual([expect.stringMatching(/Found 1 model file.*"Lost in a crash"/)]);
+    const listed = await reopened.list();
+    expect(listed.map((m) => m.id)).toEqual(expect.arrayContaining([kept.id, 'm-orphan-1']));
+    expect(listed.find((m) => m.id === 'm-orphan-1')).toMatchObject({ name: 'Lost in a crash', source: 'imported', architecture: '784-8-10 relu' });
+    expect((await reopened.read('m-orphan-1')).metadata.name).toBe('Lost in a crash');
+    expect(await open().reconcile()).toEqual([]);
   });
 
-  it('answers the default for a stored value that breaks its schema, and says so', async () => {
-    const file = join(userData, 'store.json');
-    await writeFile(file, JSON.stringify({ schemaVersion: 1, modelIndex: { models: 'nope' } }));
-    const problems: string[] = [];
-    const store = new AppStore(new JsonFileStore(file), (key, problem) => problems.push(`${key}: ${problem}`));
-    expect(store.get('modelIndex')).toEqual({ models: [], activeId: 'default' });
-    expect(problems[0]).toMatch(/^modelIndex: models/);
-    expect(() => store.set('windowBounds', { width: 5, height: 5, maximized: false })).toThrow();
+  it('drops a listed model whose file is gone, with a notice, and the default takes over if it was active', async () => {
+    const models = open();
+    const gone = await models.addTrained(fakeTrainedModel(1), 'Gone');
+    const stays = await models.addTrained(fakeTrainedModel(2), 'Stays');
+    models.markActive(gone.id);
+    await rm(join(userData, 'models', `${gone.id}.tgk`));
+
+    const reopened = open();
+    expect(await reopened.reconcile()).toEqual([`The model "Gone" was removed from the list: its file ${gone.id}.tgk is missing.`]);
+    expect((await reopened.list()).map((m) => m.id)).toEqual(['default', stays.id]);
+    expect(reopened.activeId()).toBe('default');
   });
 
-  it('sets an unreadable store file aside and starts empty', async () => {
-    const file = join(userData, 'store.json');
-    await writeFile(file, '{ not json');
-    const store = new AppStore(new JsonFileStore(file));
-    expect(store.get('modelIndex').models).toEqual([]);
-    expect((await readdir(userData)).some((name) => name.startsWith('store.json.corrupt-'))).toBe(true);
+  it('sweeps the temp files a crash mid-save left, and renames an orphan that is no model so it is reported once', async () => {
+    const models = open();
+    const kept = await models.addTrained(fakeTrainedModel(1), 'Kept');
+    const folder = join(userData, 'models');
+    await writeFile(join(folder, `.${kept.id}.tgk.0123456789ab.tmp`), 'half a model');
+    await writeFile(join(folder, 'm-junk.tgk'), 'not a model');
+
+    const notices = await open().reconcile();
+    expect(notices).toEqual([expect.stringMatching(/m-junk\.tgk in the models folder is not a usable model.*renamed m-junk\.tgk\.unreadable/)]);
+    expect((await readdir(folder)).sort()).toEqual([`${kept.id}.tgk`, 'm-junk.tgk.unreadable'].sort());
+    expect(await open().reconcile()).toEqual([]);
   });
 });
