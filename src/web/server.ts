@@ -6,7 +6,10 @@
  *   GET  /api/events             Server-Sent Events, each `data:` a wire JSON { channel, payload }
  *   GET  /*                      the built renderer (out/renderer)
  *
- * `npm run web -- --port N [--data DIR]`. Listens on 127.0.0.1 only.
+ * `npm run web -- --port N [--data DIR]`. Listens on 127.0.0.1 only and prints its URL
+ * with a token made at start (`/?token=...`); every /api/ request must carry that token
+ * (guards.ts), so another local process cannot read or change the person's data. Bodies
+ * have a limit per channel, and requests in flight and event streams have a bound.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -18,6 +21,16 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { fail } from '../shared/ipc/contract';
+import {
+  bodyLimitFor,
+  DEFAULT_MAX_CONCURRENT_REQUESTS,
+  DEFAULT_MAX_EVENT_STREAMS,
+  formatBytes,
+  hasToken,
+  newToken,
+  Slots,
+  TOKEN_PARAMETER,
+} from './guards';
 import { fromWire, toWire } from '../shared/ipc/wire';
 import { EngineHost } from '../backend/engine/engine-host';
 import { engineSourceEntry, nodeSpawn } from '../backend/engine/node-spawn';
@@ -26,7 +39,6 @@ import type { Backend } from '../backend/services/backend';
 import { createBackend } from '../backend/services/backend';
 
 const repositoryRoot = resolve(import.meta.dirname, '..', '..');
-const MAX_BODY = 80 * 1024 * 1024;
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -50,10 +62,18 @@ export interface WebServerOptions {
   resourcesDir?: string;
   mnistDir?: string;
   log?: (line: string) => void;
+  /** Bounds on invoke requests in flight and on open event streams (guards.ts's defaults). */
+  maxConcurrentRequests?: number;
+  maxEventStreams?: number;
 }
 
 export interface WebServer {
+  /** The page's address, token included: what the server prints and a person opens. */
   url: string;
+  /** The origin alone, `http://127.0.0.1:<port>`. */
+  origin: string;
+  /** Required on every /api/ request (header x-tegaki-token, or ?token= for the event stream). */
+  token: string;
   backend: Backend;
   close(): Promise<void>;
 }
@@ -69,6 +89,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, env: { TEGAKI_MNIST_DIR: mnistDir }, log });
   const backend = createBackend({ userDataDir: dataDir, resourcesDir: options.resourcesDir ?? locations.resourcesDir, engineHost, mnistDir, log });
 
+  const token = newToken();
+  const requestSlots = new Slots(options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS);
+  const streamSlots = new Slots(options.maxEventStreams ?? DEFAULT_MAX_EVENT_STREAMS);
   const streams = new Set<ServerResponse>();
   backend.onEvent((channel, payload) => {
     const frame = `data: ${toWire({ channel, payload })}\n\n`;
@@ -90,15 +113,33 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return send(response, 403, 'text/plain', 'forbidden host');
     const url = new URL(request.url ?? '/', `http://${host}`);
 
-    if (url.pathname.startsWith('/api/invoke/') && request.method === 'POST') {
+    if (url.pathname.startsWith('/api/')) {
+      // Any local process can reach a loopback port; only the holder of this start's token may use the API.
+      if (!hasToken(request, url, token)) return refuse(request, response, 403, 'forbidden: missing or wrong token');
       // Another site's page may POST here; a JSON content type forces a CORS preflight we never answer.
       const origin = request.headers.origin;
-      if (origin !== undefined && origin !== `http://${host}`) return send(response, 403, 'text/plain', 'forbidden origin');
-      if (!request.headers['content-type']?.startsWith('application/json')) return send(response, 415, 'text/plain', 'JSON only');
-      const channel = decodeURIComponent(url.pathname.slice('/api/invoke/'.length));
+      if (origin !== undefined && origin !== `http://${host}`) return refuse(request, response, 403, 'forbidden origin');
+    }
+
+    if (url.pathname.startsWith('/api/invoke/') && request.method === 'POST') {
+      if (!request.headers['content-type']?.startsWith('application/json')) return refuse(request, response, 415, 'JSON only');
+      let channel: string;
+      try {
+        channel = decodeURIComponent(url.pathname.slice('/api/invoke/'.length));
+      } catch {
+        return refuse(request, response, 400, 'malformed channel');
+      }
+      const limit = bodyLimitFor(channel);
+      const tooLarge = `${channel}: the request is larger than ${formatBytes(limit)}, the limit for this channel`;
+      if (Number(request.headers['content-length'] ?? 0) > limit) return refuse(request, response, 413, tooLarge);
+      const release = requestSlots.take();
+      if (!release) return refuse(request, response, 503, `busy: at most ${requestSlots.limit} requests at once; try again`, { 'retry-after': '1' });
+      response.once('close', release);
       let payload: unknown;
       try {
-        const body = fromWire(await readBody(request)) as { payload?: unknown } | null;
+        const text = await readBody(request, limit);
+        if (text === undefined) return refuse(request, response, 413, tooLarge);
+        const body = fromWire(text) as { payload?: unknown } | null;
         payload = body?.payload;
       } catch (error) {
         return send(response, 200, 'application/json', toWire(fail('invalid-payload', `the request is not JSON: ${String(error)}`)));
@@ -107,12 +148,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
 
     if (url.pathname === '/api/events' && request.method === 'GET') {
-      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      const release = streamSlots.take();
+      if (!release) return refuse(request, response, 503, `busy: at most ${streamSlots.limit} event streams at once`, { 'retry-after': '5' });
+      response.writeHead(200, { ...commonHeaders, 'content-type': 'text/event-stream', connection: 'keep-alive' });
       response.write(': connected\n\n');
       streams.add(response);
-      request.on('close', () => streams.delete(response));
+      request.on('close', () => {
+        streams.delete(response);
+        release();
+      });
       return;
     }
+
+    if (url.pathname.startsWith('/api/')) return send(response, 404, 'text/plain', 'no such API');
 
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'text/plain', 'method not allowed');
     return serveStatic(url.pathname, response);
@@ -140,11 +188,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     server.listen(options.port, '127.0.0.1', () => resolveListen());
   });
   port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}/`;
+  const origin = `http://127.0.0.1:${port}`;
+  const url = `${origin}/?${TOKEN_PARAMETER}=${token}`;
   if (!existsSync(join(rendererDir, 'index.html'))) log(`[web] warning: no built renderer in ${rendererDir}; run "npx electron-vite build"`);
 
   return {
     url,
+    origin,
+    token,
     backend,
     async close() {
       for (const stream of streams) stream.end();
@@ -156,23 +207,42 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 }
 
-function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+/** On every response: no page of another origin may frame ours (frame-ancestors cannot go in a <meta> CSP). */
+const commonHeaders = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+};
+
+function send(response: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { ...commonHeaders, ...headers, 'content-type': type });
   response.end(body);
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+/**
+ * A refused request: answered at once, the connection closed after, and whatever body the
+ * client is still sending read and dropped (never kept), so the client sees the answer.
+ */
+function refuse(request: IncomingMessage, response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  send(response, status, 'text/plain; charset=utf-8', message, { ...headers, connection: 'close' });
+  request.resume();
+}
+
+/** The body as text, or undefined as soon as it passes `limit` bytes (the rest is read and dropped). */
+function readBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error('request too large'));
-        request.destroy();
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+      if (size <= limit) return void chunks.push(chunk);
+      request.off('data', onData);
+      chunks.length = 0;
+      resolveBody(undefined);
+    };
+    request.on('data', onData);
+    request.on('end', () => resolveBody(size <= limit ? Buffer.concat(chunks).toString('utf8') : undefined));
     request.on('error', reject);
   });
 }

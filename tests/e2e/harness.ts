@@ -44,6 +44,7 @@ export function ensureRendererBuilt(): void {
 }
 
 export interface RunningApp {
+  /** The address the server printed, with its start's token (`/?token=...`): what a person opens. */
   url: string;
   dataDir: string;
   server: ChildProcess;
@@ -66,7 +67,7 @@ export async function startApp(options: { dataDir?: string } = {}): Promise<Runn
     const timer = setTimeout(() => reject(new Error(`the web server did not start:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolveUrl(match[1]);

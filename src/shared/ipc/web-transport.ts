@@ -14,6 +14,11 @@ export interface WebTransportEnvironment {
   openEvents: (url: string) => EventStream;
   /** Where the server is; '' for the page's own origin (what the CSP's connect-src 'self' allows). */
   baseUrl?: string;
+  /**
+   * The token the server printed in its URL (src/web/guards.ts): sent as a header on every
+   * invoke and as `?token=` on the event stream, since an EventSource cannot set headers.
+   */
+  token?: string;
 }
 
 /**
@@ -29,7 +34,8 @@ export function createWebTransport(environment: WebTransportEnvironment): Transp
 
   const open = (): void => {
     if (events) return;
-    events = environment.openEvents(`${base}/api/events`);
+    const query = environment.token === undefined ? '' : `?token=${encodeURIComponent(environment.token)}`;
+    events = environment.openEvents(`${base}/api/events${query}`);
     events.onmessage = (message) => {
       const { channel, payload } = fromWire(message.data) as { channel: EventChannel; payload: unknown };
       for (const listener of listeners.get(channel) ?? []) listener(payload);
@@ -41,7 +47,7 @@ export function createWebTransport(environment: WebTransportEnvironment): Transp
       try {
         const response = await environment.fetch(`${base}/api/invoke/${encodeURIComponent(channel)}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...(environment.token === undefined ? {} : { 'x-tegaki-token': environment.token }) },
           body: toWire({ payload: request }),
         });
         if (!response.ok) return failure(`the Tegaki server answered ${response.status}: ${await response.text()}`);

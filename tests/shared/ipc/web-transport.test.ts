@@ -31,4 +31,25 @@ describe('createWebTransport', () => {
     stream!.onmessage!({ data: toWire({ channel: 'notice', payload: { level: 'info', message: 'after' } }) });
     expect(notices).toEqual([{ level: 'info', message: 'hi' }]);
   });
+
+  it("sends the server's token as a header on every invoke and as ?token= on the event stream", async () => {
+    const seen: { url: string; headers: Record<string, string> }[] = [];
+    const opened: string[] = [];
+    const transport = createWebTransport({
+      fetch: async (input, init) => {
+        seen.push({ url: String(input), headers: init?.headers as Record<string, string> });
+        return new Response(toWire({ ok: true, value: [] }));
+      },
+      baseUrl: 'http://127.0.0.1:1',
+      token: 'a b',
+      openEvents: (url) => {
+        opened.push(url);
+        return { onmessage: null, close() {} };
+      },
+    });
+    await transport.invoke('models:list', undefined);
+    expect(seen[0].headers['x-tegaki-token']).toBe('a b');
+    transport.subscribe('notice', () => undefined);
+    expect(opened).toEqual(['http://127.0.0.1:1/api/events?token=a%20b']);
+  });
 });
