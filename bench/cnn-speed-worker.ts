@@ -6,6 +6,9 @@
  * ReLU, max pool 2, dense 10; He init, Adam 1e-3, batch 64, float32) for `steps`
  * mini-batches of MNIST, `repetitions` times from fresh weights, timing every step
  * including batch assembly, and sends a `CnnSpeedResult` to the parent (or prints it).
+ * After the timed steps each repetition's loss on the first LOSS_IMAGES training images
+ * is measured the same way on both sides, so a wrong gradient cannot hide behind a
+ * fast step.
  */
 import type { Dataset } from '../src/engine/data/dataset';
 import { sliceDataset } from '../src/engine/data/dataset';
@@ -13,8 +16,10 @@ import { loadMnist } from '../src/digits/data/mnist';
 import { describeKernels } from '../src/engine/kernels';
 import { Random } from '../src/engine/random';
 import { describeArchitecture, modelSpecFor } from '../src/engine/training/architecture';
+import { evaluate } from '../src/engine/training/evaluate';
 import { train } from '../src/engine/training/trainer';
 import type { Hyperparameters } from '../src/shared/hyperparameters';
+import { describeWasmBackend } from './shared';
 
 export type CnnImplementation = 'tegaki' | 'tfjs-wasm';
 
@@ -23,12 +28,26 @@ export interface CnnSpeedResult {
   detail: string;
   /** Samples per second of each repetition. */
   samplesPerSecond: number[];
+  /** Each repetition's mean cross-entropy on the first LOSS_IMAGES training images after its timed steps. */
+  losses: number[];
   steps: number;
   peakRssBytes: number;
+  /** TF.js only: the kernels one training step runs, by how the wasm backend implements them. */
+  kernels?: TfjsKernelUse;
+}
+
+export interface TfjsKernelUse {
+  /** C++ compiled to WebAssembly (the kernel has a wasm setup function). */
+  native: string[];
+  /** JavaScript in the wasm backend: data movement, or the cpu backend's loops. */
+  javascript: string[];
+  /** Registered by this bench because the wasm backend lacks them. */
+  standIns: string[];
 }
 
 const BATCH = 64;
 const LEARNING_RATE = 1e-3;
+export const LOSS_IMAGES = 1000;
 
 export const smallCnn: Hyperparameters = {
   convBlocks: [
@@ -54,13 +73,16 @@ export const smallCnnDescription = describeArchitecture(modelSpecFor(smallCnn));
 
 async function benchTegaki(data: { train: Dataset; test: Dataset }, repetitions: number, steps: number) {
   const rates: number[] = [];
+  const losses: number[] = [];
   // The trainer evaluates after its last step; a 500-image test set keeps that short (it is not timed anyway).
   const small = { train: data.train, test: sliceDataset(data.test, 0, 500) };
+  const lossImages = sliceDataset(data.train, 0, LOSS_IMAGES);
   for (let rep = 0; rep < repetitions; rep++) {
     const result = await train({ ...smallCnn, iterations: steps, seed: rep + 1 }, small, { trainEvalSize: 500 });
     rates.push(result.samplesPerSecond);
+    losses.push(evaluate(result.model, lossImages).loss);
   }
-  return { detail: `kernels: ${describeKernels()}`, rates };
+  return { detail: `kernels: ${describeKernels()}`, rates, losses };
 }
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -71,8 +93,8 @@ type Tf = typeof import('@tensorflow/tfjs');
  * have Conv3DBackpropFilterV2 (native code), so we register the 2-D kernel as that
  * one on reshaped views. This is the backend's own fastest path, not a JS fallback.
  */
-function registerConv2DBackpropFilter(tf: Tf): void {
-  if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) return;
+function registerConv2DBackpropFilter(tf: Tf): Map<string, string> {
+  if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) return new Map();
   const conv3d = tf.getKernel('Conv3DBackpropFilterV2', 'wasm');
   if (!conv3d) throw new Error('TF.js wasm has neither Conv2DBackpropFilter nor Conv3DBackpropFilterV2');
   type Info = { dataId: object; dtype: string; shape: number[] };
@@ -95,6 +117,41 @@ function registerConv2DBackpropFilter(tf: Tf): void {
       return { ...out, shape: filterShape } as never;
     },
   });
+  return new Map([['Conv2DBackpropFilter', 'Conv2DBackpropFilter (as the native Conv3DBackpropFilterV2 at depth 1)']]);
+}
+
+/**
+ * Sorts the kernels `names` by how TF.js's wasm backend runs them: a kernel with a
+ * setup function binds a C++ function of the backend's WebAssembly module; one without
+ * is JavaScript (reshapes and fills, or the cpu backend's loops it borrows).
+ */
+function kernelUse(tf: Tf, names: string[], standIns: Map<string, string>): TfjsKernelUse {
+  const use: TfjsKernelUse = { native: [], javascript: [], standIns: [] };
+  for (const name of [...new Set(names)].sort()) {
+    const standIn = standIns.get(name);
+    if (standIn) {
+      use.standIns.push(standIn);
+      continue;
+    }
+    // The profile also names composite ops with their own gradient (fusedMatMul__op): not kernels.
+    const kernel = tf.getKernel(name, 'wasm');
+    if (kernel) (kernel.setupFunc ? use.native : use.javascript).push(name);
+  }
+  return use;
+}
+
+/** The loss of a TF.js model on the first LOSS_IMAGES training images, as Tegaki's evaluate computes it. */
+function tfjsLoss(tf: Tf, model: import('@tensorflow/tfjs').Sequential, train: Dataset): number {
+  const size = train.rows * train.cols;
+  const xs = new Float32Array(LOSS_IMAGES * size);
+  for (let i = 0; i < xs.length; i++) xs[i] = train.images[i] / 255;
+  const ys = new Float32Array(LOSS_IMAGES * 10);
+  for (let r = 0; r < LOSS_IMAGES; r++) ys[r * 10 + train.labels[r]] = 1;
+  return tf.tidy(() => {
+    const x = tf.tensor4d(xs, [LOSS_IMAGES, train.rows, train.cols, 1]);
+    const logits = model.predict(x) as import('@tensorflow/tfjs').Tensor2D;
+    return tf.losses.softmaxCrossEntropy(tf.tensor2d(ys, [LOSS_IMAGES, 10]), logits).dataSync()[0];
+  });
 }
 
 async function benchTfjsWasm(data: { train: Dataset; test: Dataset }, repetitions: number, steps: number) {
@@ -102,9 +159,11 @@ async function benchTfjsWasm(data: { train: Dataset; test: Dataset }, repetition
   await import('@tensorflow/tfjs-backend-wasm');
   await tf.setBackend('wasm');
   await tf.ready();
-  registerConv2DBackpropFilter(tf);
+  const standIns = registerConv2DBackpropFilter(tf);
   const size = data.train.rows * data.train.cols;
   const rates: number[] = [];
+  const losses: number[] = [];
+  let kernels: TfjsKernelUse | undefined;
   for (let rep = 0; rep < repetitions; rep++) {
     const seed = rep + 1;
     const init = (offset: number) => tf.initializers.heNormal({ seed: seed + offset });
@@ -136,6 +195,16 @@ async function benchTfjsWasm(data: { train: Dataset; test: Dataset }, repetition
     new Random(seed).shuffle(order);
     const xs = new Float32Array(BATCH * size);
     const ys = new Float32Array(BATCH * 10);
+    const trainStep = () =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(xs, [BATCH, data.train.rows, data.train.cols, 1]);
+        const y = tf.tensor2d(ys, [BATCH, 10]);
+        const cost = optimizer.minimize(
+          () => tf.losses.softmaxCrossEntropy(y, model.apply(x) as import('@tensorflow/tfjs').Tensor2D) as never,
+          true,
+        );
+        cost?.dataSync();
+      });
     let trainingMs = 0;
     for (let step = 0; step < steps; step++) {
       const batch = order.subarray(step * BATCH, (step + 1) * BATCH);
@@ -146,22 +215,17 @@ async function benchTfjsWasm(data: { train: Dataset; test: Dataset }, repetition
         for (let j = 0; j < size; j++) xs[r * size + j] = data.train.images[src + j] / 255;
         ys[r * 10 + data.train.labels[batch[r]]] = 1;
       }
-      tf.tidy(() => {
-        const x = tf.tensor4d(xs, [BATCH, data.train.rows, data.train.cols, 1]);
-        const y = tf.tensor2d(ys, [BATCH, 10]);
-        const cost = optimizer.minimize(
-          () => tf.losses.softmaxCrossEntropy(y, model.apply(x) as import('@tensorflow/tfjs').Tensor2D) as never,
-          true,
-        );
-        cost?.dataSync();
-      });
+      trainStep();
       trainingMs += performance.now() - start;
     }
     rates.push(((steps * BATCH) / trainingMs) * 1000);
+    losses.push(tfjsLoss(tf, model, data.train));
+    // One more step, untimed and after the loss, lists the kernels a training step runs.
+    if (rep === 0) kernels = kernelUse(tf, (await tf.profile(trainStep)).kernelNames, standIns);
     optimizer.dispose();
     model.dispose();
   }
-  return { detail: `TF.js ${tf.version.tfjs}, wasm backend`, rates };
+  return { detail: `TF.js ${tf.version.tfjs}, ${await describeWasmBackend(tf)}`, rates, losses, kernels };
 }
 
 async function main(): Promise<void> {
@@ -169,7 +233,7 @@ async function main(): Promise<void> {
   const repetitions = Number(process.argv[3] ?? 3);
   const steps = Number(process.argv[4] ?? 200);
   const data = await loadMnist();
-  let run: { detail: string; rates: number[] };
+  let run: { detail: string; rates: number[]; losses: number[]; kernels?: TfjsKernelUse };
   if (implementation === 'tegaki') run = await benchTegaki(data, repetitions, steps);
   else if (implementation === 'tfjs-wasm') run = await benchTfjsWasm(data, repetitions, steps);
   else throw new Error(`unknown implementation ${implementation}`);
@@ -177,6 +241,8 @@ async function main(): Promise<void> {
     implementation,
     detail: run.detail,
     samplesPerSecond: run.rates,
+    losses: run.losses,
+    kernels: run.kernels,
     steps,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };

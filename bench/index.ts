@@ -7,8 +7,10 @@
  *   npm run bench -- --only seed-classic,recommended
  *   npm run bench -- --only speed       # Tegaki against TF.js (bench/speed.ts)
  *   npm run bench -- --only drawn --models a.tgk,b.tgk   # models on drawn digits (bench/drawn.ts)
+ *   npm run bench -- --smoke            # every part on tiny sizes, no bars checked (CI)
  */
 import { loadMnist } from '../src/digits/data/mnist';
+import type { Hyperparameters } from '../src/shared/hyperparameters';
 import { train } from '../src/engine/training/trainer';
 import { preset } from '../src/shared/presets';
 import type { PresetName } from '../src/shared/presets';
@@ -35,6 +37,18 @@ const accuracyBars: AccuracyBar[] = [
   { preset: 'cnn', minimum: 0.993, note: 'issue 7: a CNN preset at 99.3% or better' },
 ];
 
+/**
+ * `--smoke` trains each preset for one epoch of this many images, tests on as many
+ * (without the presets' validation set), and checks no bar: it shows that every path of
+ * the bench still runs, not how well.
+ */
+const SMOKE_IMAGES = 512;
+
+function smokeSized(h: Hyperparameters): Hyperparameters {
+  const { iterations: _, validationSize: __, ...rest } = h;
+  return { ...rest, trainSize: SMOKE_IMAGES, epochs: 1 };
+}
+
 function flag(name: string): string[] | undefined {
   const at = process.argv.indexOf(name);
   return at >= 0 ? process.argv[at + 1]?.split(',') : undefined;
@@ -47,13 +61,14 @@ function selected(): Set<string> | undefined {
 
 async function main(): Promise<void> {
   const only = selected();
+  const smoke = process.argv.includes('--smoke');
   let failures = 0;
   if (!only || only.has('speed')) {
-    failures += await runSpeedBench();
+    failures += await runSpeedBench(smoke);
     console.log('');
   }
   if (!only || only.has('cnn') || only.has('cnn-speed')) {
-    failures += await runCnnSpeedBench();
+    failures += await runCnnSpeedBench(smoke);
     console.log('');
   }
   if (!only || only.has('drawn')) {
@@ -64,20 +79,22 @@ async function main(): Promise<void> {
     process.exitCode = failures > 0 ? 1 : 0;
     return;
   }
-  const data = await loadMnist();
+  const data = await loadMnist(smoke ? { testSize: SMOKE_IMAGES } : {});
   console.log(
     `MNIST: ${data.train.count} training, ${data.test.count} test images | Node ${process.version} | ${process.arch}`,
   );
+  if (smoke) console.log(`smoke run: each preset for one epoch of ${SMOKE_IMAGES} images, bars not checked`);
   console.log('');
   for (const bar of accuracyBars) {
     if (only && !only.has(bar.preset)) continue;
-    const h = preset(bar.preset);
-    const result = await train(h, data);
+    const h = smoke ? smokeSized(preset(bar.preset)) : preset(bar.preset);
+    const result = await train(h, data, smoke ? { trainEvalSize: SMOKE_IMAGES } : {});
     const accuracy = result.test.accuracy;
-    const passed = accuracy >= bar.minimum;
+    const passed = smoke || accuracy >= bar.minimum;
     if (!passed) failures++;
+    const verdict = smoke ? 'not checked' : passed ? 'PASS' : 'FAIL';
     console.log(
-      `${bar.preset.padEnd(13)} test accuracy ${(accuracy * 100).toFixed(2)}% (bar ${(bar.minimum * 100).toFixed(1)}%: ${passed ? 'PASS' : 'FAIL'})` +
+      `${bar.preset.padEnd(13)} test accuracy ${(accuracy * 100).toFixed(2)}% (bar ${(bar.minimum * 100).toFixed(1)}%: ${verdict})` +
         ` | ${result.history.length} epochs, ${result.trainingSeconds.toFixed(1)} s training` +
         ` (${result.totalSeconds.toFixed(1)} s with evaluation) | ${Math.round(result.samplesPerSecond)} samples/s` +
         ` | peak RSS so far ${mib(process.resourceUsage().maxRSS * 1024)} | ${bar.note}`,

@@ -22,6 +22,13 @@ export function runWorker<T>(worker: string, name: string, args: string[]): Prom
   });
 }
 
+/** Whether TF.js's wasm backend runs its SIMD build and its threaded build, as TF.js reports them. */
+export async function describeWasmBackend(tf: typeof import('@tensorflow/tfjs')): Promise<string> {
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  return `wasm backend, SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}`;
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

@@ -1,16 +1,17 @@
 /**
  * One implementation of the speed bench, in its own process so that its peak RSS is
- * its own: `tsx bench/speed-worker.ts <tegaki|tfjs-wasm|tfjs-cpu> [repetitions] [fraction]`.
+ * its own: `tsx bench/speed-worker.ts <tegaki|tfjs-wasm|tfjs-cpu> [repetitions] [fraction] [testSize]`.
  *
  * Trains the reference model (784-128-10, ReLU, He init, Adam 1e-3, batch 64, float32)
- * on `fraction` of one epoch of MNIST, `repetitions` times from fresh weights, and sends
- * a `SpeedResult` to the parent (or prints it as JSON when run by hand).
+ * on `fraction` of one epoch of MNIST, `repetitions` times from fresh weights, tests it
+ * on the first `testSize` test images, and sends a `SpeedResult` to the parent (or
+ * prints it as JSON when run by hand).
  */
 import { loadMnist } from '../src/digits/data/mnist';
 import type { Dataset } from '../src/engine/data/dataset';
 import { describeKernels, kernels } from '../src/engine/kernels';
 import { Random } from '../src/engine/random';
-import { median } from './shared';
+import { describeWasmBackend, median } from './shared';
 import { allocate } from '../src/engine/tensor';
 import { evaluate } from '../src/engine/training/evaluate';
 import { train } from '../src/engine/training/trainer';
@@ -33,7 +34,12 @@ export interface SpeedResult {
   /** Tegaki only. */
   inference?: { medianMs: number; p99Ms: number; calls: number };
   evaluateTestSetMs?: number;
-  gflops?: { dense: number; mnistBatch: number };
+  gflops?: {
+    dense: number;
+    mnistBatch: number;
+    /** The fraction of the MNIST batch's pixels that are zero, which the kernel skips. */
+    mnistBatchZeros: number;
+  };
 }
 
 const HIDDEN = 128;
@@ -101,6 +107,8 @@ async function benchTegaki(
     evaluations.push(performance.now() - start);
   }
 
+  const dense = matmulGflops();
+  const mnistBatch = matmulGflops(data.train);
   return {
     implementation: 'tegaki',
     detail: `kernels: ${describeKernels()}`,
@@ -108,16 +116,17 @@ async function benchTegaki(
     peakRssBytes: 0,
     inference: { medianMs: median(latencies), p99Ms: latencies[Math.floor(0.99 * latencies.length)], calls },
     evaluateTestSetMs: median(evaluations),
-    gflops: { dense: matmulGflops(), mnistBatch: matmulGflops(data.train) },
+    gflops: { dense: dense.gflops, mnistBatch: mnistBatch.gflops, mnistBatchZeros: mnistBatch.zeros },
   };
 }
 
 /**
  * GFLOPS of the forward matrix multiply (64x784)·(784x128), counting 2·m·k·n flops:
  * on dense random inputs, and on real MNIST batches (mostly zeros, which the kernel
- * skips, so this "effective" figure counts flops it did not have to do).
+ * skips, so this "effective" figure counts flops it did not have to do), with the
+ * fraction of A's entries that are zero.
  */
-function matmulGflops(images?: Dataset): number {
+function matmulGflops(images?: Dataset): { gflops: number; zeros: number } {
   const m = BATCH;
   const k = 784;
   const n = HIDDEN;
@@ -139,7 +148,9 @@ function matmulGflops(images?: Dataset): number {
     iterations += 50;
     elapsed = performance.now() - start;
   }
-  return (2 * m * k * n * iterations) / (elapsed / 1000) / 1e9;
+  let zeros = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === 0) zeros++;
+  return { gflops: (2 * m * k * n * iterations) / (elapsed / 1000) / 1e9, zeros: zeros / a.length };
 }
 
 async function benchTfjs(
@@ -212,7 +223,7 @@ async function benchTfjs(
   }
   return {
     implementation: backend === 'wasm' ? 'tfjs-wasm' : 'tfjs-cpu',
-    detail: `TF.js ${tf.version.tfjs}, ${backend} backend`,
+    detail: `TF.js ${tf.version.tfjs}, ${backend === 'wasm' ? await describeWasmBackend(tf) : 'cpu backend (plain JavaScript loops)'}`,
     repetitions: runs,
     peakRssBytes: 0,
   };
@@ -242,7 +253,8 @@ async function main(): Promise<void> {
   const implementation = process.argv[2] as Implementation;
   const repetitions = Number(process.argv[3] ?? 3);
   const fraction = Number(process.argv[4] ?? 1);
-  const data = await loadMnist();
+  const testSize = Number(process.argv[5] ?? 10_000);
+  const data = await loadMnist({ testSize });
   let result: SpeedResult;
   if (implementation === 'tegaki') result = await benchTegaki(data, repetitions, fraction);
   else if (implementation === 'tfjs-wasm') result = await benchTfjs('wasm', data, repetitions, fraction);
