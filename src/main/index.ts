@@ -1,4 +1,5 @@
 import { app, dialog } from 'electron';
+import { builtRendererDir, registerAppScheme, setupAppProtocol } from './app-protocol';
 import { setupBackend } from './backend-setup';
 import { setupIpc } from './ipc';
 import { currentMainWindow, setupMainWindow } from './main-window';
@@ -8,10 +9,11 @@ import type { Backend } from '../backend/services/backend';
 import { StoreVersionError } from '../backend/store/app-store';
 import { rendererUrl } from './window';
 
-const appUrl = rendererUrl(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL, import.meta.dirname);
+const appUrl = rendererUrl(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL);
 
-/** One setup per feature, in order: the IPC handlers exist before the page that calls them loads. */
+/** One setup per feature, in order: the IPC handlers and the app:// files exist before the page that uses them loads. */
 function onReady(): void {
+  setupAppProtocol(builtRendererDir(import.meta.dirname));
   setupMenu();
   let backend: Backend;
   try {
@@ -35,6 +37,7 @@ if (process.env.TEGAKI_USER_DATA) app.setPath('userData', process.env.TEGAKI_USE
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  registerAppScheme();
   setupSecurity(appUrl);
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

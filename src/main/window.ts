@@ -1,6 +1,5 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { APP_INDEX_URL, APP_SCHEME } from './app-scheme';
 
 /**
  * The main window's options. Pure, and with only a type import from Electron, so the
@@ -33,16 +32,17 @@ export function windowOptions(preloadPath: string, icon?: string): BrowserWindow
 
 /**
  * Where the renderer lives: the Vite dev server while developing (electron-vite sets
- * ELECTRON_RENDERER_URL), otherwise the built page beside the main bundle.
+ * ELECTRON_RENDERER_URL), otherwise the built page on the app:// scheme (app-protocol.ts).
  */
-export function rendererUrl(devServerUrl: string | undefined, mainBundleDir: string): string {
-  if (devServerUrl) return devServerUrl;
-  return pathToFileURL(join(mainBundleDir, '..', 'renderer', 'index.html')).href;
+export function rendererUrl(devServerUrl: string | undefined): string {
+  return devServerUrl || APP_INDEX_URL;
 }
 
 /**
- * Whether `url` is one of the app's own pages: same origin as the dev server, or the very
- * same file as the built page (any query or hash). Everything else is somebody else's.
+ * Whether `url` is one of the app's own pages: for the built app, app://<its host>/ with
+ * no user or port; while developing, the dev server's http(s) origin. Never a file URL
+ * (with or without a host: the app is not served from disk) nor any other scheme. A
+ * custom scheme's URL has the origin "null", so origins are compared for http(s) only.
  */
 export function isAppUrl(url: string, appUrl: string): boolean {
   let candidate: URL;
@@ -53,8 +53,8 @@ export function isAppUrl(url: string, appUrl: string): boolean {
   } catch {
     return false;
   }
-  if (app.protocol === 'file:') {
-    return candidate.protocol === 'file:' && candidate.pathname === app.pathname;
-  }
-  return candidate.origin === app.origin;
+  if (candidate.protocol !== app.protocol || candidate.username !== '' || candidate.password !== '') return false;
+  if (app.protocol === `${APP_SCHEME}:`) return candidate.host === app.host && app.host !== '';
+  if (app.protocol === 'http:' || app.protocol === 'https:') return candidate.origin === app.origin;
+  return false;
 }
