@@ -28,6 +28,10 @@ export function App(): React.JSX.Element {
     models.start();
     personal.start();
     const stopNotices = api.onNotice(({ level, message }) => notices.push(level, message));
+    // Start-up's own news (a settings file set aside, models recovered) waited for the page.
+    void api.startupNotices().then((result) => {
+      if (result.ok) for (const { level, message } of result.value) notices.push(level, message);
+    });
     // A new active model answers differently: ask again.
     const stopModels = api.models.onChanged(() => prediction.refresh());
     return () => {

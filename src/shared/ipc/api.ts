@@ -39,6 +39,8 @@ export interface TegakiApi {
   training: {
     start(request: RequestOf<'training:start'>): Promise<Result<ResponseOf<'training:start'>>>;
     cancel(jobId?: string): Promise<Result<ResponseOf<'training:cancel'>>>;
+    /** Writes again a trained model whose save failed ('save-failed'); the backend kept it. */
+    saveAgain(jobId: string): Promise<Result<ResponseOf<'training:saveAgain'>>>;
     onProgress(listener: Listener<'training:progress'>): Unsubscribe;
     onEpoch(listener: Listener<'training:epoch'>): Unsubscribe;
     onDone(listener: Listener<'training:done'>): Unsubscribe;
@@ -48,6 +50,8 @@ export interface TegakiApi {
     testImages(indices: number[]): Promise<Result<ResponseOf<'mnist:testImages'>>>;
   };
   onNotice(listener: Listener<'notice'>): Unsubscribe;
+  /** What start-up had to say before the page listened (settings set aside, models recovered); once. */
+  startupNotices(): Promise<Result<ResponseOf<'notices:startup'>>>;
 }
 
 export type Unsubscribe = () => void;
@@ -89,6 +93,7 @@ export function createTegakiApi(transport: Transport, shell: TegakiApi['shell'],
     training: {
       start: (request) => invoke('training:start', request),
       cancel: (jobId) => invoke('training:cancel', { jobId }),
+      saveAgain: (jobId) => invoke('training:saveAgain', { jobId }),
       onProgress: (listener) => subscribe('training:progress', listener),
       onEpoch: (listener) => subscribe('training:epoch', listener),
       onDone: (listener) => subscribe('training:done', listener),
@@ -98,5 +103,6 @@ export function createTegakiApi(transport: Transport, shell: TegakiApi['shell'],
       testImages: (indices) => invoke('mnist:testImages', { indices }),
     },
     onNotice: (listener) => subscribe('notice', listener),
+    startupNotices: () => invoke('notices:startup', undefined),
   };
 }

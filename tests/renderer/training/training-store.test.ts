@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Listener } from '../../../src/shared/ipc/api';
-import type { EventChannel, ModelSummary, Result } from '../../../src/shared/ipc/contract';
+import type { EventChannel, ModelSummary, ResponseOf, Result } from '../../../src/shared/ipc/contract';
 import { preset } from '../../../src/shared/presets';
 import type { ProgressEvent } from '../../../src/renderer/src/training/training-store';
-import { TrainingStore, initialTrainingState, reduceTraining } from '../../../src/renderer/src/training/training-store';
+import { TrainingStore, canSaveAgain, initialTrainingState, reduceTraining } from '../../../src/renderer/src/training/training-store';
 
 const request = { hyperparameters: preset('quick'), testSize: 500 };
 
@@ -47,7 +47,12 @@ const epoch = (jobId: string, n: number, testAccuracy: number) => ({
 
 /** A backend stand-in: records calls and lets the test send events. */
 function fakeApi(
-  options: { start?: Result<{ jobId: string }>; cancelled?: boolean; setActive?: Result<ModelSummary> } = {},
+  options: {
+    start?: Result<{ jobId: string }>;
+    cancelled?: boolean;
+    setActive?: Result<ModelSummary>;
+    saveAgain?: Result<ResponseOf<'training:saveAgain'>>[];
+  } = {},
 ) {
   const listeners = new Map<EventChannel, Set<(event: never) => void>>();
   const on =
@@ -68,6 +73,10 @@ function fakeApi(
       cancel: async (jobId?: string) => {
         calls.push(`cancel ${jobId}`);
         return { ok: true as const, value: { cancelled: options.cancelled ?? true } };
+      },
+      saveAgain: async (jobId: string) => {
+        calls.push(`saveAgain ${jobId}`);
+        return options.saveAgain?.shift() ?? { ok: false as const, error: { code: 'not-found' as const, message: 'nothing kept' } };
       },
       onProgress: on('training:progress'),
       onEpoch: on('training:epoch'),
@@ -250,5 +259,38 @@ describe('TrainingStore against a backend', () => {
     emit('training:done', { jobId: 'job-1', model, testAccuracy: 0.9, testLoss: 0.3 });
     await store.answerActivation(true);
     expect(store.getSnapshot().activation).toMatchObject({ status: 'failed', error: 'gone' });
+  });
+
+  it("a model whose save failed is offered again: 'Save again' ends the job as saved, a second failure says why", async () => {
+    const saveFailed = { code: 'save-failed' as const, message: 'the disk is full' };
+    const { api, emit, calls } = fakeApi({
+      saveAgain: [
+        { ok: false, error: { ...saveFailed, message: 'still full' } },
+        { ok: true, value: { jobId: 'job-1', model, testAccuracy: 0.9, testLoss: 0.3 } },
+      ],
+    });
+    const store = new TrainingStore(api);
+    const opened: string[] = [];
+    store.onDone((m) => opened.push(m.id));
+    await store.start(request);
+    emit('training:error', { jobId: 'job-1', error: saveFailed });
+    expect(canSaveAgain(store.getSnapshot())).toBe(true);
+
+    await store.saveAgain();
+    expect(store.getSnapshot()).toMatchObject({ status: 'failed', savingAgain: false, error: { code: 'save-failed', message: 'still full' } });
+    await store.saveAgain();
+    expect(calls.filter((c) => c.startsWith('saveAgain'))).toEqual(['saveAgain job-1', 'saveAgain job-1']);
+    expect(store.getSnapshot()).toMatchObject({ status: 'done', error: undefined, result: { model: { id: 'm-1' } } });
+    expect(store.getSnapshot().activation?.status).toBe('asking');
+    expect(opened).toEqual(['m-1']);
+    expect(canSaveAgain(store.getSnapshot())).toBe(false);
+  });
+
+  it('no Save again for other failures', () => {
+    let state = reduceTraining(initialTrainingState, { type: 'start-requested', request });
+    state = reduceTraining(state, { type: 'start-accepted', jobId: 'j' });
+    state = reduceTraining(state, { type: 'error', event: { jobId: 'j', error: { code: 'diverged', message: 'NaN' } } });
+    expect(canSaveAgain(state)).toBe(false);
+    expect(reduceTraining(state, { type: 'save-again-requested' })).toBe(state);
   });
 });

@@ -5,18 +5,41 @@ import { useT } from '../i18n/use-t';
 import { formatPercent } from '../prediction/ProbabilityBars';
 import { PersonalAccuracy } from './PersonalAccuracy';
 import { ValidationAccuracy } from './ValidationAccuracy';
+import { canSaveAgain } from './training-store';
 
 /**
  * "Use the new model for predictions?", asked above every tab: a finished job opens its
  * report, and the question has to stay in sight there (or wherever the person went
- * while it trained) until they answer it.
+ * while it trained) until they answer it. A model that trained but could not be saved
+ * (the disk was full) is offered here too, with 'Save again', wherever the person is.
  */
 export function TrainingOutcome(): React.JSX.Element | null {
   const t = useT();
   const { models, navigation, notices, training } = useStores();
-  const { activation, result } = useStore(training);
+  const state = useStore(training);
+  const { activation, result } = state;
   const { tab, reportModelId } = useStore(navigation);
   const { models: list, loaded } = useStore(models);
+  if (canSaveAgain(state)) {
+    return (
+      <section className="training-outcome" aria-label={t('train.outcome')} data-testid="training-unsaved">
+        <p role="alert">
+          {state.error && t('train.saveFailed', { message: state.error.message })} <strong>{t('train.unsaved')}</strong>
+        </p>
+        <div className="training-outcome-actions">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void training.saveAgain()}
+            disabled={state.savingAgain}
+            data-testid="save-again"
+          >
+            {state.savingAgain ? t('train.savingAgain') : t('train.saveAgain')}
+          </button>
+        </div>
+      </section>
+    );
+  }
   if (!activation || !result || activation.status === 'activated' || activation.status === 'kept') return null;
   const { model } = activation;
   // Answered elsewhere (made active from the report or the models list) or deleted: nothing left to ask.

@@ -30,6 +30,8 @@ export function describeFailure(error: IpcError, t: Translate): string {
       return t('train.diverged', { message: error.message });
     case 'engine-crashed':
       return t('train.engineCrashed', { message: error.message });
+    case 'save-failed':
+      return t('train.saveFailed', { message: error.message });
     default:
       return t('train.failed', { message: error.message });
   }

@@ -31,6 +31,8 @@ export interface TrainingState {
   /** Why the job failed, or why it could not start (busy, invalid payload...). */
   error: IpcError | undefined;
   activation: { model: ModelSummary; status: ActivationStatus; error?: string } | undefined;
+  /** While a 'Save again' of a model whose save failed ('save-failed') is on its way. */
+  savingAgain: boolean;
 }
 
 export type TrainingAction =
@@ -43,7 +45,10 @@ export type TrainingAction =
   | { type: 'error'; event: ErrorEvent }
   | { type: 'cancel-requested' }
   | { type: 'cancel-refused' }
-  | { type: 'activation'; status: ActivationStatus; error?: string };
+  | { type: 'activation'; status: ActivationStatus; error?: string }
+  | { type: 'save-again-requested' }
+  | { type: 'saved-again'; event: DoneEvent }
+  | { type: 'save-again-failed'; error: IpcError };
 
 export const initialTrainingState: TrainingState = {
   status: 'idle',
@@ -55,10 +60,15 @@ export const initialTrainingState: TrainingState = {
   result: undefined,
   error: undefined,
   activation: undefined,
+  savingAgain: false,
 };
 
 export const isTrainingActive = (status: TrainingStatus): boolean =>
   status === 'starting' || status === 'running' || status === 'cancelling';
+
+/** The job trained but its model could not be written; the backend keeps it for 'Save again'. */
+export const canSaveAgain = (state: TrainingState): boolean =>
+  state.status === 'failed' && state.error?.code === 'save-failed' && state.jobId !== undefined;
 
 /**
  * Which job an event belongs to decides what it does: the followed job's events update
@@ -106,24 +116,14 @@ export function reduceTraining(state: TrainingState, action: TrainingAction): Tr
     case 'done': {
       const { event } = action;
       if (follows(state, event.jobId, false) === 'ignore') return state;
-      return {
-        ...state,
-        jobId: event.jobId,
-        status: 'done',
-        result: event,
-        // The trainer always reports a job's last step, but a page that picked the job up
-        // late (reloaded mid-job) may not have seen it: a finished job reads complete.
-        progress: state.progress && {
-          ...state.progress,
-          step: state.progress.totalSteps,
-          epoch: state.progress.totalEpochs,
-          etaSeconds: 0,
-        },
-        error: undefined,
-        // A model that is already active (it cannot be yet, but the backend decides) needs no question.
-        activation: event.model.active ? undefined : { model: event.model, status: 'asking' },
-      };
+      return finished(state, event);
     }
+    case 'save-again-requested':
+      return canSaveAgain(state) && !state.savingAgain ? { ...state, savingAgain: true } : state;
+    case 'saved-again':
+      return canSaveAgain(state) && state.jobId === action.event.jobId ? finished(state, action.event) : state;
+    case 'save-again-failed':
+      return state.savingAgain ? { ...state, savingAgain: false, error: action.error } : state;
     case 'error': {
       const { event } = action;
       if (follows(state, event.jobId, false) === 'ignore') return state;
@@ -146,6 +146,28 @@ export function reduceTraining(state: TrainingState, action: TrainingAction): Tr
   }
 }
 
+/** A job that ended with its model saved: by its 'training:done', or by a 'Save again' that worked. */
+function finished(state: TrainingState, event: DoneEvent): TrainingState {
+  return {
+    ...state,
+    jobId: event.jobId,
+    status: 'done',
+    result: event,
+    // The trainer always reports a job's last step, but a page that picked the job up
+    // late (reloaded mid-job) may not have seen it: a finished job reads complete.
+    progress: state.progress && {
+      ...state.progress,
+      step: state.progress.totalSteps,
+      epoch: state.progress.totalEpochs,
+      etaSeconds: 0,
+    },
+    error: undefined,
+    savingAgain: false,
+    // A model that is already active (it cannot be yet, but the backend decides) needs no question.
+    activation: event.model.active ? undefined : { model: event.model, status: 'asking' },
+  };
+}
+
 type TrainingApi = Pick<TegakiApi, 'training'> & { models: Pick<TegakiApi['models'], 'setActive'> };
 
 /**
@@ -163,11 +185,7 @@ export class TrainingStore {
     this.unsubscribers = [
       api.training.onProgress((event) => this.dispatch({ type: 'progress', event })),
       api.training.onEpoch((event) => this.dispatch({ type: 'epoch', event })),
-      api.training.onDone((event) => {
-        const before = this.state;
-        this.dispatch({ type: 'done', event });
-        if (this.state !== before) for (const listener of [...this.doneListeners]) listener(event.model);
-      }),
+      api.training.onDone((event) => this.finish({ type: 'done', event })),
       api.training.onError((event) => this.dispatch({ type: 'error', event })),
     ];
   }
@@ -207,6 +225,16 @@ export class TrainingStore {
     if (!result.ok || !result.value.cancelled) this.dispatch({ type: 'cancel-refused' });
   }
 
+  /** Writes again the model whose save failed (the backend kept it); on success the job ends as if saved the first time. */
+  async saveAgain(): Promise<void> {
+    const { jobId } = this.state;
+    if (!canSaveAgain(this.state) || this.state.savingAgain || jobId === undefined) return;
+    this.dispatch({ type: 'save-again-requested' });
+    const result = await this.api.training.saveAgain(jobId);
+    if (result.ok) this.finish({ type: 'saved-again', event: result.value });
+    else this.dispatch({ type: 'save-again-failed', error: result.error });
+  }
+
   /** The person's answer to "use the new model for predictions?". */
   async answerActivation(makeActive: boolean): Promise<Result<unknown>> {
     const asked = this.state.activation;
@@ -227,6 +255,13 @@ export class TrainingStore {
 
   dispose(): void {
     for (const unsubscribe of this.unsubscribers) unsubscribe();
+  }
+
+  /** A job's model is saved: the state moves on, and the done listeners hear of it once. */
+  private finish(action: Extract<TrainingAction, { type: 'done' | 'saved-again' }>): void {
+    const before = this.state;
+    this.dispatch(action);
+    if (this.state !== before) for (const listener of [...this.doneListeners]) listener(action.event.model);
   }
 
   private dispatch(action: TrainingAction): void {
