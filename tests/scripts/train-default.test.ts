@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeModelFile, modelDigest } from '../../src/digits/io/model-file';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
+
+describe('npm run train:default, on its smoke setting', () => {
+  let dir: string | undefined;
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('trains every candidate and writes a model and a report whose figures all come from the run', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tegaki-train-default-'));
+    await run(process.execPath, ['--import', 'tsx', 'scripts/train-default.ts', '--smoke', '--out', dir], {
+      cwd: root,
+      timeout: 170_000,
+    });
+    const bytes = new Uint8Array(await readFile(join(dir, 'default-model.tgk')));
+    const { metadata } = decodeModelFile(bytes);
+    const report = await readFile(join(dir, 'default-model-report.md'), 'utf8');
+    const percent = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+    expect(report).toMatch(/SMOKE RUN/);
+    expect(report).toContain(modelDigest(bytes));
+    expect(report).toContain(`Validation accuracy: ${percent(metadata.metrics!.validationAccuracy!)}`);
+    expect(report).toContain(`Test accuracy: ${percent(metadata.metrics!.testAccuracy)}`);
+    // One table row per candidate, the shipped one marked; no row typed in from elsewhere.
+    const rows = report.split('\n').filter((line) => /^\| (recommended|lenet|cnn)/.test(line));
+    expect(rows.map((row) => row.split(' ')[1])).toEqual(['recommended', 'lenet', 'cnn']);
+    expect(rows.filter((row) => row.includes('(this model)'))).toHaveLength(1);
+    const shipped = rows.find((row) => row.includes('(this model)'))!;
+    expect(shipped).toContain(percent(metadata.metrics!.validationAccuracy!));
+    expect(shipped).toContain(percent(metadata.metrics!.testAccuracy));
+    expect(report).not.toMatch(/\d{4}-\d{2}-\d{2} \(the MLP/);
+  }, 180_000);
+});
