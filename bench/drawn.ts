@@ -4,11 +4,11 @@
  * by these figures (resources/default-model-report.md says which won and why).
  *
  * Three sets: MNIST's test images; the same images distorted only in ways the app's
- * preprocessing does not undo (bench/drawn-set/distorted-mnist.ts: turned, slanted, narrowed
- * or widened, wobbled, then cropped, rescaled and re-centred as the app does; no shift,
- * scale or stroke-width change, which preprocessing removes); and synthetic canvas
- * drawings of hand-written stroke templates (bench/drawn-digits.ts), with the styles
- * MNIST lacks broken out.
+ * preprocessing does not undo (bench/drawn-set/distorted-mnist.ts: turned, slanted,
+ * narrowed or widened, wobbled, then cropped, rescaled and re-centred as the app does;
+ * no shift or resizing, which preprocessing removes, and no stroke-width change, as the
+ * canvas draws with one pen); and synthetic canvas drawings of hand-written stroke
+ * templates (bench/drawn-digits.ts), with the styles MNIST lacks broken out.
  *
  * Every figure carries a 95% Wilson score interval on its image or drawing count and,
  * for drawings, the number of distinct templates behind it. The drawings of one template
