@@ -7,13 +7,14 @@ vi.mock('electron', () => ({ ipcMain: {} }));
 const { isTrustedSender } = await import('../../src/main/ipc');
 
 describe('isTrustedSender', () => {
-  const appUrl = 'file:///app/out/renderer/index.html';
+  const appUrl = 'app://tegaki/index.html';
   const frame = (url: string, parent: unknown = null) => ({ senderFrame: { url, parent } }) as never;
 
   it("accepts only the app's own top-level page", () => {
-    expect(isTrustedSender(frame('file:///app/out/renderer/index.html#/train'), appUrl)).toBe(true);
+    expect(isTrustedSender(frame('app://tegaki/index.html#/train'), appUrl)).toBe(true);
     expect(isTrustedSender(frame('https://evil.example/'), appUrl)).toBe(false);
-    expect(isTrustedSender(frame('file:///app/out/renderer/index.html', {}), appUrl)).toBe(false);
+    expect(isTrustedSender(frame('file:///app/out/renderer/index.html'), appUrl)).toBe(false);
+    expect(isTrustedSender(frame('app://tegaki/index.html', {}), appUrl)).toBe(false);
     expect(isTrustedSender({ senderFrame: null } as never, appUrl)).toBe(false);
   });
 });
