@@ -54,9 +54,13 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** Requests in flight at once and open event streams (one per page; a few tabs are plenty). */
-export const DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
-export const DEFAULT_MAX_EVENT_STREAMS = 4;
+/**
+ * Requests in flight at once and open event streams. A browser opens at most 6
+ * connections to one origin per profile, one of them the page's event stream, so one
+ * tab never has more than 5 requests in flight: these leave room for a few tabs.
+ */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
+export const DEFAULT_MAX_EVENT_STREAMS = 8;
 
 /** A counting bound: `take` says whether a slot was free; every taken slot is given back once. */
 export class Slots {
