@@ -39,7 +39,12 @@ function rememberBounds(window: BrowserWindow, store: AppStore): void {
     clearTimeout(timer);
     if (window.isDestroyed() || window.isMinimized() || window.isFullScreen()) return;
     const { x, y, width, height } = window.getNormalBounds();
-    store.set('windowBounds', { x, y, width, height, maximized: window.isMaximized() });
+    try {
+      store.set('windowBounds', { x, y, width, height, maximized: window.isMaximized() });
+    } catch (error) {
+      // A full disk must not turn closing the window into an uncaught exception; the old bounds stay.
+      console.warn(`Tegaki could not remember the window's size: ${(error as Error).message}`);
+    }
   };
   const later = (): void => {
     clearTimeout(timer);
