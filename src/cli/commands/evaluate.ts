@@ -37,8 +37,12 @@ export async function evaluateCommand(modelPath: string, flags: EvaluateFlags): 
     });
     return;
   }
+  const validation = metadata.metrics?.validationAccuracy;
   process.stdout.write(
-    `${modelPath}: ${describeArchitecture(model.spec)}, ${result.count} test images\n` +
+    `${modelPath}: ${describeArchitecture(model.spec)}, ${result.count} MNIST test images (the test set: the final, held-out figure)\n` +
+      (validation !== undefined
+        ? `validation accuracy when trained: ${(validation * 100).toFixed(2)}% on the last ${metadata.metrics?.validationCount} training images, held out (from the model file)\n`
+        : '') +
       `trained with augmentation: ${describeAugmentation(trainedWith?.augmentation)}\n\n` +
       `${formatClassificationReport(report, { digits: 4 })}\n` +
       `${formatConfusionMatrix(confusion)}\n`,
