@@ -160,7 +160,9 @@ describe('the training screen in a real Chromium (browser mode, real engine proc
     const before = await modelIds(page);
     await page.getByTestId('preset-select').selectOption('recommended');
     await fill(page, 'name', '');
-    expect(await page.getByTestId('field-trainSize').inputValue()).toBe('60000');
+    // The images before the validation set, the last 5,000, which the preset holds out.
+    expect(await page.getByTestId('field-trainSize').inputValue()).toBe('55000');
+    expect(await page.getByTestId('field-validationSize').inputValue()).toBe('5000');
 
     await page.getByTestId('train-button').click();
     const progress = page.getByTestId('train-progress');
