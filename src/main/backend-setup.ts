@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { app } from 'electron';
 import { electronDialogs } from './dialogs';
 import { engineEntryPath } from './engine-entry';
@@ -7,14 +6,11 @@ import { EngineHost } from '../backend/engine/engine-host';
 import { appLocations } from '../backend/paths';
 import type { Backend } from '../backend/services/backend';
 import { createBackend } from '../backend/services/backend';
-import { JsonFileStore } from '../backend/store/json-file-store';
-
-/** The settings file electron-store used to keep (same name, same JSON), so settings carry over. */
-export const SETTINGS_FILE = 'tegaki.json';
+import { createElectronKeyValueStore } from './store/electron-store';
 
 /**
  * The services, with their Electron parts plugged in: utility process, native dialogs,
- * the settings file in the user-data folder. Throws StoreVersionError when a newer Tegaki
+ * electron-store's settings file in the user-data folder. Throws StoreVersionError when a newer Tegaki
  * wrote the settings. Quitting waits (bounded) for saves in flight.
  */
 export function setupBackend(): Backend {
@@ -29,7 +25,7 @@ export function setupBackend(): Backend {
     userDataDir,
     resourcesDir,
     engineHost,
-    store: new JsonFileStore(join(userDataDir, SETTINGS_FILE)),
+    store: createElectronKeyValueStore(userDataDir),
     dialogs: electronDialogs,
     mnistDir,
   });

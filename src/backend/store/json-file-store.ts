@@ -10,11 +10,9 @@ import type { KeyValueStore } from './key-value';
  * or the new one, never half of either. A file that is not a JSON object is set aside
  * as `<file>.corrupt-<time>` and the store starts empty; `setAside` says so, for a notice.
  *
- * It replaces electron-store in the app: electron-store (conf + atomically) renames a
- * fsynced temp file but never fsyncs the folder, creates the file 0o644 unless told,
- * falls back to a plain overwrite on EXDEV, and on a file that is not JSON either throws
- * from its constructor or, with clearInvalidConfig, empties it; none of that can be
- * pointed at our writer.
+ * The Electron app keeps its settings with electron-store instead (src/main/store/
+ * electron-store.ts), which reads and sets aside an unreadable file with the same
+ * `setAsideUnreadable` first; this store serves the browser mode, the CLI and tests.
  */
 export class JsonFileStore implements KeyValueStore {
   private data: Record<string, unknown>;
@@ -51,24 +49,33 @@ export class JsonFileStore implements KeyValueStore {
   }
 
   private read(): Record<string, unknown> {
-    let text: string;
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw error;
-    }
-    let reason = 'it is not a JSON object';
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-    } catch (error) {
-      reason = `it is not valid JSON (${(error as Error).message})`;
-    }
-    // Kept for inspection, never overwritten: the store starts afresh beside it.
-    const aside = `${this.path}.corrupt-${Date.now()}`;
-    renameSync(this.path, aside);
-    this.setAside = { path: aside, reason: `${basename(this.path)} could not be read: ${reason}` };
-    return {};
+    const { data, setAside } = readJsonObjectFile(this.path);
+    this.setAside = setAside;
+    return data;
   }
+}
+
+/**
+ * A settings file as a JSON object: {} when there is none; when it is not a JSON object,
+ * the file is moved aside as `<file>.corrupt-<time>` (kept for inspection, never
+ * overwritten) and `setAside` says where and why, so the store starts afresh beside it.
+ */
+export function readJsonObjectFile(path: string): { data: Record<string, unknown>; setAside?: { path: string; reason: string } } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { data: {} };
+    throw error;
+  }
+  let reason = 'it is not a JSON object';
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return { data: parsed as Record<string, unknown> };
+  } catch (error) {
+    reason = `it is not valid JSON (${(error as Error).message})`;
+  }
+  const aside = `${path}.corrupt-${Date.now()}`;
+  renameSync(path, aside);
+  return { data: {}, setAside: { path: aside, reason: `${basename(path)} could not be read: ${reason}` } };
 }
