@@ -83,18 +83,18 @@ function runBlock(block: FigureBlock): string {
 function main(): void {
   const onlyAt = process.argv.indexOf('--only');
   const only = onlyAt >= 0 ? new Set(process.argv[onlyAt + 1]?.split(',')) : undefined;
-  let readme = readFileSync(readmePath, 'utf8');
-  const present = [...readme.matchAll(BLOCK_START)].map((m) => m[1]);
+  const present = [...readFileSync(readmePath, 'utf8').matchAll(BLOCK_START)].map((m) => m[1]);
   for (const id of only ?? present) {
     const block = figureBlocks.find((b) => b.id === id);
     if (!block) throw new Error(`no figure block "${id}" (known: ${figureBlocks.map((b) => b.id).join(', ')})`);
+    const output = runBlock(block);
+    // README is read again after the run (which may take minutes), so edits made meanwhile are kept.
+    const readme = readFileSync(readmePath, 'utf8');
     const marker = `<!-- readme-figures: ${id} -->\n`;
     const start = readme.indexOf(marker);
     if (start < 0) throw new Error(`README has no marker for "${id}"`);
     const end = readme.indexOf(BLOCK_END, start);
-    readme = readme.slice(0, start + marker.length) + runBlock(block) + readme.slice(end);
-    // Written after each block, so a long run keeps what it has measured.
-    writeFileSync(readmePath, readme);
+    writeFileSync(readmePath, readme.slice(0, start + marker.length) + output + readme.slice(end));
   }
 }
 
