@@ -14,6 +14,8 @@ import type { Dataset } from '../engine/data/dataset';
 import { sliceDataset } from '../engine/data/dataset';
 import { loadMnist } from '../digits/data/mnist';
 import { loadModel, tryModelBytes } from '../digits/io/saved-model';
+import type { Stroke } from '../digits/preprocess/strokes';
+import { DrawingLimitError, drawingsToInputBytes } from '../digits/preprocess/strokes-file';
 import { classificationReport } from '../engine/metrics/classification-report';
 import { confusionMatrix } from '../engine/metrics/confusion';
 import type { Sequential } from '../engine/model/sequential';
@@ -143,10 +145,21 @@ async function runEvaluation(request: Extract<EngineRequest, { type: 'evaluate' 
   };
 }
 
+/** drawingsToInputBytes a few hundred drawings at a time, yielding between, so a big import never holds up a training job's messages. */
+async function rasteriseInTurns(drawings: Stroke[][]): Promise<Uint8Array> {
+  if (!Array.isArray(drawings)) throw new DrawingLimitError('rasterise: expected a list of drawings');
+  const inputs = new Uint8Array(drawings.length * 784);
+  for (let start = 0; start < drawings.length; start += 256) {
+    inputs.set(drawingsToInputBytes(drawings.slice(start, start + 256)), start * 784);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return inputs;
+}
+
 function errorCodeOf(error: unknown): ErrorCode {
   if (error instanceof TrainingCancelledError) return 'cancelled';
   if (error instanceof TrainingDivergedError) return 'diverged';
-  if (error instanceof HyperparameterError) return 'invalid-payload';
+  if (error instanceof HyperparameterError || error instanceof DrawingLimitError) return 'invalid-payload';
   const name = error instanceof Error ? error.name : '';
   if (name === 'ModelFileError') return 'invalid-model';
   if (error instanceof Error && /MNIST/.test(error.message)) return 'data-missing';
@@ -168,6 +181,7 @@ async function handle(message: unknown, send: Send): Promise<void> {
     else if (request.type === 'evaluate') value = await runEvaluation(request);
     else if (request.type === 'ping') value = { pid: process.pid };
     else if (request.type === 'try-model') value = tryModelBytes(request.bytes, request.source);
+    else if (request.type === 'rasterise') value = { inputs: await rasteriseInTurns(request.drawings) };
     else throw new Error(`unknown request ${(request as { type: unknown }).type}`);
     send({ type: 'result', jobId: request.jobId, value });
   } catch (error) {

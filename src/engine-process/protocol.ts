@@ -7,6 +7,7 @@ import type { PersonalTraining, FineTuneOptions } from '../shared/personal-train
 import type { EpochRecord, TrainingProgress } from '../shared/training-progress';
 import type { TrainingOutcome } from '../digits/io/model-metadata';
 import type { ModelTrial } from '../digits/io/saved-model';
+import type { Stroke } from '../digits/preprocess/strokes';
 
 /**
  * The messages between the main process (or any Node parent) and the engine process.
@@ -33,6 +34,11 @@ export type EngineRequest =
    * process, never the app. `source` names the file in errors.
    */
   | { type: 'try-model'; jobId: string; bytes: Uint8Array; source?: string }
+  /**
+   * Drawings -> network inputs (drawingsToInputBytes), off the main process: bytes
+   * `count x 784`. Each drawing within DRAWING_LIMITS, or the job fails with the limit.
+   */
+  | { type: 'rasterise'; jobId: string; drawings: Stroke[][] }
   /** Exit now; the parent kills the process if it has not within its timeout. */
   | { type: 'shutdown' };
 
@@ -76,6 +82,7 @@ export interface EngineResults {
   evaluate: EvaluationResult;
   ping: { pid: number };
   'try-model': ModelTrial;
+  rasterise: { inputs: Uint8Array };
 }
 
 export type EngineMessage =

@@ -11,6 +11,7 @@ import type {
   TrainedModel,
 } from '../../engine-process/protocol';
 import type { ModelTrial } from '../../digits/io/saved-model';
+import type { Stroke } from '../../digits/preprocess/strokes';
 import type { PersonalTraining } from '../../shared/personal-training';
 import type { EpochRecord, TrainingProgress } from '../../shared/training-progress';
 
@@ -142,6 +143,11 @@ export class EngineHost {
   /** Decodes a model file and runs it once, in the engine: a file that crashes it rejects with 'engine-crashed'. */
   tryModel(bytes: Uint8Array, source?: string): Promise<ModelTrial> {
     return this.run('try-model', { type: 'try-model', jobId: randomUUID(), bytes, source });
+  }
+
+  /** Drawings -> network inputs (`count x 784` bytes) in the engine, off the main process. */
+  async rasterise(drawings: Stroke[][]): Promise<Uint8Array> {
+    return (await this.run('rasterise', { type: 'rasterise', jobId: randomUUID(), drawings })).inputs;
   }
 
   ping(): Promise<{ pid: number }> {

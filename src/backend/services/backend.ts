@@ -83,7 +83,11 @@ export function createBackend(options: BackendOptions): Backend {
   );
   const saves = new PendingWork();
   const activeModel = new ActiveModel(models, (notice) => emit('notice', notice));
-  const personalSamples = new PersonalSampleStore({ userDataDir: options.userDataDir, notify: (notice) => emit('notice', notice) });
+  const personalSamples = new PersonalSampleStore({
+    userDataDir: options.userDataDir,
+    notify: (notice) => emit('notice', notice),
+    rasterise: (drawings) => engineHost.rasterise(drawings),
+  });
 
   // Settles once the latest change has been announced, so 'training:done' comes after its 'models:changed'.
   let modelsChanged: Promise<void> = Promise.resolve();

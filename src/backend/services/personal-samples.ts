@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { PersonalImages } from '../../engine-process/protocol';
 import type { Stroke } from '../../digits/preprocess/strokes';
-import { strokesToInput } from '../../digits/preprocess/strokes';
 import { parseStrokesJson, serialiseStrokeSamples, strokeSampleSchema } from '../../digits/preprocess/strokes-file';
 import type { EventOf } from '../../shared/ipc/contract';
 import { writeFileAtomicSync } from '../../digits/io/atomic-write';
@@ -40,6 +39,11 @@ export interface PersonalSampleStoreOptions {
   /** The set lives in `<userDataDir>/personal-samples.json`. */
   userDataDir: string;
   notify?: (notice: EventOf<'notice'>) => void;
+  /**
+   * Drawings -> their 28x28 inputs as bytes, `count x 784` (drawingsToInputBytes), off
+   * the main process: in the app, the engine process (EngineHost.rasterise).
+   */
+  rasterise: (drawings: Stroke[][]) => Promise<Uint8Array>;
 }
 
 /**
@@ -81,7 +85,7 @@ export class PersonalSampleStore {
   /** Saves a drawing with its label; its network input comes from the shared preprocessing. */
   add(strokes: Stroke[], label: number): Promise<PersonalSampleSummary> {
     return this.run(async (samples) => {
-      const input = inputBytes(strokes);
+      const input = await this.inputsOf([strokes]);
       if (input.every((v) => v === 0))
         throw new ServiceError('invalid-payload', 'the drawing is empty; draw a digit first');
       if (samples.length >= MAX_PERSONAL_SAMPLES) {
@@ -143,8 +147,9 @@ export class PersonalSampleStore {
       }
       const createdAt = new Date().toISOString();
       const added: PersonalSample[] = [];
-      for (const { id, strokes, label } of fresh) {
-        const input = inputBytes(strokes);
+      const inputs = await this.inputsOf(fresh.map((s) => s.strokes));
+      for (const [i, { id, strokes, label }] of fresh.entries()) {
+        const input = inputs.slice(i * INPUT_SIZE, (i + 1) * INPUT_SIZE);
         if (input.every((v) => v === 0))
           throw new ServiceError('invalid-payload', `${source}: sample "${id}" has no ink`);
         added.push({ id, label: label!, createdAt, strokes, input });
@@ -160,6 +165,16 @@ export class PersonalSampleStore {
     const images = new Uint8Array(samples.length * INPUT_SIZE);
     samples.forEach((s, i) => images.set(s.input, i * INPUT_SIZE));
     return { images, labels: Uint8Array.from(samples, (s) => s.label) };
+  }
+
+  /** The drawings' network inputs, rasterised where options.rasterise runs (the engine process); a refusal is invalid-payload. */
+  private async inputsOf(drawings: Stroke[][]): Promise<Uint8Array> {
+    try {
+      return await this.options.rasterise(drawings);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw new ServiceError(code === 'invalid-payload' ? 'invalid-payload' : 'internal', `the drawing could not be read: ${(error as Error).message}`);
+    }
   }
 
   /** Runs `task` on the current set after every earlier task has finished. */
@@ -208,11 +223,6 @@ export function countByDigit(samples: readonly { label: number }[]): number[] {
   const counts = new Array<number>(10).fill(0);
   for (const { label } of samples) counts[label]++;
   return counts;
-}
-
-/** The preprocessing's 0..1 floats as bytes, rounded exactly as digits/personal's dataset does. */
-function inputBytes(strokes: readonly Stroke[]): Uint8Array {
-  return Uint8Array.from(strokesToInput(strokes), (v) => Math.round(v * 255));
 }
 
 function newSampleId(): string {

@@ -72,9 +72,13 @@ export function strokesToInput(strokes: readonly Stroke[], options: StrokesToInp
   const centreY = (box.minY + box.maxY) / 2;
   // Pixel i spans [i - 0.5, i + 0.5), so the frame's 20 pixels span [-0.5, 19.5].
   const frameCentre = (DIGIT_BOX_SIDE - 1) / 2;
-  const fitted = strokes.map((stroke) =>
-    stroke.map(([x, y]): Point => [frameCentre + (x - centreX) * scale, frameCentre + (y - centreY) * scale]),
-  );
+  // Clamped to the frame: the fit keeps every point inside it, and extreme coordinates
+  // (whose differences overflow) land at its edge or centre instead of anywhere.
+  const fit = (v: number, centre: number): number => {
+    const fitted = frameCentre + (v - centre) * scale;
+    return Number.isNaN(fitted) ? frameCentre : Math.min(DIGIT_BOX_SIDE - 0.5, Math.max(-0.5, fitted));
+  };
+  const fitted = strokes.map((stroke) => stroke.map(([x, y]): Point => [fit(x, centreX), fit(y, centreY)]));
   const frame = rasterise(fitted, DIGIT_BOX_SIDE, penWidth);
   return placeByCentreOfMass(frame, DIGIT_BOX_SIDE, DIGIT_BOX_SIDE);
 }
@@ -104,8 +108,14 @@ function rasterise(strokes: readonly Stroke[], side: number, penWidth: number): 
   return image;
 }
 
-/** Marks the sub-pixels whose centres are within `radius` of segment a-b (pixel units). */
-function coverSegment(covered: Uint8Array, fineSide: number, [ax, ay]: Point, [bx, by]: Point, radius: number): void {
+/**
+ * Marks the sub-pixels whose centres are within `radius` of segment a-b (pixel units),
+ * and returns how many it examined. On each row only the stretch within `radius` of the
+ * segment's line is examined (with a sub-pixel's margin), not the segment's whole
+ * bounding box, so the work grows with the segment's length times the pen's width, and
+ * never beyond the frame: rasterising is linear in the number of points.
+ */
+export function coverSegment(covered: Uint8Array, fineSide: number, [ax, ay]: Point, [bx, by]: Point, radius: number): number {
   // Sub-pixel s has its centre at (s + 0.5) / SUBSAMPLES - 0.5 in pixel indices.
   const centreOf = (s: number): number => (s + 0.5) / SUBSAMPLES - 0.5;
   const first = (v: number): number => Math.max(0, Math.ceil((v + 0.5) * SUBSAMPLES - 0.5));
@@ -114,9 +124,22 @@ function coverSegment(covered: Uint8Array, fineSide: number, [ax, ay]: Point, [b
   const dy = by - ay;
   const lengthSquared = dx * dx + dy * dy;
   const radiusSquared = radius * radius;
+  const margin = 1 / SUBSAMPLES;
+  // Along a row, the points within `radius` of the line lie within halfWidth of where the line crosses it.
+  const halfWidth = Math.abs(dy) > 1e-9 ? (radius * Math.sqrt(lengthSquared)) / Math.abs(dy) + margin : Infinity;
+  let examined = 0;
   for (let sy = first(Math.min(ay, by) - radius); sy <= last(Math.max(ay, by) + radius); sy++) {
     const py = centreOf(sy);
-    for (let sx = first(Math.min(ax, bx) - radius); sx <= last(Math.max(ax, bx) + radius); sx++) {
+    let left = Math.min(ax, bx) - radius;
+    let right = Math.max(ax, bx) + radius;
+    if (halfWidth !== Infinity) {
+      const crossing = ax + ((py - ay) * dx) / dy;
+      left = Math.max(left, crossing - halfWidth);
+      right = Math.min(right, crossing + halfWidth);
+    }
+    const lastSx = last(right);
+    for (let sx = first(left); sx <= lastSx; sx++) {
+      examined++;
       const px = centreOf(sx);
       const along = lengthSquared > 0 ? Math.min(1, Math.max(0, ((px - ax) * dx + (py - ay) * dy) / lengthSquared)) : 0;
       const ex = px - (ax + along * dx);
@@ -124,4 +147,5 @@ function coverSegment(covered: Uint8Array, fineSide: number, [ax, ay]: Point, [b
       if (ex * ex + ey * ey <= radiusSquared) covered[sy * fineSide + sx] = 1;
     }
   }
+  return examined;
 }

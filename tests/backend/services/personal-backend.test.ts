@@ -22,6 +22,7 @@ import {
   tempDir,
 } from '../fixtures';
 import { quirkyDrawings } from '../../fixtures/quirky-drawings';
+import { cornerToCornerDrawing } from '../../digits/preprocess/hostile-inputs';
 
 // The personal sample set, explanations and fine-tuning through the same services the
 // UI calls (the Electron shell and the browser mode forward to backend.handle), against
@@ -31,13 +32,14 @@ const shippedResources = resolve(import.meta.dirname, '../../../resources');
 const dirs: string[] = [];
 let userData: string;
 let backend: Backend;
+let engineHost: EngineHost;
 let events: { channel: EventChannel; payload: unknown }[];
 let invalidEvents: string[] = [];
 
 async function startBackend(options: { resourcesDir?: string; dialogs?: FileDialogs } = {}): Promise<void> {
   const resourcesDir = options.resourcesDir ?? (await resourcesWithDefaultModel());
   if (!options.resourcesDir) dirs.push(resourcesDir);
-  const engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
+  engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
   backend = createBackend({
     userDataDir: userData,
     resourcesDir,
@@ -96,6 +98,19 @@ describe('the personal sample channels', () => {
       ok: false,
       error: { code: 'not-found' },
     });
+  });
+
+  it('refuses a 1,000 x 20,000-point drawing at once, naming the limit; the set is unchanged', async () => {
+    const result = await backend.handle('personal:add', { strokes: cornerToCornerDrawing(), label: 1 });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(!result.ok && result.error.message).toMatch(/a drawing has at most 10000 points; this one has 20000000/);
+    expect((await call('personal:list', undefined)).samples).toEqual([]);
+  });
+
+  it('rasterises a drawing in the engine process, as strokesToInput does', async () => {
+    const { sample } = await call('personal:add', { strokes: seven, label: 7 });
+    expect(Array.from(sample.input)).toEqual(Array.from(strokesToInput(seven), (v) => Math.round(v * 255)));
+    expect(engineHost.pid).toBeDefined();
   });
 
   it('validates payloads: a label outside 0..9, no strokes, bad points', async () => {

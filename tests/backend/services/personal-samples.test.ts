@@ -5,7 +5,7 @@ import { loadPersonal } from '../../../src/cli/personal-flags';
 import { personalDataset } from '../../../src/digits/personal/samples';
 import type { Stroke } from '../../../src/digits/preprocess/strokes';
 import { strokesToInput } from '../../../src/digits/preprocess/strokes';
-import { parseStrokesJson } from '../../../src/digits/preprocess/strokes-file';
+import { drawingsToInputBytes, parseStrokesJson } from '../../../src/digits/preprocess/strokes-file';
 import { PERSONAL_SAMPLES_FILE, PersonalSampleStore } from '../../../src/backend/services/personal-samples';
 import { ServiceError } from '../../../src/backend/services/errors';
 import { removeDirs, tempDir } from '../fixtures';
@@ -28,6 +28,8 @@ vi.mock('../../../src/digits/io/atomic-write', async (importOriginal) => {
 
 const dirs: string[] = [];
 let dir: string;
+/** What the engine process runs for the store (request 'rasterise'), here in the test's process. */
+const rasterise = async (drawings: Stroke[][]): Promise<Uint8Array> => drawingsToInputBytes(drawings);
 
 beforeEach(async () => {
   dir = await tempDir('personal');
@@ -55,7 +57,7 @@ const one: Stroke[] = [
 
 describe('PersonalSampleStore', () => {
   it('keeps the strokes, the label and the 28x28 input from the shared preprocessing', async () => {
-    const store = new PersonalSampleStore({ userDataDir: dir });
+    const store = new PersonalSampleStore({ userDataDir: dir, rasterise });
     const sample = await store.add(seven, 7);
     expect(sample.label).toBe(7);
     expect(Array.from(sample.input)).toEqual(Array.from(strokesToInput(seven), (v) => Math.round(v * 255)));
@@ -66,13 +68,13 @@ describe('PersonalSampleStore', () => {
   });
 
   it('persists across restarts: a new store on the same folder has the same samples', async () => {
-    const first = new PersonalSampleStore({ userDataDir: dir });
+    const first = new PersonalSampleStore({ userDataDir: dir, rasterise });
     const a = await first.add(seven, 7);
     const b = await first.add(one, 1);
     await first.delete(a.id);
     await first.add(seven, 2);
 
-    const second = new PersonalSampleStore({ userDataDir: dir });
+    const second = new PersonalSampleStore({ userDataDir: dir, rasterise });
     const list = await second.list();
     expect(list.map((s) => s.label)).toEqual([1, 2]);
     expect(list[0]).toEqual(b);
@@ -80,16 +82,16 @@ describe('PersonalSampleStore', () => {
   });
 
   it('never loses a correction when several arrive at once', async () => {
-    const store = new PersonalSampleStore({ userDataDir: dir });
+    const store = new PersonalSampleStore({ userDataDir: dir, rasterise });
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.add(i % 2 ? one : seven, i % 10)));
-    const reread = new PersonalSampleStore({ userDataDir: dir });
+    const reread = new PersonalSampleStore({ userDataDir: dir, rasterise });
     expect(await reread.counts()).toEqual(new Array(10).fill(2));
     // Only the set itself is left in the folder: no temp files.
     expect(await readdir(dir)).toEqual([PERSONAL_SAMPLES_FILE]);
   });
 
   it('a failed write leaves the file and the set as they were', async () => {
-    const store = new PersonalSampleStore({ userDataDir: dir });
+    const store = new PersonalSampleStore({ userDataDir: dir, rasterise });
     const kept = await store.add(seven, 7);
     const before = await readFile(join(dir, PERSONAL_SAMPLES_FILE), 'utf8');
 
@@ -106,13 +108,13 @@ describe('PersonalSampleStore', () => {
   });
 
   it('refuses an empty drawing and an unknown id by name', async () => {
-    const store = new PersonalSampleStore({ userDataDir: dir });
+    const store = new PersonalSampleStore({ userDataDir: dir, rasterise });
     await expect(store.add([], 3)).rejects.toMatchObject({ code: 'invalid-payload' });
     await expect(store.delete('nope')).rejects.toMatchObject({ code: 'not-found' });
   });
 
   it('exports the strokes format with labels, which the command line reads as the same images', async () => {
-    const store = new PersonalSampleStore({ userDataDir: dir });
+    const store = new PersonalSampleStore({ userDataDir: dir, rasterise });
     await store.add(seven, 7);
     await store.add(one, 1);
     const { json, count } = await store.exportJson();
@@ -133,22 +135,22 @@ describe('PersonalSampleStore', () => {
   });
 
   it('imports an export into another set, and importing it again adds nothing twice', async () => {
-    const source = new PersonalSampleStore({ userDataDir: dir });
+    const source = new PersonalSampleStore({ userDataDir: dir, rasterise });
     await source.add(seven, 7);
     await source.add(one, 1);
     const { json } = await source.exportJson();
 
     const otherDir = await tempDir('personal-other');
     dirs.push(otherDir);
-    const target = new PersonalSampleStore({ userDataDir: otherDir });
+    const target = new PersonalSampleStore({ userDataDir: otherDir, rasterise });
     expect(await target.importJson(json, 'mine.json')).toEqual({ added: 2, skipped: 0 });
     expect(await target.importJson(json, 'mine.json')).toEqual({ added: 0, skipped: 2 });
     expect(Array.from((await target.images()).images)).toEqual(Array.from((await source.images()).images));
-    expect(await new PersonalSampleStore({ userDataDir: otherDir }).counts()).toEqual([0, 1, 0, 0, 0, 0, 0, 1, 0, 0]);
+    expect(await new PersonalSampleStore({ userDataDir: otherDir, rasterise }).counts()).toEqual([0, 1, 0, 0, 0, 0, 0, 1, 0, 0]);
   });
 
   it('refuses a bad file whole, with its reason, and changes nothing', async () => {
-    const store = new PersonalSampleStore({ userDataDir: dir });
+    const store = new PersonalSampleStore({ userDataDir: dir, rasterise });
     await store.add(seven, 7);
     const before = await readFile(join(dir, PERSONAL_SAMPLES_FILE), 'utf8');
     const good = { id: 'g', label: 3, strokes: one };
@@ -173,7 +175,7 @@ describe('PersonalSampleStore', () => {
   it('sets an unreadable file aside, says so, and starts empty without overwriting it', async () => {
     await writeFile(join(dir, PERSONAL_SAMPLES_FILE), '{"version":1,"samples":[{"id":');
     const notices: string[] = [];
-    const store = new PersonalSampleStore({ userDataDir: dir, notify: (n) => notices.push(n.message) });
+    const store = new PersonalSampleStore({ userDataDir: dir, rasterise, notify: (n) => notices.push(n.message) });
     expect(await store.list()).toEqual([]);
     expect(notices).toHaveLength(1);
     const files = await readdir(dir);

@@ -4,6 +4,9 @@ import {
   serialiseStrokeSamples,
   strokeSampleSchema,
 } from '../../../src/digits/preprocess/strokes-file';
+import { DRAWING_LIMITS, drawingsToInputBytes, strokesSchema } from '../../../src/digits/preprocess/strokes-file';
+import { strokesToInput } from '../../../src/digits/preprocess/strokes';
+import { cornerToCornerDrawing } from './hostile-inputs';
 
 describe('parseStrokesJson', () => {
   it('accepts a single sample object', () => {
@@ -116,5 +119,34 @@ describe('strokeSampleSchema', () => {
   it('is usable on its own, e.g. to validate one sample from the app', () => {
     expect(strokeSampleSchema.safeParse({ id: 'x', strokes: [[[1, 2]]] }).success).toBe(true);
     expect(strokeSampleSchema.safeParse({ id: 'x', strokes: [[]] }).success).toBe(false);
+  });
+});
+
+describe('drawing limits', () => {
+  it('a 1,000 x 20,000-point drawing is refused by counting, before a point is parsed, naming the limit', () => {
+    const result = strokesSchema.safeParse(cornerToCornerDrawing());
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.message)).toEqual(['a drawing has at most 10000 points; this one has 20000000']);
+    expect(strokesSchema.safeParse(cornerToCornerDrawing(DRAWING_LIMITS.strokes + 1, 1)).error?.issues[0].message).toBe(
+      'a drawing has at most 1000 strokes; this one has 1001',
+    );
+    expect(strokesSchema.safeParse(cornerToCornerDrawing(1, DRAWING_LIMITS.pointsPerDrawing)).success).toBe(true);
+  });
+
+  it('a file over its point budget is refused whole, naming the limit', () => {
+    const sample = { id: 'x', label: 1, strokes: cornerToCornerDrawing(1, DRAWING_LIMITS.pointsPerDrawing) };
+    const samples = Array.from({ length: DRAWING_LIMITS.pointsPerFile / DRAWING_LIMITS.pointsPerDrawing + 1 }, (_, i) => ({ ...sample, id: `s${i}` }));
+    expect(() => parseStrokesJson(JSON.stringify(samples), 'big.json')).toThrow(
+      'big.json: (root): a file holds at most 2000000 points; this one has 2010000',
+    );
+  });
+
+  it('drawingsToInputBytes gives each drawing as strokesToInput does, as bytes, and refuses one beyond the limits', () => {
+    const seven = [[[10, 10], [90, 10], [40, 140]]] as [number, number][][];
+    const bytes = drawingsToInputBytes([seven, []]);
+    expect(bytes).toHaveLength(2 * 784);
+    expect(Array.from(bytes.subarray(0, 784))).toEqual(Array.from(strokesToInput(seven), (v) => Math.round(v * 255)));
+    expect(bytes.subarray(784).every((v) => v === 0)).toBe(true);
+    expect(() => drawingsToInputBytes([seven, cornerToCornerDrawing(2, 6000)])).toThrow('drawing 2: a drawing has at most 10000 points; this one has 12000');
   });
 });

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { centreOfMass, INPUT_SIDE } from '../../../src/digits/preprocess/image';
 import type { Point, Stroke } from '../../../src/digits/preprocess/strokes';
 import { DEFAULT_PEN_WIDTH, inkBoundingBox, strokesToInput } from '../../../src/digits/preprocess/strokes';
+import { coverSegment } from '../../../src/digits/preprocess/strokes';
+import { DRAWING_LIMITS } from '../../../src/digits/preprocess/strokes-file';
+import { cornerToCornerDrawing } from './hostile-inputs';
 
 /** An ellipse traced clockwise from the top, as a "0" is usually drawn. */
 function ellipse(cx: number, cy: number, rx: number, ry: number, points = 64): Stroke {
@@ -154,5 +157,33 @@ describe('inkBoundingBox', () => {
 
   it('is undefined when there are no points', () => {
     expect(inkBoundingBox([[]])).toBeUndefined();
+  });
+});
+
+describe('rasterising is linear in the number of points', () => {
+  const fineSide = 160; // the 20-px frame at 8x8 sub-pixels
+  const examined = (a: Point, b: Point): number => coverSegment(new Uint8Array(fineSide * fineSide), fineSide, a, b, DEFAULT_PEN_WIDTH / 2);
+
+  it('a segment costs its length times the pen width, not the area of its bounding box', () => {
+    const diagonal = examined([0, 0], [19, 19]);
+    // The bounding box of that segment and its pen holds 172 x 172 = 29,584 sub-pixels.
+    expect(diagonal).toBeLessThan(6_000);
+    // Twice the length, about twice the work (a bounding box would be four times).
+    const half = examined([0, 0], [9.5, 9.5]);
+    expect(diagonal / half).toBeLessThan(2.3);
+    for (const [a, b] of [[[0, 0], [19, 0]], [[0, 0], [0, 19]], [[0, 0], [19, 3]], [[3, 0], [0, 19]]] as [Point, Point][]) {
+      expect(examined(a, b)).toBeLessThan(6_000);
+    }
+  });
+
+  it('the worst drawing within the limits, every segment across the whole frame, still reads', () => {
+    const input = strokesToInput(cornerToCornerDrawing(1, DRAWING_LIMITS.pointsPerDrawing));
+    expect(input.some((v) => v > 0)).toBe(true);
+  });
+
+  it('coordinates far beyond any canvas are clamped to the frame, not turned into NaN', () => {
+    const input = strokesToInput([[[-1e308, 0], [1e308, 1]]]);
+    expect(input.every((v) => Number.isFinite(v))).toBe(true);
+    expect(input.some((v) => v > 0)).toBe(true);
   });
 });
