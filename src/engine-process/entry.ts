@@ -27,6 +27,7 @@ import { train } from '../engine/training/trainer';
 import { HyperparameterError, parseHyperparameters } from '../shared/hyperparameters';
 import type { Hyperparameters } from '../shared/hyperparameters';
 import type { ErrorCode } from '../shared/errors';
+import { LruCache, MODEL_CACHE_CAPACITY } from './model-cache';
 import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } from './protocol';
 
 interface ParentPortLike {
@@ -36,8 +37,12 @@ interface ParentPortLike {
 
 type Send = (message: EngineMessage) => void;
 
+/** Test images evaluated in one turn (one of evaluate's batches) before a cancel or another job's message is heard. */
+const EVALUATION_TURN = 500;
+
+/** The jobs that stop on a cancel (training, evaluating, rasterising), by job id. */
 const running = new Map<string, AbortController>();
-const models = new Map<string, Promise<Sequential>>();
+const models = new LruCache<string, Promise<Sequential>>(MODEL_CACHE_CAPACITY);
 let mnistFull: Promise<{ train: Dataset; test: Dataset }> | undefined;
 
 /**
@@ -59,9 +64,10 @@ async function mnist(testSize: number | undefined): Promise<{ train: Dataset; te
 function cachedModel(path: string): Promise<Sequential> {
   let model = models.get(path);
   if (!model) {
-    model = loadModel(path).then((loaded) => loaded.model);
-    model.catch(() => models.delete(path));
-    models.set(path, model);
+    const loading = loadModel(path).then((loaded) => loaded.model);
+    loading.catch(() => models.deleteIf(path, loading));
+    models.set(path, loading);
+    model = loading;
   }
   return model;
 }
@@ -128,36 +134,89 @@ async function trainingSetup(request: Extract<EngineRequest, { type: 'train' }>)
   return { h, initialModel, personal: personalTrainingData(all, personal, h.seed) };
 }
 
+/** A job stopped by a cancel (the host's, or its timeout's) between two of its turns. */
+class JobCancelledError extends Error {
+  constructor(what: string) {
+    super(`${what} cancelled`);
+    this.name = 'JobCancelledError';
+  }
+}
+
+/** A controller for a job that stops on a cancel, registered under its id until the job ends. */
+function cancellable(jobId: string): AbortSignal {
+  const controller = new AbortController();
+  running.set(jobId, controller);
+  return controller.signal;
+}
+
+/** Lets other messages (a cancel, another job's request) in, then stops if the job was cancelled meanwhile. */
+async function nextTurn(signal: AbortSignal, what: string): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  if (signal.aborted) throw new JobCancelledError(what);
+}
+
+/**
+ * The model on the first `testSize` test images, one batch per turn so that a cancel
+ * is heard between batches. Each turn is evaluate() on a slice, so the predictions and
+ * probabilities are the ones one call over the whole set gives.
+ */
 async function runEvaluation(request: Extract<EngineRequest, { type: 'evaluate' }>): Promise<EvaluationResult> {
+  const signal = cancellable(request.jobId);
   const model = await cachedModel(request.modelPath);
   const { test } = await mnist(request.testSize);
-  const result = evaluate(model, test, { keepProbabilities: true });
-  const confusion = confusionMatrix(result.labels, result.predictions, model.classes);
+  const classes = model.classes;
+  const labels = new Uint8Array(test.count);
+  const predictions = new Uint8Array(test.count);
+  const probabilities = new Float32Array(test.count * classes);
+  let totalLoss = 0;
+  for (let start = 0; start < test.count; start += EVALUATION_TURN) {
+    await nextTurn(signal, 'evaluation');
+    const turn = evaluate(model, sliceDataset(test, start, Math.min(start + EVALUATION_TURN, test.count)), { keepProbabilities: true });
+    labels.set(turn.labels, start);
+    predictions.set(turn.predictions, start);
+    probabilities.set(turn.probabilities!, start * classes);
+    totalLoss += turn.loss * turn.count;
+  }
+  const correct = labels.reduce((sum, label, i) => sum + (label === predictions[i] ? 1 : 0), 0);
+  const confusion = confusionMatrix(labels, predictions, classes);
   return {
-    count: result.count,
-    accuracy: result.accuracy,
-    loss: result.loss,
+    count: test.count,
+    accuracy: test.count === 0 ? 0 : correct / test.count,
+    loss: test.count === 0 ? 0 : totalLoss / test.count,
     confusion,
     report: classificationReport(confusion),
-    labels: result.labels,
-    predictions: result.predictions,
-    probabilities: result.probabilities ?? new Float32Array(0),
+    labels,
+    predictions,
+    probabilities,
   };
 }
 
 /** drawingsToInputBytes a few hundred drawings at a time, yielding between, so a big import never holds up a training job's messages. */
-async function rasteriseInTurns(drawings: Stroke[][]): Promise<Uint8Array> {
+async function rasteriseInTurns(jobId: string, drawings: Stroke[][]): Promise<Uint8Array> {
   if (!Array.isArray(drawings)) throw new DrawingLimitError('rasterise: expected a list of drawings');
+  const signal = cancellable(jobId);
   const inputs = new Uint8Array(drawings.length * 784);
   for (let start = 0; start < drawings.length; start += 256) {
     inputs.set(drawingsToInputBytes(drawings.slice(start, start + 256)), start * 784);
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn(signal, 'rasterising');
   }
   return inputs;
 }
 
+/**
+ * The test-only requests (see protocol.ts), refused unless the engine was started for
+ * tests: a job that never ends and ignores its cancel, and one that fills the V8 heap
+ * until the process dies of it (its budget is --max-old-space-size).
+ */
+async function runTestOnly(type: string): Promise<never> {
+  if (process.env.TEGAKI_ENGINE_TEST_REQUESTS !== '1') throw new Error(`unknown request ${type}`);
+  if (type === 'test-only:never-answer') return new Promise<never>(() => undefined);
+  const hoard: number[][] = [];
+  for (;;) hoard.push(Array.from({ length: 1024 }, (_, i) => i + hoard.length));
+}
+
 function errorCodeOf(error: unknown): ErrorCode {
-  if (error instanceof TrainingCancelledError) return 'cancelled';
+  if (error instanceof TrainingCancelledError || error instanceof JobCancelledError) return 'cancelled';
   if (error instanceof TrainingDivergedError) return 'diverged';
   if (error instanceof HyperparameterError || error instanceof DrawingLimitError) return 'invalid-payload';
   const name = error instanceof Error ? error.name : '';
@@ -181,7 +240,8 @@ async function handle(message: unknown, send: Send): Promise<void> {
     else if (request.type === 'evaluate') value = await runEvaluation(request);
     else if (request.type === 'ping') value = { pid: process.pid };
     else if (request.type === 'try-model') value = tryModelBytes(request.bytes, request.source);
-    else if (request.type === 'rasterise') value = { inputs: await rasteriseInTurns(request.drawings) };
+    else if (request.type === 'rasterise') value = { inputs: await rasteriseInTurns(request.jobId, request.drawings) };
+    else if (request.type.startsWith('test-only:')) value = await runTestOnly(request.type);
     else throw new Error(`unknown request ${(request as { type: unknown }).type}`);
     send({ type: 'result', jobId: request.jobId, value });
   } catch (error) {

@@ -39,8 +39,16 @@ export type EngineRequest =
    * `count x 784`. Each drawing within DRAWING_LIMITS, or the job fails with the limit.
    */
   | { type: 'rasterise'; jobId: string; drawings: Stroke[][] }
+  /**
+   * For the host's own tests only: the engine refuses them unless it was started with
+   * TEGAKI_ENGINE_TEST_REQUESTS=1. 'never-answer' neither ends nor heeds a cancel (a
+   * hung job); 'exhaust-heap' allocates until the process runs out of memory.
+   */
+  | { type: TestOnlyRequestType; jobId: string }
   /** Exit now; the parent kills the process if it has not within its timeout. */
   | { type: 'shutdown' };
+
+export type TestOnlyRequestType = 'test-only:never-answer' | 'test-only:exhaust-heap';
 
 export interface PersonalImages {
   /** `count x 784` bytes, 0 = background, as MNIST's. */
@@ -83,6 +91,8 @@ export interface EngineResults {
   ping: { pid: number };
   'try-model': ModelTrial;
   rasterise: { inputs: Uint8Array };
+  'test-only:never-answer': never;
+  'test-only:exhaust-heap': never;
 }
 
 export type EngineMessage =

@@ -16,6 +16,11 @@ export const errorCodes = [
   'diverged',
   /** The engine process died or stopped answering; the next job starts a fresh one. */
   'engine-crashed',
+  /**
+   * An engine job ran past its time limit (EngineHostConfig.jobTimeoutMs): it was
+   * stopped, and the engine restarted if it would not stop; the next job works.
+   */
+  'timeout',
   /** A model file that cannot be read: bad magic, truncated, wrong shapes... */
   'invalid-model',
   /** The built-in default model cannot be renamed or deleted. */

@@ -8,6 +8,7 @@ import type {
   EvaluationResult,
   FineTuneRequest,
   PersonalImages,
+  TestOnlyRequestType,
   TrainedModel,
 } from '../../engine-process/protocol';
 import type { ModelTrial } from '../../digits/io/saved-model';
@@ -39,7 +40,36 @@ export interface EngineSpawnConfig {
   /** Extra environment for the engine (TEGAKI_MNIST_DIR). */
   env: Record<string, string>;
   serviceName: string;
+  /** Flags for the engine's Node/V8 (the heap budget, --max-old-space-size). */
+  execArgv: string[];
 }
+
+export type JobKind = keyof EngineResults;
+/** Every kind of job but training, which runs as long as the person lets it and is cancelled by them. */
+export type TimedJobKind = Exclude<JobKind, 'train'>;
+
+/**
+ * How long each kind of job may take, from when the engine is sent it. Evaluating is a
+ * forward pass over up to 10,000 test images: a minute for the largest model the form
+ * builds on a slow machine, while a file within MODEL_FILE_LIMITS may cost seconds an
+ * image, so ten minutes bounds it (the report screen cancels sooner when the person
+ * leaves). Trying a model is one forward pass (seconds at most, by the same limits);
+ * rasterising is linear in DRAWING_LIMITS' 2,000,000 points a file; a ping is instant.
+ */
+export const DEFAULT_JOB_TIMEOUT_MS: Readonly<Record<Exclude<TimedJobKind, TestOnlyRequestType>, number>> = {
+  evaluate: 10 * 60_000,
+  'try-model': 60_000,
+  rasterise: 60_000,
+  ping: 10_000,
+};
+
+/**
+ * The engine's V8 heap (--max-old-space-size), in MiB. Its big data are typed arrays,
+ * which live outside the V8 heap: MNIST (55 MB), the kernels' fixed 256 MiB WebAssembly
+ * memory and the weights; what the heap holds (the objects around them, a drawing file's
+ * points while it is rasterised) stays well under this. It bounds a runaway job, not those.
+ */
+export const DEFAULT_ENGINE_HEAP_MB = 1024;
 
 export type SpawnEngine = (config: EngineSpawnConfig) => EngineChild;
 
@@ -50,6 +80,15 @@ export interface EngineHostConfig {
   serviceName?: string;
   /** After a cancel, how long the job may take to stop before the process is killed. */
   cancelGraceMs?: number;
+  /**
+   * How long a job may run before it fails with 'timeout' (see DEFAULT_JOB_TIMEOUT_MS; a
+   * kind left out has no limit). The engine is then killed, so the next job gets a fresh
+   * one, unless other jobs share it: then it is asked to stop the job, and killed only if
+   * it has not within cancelGraceMs.
+   */
+  jobTimeoutMs?: Partial<Record<TimedJobKind, number>>;
+  /** The engine's V8 heap budget in MiB (DEFAULT_ENGINE_HEAP_MB); 0 leaves V8's default. */
+  maxOldSpaceSizeMb?: number;
   /** How long a fresh process may take to say it is ready. */
   startTimeoutMs?: number;
   /** On dispose, how long to wait for the process to exit after asking. */
@@ -82,31 +121,46 @@ export interface TrainingJob {
 type JobRequest = Exclude<EngineRequest, { type: 'shutdown' | 'cancel' }>;
 
 interface PendingJob {
-  kind: keyof EngineResults;
+  kind: JobKind;
+  /** The process the job was given to. */
+  engine: Running;
   resolve(value: unknown): void;
   reject(error: EngineJobError): void;
   handlers?: TrainHandlers;
   cancelled: boolean;
-  cancelTimer?: ReturnType<typeof setTimeout>;
+  /** Its promise has settled (the job timed out) while the engine may still be running it. */
+  settled: boolean;
+  timers: ReturnType<typeof setTimeout>[];
 }
 
 interface Running {
   child: EngineChild;
   ready: Promise<void>;
   exited: Promise<EngineExit>;
+  /** The host killed it on purpose, and why (a job past its time, a cancel ignored). */
+  killedFor?: string;
+  /** Its stderr said the V8 heap was exhausted (Node's fatal 'heap out of memory'). */
+  outOfMemory: boolean;
 }
+
+/** What Node (and V8) print before dying of a full heap. */
+const OUT_OF_MEMORY_LINE = /heap out of memory|Reached heap limit|Fatal (JavaScript|process) out of memory/i;
 
 /**
  * The engine process behind one class (after VS Code's UtilityProcess): started on the
  * first job, restarted on the job after a crash, killed if it ignores a cancel or a
- * shutdown. Jobs are promises; a job whose process dies rejects with 'engine-crashed'
- * and nothing else happens: the host has no files, so a crash cannot touch saved data.
+ * shutdown or a job runs past its time. Jobs are promises; a job whose process dies
+ * rejects with 'engine-crashed', naming the jobs it was running and why it died, and
+ * nothing else happens: the host has no files, so a crash cannot touch saved data.
  */
 export class EngineHost {
   private running: Running | undefined;
   private readonly jobs = new Map<string, PendingJob>();
   private disposed = false;
-  private readonly config: Required<Omit<EngineHostConfig, 'env'>> & { env: Record<string, string> };
+  private readonly config: Required<Omit<EngineHostConfig, 'env' | 'jobTimeoutMs'>> & {
+    env: Record<string, string>;
+    jobTimeoutMs: Partial<Record<TimedJobKind, number>>;
+  };
 
   constructor(config: EngineHostConfig) {
     this.config = {
@@ -115,8 +169,10 @@ export class EngineHost {
       cancelGraceMs: 5_000,
       startTimeoutMs: 30_000,
       killTimeoutMs: 3_000,
+      maxOldSpaceSizeMb: DEFAULT_ENGINE_HEAP_MB,
       log: (line) => console.log(line),
       ...config,
+      jobTimeoutMs: { ...DEFAULT_JOB_TIMEOUT_MS, ...config.jobTimeoutMs },
     };
   }
 
@@ -136,8 +192,10 @@ export class EngineHost {
     return { jobId, result };
   }
 
-  evaluate(modelPath: string, testSize?: number): Promise<EvaluationResult> {
-    return this.run('evaluate', { type: 'evaluate', jobId: randomUUID(), modelPath, testSize });
+  /** Cancellable: `cancel(jobId)` stops it between two batches. */
+  evaluate(modelPath: string, testSize?: number): { jobId: string; result: Promise<EvaluationResult> } {
+    const jobId = randomUUID();
+    return { jobId, result: this.run('evaluate', { type: 'evaluate', jobId, modelPath, testSize }) };
   }
 
   /** Decodes a model file and runs it once, in the engine: a file that crashes it rejects with 'engine-crashed'. */
@@ -154,30 +212,32 @@ export class EngineHost {
     return this.run('ping', { type: 'ping', jobId: randomUUID() });
   }
 
-  /** Asks the job to stop; if it has not within the grace period, the process is killed. */
+  /**
+   * For the host's own tests: a job that hangs, or one that exhausts the heap. The engine
+   * refuses both unless it was started with TEGAKI_ENGINE_TEST_REQUESTS=1 in its env.
+   */
+  runTestOnly(type: TestOnlyRequestType): Promise<never> {
+    return this.run(type, { type, jobId: randomUUID() });
+  }
+
+  /**
+   * Asks the job to stop (training, evaluating and rasterising heed it between steps);
+   * if it has not within the grace period, the process is killed.
+   */
   cancel(jobId: string): boolean {
     const job = this.jobs.get(jobId);
-    const running = this.running;
-    if (!job || !running) return false;
+    if (!job || job.settled || job.cancelled) return false;
     job.cancelled = true;
-    // After `ready`, like the job's own request, so a cancel never overtakes what it cancels.
-    running.ready.then(
-      () => running.child.postMessage({ type: 'cancel', jobId }),
-      () => undefined,
-    );
-    job.cancelTimer = setTimeout(() => {
-      this.config.log(`[engine] job ${jobId} ignored its cancel for ${this.config.cancelGraceMs} ms; killing the engine`);
-      running.child.kill();
-    }, this.config.cancelGraceMs);
+    this.stopJob(jobId, job, `${job.kind} ignored its cancel for ${this.config.cancelGraceMs} ms`);
     return true;
   }
 
   /** Ends every job, asks the process to exit and kills it if it has not in time; no new process afterwards. */
   async dispose(): Promise<void> {
     this.disposed = true;
+    for (const engine of new Set([...this.jobs.values()].map((job) => job.engine))) this.failJobsOf(engine, 'the app is closing');
     const running = this.running;
     if (!running) return;
-    this.failAll('engine-crashed', 'the app is closing');
     running.child.postMessage({ type: 'shutdown' });
     const timer = setTimeout(() => running.child.kill(), this.config.killTimeoutMs);
     await Promise.race([running.exited, new Promise((r) => setTimeout(r, this.config.killTimeoutMs * 2))]);
@@ -188,22 +248,74 @@ export class EngineHost {
     if (this.disposed) return Promise.reject(new EngineJobError('engine-crashed', 'the engine has been shut down'));
     const running = this.ensureRunning();
     return new Promise<EngineResults[K]>((resolve, reject) => {
-      this.jobs.set(request.jobId, { kind, resolve: resolve as (v: unknown) => void, reject, handlers, cancelled: false });
+      const job: PendingJob = {
+        kind,
+        engine: running,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        handlers,
+        cancelled: false,
+        settled: false,
+        timers: [],
+      };
+      this.jobs.set(request.jobId, job);
       running.ready.then(
         () => {
-          if (this.jobs.has(request.jobId)) running.child.postMessage(request);
+          if (this.jobs.get(request.jobId) !== job) return;
+          running.child.postMessage(request);
+          const limit = kind === 'train' ? undefined : this.config.jobTimeoutMs[kind as TimedJobKind];
+          if (limit !== undefined) job.timers.push(setTimeout(() => this.timeOut(request.jobId, job, limit), limit));
         },
         () => undefined, // the exit handler fails every job of this process
       );
     });
   }
 
+  /**
+   * A job past its time fails with 'timeout' at once. Alone on its engine, the engine is
+   * killed (a job that ignores its time would keep it busy) and the next job starts a fresh
+   * one; beside other jobs (a training run), it is asked to stop first, as a cancel is.
+   */
+  private timeOut(jobId: string, job: PendingJob, limitMs: number): void {
+    if (job.settled || this.jobs.get(jobId) !== job) return;
+    job.settled = true;
+    const why = `${job.kind} ran past its time limit of ${duration(limitMs)}`;
+    job.reject(new EngineJobError('timeout', `The job (${job.kind}) did not finish within its time limit of ${duration(limitMs)} and was stopped; the next job works as usual.`));
+    const others = [...this.jobs.values()].some((other) => other !== job && other.engine === job.engine && !other.settled);
+    if (others) this.stopJob(jobId, job, `${why} and did not stop within ${duration(this.config.cancelGraceMs)}`);
+    else this.restart(job.engine, why);
+  }
+
+  /** Sends the engine a cancel for the job and kills the engine if the job has not ended within the grace period. */
+  private stopJob(jobId: string, job: PendingJob, killedFor: string): void {
+    const { engine } = job;
+    // After `ready`, like the job's own request, so a cancel never overtakes what it cancels.
+    engine.ready.then(
+      () => engine.child.postMessage({ type: 'cancel', jobId }),
+      () => undefined,
+    );
+    job.timers.push(setTimeout(() => this.restart(engine, killedFor), this.config.cancelGraceMs));
+  }
+
+  /** Kills the engine; new jobs go to a fresh one at once, its own jobs fail when it has exited. */
+  private restart(engine: Running, killedFor: string): void {
+    if (engine.killedFor) return;
+    engine.killedFor = killedFor;
+    this.config.log(`[engine] ${killedFor}; killing process ${engine.child.pid ?? '?'}`);
+    if (this.running === engine) this.running = undefined;
+    engine.child.kill();
+  }
+
   private ensureRunning(): Running {
     if (this.running) return this.running;
-    const { spawn, entryPath, env, serviceName, log, startTimeoutMs } = this.config;
-    const child = spawn({ entryPath, env, serviceName });
+    const { spawn, entryPath, env, serviceName, log, startTimeoutMs, maxOldSpaceSizeMb } = this.config;
+    const execArgv = maxOldSpaceSizeMb > 0 ? [`--max-old-space-size=${maxOldSpaceSizeMb}`] : [];
+    const child = spawn({ entryPath, env, serviceName, execArgv });
     pipeLines(child.stdout, (line) => log(`[engine] ${line}`));
-    pipeLines(child.stderr, (line) => log(`[engine:err] ${line}`));
+    pipeLines(child.stderr, (line) => {
+      if (OUT_OF_MEMORY_LINE.test(line)) engine.outOfMemory = true;
+      log(`[engine:err] ${line}`);
+    });
 
     let markReady!: () => void;
     let markFailed!: (error: Error) => void;
@@ -222,9 +334,10 @@ export class EngineHost {
       child.onExit((exit) => {
         clearTimeout(startTimer);
         markFailed(new Error('engine exited'));
-        if (this.running?.child === child) this.running = undefined;
+        if (this.running === engine) this.running = undefined;
         log(`[engine] process ${child.pid ?? '?'} exited (code ${exit.code}, signal ${exit.signal}${exit.reason ? `, ${exit.reason}` : ''})`);
-        this.failAll('engine-crashed', crashMessage(exit));
+        const kinds = [...new Set([...this.jobs.values()].filter((job) => job.engine === engine).map((job) => job.kind))];
+        this.failJobsOf(engine, crashMessage(exit, kinds, engine, maxOldSpaceSizeMb));
         resolve(exit);
       });
     });
@@ -246,28 +359,61 @@ export class EngineHost {
       }
     });
 
-    this.running = { child, ready, exited };
-    return this.running;
+    const engine: Running = { child, ready, exited, outOfMemory: false };
+    this.running = engine;
+    return engine;
   }
 
+  /** Settles the job unless it already has (a timed-out job whose engine answers late). */
   private finish(jobId: string, job: PendingJob, settle: () => void): void {
-    clearTimeout(job.cancelTimer);
+    for (const timer of job.timers) clearTimeout(timer);
     this.jobs.delete(jobId);
+    if (job.settled) return;
+    job.settled = true;
     settle();
   }
 
-  private failAll(code: ErrorCode, message: string): void {
+  /** Fails the jobs given to `engine`: 'cancelled' for those the person cancelled, 'engine-crashed' for the rest. */
+  private failJobsOf(engine: Running, message: string): void {
     for (const [jobId, job] of this.jobs) {
+      if (job.engine !== engine) continue;
       this.finish(jobId, job, () =>
-        job.reject(job.cancelled ? new EngineJobError('cancelled', 'training cancelled') : new EngineJobError(code, message)),
+        job.reject(
+          job.cancelled
+            ? new EngineJobError('cancelled', `${job.kind === 'train' ? 'training' : job.kind} cancelled`)
+            : new EngineJobError('engine-crashed', message),
+        ),
       );
     }
   }
 }
 
-function crashMessage(exit: EngineExit): string {
-  const how = exit.reason ?? (exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`);
-  return `The engine process stopped unexpectedly: it ${how}. The job was lost but nothing saved was touched; the next job starts a fresh engine.`;
+/**
+ * Why the engine died and what it was doing: the job kinds it was running and how it
+ * ended (killed by the host and why, out of memory, a signal, an exit code, Electron's
+ * child-process-gone reason).
+ */
+function crashMessage(exit: EngineExit, kinds: JobKind[], engine: Running, heapMb: number): string {
+  const during = kinds.length > 0 ? ` while running ${kinds.join(' and ')}` : '';
+  const after = 'The job was lost but nothing saved was touched; the next job starts a fresh engine.';
+  if (engine.killedFor) return `The engine process was restarted${during}: ${engine.killedFor}. ${after}`;
+  if (engine.outOfMemory || exit.reason === 'oom') {
+    const budget = heapMb > 0 ? ` (its heap budget is ${heapMb} MB)` : '';
+    return `The engine process ran out of memory${during}${budget}. ${after}`;
+  }
+  const code = exit.code !== null ? `exit code ${exit.code}` : '';
+  const how = exit.reason
+    ? `stopped (${[exit.reason, code].filter(Boolean).join(', ')})`
+    : exit.signal
+      ? `was killed (${exit.signal})`
+      : `exited with ${code}`;
+  return `The engine process stopped unexpectedly${during}: it ${how}. ${after}`;
+}
+
+function duration(ms: number): string {
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms < 60_000) return `${ms / 1_000} s`;
+  return `${Math.round(ms / 6_000) / 10} min`;
 }
 
 function pipeLines(stream: NodeJS.ReadableStream | null, write: (line: string) => void): void {

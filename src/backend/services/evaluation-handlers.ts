@@ -5,7 +5,7 @@ import type { EngineHost } from '../engine/engine-host';
 import { ServiceError } from './errors';
 import type { ModelStore } from './model-store';
 
-type EvaluationChannel = 'evaluate' | 'mnist:testImages';
+type EvaluationChannel = 'evaluate' | 'evaluate:cancel' | 'mnist:testImages';
 export type EvaluationHandlers = { [C in EvaluationChannel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
 
 export interface EvaluationDeps {
@@ -18,11 +18,14 @@ export interface EvaluationDeps {
 /**
  * A model on MNIST's test set, run by the engine, and the test images the report's
  * gallery shows. The last evaluation is kept, since the report screen asks again each
- * time it opens; a change to the models (a model replaced or deleted) drops it.
+ * time it opens; a change to the models (a model replaced or deleted) drops it, and so
+ * does its failing (a timeout, a cancel, a crash), so the next request tries again.
  */
 export function createEvaluationHandlers({ engineHost, models, mnistDir }: EvaluationDeps): EvaluationHandlers {
-  let lastEvaluation: { key: string; result: Promise<ResponseOf<'evaluate'>> } | undefined;
+  let lastEvaluation: { modelId: string; key: string; result: Promise<ResponseOf<'evaluate'>> } | undefined;
   models.onChanged(() => (lastEvaluation = undefined));
+  /** Evaluations on their way, for 'evaluate:cancel': engine job ids by model id. */
+  const inFlight = new Map<string, Set<string>>();
 
   let testSet: Promise<Dataset> | undefined;
   const mnistTest = (): Promise<Dataset> => {
@@ -38,12 +41,26 @@ export function createEvaluationHandlers({ engineHost, models, mnistDir }: Evalu
       const path = models.pathOf(id);
       const key = `${id}:${testSize ?? 'all'}`;
       if (lastEvaluation?.key === key) return lastEvaluation.result;
-      const result = engineHost.evaluate(path, testSize).then((r) => ({ modelId: id, ...r }));
-      lastEvaluation = { key, result };
-      result.catch(() => {
-        if (lastEvaluation?.result === result) lastEvaluation = undefined;
-      });
+      const job = engineHost.evaluate(path, testSize);
+      const jobs = inFlight.get(id) ?? new Set<string>();
+      inFlight.set(id, jobs.add(job.jobId));
+      const result = job.result.then((r) => ({ modelId: id, ...r }));
+      lastEvaluation = { modelId: id, key, result };
+      result
+        .catch(() => {
+          if (lastEvaluation?.result === result) lastEvaluation = undefined;
+        })
+        .finally(() => {
+          jobs.delete(job.jobId);
+          if (jobs.size === 0 && inFlight.get(id) === jobs) inFlight.delete(id);
+        });
       return result;
+    },
+    'evaluate:cancel': async ({ id }) => {
+      // At once, not when the job has stopped: an 'evaluate' right after must start afresh.
+      if (lastEvaluation?.modelId === id) lastEvaluation = undefined;
+      const jobs = [...(inFlight.get(id) ?? [])];
+      return { cancelled: jobs.map((jobId) => engineHost.cancel(jobId)).some(Boolean) };
     },
     'mnist:testImages': async ({ indices }) => {
       const test = await mnistTest();

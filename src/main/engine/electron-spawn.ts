@@ -2,14 +2,15 @@ import { app, utilityProcess } from 'electron';
 import type { EngineChild, EngineExit, SpawnEngine } from '../../backend/engine/engine-host';
 
 /**
- * Starts the engine as an Electron utility process. Electron's `child-process-gone`
- * says why a process died (oom, crashed, killed); it is passed on with the exit.
+ * Starts the engine as an Electron utility process, its V8 flags (the heap budget) in
+ * execArgv. Electron's `child-process-gone` says why a process died ('oom', 'crashed',
+ * 'killed'...); the reason and its exit code are passed on with the exit.
  */
-export const electronSpawn: SpawnEngine = ({ entryPath, env, serviceName }) => {
-  const child = utilityProcess.fork(entryPath, [], { serviceName, env: { ...process.env, ...env }, stdio: 'pipe' });
-  let goneReason: string | undefined;
+export const electronSpawn: SpawnEngine = ({ entryPath, env, serviceName, execArgv }) => {
+  const child = utilityProcess.fork(entryPath, [], { serviceName, env: { ...process.env, ...env }, execArgv, stdio: 'pipe' });
+  let gone: { reason: string; exitCode: number } | undefined;
   const onGone = (_event: unknown, details: Electron.Details): void => {
-    if (details.type === 'Utility' && details.serviceName === serviceName) goneReason = `${details.reason} (exit code ${details.exitCode})`;
+    if (details.type === 'Utility' && details.serviceName === serviceName) gone = { reason: details.reason, exitCode: details.exitCode };
   };
   app.on('child-process-gone', onGone);
   const engine: EngineChild = {
@@ -21,7 +22,7 @@ export const electronSpawn: SpawnEngine = ({ entryPath, env, serviceName }) => {
     onExit: (listener) =>
       child.once('exit', (code) => {
         app.off('child-process-gone', onGone);
-        const exit: EngineExit = { code, signal: null, reason: goneReason };
+        const exit: EngineExit = { code: gone?.exitCode ?? code, signal: null, reason: gone?.reason };
         listener(exit);
       }),
     kill: () => void child.kill(),

@@ -36,6 +36,8 @@ export interface TegakiApi {
     onChanged(listener: Listener<'personal:changed'>): Unsubscribe;
   };
   evaluate(id: string, testSize?: number): Promise<Result<ResponseOf<'evaluate'>>>;
+  /** Stops `id`'s evaluation on its way; its evaluate answers 'cancelled'. */
+  cancelEvaluation(id: string): Promise<Result<ResponseOf<'evaluate:cancel'>>>;
   training: {
     start(request: RequestOf<'training:start'>): Promise<Result<ResponseOf<'training:start'>>>;
     cancel(jobId?: string): Promise<Result<ResponseOf<'training:cancel'>>>;
@@ -90,6 +92,7 @@ export function createTegakiApi(transport: Transport, shell: TegakiApi['shell'],
       onChanged: (listener) => subscribe('personal:changed', listener),
     },
     evaluate: (id, testSize) => invoke('evaluate', { id, testSize }),
+    cancelEvaluation: (id) => invoke('evaluate:cancel', { id }),
     training: {
       start: (request) => invoke('training:start', request),
       cancel: (jobId) => invoke('training:cancel', { jobId }),

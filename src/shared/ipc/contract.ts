@@ -209,6 +209,11 @@ export const invokeContract = {
       probabilities: floatsSchema,
     }),
   },
+  /**
+   * Stops the model's evaluation on its way (the report screen left it while it was
+   * loading): its 'evaluate' answers 'cancelled' and the next one evaluates afresh.
+   */
+  'evaluate:cancel': { request: z.object({ id: modelIdSchema }), response: z.object({ cancelled: z.boolean() }) },
   /** Test images by index, for the gallery: `indices.length x 784` bytes, 0 = background. */
   'mnist:testImages': {
     request: z.object({ indices: z.array(z.number().int().min(0).max(9_999)).max(1_000) }),

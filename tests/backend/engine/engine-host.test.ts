@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { EpochRecord, TrainingProgress } from '../../../src/shared/training-progress';
 import { EngineHost, EngineJobError } from '../../../src/backend/engine/engine-host';
 import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
@@ -34,6 +37,17 @@ function createHost(options: Partial<ConstructorParameters<typeof EngineHost>[0]
 afterEach(async () => {
   await Promise.all(hosts.splice(0).map((host) => host.dispose()));
 });
+
+const modelDir = mkdtempSync(join(tmpdir(), 'tegaki-engine-host-'));
+afterAll(() => rmSync(modelDir, { recursive: true, force: true }));
+
+/** A small untrained model's file, for evaluations. */
+function modelFile(): string {
+  const spec = modelSpecFor(tiny());
+  const path = join(modelDir, 'tiny.tgk');
+  writeFileSync(path, encodeModelFile({ spec, metadata: { name: 'tiny' }, tensors: new Sequential(spec).exportWeights() }));
+  return path;
+}
 
 function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   const started = Date.now();
@@ -192,6 +206,82 @@ describe('EngineHost over child_process.fork', () => {
     // Either the cancel or the kill wins the race; both end the job as cancelled.
     await expect(job.result).rejects.toMatchObject({ code: 'cancelled' });
     await host.ping();
+  });
+
+  it("fails a job past its time limit with 'timeout' and runs the next job on a fresh engine", async () => {
+    // No evaluation of 10,000 images answers within 1 ms: the limit always expires first.
+    const { host, logs } = createHost({ jobTimeoutMs: { evaluate: 1 } });
+    const { pid: firstPid } = await host.ping();
+    const error = await host.evaluate(modelFile()).result.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineJobError);
+    expect(error).toMatchObject({ code: 'timeout' });
+    expect((error as Error).message).toMatch(/\(evaluate\) did not finish within its time limit of 1 ms/);
+    const { pid } = await host.ping();
+    expect(pid).not.toBe(firstPid);
+    expect(logs.some((line) => line.includes('evaluate ran past its time limit of 1 ms; killing process'))).toBe(true);
+  });
+
+  it('kills an engine whose job ignores its time limit, and the next job works', async () => {
+    const { host } = createHost({ jobTimeoutMs: { 'test-only:never-answer': 50 }, env: { TEGAKI_ENGINE_TEST_REQUESTS: '1' } });
+    const { pid: firstPid } = await host.ping();
+    await expect(host.runTestOnly('test-only:never-answer')).rejects.toMatchObject({ code: 'timeout' });
+    const { pid } = await host.ping();
+    expect(pid).not.toBe(firstPid);
+  });
+
+  it('stops a timed-out evaluation beside a training run without killing the engine: the training goes on', async () => {
+    // A grace period longer than the test's timeout: only the engine stopping the evaluation itself keeps it alive.
+    const { host } = createHost({ jobTimeoutMs: { evaluate: 1 }, cancelGraceMs: 600_000 });
+    let steps = 0;
+    const training = host.train(long(), { onProgress: (p) => (steps = p.step) });
+    await until(() => steps > 0);
+    const pid = host.pid;
+    await expect(host.evaluate(modelFile()).result).rejects.toMatchObject({ code: 'timeout' });
+    const before = steps;
+    await until(() => steps > before);
+    expect(await host.ping()).toEqual({ pid });
+    host.cancel(training.jobId);
+    await expect(training.result).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  it('cancels an evaluation on its way: it ends as cancelled and the same engine evaluates the next one', async () => {
+    // A grace period longer than the test's timeout: only a cancel the evaluation heeds can end it in time.
+    const { host } = createHost({ cancelGraceMs: 600_000 });
+    const path = modelFile();
+    const { pid } = await host.ping();
+    const job = host.evaluate(path);
+    expect(host.cancel(job.jobId)).toBe(true);
+    await expect(job.result).rejects.toMatchObject({ code: 'cancelled', message: 'evaluation cancelled' });
+    const next = await host.evaluate(path, 1000).result;
+    expect(next.count).toBe(1000);
+    expect(next.confusion.flat().reduce((a, b) => a + b)).toBe(1000);
+    expect(next.probabilities).toHaveLength(1000 * 10);
+    expect(host.pid).toBe(pid);
+  });
+
+  it("reports an engine killed during an evaluation as 'engine-crashed', naming the evaluation and the signal", async () => {
+    const { host } = createHost();
+    const { pid: firstPid } = await host.ping();
+    const job = host.evaluate(modelFile());
+    process.kill(firstPid, 'SIGKILL');
+    const error = await job.result.catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'engine-crashed' });
+    expect((error as Error).message).toMatch(/stopped unexpectedly while running evaluate: it was killed \(SIGKILL\)/);
+    expect((await host.ping()).pid).not.toBe(firstPid);
+  });
+
+  it('reports an engine that ran out of its heap budget as such, and the next job gets a fresh engine', async () => {
+    const { host } = createHost({ maxOldSpaceSizeMb: 32, env: { TEGAKI_ENGINE_TEST_REQUESTS: '1' } });
+    const { pid: firstPid } = await host.ping();
+    const error = await host.runTestOnly('test-only:exhaust-heap').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'engine-crashed' });
+    expect((error as Error).message).toMatch(/^The engine process ran out of memory while running test-only:exhaust-heap \(its heap budget is 32 MB\)/);
+    expect((await host.ping()).pid).not.toBe(firstPid);
+  });
+
+  it('refuses the test-only requests from an engine not started for tests', async () => {
+    const { host } = createHost();
+    await expect(host.runTestOnly('test-only:exhaust-heap')).rejects.toMatchObject({ code: 'internal', message: 'unknown request test-only:exhaust-heap' });
   });
 
   it('reports invalid hyperparameters from the engine as a typed error', async () => {

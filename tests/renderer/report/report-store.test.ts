@@ -26,16 +26,21 @@ const evaluation = (modelId: string): Evaluation => ({
   probabilities: new Float32Array(10),
 });
 
-/** An API whose evaluations answer only when the test says so. */
+/** An API whose evaluations answer only when the test says so, a model's in the order asked. */
 function fakeApi() {
-  const pending = new Map<string, ReturnType<typeof deferred<Result<Evaluation>>>>();
+  const pending = new Map<string, ReturnType<typeof deferred<Result<Evaluation>>>[]>();
   const calls: { id: string; testSize: number | undefined }[] = [];
+  const cancelled: string[] = [];
   const api: ReportApi = {
     evaluate: (id, testSize) => {
       calls.push({ id, testSize });
       const answer = deferred<Result<Evaluation>>();
-      pending.set(id, answer);
+      pending.set(id, [...(pending.get(id) ?? []), answer]);
       return answer.promise;
+    },
+    cancelEvaluation: async (id) => {
+      cancelled.push(id);
+      return { ok: true, value: { cancelled: true } };
     },
     models: {
       details: async (id): Promise<Result<ModelDetails>> =>
@@ -45,10 +50,10 @@ function fakeApi() {
     },
   };
   const answer = async (id: string, result: Result<Evaluation> = { ok: true, value: evaluation(id) }) => {
-    pending.get(id)!.resolve(result);
+    pending.get(id)!.shift()!.resolve(result);
     await new Promise((r) => setTimeout(r, 0));
   };
-  return { api, calls, answer };
+  return { api, calls, cancelled, answer };
 }
 
 describe('ReportStore', () => {
@@ -105,6 +110,27 @@ describe('ReportStore', () => {
     store.load('no-file');
     await answer('no-file');
     expect(store.getSnapshot().get('no-file')).toMatchObject({ status: 'ready', details: undefined });
+  });
+
+  it('cancels the evaluation of a model the screen leaves while it loads, and evaluates it afresh when shown again', async () => {
+    const { api, calls, cancelled, answer } = fakeApi();
+    const store = new ReportStore(api);
+    store.show(['a']);
+    store.show(['b']);
+    expect(cancelled).toEqual(['a']);
+    expect(store.getSnapshot().has('a')).toBe(false);
+    await answer('b');
+    store.show(['a', 'b']);
+    expect(calls.map((c) => c.id)).toEqual(['a', 'b', 'a']);
+    // The cancelled evaluation's late answer is not the report of the one now loading.
+    await answer('a', { ok: false, error: { code: 'cancelled', message: 'evaluation cancelled' } });
+    expect(store.getSnapshot().get('a')).toEqual({ status: 'loading' });
+    await answer('a');
+    expect(store.getSnapshot().get('a')?.status).toBe('ready');
+    // A report already there is kept when the screen leaves it: nothing to cancel.
+    store.show(['b']);
+    expect(cancelled).toEqual(['a']);
+    expect(store.getSnapshot().get('a')?.status).toBe('ready');
   });
 
   it('forgets deleted models, even one whose evaluation answers after it went', async () => {

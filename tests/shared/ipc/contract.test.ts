@@ -10,6 +10,7 @@ describe('the IPC contract', () => {
     expect(invokeChannels.sort()).toEqual(
       [
         'evaluate',
+        'evaluate:cancel',
         'mnist:testImages',
         'models:active',
         'models:delete',

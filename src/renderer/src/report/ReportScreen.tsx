@@ -25,7 +25,8 @@ export function ReportScreen(): React.JSX.Element {
   const shown = [primary, secondary].filter((m) => m !== undefined);
 
   useEffect(() => {
-    for (const model of shown) reports.load(model.id);
+    // Before the list has loaded nothing is shown yet, and nothing should be cancelled.
+    if (shown.length > 0) reports.show(shown.map((model) => model.id));
   });
 
   useEffect(() => {

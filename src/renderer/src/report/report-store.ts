@@ -13,7 +13,9 @@ export type ModelReport =
     }
   | { status: 'failed'; message: string };
 
-export type ReportApi = Pick<TegakiApi, 'evaluate'> & { models: Pick<TegakiApi['models'], 'details'> };
+export type ReportApi = Pick<TegakiApi, 'evaluate' | 'cancelEvaluation'> & {
+  models: Pick<TegakiApi['models'], 'details'>;
+};
 
 /**
  * Each model's report (its evaluation on the test set and its training history), kept
@@ -35,8 +37,27 @@ export class ReportStore {
   load(id: string): void {
     const current = this.reports.get(id);
     if (current && current.status !== 'failed') return;
-    this.set(id, { status: 'loading' });
-    void this.fetch(id);
+    const loading: ModelReport = { status: 'loading' };
+    this.set(id, loading);
+    void this.fetch(id, loading);
+  }
+
+  /**
+   * The models on screen: each is loaded; an evaluation still on its way for a model no
+   * longer shown is cancelled and forgotten, so the engine is free for the one the person
+   * looks at now and showing it again evaluates afresh.
+   */
+  show(ids: readonly string[]): void {
+    const shown = new Set(ids);
+    const leaving = [...this.reports]
+      .filter(([id, report]) => report.status === 'loading' && !shown.has(id))
+      .map(([id]) => id);
+    if (leaving.length > 0) {
+      this.reports = new Map([...this.reports].filter(([id]) => !leaving.includes(id)));
+      for (const id of leaving) void this.api.cancelEvaluation(id);
+      this.emit();
+    }
+    for (const id of ids) this.load(id);
   }
 
   /** Drops the reports of models no longer listed. */
@@ -56,14 +77,15 @@ export class ReportStore {
     };
   };
 
-  private async fetch(id: string): Promise<void> {
+  private async fetch(id: string, loading: ModelReport): Promise<void> {
     const started = this.now();
     const [evaluation, details] = await Promise.all([
       this.api.evaluate(id, this.testSize),
       this.api.models.details(id),
     ]);
-    // Forgotten while evaluating (the model was deleted): keep it forgotten.
-    if (!this.reports.has(id)) return;
+    // Forgotten while evaluating (the model was deleted, or left and its evaluation
+    // cancelled), perhaps asked for again since: this answer is no longer wanted.
+    if (this.reports.get(id) !== loading) return;
     if (!evaluation.ok) {
       this.set(id, { status: 'failed', message: evaluation.error.message });
       return;
