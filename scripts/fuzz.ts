@@ -16,7 +16,7 @@ const positiveInteger = (value: string): number => {
   return n;
 };
 
-const flags = new Command('fuzz')
+const program = new Command('fuzz')
   .description('Run the fuzzing campaign (tests/fuzz) with a chosen number of inputs and seed')
   .option('--runs <n>', 'inputs of every kind to try (default: the CI counts)', positiveInteger)
   .option('--seed <n>', 'fast-check seed (default: the CI seed)', (v) => {
@@ -24,10 +24,9 @@ const flags = new Command('fuzz')
     return Number(v);
   })
   .argument('[files...]', 'only these campaign files (default: all of tests/fuzz)')
-  .parse()
-  .opts<{ runs?: number; seed?: number }>();
-
-const files = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !/^--(runs|seed)$/.test(all[i - 1] ?? ''));
+  .parse();
+const flags = program.opts<{ runs?: number; seed?: number }>();
+const files = program.args;
 const env = { ...process.env };
 if (flags.runs !== undefined) env.TEGAKI_FUZZ_RUNS = String(flags.runs);
 if (flags.seed !== undefined) env.TEGAKI_FUZZ_SEED = String(flags.seed);
