@@ -6,11 +6,18 @@ const data = { trainSize: MNIST_TRAIN_SIZE - MNIST_VALIDATION_SIZE, validationSi
 
 /**
  * Named starting points. The two seed presets reproduce the study notes' networks
- * exactly; `recommended` is the best MLP we found within 10 epochs; `lenet` and `cnn`
- * are convolutional.
+ * exactly; `recommended` is an MLP trained for 10 epochs; `lenet` and `cnn` are
+ * convolutional. `recommended`, `lenet` and `cnn` were chosen among a few variants by
+ * their accuracy on the validation set, the last 5,000 training images
+ * (scripts/tune-presets.ts prints the comparison); the test-set figure quoted for each
+ * is the final one, measured once on the chosen variant and never used to choose.
+ * Figures are from 2026-11-26, Node 22 on two shared cores.
  */
 export const presets = {
-  /** The notes' first network: 784-100-10 sigmoid, uniform [-1, 1], SGD 0.4, 2,000 random batches of 50. */
+  /**
+   * The notes' first network: 784-100-10 sigmoid, uniform [-1, 1], SGD 0.4, 2,000 random
+   * batches of 50. Not tuned. Validation 94.28%; test 92.62% (the final figure).
+   */
   'seed-classic': {
     hiddenLayers: [{ units: 100, activation: 'sigmoid' }],
     init: 'uniform',
@@ -27,7 +34,10 @@ export const presets = {
     seed: 1,
     ...data,
   },
-  /** The notes' layered network: 784-50-10 ReLU, Gaussian 0.01, SGD 0.1, 10,000 batches of 100. */
+  /**
+   * The notes' layered network: 784-50-10 ReLU, Gaussian 0.01, SGD 0.1, 10,000 batches of
+   * 100. Not tuned. Validation 97.34%; test 97.15% (the final figure).
+   */
   'seed-layered': {
     hiddenLayers: [{ units: 50, activation: 'relu' }],
     init: 'gaussian',
@@ -45,8 +55,9 @@ export const presets = {
     ...data,
   },
   /**
-   * 784-256-128-10 ReLU, He init, Adam 1e-3 decaying ×0.8 per epoch, dropout 0.2:
-   * 98.4% in 10 epochs (98.2% without the decay, 98.0% with one hidden layer of 256).
+   * 784-256-128-10 ReLU, He init, Adam 1e-3 decaying ×0.8 per epoch, dropout 0.2, 10
+   * epochs. Validation 98.50% (98.04% without the decay; 98.50% too with dropout 0.3, a
+   * tie that keeps this one); test 98.45% (the final figure).
    */
   recommended: {
     hiddenLayers: [
@@ -70,7 +81,8 @@ export const presets = {
   /**
    * LeNet-like (LeCun et al. 1998, with ReLU and max pooling): conv 6 5x5 'same', pool 2,
    * conv 16 5x5 'valid', pool 2, dense 120-84-10. Adam 1e-3 decaying ×0.8 per epoch for
-   * 5 epochs: 98.8% in about a minute.
+   * 8 epochs. Validation 99.06% (99.02% in 5 epochs, two images of 5,000 fewer; 98.82%
+   * in 5 without the decay); test 99.03% (the final figure).
    */
   lenet: {
     convBlocks: [
@@ -87,7 +99,7 @@ export const presets = {
     learningRate: 0.001,
     learningRateDecay: 0.8,
     batchSize: 64,
-    epochs: 5,
+    epochs: 8,
     sampling: 'shuffle',
     weightDecay: 0,
     l1: 0,
