@@ -7,7 +7,7 @@ import { AppStore } from '../store/app-store';
 import type { KeyValueStore } from '../store/key-value';
 import { JsonFileStore } from '../store/json-file-store';
 import { ActiveModel } from './active-model';
-import { toIpcError } from './errors';
+import { toIpcError, withoutAbsolutePaths } from './errors';
 import { createEvaluationHandlers } from './evaluation-handlers';
 import type { EventListener } from './event-bus';
 import { EventBus } from './event-bus';
@@ -62,9 +62,15 @@ export function createBackend(options: BackendOptions): Backend {
   const { emit } = events;
   // Until the page can ask for them ('notices:startup'), start-up's notices wait here.
   let startupNotices: EventOf<'notice'>[] | undefined = [];
+  // Notices reach the page like errors do: without absolute paths (the log keeps them).
+  const notify = (notice: EventOf<'notice'>): void => {
+    const message = withoutAbsolutePaths(notice.message);
+    if (message !== notice.message) log(`[backend] notice: ${notice.message}`);
+    emit('notice', { ...notice, message });
+  };
   const warn = (message: string): void => {
-    if (startupNotices) startupNotices.push({ level: 'warning', message });
-    else emit('notice', { level: 'warning', message });
+    if (startupNotices) startupNotices.push({ level: 'warning', message: withoutAbsolutePaths(message) });
+    else notify({ level: 'warning', message });
   };
   // Throws StoreVersionError for a store a newer Tegaki wrote, which is left untouched.
   const store = new AppStore(options.store ?? new JsonFileStore(join(options.userDataDir, 'tegaki-store.json')), warn);
@@ -82,10 +88,10 @@ export function createBackend(options: BackendOptions): Backend {
     (error: unknown) => log(`[backend] checking the models folder failed: ${String(error)}`),
   );
   const saves = new PendingWork();
-  const activeModel = new ActiveModel(models, (notice) => emit('notice', notice));
+  const activeModel = new ActiveModel(models, notify);
   const personalSamples = new PersonalSampleStore({
     userDataDir: options.userDataDir,
-    notify: (notice) => emit('notice', notice),
+    notify,
     rasterise: (drawings) => engineHost.rasterise(drawings),
   });
 

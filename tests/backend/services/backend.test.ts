@@ -6,6 +6,7 @@ import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-s
 import type { Backend } from '../../../src/backend/services/backend';
 import { createBackend } from '../../../src/backend/services/backend';
 import { paddedConvThenPoolFile } from '../../digits/io/hostile-model-files';
+import { PERSONAL_SAMPLES_FILE } from '../../../src/backend/services/personal-samples';
 import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
 import type { Hyperparameters } from '../../../src/shared/hyperparameters';
 import {
@@ -57,6 +58,17 @@ const longRun = (): Hyperparameters =>
     epochs: 5,
     batchSize: 16,
   });
+
+describe('notices', () => {
+  it('reach the page without absolute paths, naming the file instead (the log keeps the path)', async () => {
+    await writeFile(join(userData, PERSONAL_SAMPLES_FILE), '{"version":1,"samples":[');
+    await call('personal:list', undefined);
+    const notices = events.filter((e) => e.channel === 'notice').map((e) => (e.payload as EventOf<'notice'>).message);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/personal-samples\.json\.unreadable-/);
+    expect(notices[0]).not.toContain(userData);
+  });
+});
 
 describe('backend.handle', () => {
   it('answers an invalid payload or an unknown channel with a typed error, never a throw', async () => {
