@@ -146,11 +146,18 @@ export class AppStore {
     if (typeof stored === 'number' && stored > known) throw new StoreVersionError(stored, known);
     let version = typeof stored === 'number' && Number.isInteger(stored) && stored >= 0 ? stored : 0;
     const pending = migrationList.filter((m) => m.version > version);
-    if (pending.length > 0 && Object.keys(backing.all()).length > 0) backing.keepAside(`backup-v${version}`, backing.all());
-    for (const migration of pending) {
-      migration.migrate(backing);
-      version = migration.version;
-      backing.set('schemaVersion', version);
+    try {
+      if (pending.length > 0 && Object.keys(backing.all()).length > 0) backing.keepAside(`backup-v${version}`, backing.all());
+      for (const migration of pending) {
+        migration.migrate(backing);
+        version = migration.version;
+        backing.set('schemaVersion', version);
+      }
+    } catch (error) {
+      // A disk too full for the settings file must not stop the app from opening: nothing
+      // on disk changed (the writer leaves the old file), and the next change writes again.
+      if (!isDiskFull(error)) throw error;
+      notify('Tegaki could not write its settings file because the disk is full; it opened with the settings it had, and will save them at the next change once there is room.');
     }
     for (const key of Object.keys(storeSchema) as StoreKey[]) this.read(key);
   }
@@ -178,4 +185,10 @@ export class AppStore {
     this.notify(`Tegaki could not read ${count} of ${key} (${rejected.map((r) => r.problem).join('; ')}); set aside in ${aside}, the rest kept.`);
     return value;
   }
+}
+
+/** The atomic writer's "the disk is full" failure (ENOSPC or EDQUOT underneath). */
+function isDiskFull(error: unknown): boolean {
+  const code = ((error as Error)?.cause as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || /the disk is full/.test(String((error as Error)?.message));
 }

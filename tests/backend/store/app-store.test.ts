@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppStore, StoreVersionError } from '../../../src/backend/store/app-store';
 import { JsonFileStore } from '../../../src/backend/store/json-file-store';
 import { removeDirs, tempDir } from '../fixtures';
+import { mountTinyDisk, tinyDiskSkipReason } from '../../fixtures/tiny-disk';
 
 const dirs: string[] = [];
 let dir: string;
@@ -109,5 +110,27 @@ describe('AppStore', () => {
     await writeFile(join(dir, 'missing-folder-is-a-file'), '');
     expect(() => failing.set('a', 1)).toThrow();
     expect(failing.get('a')).toBeUndefined();
+  });
+
+  const disk = mountTinyDisk();
+  if (!disk) console.warn(`[app-store] ${tinyDiskSkipReason}`);
+  it.skipIf(!disk)(`opens on a disk too full for its first settings file, says so, and writes once there is room${disk ? '' : ` (${tinyDiskSkipReason})`}`, async () => {
+    const filler = join(disk!.dir, 'filler');
+    try {
+      await writeFile(filler, new Uint8Array(64 * 1024));
+    } catch {
+      // The disk is full now, which is the point.
+    }
+    const notices: string[] = [];
+    try {
+      const store = new AppStore(new JsonFileStore(join(disk!.dir, 'store.json')), (m) => notices.push(m));
+      expect(notices).toEqual([expect.stringMatching(/disk is full.*opened with the settings it had/)]);
+      expect(store.get('modelIndex').models).toEqual([]);
+      await writeFile(filler, '');
+      store.set('modelIndex', { models: [{ ...entry('a'), source: 'trained' as const }], activeId: 'default' });
+      expect(JSON.parse(await readFile(join(disk!.dir, 'store.json'), 'utf8')).modelIndex.models).toHaveLength(1);
+    } finally {
+      disk!.unmount();
+    }
   });
 });
