@@ -52,7 +52,11 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   }
 }
 
-function syncFolder(folder: string): void {
+/**
+ * Makes a rename in `folder` durable: without this a power cut can forget it. For files
+ * written by other code (electron-store) as much as for this writer's own.
+ */
+export function syncFolder(folder: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(folder, 'r');

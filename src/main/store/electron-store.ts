@@ -1,6 +1,6 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import ElectronStore from 'electron-store';
-import { writeFileAtomicSync } from '../../digits/io/atomic-write';
+import { syncFolder, writeFileAtomicSync } from '../../digits/io/atomic-write';
 import { readJsonObjectFile } from '../../backend/store/json-file-store';
 import type { KeyValueStore } from '../../backend/store/key-value';
 
@@ -15,8 +15,9 @@ export const SETTINGS_NAME = 'tegaki';
  * electron-store throws from its constructor on a file that is not JSON, which would
  * leave the app without a window: the file is read first with the same function the
  * plain-Node store uses, and an unreadable one is set aside before electron-store opens.
- * electron-store writes through its own atomic temp-and-rename, which does not fsync the
- * folder (the rest of the user-data files go through digits/io/atomic-write.ts).
+ * electron-store writes through its own temp file, fsync and rename (the `atomically`
+ * package); the folder is fsynced after each of its writes here, so a settings change is
+ * as durable as a file from digits/io/atomic-write.ts.
  */
 export function createElectronKeyValueStore(userDataDir: string): KeyValueStore {
   const { setAside } = readJsonObjectFile(join(userDataDir, `${SETTINGS_NAME}.json`));
@@ -29,7 +30,10 @@ export function createElectronKeyValueStore(userDataDir: string): KeyValueStore 
   });
   return {
     get: (key) => store.get(key),
-    set: (key, value) => store.set(key, value),
+    set(key, value) {
+      store.set(key, value);
+      syncFolder(dirname(store.path));
+    },
     all: () => ({ ...store.store }),
     keepAside(label, value) {
       const path = `${store.path}.${label}-${Date.now()}.json`;
