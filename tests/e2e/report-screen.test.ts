@@ -39,6 +39,11 @@ describe('the report screen in a real Chromium (browser mode, real engine proces
 
     expect(await page.getByTestId('report-model').inputValue()).toBe('default');
     expect(await page.getByTestId('report-summary').textContent()).toContain('10000');
+    // Which set each figure comes from: the test set's is the final one; the validation figure is the file's own.
+    expect(await page.getByTestId('report-summary').textContent()).toMatch(/test images \(MNIST’s test set, the final figure\)/);
+    expect(await page.getByTestId('report-validation').textContent()).toMatch(
+      /^Validation: \d+\.\d\d% on 5,000 training images held out/,
+    );
     // Ten classes, each with four-decimal metrics and its support; supports add up to the test set.
     const supports: number[] = [];
     for (let digit = 0; digit < 10; digit++) {
