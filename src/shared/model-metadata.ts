@@ -61,6 +61,12 @@ export const modelFileMetricsSchema = z.object({
   personalTestCount: z.number().optional(),
 });
 
+const importedFromSchema = z.object({
+  format: z.literal('onnx'),
+  producer: z.string().optional(),
+  opset: z.number().optional(),
+});
+
 /** Optional, and dropped rather than fatal when it does not fit. */
 const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
@@ -77,6 +83,8 @@ export const modelMetadataSchema = z.object({
   metrics: lenient(modelFileMetricsSchema),
   /** The file a fine-tuned model continued from. */
   fineTunedFrom: lenient(z.string()),
+  /** For a model trained elsewhere and imported (digits/io/onnx/import-onnx.ts): its format, the tool that wrote it and its opset. */
+  importedFrom: lenient(importedFromSchema),
 });
 export type ModelMetadata = z.output<typeof modelMetadataSchema>;
 export type ModelFileMetrics = z.output<typeof modelFileMetricsSchema>;

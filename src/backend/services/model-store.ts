@@ -171,7 +171,8 @@ export class ModelStore {
     const entry = importedEntry(trial, fileName, id, `${id}.tgk`);
     const path = join(this.modelsDir, entry.fileName);
     await mkdir(this.modelsDir, { recursive: true, mode: 0o700 });
-    writeFileAtomicSync(path, bytes);
+    // An ONNX file is stored as the Tegaki file it was converted to (tryModelBytes).
+    writeFileAtomicSync(path, trial.modelFile ?? bytes);
     await this.commit(path, (index) => ({ ...index, models: [...index.models, entry] }));
     return summarize(entry, this.index().activeId);
   }

@@ -47,6 +47,7 @@ export type ModelFileErrorKind =
   | 'wrong-version'
   | 'wrong-shape'
   | 'unknown-layer'
+  | 'unsupported'
   | 'too-large';
 
 export class ModelFileError extends Error {
@@ -67,6 +68,7 @@ const describeKind: Record<ModelFileErrorKind, string> = {
   'wrong-version': 'unsupported model file version',
   'wrong-shape': 'the weights do not fit the architecture',
   'unknown-layer': 'it uses a layer this Tegaki does not know',
+  unsupported: 'it uses what Tegaki cannot import',
   'too-large': 'the model is larger than Tegaki runs safely',
 };
 

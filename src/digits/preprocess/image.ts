@@ -13,6 +13,16 @@
  * (13.5, 13.5): over the 10,000 test images it averages (14.01, 13.99). We use (14, 14).
  */
 
+/**
+ * The recipe in one sentence, for files that leave Tegaki (the ONNX export's metadata), so
+ * whoever runs a model elsewhere feeds it what it was trained on.
+ */
+export const INPUT_RECIPE =
+  'A 28x28 grey image, row-major, float32 in 0..1 with 1 = ink: white ink on black, as MNIST. ' +
+  "The ink is scaled, keeping its aspect ratio, so its longer side fills a 20x20 box (anti-aliased), " +
+  'then placed so that its centre of mass is at pixel (14, 14) (MNIST\'s recipe; LeCun et al.). ' +
+  'No mean or standard-deviation normalisation.';
+
 /** Side of the network's input image. */
 export const INPUT_SIDE = 28;
 /** Where MNIST puts the centre of mass, in pixel indices, on both axes. */
