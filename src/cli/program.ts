@@ -1,9 +1,12 @@
 import { Command, Option } from 'commander';
 import { TrainingCancelledError, TrainingDivergedError } from '../engine/training/errors';
+import { ModelFileError } from '../digits/io/model-file';
 import { HyperparameterError } from '../shared/hyperparameters';
 import { evaluateCommand } from './commands/evaluate';
 import { explainCommand } from './commands/explain';
+import { exportCommand } from './commands/export';
 import { finetuneCommand } from './commands/finetune';
+import { importCommand } from './commands/import';
 import { predictCommand } from './commands/predict';
 import { trainCommand } from './commands/train';
 import { addHyperparameterFlags } from './hyperparameter-flags';
@@ -64,6 +67,20 @@ export function createProgram(): Command {
     .option('--json', 'print one JSON array of {id, label, probabilities}')
     .action(predictCommand);
 
+  program
+    .command('export <model>')
+    .description('write the model as ONNX, to run with onnxruntime or open in Netron')
+    .requiredOption('--onnx <file>', 'where to write the .onnx file')
+    .option('--json', 'print a JSON summary')
+    .action(exportCommand);
+
+  program
+    .command('import <file>')
+    .description('turn an ONNX digit classifier (from PyTorch, TensorFlow, ...) into a Tegaki model')
+    .requiredOption('--out <model>', 'where to write the .tgk model')
+    .option('--json', 'print a JSON summary')
+    .action(importCommand);
+
   return program;
 }
 
@@ -77,7 +94,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`\n${error.message}; nothing was saved\n`);
       return 130;
     }
-    const known = error instanceof HyperparameterError || error instanceof TrainingDivergedError;
+    const known =
+      error instanceof HyperparameterError || error instanceof TrainingDivergedError || error instanceof ModelFileError;
     const saved = error instanceof TrainingDivergedError ? ' Nothing was saved.' : '';
     process.stderr.write(`tegaki: ${error instanceof Error ? error.message : String(error)}${saved}\n`);
     // Unexpected errors keep their stack behind TEGAKI_DEBUG=1.

@@ -633,6 +633,6 @@ function importedMetadata(model: OnnxModel, opset: number, source: string, now: 
     .split(/[\\/]/)
     .pop()
     ?.replace(/\.onnx$/i, '');
-  const name = props.get(ONNX_METADATA_KEYS.name) || model.graph?.name || stem || 'Imported ONNX model';
+  const name = props.get(ONNX_METADATA_KEYS.name) || stem || model.graph?.name || 'Imported ONNX model';
   return { name, createdAt: now.toISOString(), importedFrom };
 }
