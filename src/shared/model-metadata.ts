@@ -61,11 +61,22 @@ export const modelFileMetricsSchema = z.object({
   personalTestCount: z.number().optional(),
 });
 
-const importedFromSchema = z.object({
-  format: z.literal('onnx'),
+/**
+ * The formats a model file comes in: Tegaki's own (digits/io/model-file.ts) and ONNX
+ * (digits/io/onnx), each with the extension its files are named with: one list for the
+ * export request, the save and open dialogs and the page's file input.
+ */
+export const modelFormatSchema = z.enum(['tegaki', 'onnx']);
+export type ModelFormat = z.infer<typeof modelFormatSchema>;
+export const MODEL_FILE_EXTENSIONS: Readonly<Record<ModelFormat, string>> = { tegaki: '.tgk', onnx: '.onnx' };
+
+/** Where a model trained elsewhere came from: a format other than Tegaki's, the tool that wrote it, its opset. */
+export const importedFromSchema = z.object({
+  format: modelFormatSchema.exclude(['tegaki']),
   producer: z.string().optional(),
   opset: z.number().optional(),
 });
+export type ImportedFrom = z.infer<typeof importedFromSchema>;
 
 /** Optional, and dropped rather than fatal when it does not fit. */
 const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);

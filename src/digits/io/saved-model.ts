@@ -1,7 +1,7 @@
 import { decodeModelFile, encodeModelFile, MODEL_FILE_MAGIC, ModelFileError, readModelFileBytes, saveModelFile } from './model-file';
 import type { ModelFileContent } from './model-file';
 import { onnxToModel } from './onnx/import-onnx';
-import type { ModelMetadata } from '../../shared/model-metadata';
+import type { ModelFormat, ModelMetadata } from '../../shared/model-metadata';
 import { Sequential } from '../../engine/model/sequential';
 import type { ModelSpec } from '../../engine/model/spec';
 
@@ -15,8 +15,8 @@ export async function saveModel(path: string, model: Sequential, metadata: Model
   await saveModelFile(path, { spec: model.spec, metadata, tensors: model.exportWeights() });
 }
 
-/** The formats a model arrives in: Tegaki's own file (.tgk) or ONNX (digits/io/onnx). */
-export type ModelFormat = 'tegaki' | 'onnx';
+/** The formats a model arrives in: Tegaki's own file (.tgk) or ONNX (digits/io/onnx); one list in src/shared. */
+export type { ModelFormat };
 
 /**
  * A model's bytes in either format, told apart by Tegaki's magic ("TGKI"; ONNX files

@@ -1,3 +1,4 @@
+import type { ModelFormat } from '../model-metadata';
 import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf, Result } from './contract';
 
 /**
@@ -18,7 +19,8 @@ export interface TegakiApi {
     delete(id: string): Promise<Result<ResponseOf<'models:delete'>>>;
     setActive(id: string): Promise<Result<ResponseOf<'models:setActive'>>>;
     details(id: string): Promise<Result<ResponseOf<'models:details'>>>;
-    export(id: string): Promise<Result<ResponseOf<'models:export'>>>;
+    /** As a Tegaki file (the default) or as ONNX. */
+    export(id: string, format?: ModelFormat): Promise<Result<ResponseOf<'models:export'>>>;
     import(file?: { fileName?: string; bytes: Uint8Array }): Promise<Result<ResponseOf<'models:import'>>>;
     onChanged(listener: Listener<'models:changed'>): Unsubscribe;
   };
@@ -77,7 +79,7 @@ export function createTegakiApi(transport: Transport, shell: TegakiApi['shell'],
       delete: (id) => invoke('models:delete', { id }),
       setActive: (id) => invoke('models:setActive', { id }),
       details: (id) => invoke('models:details', { id }),
-      export: (id) => invoke('models:export', { id }),
+      export: (id, format) => invoke('models:export', { id, format }),
       import: (file) => invoke('models:import', file ?? {}),
       onChanged: (listener) => subscribe('models:changed', listener),
     },

@@ -5,7 +5,13 @@ import { epochRecordSchema, lossPointSchema, trainingProgressSchema } from '../t
 import type { Hyperparameters } from '../hyperparameters';
 import { errorCodes } from '../errors';
 import type { ErrorCode } from '../errors';
-import { classificationReportSchema, modelFileMetricsSchema, savedEpochRecordSchema } from '../model-metadata';
+import {
+  classificationReportSchema,
+  importedFromSchema,
+  modelFileMetricsSchema,
+  modelFormatSchema,
+  savedEpochRecordSchema,
+} from '../model-metadata';
 import { strokesSchema as drawingSchema } from '../../digits/preprocess/strokes-file';
 
 /**
@@ -54,6 +60,8 @@ export const modelSummarySchema = z.object({
   architecture: z.string(),
   hyperparameters: z.custom<Hyperparameters>((v) => typeof v === 'object' && v !== null).optional(),
   metrics: modelMetricsSchema.optional(),
+  /** For a model trained elsewhere: the format it arrived in, the tool that wrote it and its opset. */
+  importedFrom: importedFromSchema.optional(),
 });
 
 /** A training job's progress as the renderer receives it: the one progress shape, with its job. */
@@ -139,11 +147,18 @@ export const invokeContract = {
   'models:setActive': { request: z.object({ id: modelIdSchema }), response: modelSummarySchema },
   /** Hyperparameters, per-epoch history and metrics from the model file (summaries leave the history out). */
   'models:details': { request: z.object({ id: modelIdSchema }), response: modelDetailsSchema },
-  /** Saves a copy where the user chooses (a save dialog in the app); null path when they cancel. */
-  'models:export': { request: z.object({ id: modelIdSchema }), response: z.object({ path: z.string().nullable() }) },
   /**
-   * Adds a model file: the bytes the renderer read (file input or drop), or, without
-   * bytes, one the user picks in an open dialog. Null model when they cancel.
+   * Saves a copy where the user chooses (a save dialog in the app), as a Tegaki file or
+   * as ONNX; null path when they cancel.
+   */
+  'models:export': {
+    request: z.object({ id: modelIdSchema, format: modelFormatSchema.default('tegaki') }),
+    response: z.object({ path: z.string().nullable() }),
+  },
+  /**
+   * Adds a model file, Tegaki's or ONNX (stored as a Tegaki file): the bytes the renderer
+   * read (file input or drop), or, without bytes, one the user picks in an open dialog.
+   * Null model when they cancel.
    */
   'models:import': {
     request: z

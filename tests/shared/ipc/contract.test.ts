@@ -43,6 +43,9 @@ describe('the IPC contract', () => {
     expect(parseRequest('models:list', undefined).ok).toBe(true);
     expect(parseRequest('predict', { pixels: new Float32Array(784) }).ok).toBe(true);
     expect(parseRequest('training:start', { hyperparameters: preset('quick') }).ok).toBe(true);
+    // A model is exported as Tegaki's file unless ONNX is asked for.
+    expect(parseRequest('models:export', { id: 'm-1' })).toEqual({ ok: true, value: { id: 'm-1', format: 'tegaki' } });
+    expect(parseRequest('models:export', { id: 'm-1', format: 'onnx' })).toEqual({ ok: true, value: { id: 'm-1', format: 'onnx' } });
   });
 
   it('refuses malformed requests with a typed error naming the field', () => {
@@ -57,6 +60,8 @@ describe('the IPC contract', () => {
     expect(parseRequest('models:rename', { id: '../../etc', name: 'x' }).ok).toBe(false);
     expect(parseRequest('models:delete', 'default').ok).toBe(false);
     expect(parseRequest('mnist:testImages', { indices: [10_000] }).ok).toBe(false);
+    const badFormat = parseRequest('models:export', { id: 'm-1', format: 'pdf' });
+    expect(!badFormat.ok && badFormat.error.message).toContain('format');
   });
 });
 
@@ -97,10 +102,12 @@ describe('createTegakiApi', () => {
     await api.models.rename('m-1', 'Mine');
     await api.training.cancel();
     await api.mnist.testImages([1, 2]);
+    await api.models.export('m-1', 'onnx');
     expect(calls).toEqual([
       ['models:rename', { id: 'm-1', name: 'Mine' }],
       ['training:cancel', { jobId: undefined }],
       ['mnist:testImages', { indices: [1, 2] }],
+      ['models:export', { id: 'm-1', format: 'onnx' }],
     ]);
     const off = api.training.onProgress(() => undefined);
     expect(subscribed).toEqual(['training:progress']);
