@@ -191,6 +191,9 @@ function onnxInputShape(spec: ModelSpec): number[] {
 
 /** ONNX pads [top, left, bottom, right] that give the output size Tegaki's padding rule gives. */
 function convPads(input: FeatureShape, output: FeatureShape, k: number, stride: number, padding: Padding): number[] {
+  // A number pads every side by itself, as ONNX's explicit pads do, even where a stride's
+  // last window stops short of the far side: the same output, and what import-onnx reads back.
+  if (typeof padding === 'number') return [padding, padding, padding, padding];
   const axis = (size: number, out: number): [number, number] => {
     const { padBefore } = convAxis(size, k, stride, padding);
     // What the last window reaches beyond the input; never negative (a stride may skip pixels).
