@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ModelSummary } from '../../../shared/ipc/contract';
 import { useLocale, useT } from '../i18n/use-t';
 import { formatPercent } from '../prediction/ProbabilityBars';
-import { PersonalAccuracy } from '../training/PersonalAccuracy';
+import { HeldOutAccuracy } from '../training/HeldOutAccuracy';
 import { ClassificationTable } from './ClassificationTable';
 import type { MatrixView } from './ConfusionMatrix';
 import { ConfusionMatrix } from './ConfusionMatrix';
@@ -71,7 +71,8 @@ export function ReportPanel({
             {report.details?.metrics?.personalTestAccuracy !== undefined && (
               <>
                 {' · '}
-                <PersonalAccuracy
+                <HeldOutAccuracy
+                  set="personal"
                   accuracy={report.details.metrics.personalTestAccuracy}
                   count={report.details.metrics.personalTestCount}
                 />

@@ -8,8 +8,7 @@ import { formatPercent } from '../prediction/ProbabilityBars';
 import { describeFailure, formatCount, formatDuration, progressFraction } from './format';
 import { chartColors, LineChart } from './LineChart';
 import { LossChart } from './LossChart';
-import { PersonalAccuracy } from './PersonalAccuracy';
-import { ValidationAccuracy } from './ValidationAccuracy';
+import { HeldOutAccuracy } from './HeldOutAccuracy';
 import type { TrainingState, TrainingStore } from './training-store';
 import { isTrainingActive } from './training-store';
 
@@ -37,8 +36,8 @@ export function TrainingMonitor({ training, onOpenReport }: Props): React.JSX.El
       {status === 'done' && result && (
         <div className="train-outcome-line" role="status" data-testid="train-status" data-status="done">
           <span>{t('train.done', { name: result.model.name, accuracy: formatPercent(result.testAccuracy, 2) })}</span>
-          <ValidationAccuracy accuracy={result.validationAccuracy} count={result.validationCount} />
-          <PersonalAccuracy accuracy={result.personalTestAccuracy} count={result.personalTestCount} />
+          <HeldOutAccuracy set="validation" accuracy={result.validationAccuracy} count={result.validationCount} />
+          <HeldOutAccuracy set="personal" accuracy={result.personalTestAccuracy} count={result.personalTestCount} />
           <button type="button" onClick={() => onOpenReport(result.model.id)} data-testid="open-report">
             {t('train.openReport')}
           </button>

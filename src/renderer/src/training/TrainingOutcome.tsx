@@ -3,8 +3,7 @@ import { useStores } from '../app/stores-context';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
 import { formatPercent } from '../prediction/ProbabilityBars';
-import { PersonalAccuracy } from './PersonalAccuracy';
-import { ValidationAccuracy } from './ValidationAccuracy';
+import { HeldOutAccuracy } from './HeldOutAccuracy';
 import { canSaveAgain } from './training-store';
 
 /**
@@ -56,8 +55,8 @@ export function TrainingOutcome(): React.JSX.Element | null {
     <section className="training-outcome" aria-label={t('train.outcome')} data-testid="training-outcome">
       <p role="status">
         {t('train.done', { name: model.name, accuracy: formatPercent(result.testAccuracy, 2) })}{' '}
-        <ValidationAccuracy accuracy={result.validationAccuracy} count={result.validationCount} />{' '}
-        <PersonalAccuracy accuracy={result.personalTestAccuracy} count={result.personalTestCount} />{' '}
+        <HeldOutAccuracy set="validation" accuracy={result.validationAccuracy} count={result.validationCount} />{' '}
+        <HeldOutAccuracy set="personal" accuracy={result.personalTestAccuracy} count={result.personalTestCount} />{' '}
         <strong>{t('train.makeActive', { name: model.name })}</strong>
       </p>
       {activation.status === 'failed' && activation.error && (
