@@ -25,6 +25,10 @@ type BatchNormSpec = Extract<LayerSpec, { type: 'batch-norm' }>;
  *
  *   dβ = Σ dy,   dγ = Σ dy·x̂,   dx = γ / (N·√(σ² + ε)) · (N·dy − dβ − x̂·dγ)
  *
+ * After an inference forward the statistics are constants and the layer is affine, so
+ * dx = γ / √(running σ² + ε) · dy: the input gradient that explanations need (gradient ×
+ * input). The parameters' gradients belong to training and are left as they were.
+ *
  * Shapes: [batch, H·W·C] -> [batch, H·W·C]; γ, β, running mean and variance [C].
  * The running variance starts at 1 (the notes start it at 0), so a model evaluated
  * before its first step already passes values through almost unchanged.
@@ -47,7 +51,8 @@ export class BatchNorm implements Layer {
   private readonly dBeta: FloatArray;
   private readonly scale: FloatArray;
   private readonly shift: FloatArray;
-  private trainedForward = false;
+  /** Which forward ran last, if any: backward follows it. */
+  private lastForward: 'training' | 'inference' | undefined;
 
   constructor(
     readonly spec: BatchNormSpec,
@@ -72,7 +77,7 @@ export class BatchNorm implements Layer {
     const N = (input.rows * input.cols) / C;
     const k = kernels();
     this.output = reuse(this.output, input.rows, input.cols, this.dtype);
-    this.trainedForward = training;
+    this.lastForward = training ? 'training' : 'inference';
     if (training) {
       k.channelSums(input.data, undefined, undefined, N, C, this.mean);
       for (let c = 0; c < C; c++) this.mean[c] /= N;
@@ -111,10 +116,17 @@ export class BatchNorm implements Layer {
   }
 
   backward(gradOutput: Matrix): Matrix {
-    if (!this.normalised || !this.trainedForward) {
-      throw new Error('BatchNorm.backward needs a training-mode forward first');
-    }
+    if (this.lastForward === undefined) throw new Error('BatchNorm.backward needs a forward first');
     const C = this.channels;
+    if (this.lastForward === 'inference') {
+      // `scale` still holds γ / √(running σ² + ε) from that forward.
+      this.gradInput = reuse(this.gradInput, gradOutput.rows, gradOutput.cols, this.dtype);
+      const dy = gradOutput.data;
+      const dx = this.gradInput.data;
+      for (let i = 0; i < dy.length; i += C) for (let c = 0; c < C; c++) dx[i + c] = dy[i + c] * this.scale[c];
+      return this.gradInput;
+    }
+    if (!this.normalised) throw new Error('BatchNorm.backward needs a training-mode forward first');
     const N = (gradOutput.rows * gradOutput.cols) / C;
     const k = kernels();
     this.gradInput = reuse(this.gradInput, gradOutput.rows, gradOutput.cols, this.dtype);

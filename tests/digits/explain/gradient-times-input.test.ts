@@ -39,6 +39,36 @@ describe('gradient × input explanation', () => {
     }
   });
 
+  it('explains a model with batch norm (running statistics, as at inference), by central differences', () => {
+    const withBatchNorm = {
+      ...spec,
+      layers: [spec.layers[0], { type: 'batch-norm' as const }, ...spec.layers.slice(1)],
+    };
+    const model = new Sequential(withBatchNorm, { seed: 2, dtype: 'float64' });
+    const random = new Random(6);
+    // Running statistics away from their start, as a trained (or imported) model has them.
+    for (let i = 0; i < 10; i++) {
+      const batch = matrix(4, 6, 'float64');
+      batch.data.set(Array.from({ length: 24 }, () => random.uniform(0, 1)));
+      model.forward(batch, true);
+    }
+    const x = Array.from({ length: 6 }, () => random.uniform(0.1, 1));
+    const logit = (pixels: number[], c: number) => {
+      const input = matrix(1, 6, 'float64');
+      input.data.set(pixels);
+      return model.forward(input, false).data[c];
+    };
+    const { attribution, label } = explainPrediction(model, x);
+    const h = 1e-6;
+    for (let i = 0; i < 6; i++) {
+      const plus = [...x];
+      const minus = [...x];
+      plus[i] += h;
+      minus[i] -= h;
+      expect(attribution[i]).toBeCloseTo((x[i] * (logit(plus, label) - logit(minus, label))) / (2 * h), 5);
+    }
+  });
+
   it('explains the top class by default, and blank pixels get no credit', () => {
     const model = new Sequential(spec, { seed: 3 });
     const x = [0, 0.5, 0, 1, 0.2, 0];

@@ -228,6 +228,20 @@ describe('BatchNorm', () => {
     expect(y[0]).toBeCloseTo((3 - 1) / Math.sqrt(4 + 1e-5), 12);
     expect(y[1]).toBeCloseTo((5 - 2) / Math.sqrt(9 + 1e-5), 12);
   });
+
+  it('backpropagates to its input after an inference forward too (for explanations), agreeing with central differences', () => {
+    const layer = new BatchNorm({ type: 'batch-norm' }, 3, 'bn', 'float64');
+    const random = new Random(5);
+    for (let i = 0; i < 20; i++) layer.forward(randomMatrix(4, 12, random), true);
+    layer.gamma.value.set([0.5, -2, 3]);
+    const x = randomMatrix(2, 12, random);
+    const r = randomMatrix(2, 12, random);
+    layer.forward(x, false);
+    const dx = Float64Array.from(layer.backward(r).data);
+    const [check] = gradientCheck(() => dot(r, layer.forward(x, false)), [{ name: 'input', value: x.data as Float64Array, grad: dx }]);
+    expect(check.maxRelativeError).toBeLessThan(BOUND);
+    expect(() => new BatchNorm({ type: 'batch-norm' }, 3, 'bn').backward(r)).toThrow(/needs a forward first/);
+  });
 });
 
 describe('model spec with image layers', () => {
