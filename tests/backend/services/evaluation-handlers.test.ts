@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineHost } from '../../../src/backend/engine/engine-host';
 import { EngineJobError } from '../../../src/backend/engine/engine-host';
 import type { EvaluationResult } from '../../../src/engine-process/protocol';
+import { evaluationOf, probs } from '../../fixtures/evaluations';
 import { createEvaluationHandlers } from '../../../src/backend/services/evaluation-handlers';
 import type { ModelStore } from '../../../src/backend/services/model-store';
 
@@ -15,21 +16,7 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-const result = (): EvaluationResult => ({
-  count: 1,
-  accuracy: 1,
-  loss: 0,
-  confusion: [],
-  report: {
-    classes: [],
-    accuracy: 1,
-    macroAvg: { precision: 1, recall: 1, f1: 1, support: 1 },
-    weightedAvg: { precision: 1, recall: 1, f1: 1, support: 1 },
-  },
-  labels: new Uint8Array(1),
-  predictions: new Uint8Array(1),
-  probabilities: new Float32Array(10),
-});
+const result = (): EvaluationResult => evaluationOf([[3, 3, probs(3, 0.9)]]);
 
 /** An engine whose evaluations end when the test says so; a cancel ends one as the real engine does. */
 function fakeEngine() {

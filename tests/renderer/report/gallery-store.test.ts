@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Evaluation, Result } from '../../../src/shared/ipc/contract';
 import { GALLERY_LIMIT, GalleryStore } from '../../../src/renderer/src/report/gallery-store';
-import { evaluationOf, probs } from './fixtures';
+import { evaluationOf, probs } from '../../fixtures/evaluations';
 
 /** MNIST's test images as the fake serves them: every pixel of image i is i % 256. */
 function fakeMnist() {

@@ -7,7 +7,7 @@ import {
   normaliseRows,
   trainingCurves,
 } from '../../../src/renderer/src/report/report-math';
-import { evaluationOf, probs } from './fixtures';
+import { evaluationOf, probs } from '../../fixtures/evaluations';
 
 describe('formatting as scikit-learn prints it', () => {
   it('gives metrics four decimals, rounding half away as toFixed does', () => {
