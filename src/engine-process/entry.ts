@@ -102,7 +102,6 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
     validation: result.validation,
     test: result.test,
     personalTest: result.personalTest && { accuracy: result.personalTest.accuracy, count: result.personalTest.count },
-    report: classificationReport(result.test.confusion),
     samplesPerSecond: result.samplesPerSecond,
     trainingSeconds: result.trainingSeconds,
   };

@@ -70,7 +70,6 @@ export interface TrainedModel extends TrainingOutcome {
   tensors: NamedTensor[];
   /** How the person's drawings took part, when they did. */
   personal?: PersonalTraining;
-  report: ClassificationReport;
 }
 
 export interface EvaluationResult {

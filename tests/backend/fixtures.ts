@@ -5,7 +5,6 @@ import { saveModel } from '../../src/digits/io/saved-model';
 import { Sequential } from '../../src/engine/model/sequential';
 import type { TrainedModel } from '../../src/engine-process/protocol';
 import { modelSpecFor } from '../../src/engine/training/architecture';
-import { classificationReport } from '../../src/engine/metrics/classification-report';
 import type { Hyperparameters } from '../../src/shared/hyperparameters';
 import { preset } from '../../src/shared/presets';
 import type { Backend } from '../../src/backend/services/backend';
@@ -48,7 +47,6 @@ export function fakeTrainedModel(seed = 1): TrainedModel {
     history: [],
     lossCurve: [],
     test: { accuracy: 0.9, loss: 0.3, confusion },
-    report: classificationReport(confusion),
     samplesPerSecond: 1000,
     trainingSeconds: 1,
   };

@@ -112,7 +112,7 @@ describe('EngineHost over child_process.fork', () => {
     expect(trained.test.accuracy).toBeGreaterThan(0.5);
     expect(trained.tensors.map((t) => t.name)).toEqual(['layer0.W', 'layer0.b', 'layer2.W', 'layer2.b']);
     expect(trained.tensors[0].data).toBeInstanceOf(Float32Array);
-    expect(trained.report.classes).toHaveLength(10);
+    expect(trained.test.confusion).toHaveLength(10);
 
     const training = progress.filter(({ p }) => p.phase !== 'loading');
     expect(training.length).toBeGreaterThan(0);
