@@ -1,22 +1,34 @@
 import { BrowserWindow, dialog } from 'electron';
-import type { FileDialogs } from '../backend/services/file-dialogs';
+import type { FileFilter } from 'electron';
+import type { FileDialogs, OpenKind, SaveKind } from '../backend/services/file-dialogs';
+import { MODEL_FILE_EXTENSIONS } from '../shared/model-metadata';
+import type { ModelFormat } from '../shared/model-metadata';
 
-const filters = {
-  model: { name: 'Tegaki model', extensions: ['tgk'] },
+/** Electron's filters take extensions without their dot. */
+const extension = (format: ModelFormat): string => MODEL_FILE_EXTENSIONS[format].slice(1);
+
+const saveFilters: Record<SaveKind, FileFilter> = {
+  tegaki: { name: 'Tegaki model', extensions: [extension('tegaki')] },
+  onnx: { name: 'ONNX model', extensions: [extension('onnx')] },
   samples: { name: 'Labelled drawings (strokes JSON)', extensions: ['json'] },
+};
+
+const openFilters: Record<OpenKind, FileFilter> = {
+  model: { name: 'Model (Tegaki or ONNX)', extensions: [extension('tegaki'), extension('onnx')] },
+  samples: saveFilters.samples,
 };
 
 /** Native save and open dialogs, attached to the focused window. */
 export const electronDialogs: FileDialogs = {
-  async chooseExportPath(suggestedName, kind = 'model') {
+  async chooseExportPath(suggestedName, kind = 'tegaki') {
     const window = BrowserWindow.getFocusedWindow();
-    const options = { defaultPath: suggestedName, filters: [filters[kind]] };
+    const options = { defaultPath: suggestedName, filters: [saveFilters[kind]] };
     const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
     return result.canceled || !result.filePath ? null : result.filePath;
   },
   async chooseImportPath(kind = 'model') {
     const window = BrowserWindow.getFocusedWindow();
-    const options = { filters: [filters[kind]], properties: ['openFile' as const] };
+    const options = { filters: [openFilters[kind]], properties: ['openFile' as const] };
     const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
     return result.canceled ? null : (result.filePaths[0] ?? null);
   },

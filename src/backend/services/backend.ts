@@ -81,7 +81,7 @@ export function createBackend(options: BackendOptions): Backend {
     resourcesDir: options.resourcesDir,
     store,
     log,
-    tryModel: (bytes) => engineHost.tryModel(bytes),
+    tryModel: (bytes, source) => engineHost.tryModel(bytes, source),
   });
   const ready = models.reconcile().then(
     (notices) => notices.forEach(warn),

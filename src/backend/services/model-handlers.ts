@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract';
+import { MODEL_FILE_EXTENSIONS } from '../../shared/model-metadata';
 import type { ActiveModel } from './active-model';
 import { ServiceError } from './errors';
 import type { FileDialogs } from './file-dialogs';
@@ -59,16 +60,16 @@ export function createModelHandlers({ models, activeModel, dialogs, exportsDir }
         },
       };
     },
-    'models:export': async ({ id }) => {
-      const suggested = `${fileNameOf((await models.summary(id)).name)}.tgk`;
-      const destination = dialogs ? await dialogs.chooseExportPath(suggested) : join(exportsDir, suggested);
+    'models:export': async ({ id, format }) => {
+      const suggested = `${fileNameOf((await models.summary(id)).name)}${MODEL_FILE_EXTENSIONS[format]}`;
+      const destination = dialogs ? await dialogs.chooseExportPath(suggested, format) : join(exportsDir, suggested);
       if (destination === null) return { path: null };
-      return { path: await models.exportTo(id, destination) };
+      return { path: await models.exportTo(id, destination, format) };
     },
     'models:import': async (request) => {
       if (request?.bytes) return { model: await models.importBytes(request.bytes, request.fileName) };
       if (!dialogs) throw new ServiceError('invalid-payload', 'models:import: give the file as bytes');
-      const path = await dialogs.chooseImportPath();
+      const path = await dialogs.chooseImportPath('model');
       return { model: path === null ? null : await models.importFile(path) };
     },
     predict: async ({ pixels }) => {

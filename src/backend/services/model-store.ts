@@ -4,6 +4,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { sweepTempFilesSync, writeFileAtomicSync } from '../../digits/io/atomic-write';
 import { decodeModelFile, readModelFileBytes, saveModelFile } from '../../digits/io/model-file';
 import type { ModelFileContent } from '../../digits/io/model-file';
+import { modelToOnnx } from '../../digits/io/onnx/export-onnx';
 import { modelMetadataFor } from '../../digits/io/model-metadata';
 import type { ModelTrial } from '../../digits/io/saved-model';
 import type { TrainedModel } from '../../engine-process/protocol';
@@ -11,7 +12,7 @@ import { describeArchitecture } from '../../engine/training/architecture';
 import type { ModelSummary } from '../../shared/ipc/contract';
 import { MAX_MODEL_NAME, modelIdSchema } from '../../shared/ipc/contract';
 import type { Hyperparameters } from '../../shared/hyperparameters';
-import type { ModelMetadata } from '../../shared/model-metadata';
+import type { ModelFormat, ModelMetadata } from '../../shared/model-metadata';
 import type { AppStore, ModelEntry, ModelIndex } from '../store/app-store';
 import { DEFAULT_MODEL_ID } from '../store/app-store';
 import { ServiceError } from './errors';
@@ -30,8 +31,9 @@ export interface ModelStoreOptions {
   /**
    * Decodes a model file's bytes and runs it once (tryModelBytes) where a hostile file
    * cannot take the app down: in the app, the engine process (EngineHost.tryModel).
+   * `source` is the file's name, which an ONNX model without one of its own is named after.
    */
-  tryModel: (bytes: Uint8Array) => Promise<ModelTrial>;
+  tryModel: (bytes: Uint8Array, source?: string) => Promise<ModelTrial>;
 }
 
 /**
@@ -142,9 +144,9 @@ export class ModelStore {
     await rm(path, { force: true });
   }
 
-  /** Writes a copy of the model file to `destination` (atomically). */
-  async exportTo(id: string, destination: string): Promise<string> {
-    const bytes = await readFile(this.pathOf(id));
+  /** Writes a copy of the model file to `destination` (atomically): the file itself, or the model as ONNX. */
+  async exportTo(id: string, destination: string, format: ModelFormat = 'tegaki'): Promise<string> {
+    const bytes = format === 'onnx' ? modelToOnnx(await this.read(id)) : await readFile(this.pathOf(id));
     await mkdir(dirname(destination), { recursive: true });
     writeFileAtomicSync(destination, bytes);
     return destination;
@@ -161,9 +163,9 @@ export class ModelStore {
   }
 
   /**
-   * Adds a model file after checking it completely: format, checksum, limits, shapes, one
-   * forward pass, and that it classifies 28x28 images into 10 digits. A bad file is
-   * refused with the reason, and neither the folder nor the index changes.
+   * Adds a model file, Tegaki's or ONNX, after checking it completely: format, checksum,
+   * limits, shapes, one forward pass, and that it classifies 28x28 images into 10 digits.
+   * A bad file is refused with the reason, and neither the folder nor the index changes.
    */
   async importBytes(bytes: Uint8Array, fileName = 'imported.tgk'): Promise<ModelSummary> {
     const trial = await this.tryFile(bytes, fileName);
@@ -234,7 +236,7 @@ export class ModelStore {
    */
   private async tryFile(bytes: Uint8Array, fileName: string): Promise<ModelTrial> {
     try {
-      return await this.options.tryModel(bytes);
+      return await this.options.tryModel(bytes, fileName);
     } catch (error) {
       if ((error as { code?: unknown }).code === 'engine-crashed') {
         throw new ServiceError(
@@ -242,7 +244,10 @@ export class ModelStore {
           `${fileName} was refused: the engine process stopped while trying it (${reasonOf(error)}). Nothing was added.`,
         );
       }
-      throw new ServiceError('invalid-model', `${fileName} is not a usable Tegaki model: ${reasonOf(error)}`);
+      // The decoder names the file too; once is enough.
+      const reason = reasonOf(error);
+      const detail = reason.startsWith(`${fileName}: `) ? reason.slice(fileName.length + 2) : reason;
+      throw new ServiceError('invalid-model', `${fileName} is not a usable Tegaki model: ${detail}`);
     }
   }
 
@@ -287,6 +292,7 @@ export class ModelStore {
         architecture: describeArchitecture(spec),
         hyperparameters: metadata.hyperparameters,
         metrics: summaryMetrics(metadata),
+        importedFrom: metadata.importedFrom,
       };
     });
     this.defaultInfo.catch(() => (this.defaultInfo = undefined));
@@ -317,6 +323,7 @@ function importedEntry(decoded: ModelTrial, fileName: string, id: string, stored
     architecture: describeArchitecture(decoded.spec),
     hyperparameters: metadata.hyperparameters,
     metrics: summaryMetrics(metadata),
+    importedFrom: metadata.importedFrom,
   };
 }
 
@@ -330,6 +337,7 @@ function summarize(entry: ModelEntry, activeId: string): ModelSummary {
     architecture: entry.architecture,
     hyperparameters: entry.hyperparameters as Hyperparameters | undefined,
     metrics: entry.metrics,
+    importedFrom: entry.importedFrom,
   };
 }
 

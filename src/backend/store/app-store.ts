@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { modelIdSchema, modelMetricsSchema } from '../../shared/ipc/contract';
+import { importedFromSchema } from '../../shared/model-metadata';
 import type { KeyValueStore } from './key-value';
 
 /**
@@ -23,6 +24,8 @@ export const modelEntrySchema = z.object({
   /** Kept loose: an index must stay readable if the hyperparameter schema grows. */
   hyperparameters: z.record(z.string(), z.unknown()).optional(),
   metrics: modelMetricsSchema.optional(),
+  /** A model trained elsewhere: where it came from. Dropped, not the entry, when it does not fit. */
+  importedFrom: importedFromSchema.optional().catch(undefined),
 });
 export type ModelEntry = z.infer<typeof modelEntrySchema>;
 

@@ -1,6 +1,6 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { saveModelFile } from '../../../src/digits/io/model-file';
-import { join } from 'node:path';
+import { decodeModelFile, saveModelFile } from '../../../src/digits/io/model-file';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActiveModel } from '../../../src/backend/services/active-model';
 import { ModelStore } from '../../../src/backend/services/model-store';
@@ -11,6 +11,11 @@ import { encodeModelFile } from '../../../src/digits/io/model-file';
 import { fakeTrainedModel, removeDirs, resourcesWithDefaultModel, tempDir } from '../fixtures';
 import { EngineJobError } from '../../../src/backend/engine/engine-host';
 import { aliasedTensorsFile, paddedConvThenPoolFile } from '../../digits/io/hostile-model-files';
+import { onnxToModel } from '../../../src/digits/io/onnx/import-onnx';
+import { Sequential } from '../../../src/engine/model/sequential';
+import { mnistTestImages, tegakiProbabilities } from '../../digits/io/onnx/onnx-runtime';
+
+const onnxFixtures = resolve(import.meta.dirname, '../../fixtures/onnx');
 
 const dirs: string[] = [];
 let userData: string;
@@ -18,7 +23,12 @@ let resources: string;
 
 function open(): ModelStore {
   const store = new AppStore(new JsonFileStore(join(userData, 'tegaki-store.json')));
-  return new ModelStore({ userDataDir: userData, resourcesDir: resources, store, tryModel: async (bytes) => tryModelBytes(bytes) });
+  return new ModelStore({
+    userDataDir: userData,
+    resourcesDir: resources,
+    store,
+    tryModel: async (bytes, source) => tryModelBytes(bytes, source),
+  });
 }
 
 const indexFile = (): Promise<string> => readFile(join(userData, 'tegaki-store.json'), 'utf8');
@@ -65,6 +75,59 @@ describe('ModelStore', () => {
     expect(imported.id).not.toBe(added.id);
     expect(await readdir(join(userData, 'models'))).toHaveLength(2);
     await models.exportTo('default', join(userData, 'default-copy.tgk'));
+  });
+
+  it('imports an ONNX file as the Tegaki file it converts to, named after the file, and keeps where it came from', async () => {
+    const models = open();
+    const onnx = await readFile(join(onnxFixtures, 'torch-cnn-opset13.onnx'));
+    const imported = await models.importBytes(onnx, 'torch-cnn-opset13.onnx');
+    const origin = { format: 'onnx', producer: 'pytorch 1.13.0', opset: 13 };
+    expect(imported).toMatchObject({ name: 'torch-cnn-opset13', source: 'imported', importedFrom: origin });
+    // Trained elsewhere: nothing to say about hyperparameters or figures until the report computes them.
+    expect(imported.hyperparameters).toBeUndefined();
+    expect(imported.metrics).toBeUndefined();
+    const stored = await readFile(join(userData, 'models', `${imported.id}.tgk`));
+    expect(decodeModelFile(stored).metadata.importedFrom).toEqual(origin);
+    expect((await open().summary(imported.id)).importedFrom).toEqual(origin);
+  });
+
+  it('exports a model as ONNX that imports back with identical predictions; the .tgk export stays the file itself', async () => {
+    const models = open();
+    const imported = await models.importBytes(await readFile(join(onnxFixtures, 'torch-cnn-opset13.onnx')), 'cnn.onnx');
+    const destination = join(userData, 'elsewhere', 'cnn-again.onnx');
+    expect(await models.exportTo(imported.id, destination, 'onnx')).toBe(destination);
+    const exported = new Uint8Array(await readFile(destination));
+    // An ONNX file (a protobuf, no Tegaki magic), not a copy of the stored file.
+    expect(new TextDecoder().decode(exported.subarray(0, 4))).not.toBe('TGKI');
+    const back = onnxToModel(exported, 'cnn-again.onnx');
+    const stored = await models.read(imported.id);
+    expect(back.spec).toEqual(stored.spec);
+    const images = await mnistTestImages(200);
+    const predict = ({ spec, tensors }: typeof stored) =>
+      tegakiProbabilities(Sequential.fromWeights(spec, tensors), images.pixels, images.count);
+    expect(predict(back)).toEqual(predict(stored));
+
+    const added = await models.addTrained(fakeTrainedModel(), 'Mine');
+    const tgk = join(userData, 'elsewhere', 'mine.tgk');
+    await models.exportTo(added.id, tgk, 'tegaki');
+    expect(await readFile(tgk)).toEqual(await readFile(join(userData, 'models', `${added.id}.tgk`)));
+  });
+
+  it('refuses an ONNX graph it cannot run with the operator it does not know; nothing is added', async () => {
+    const models = open();
+    const before = await indexFile();
+    const exported = join(userData, 'default.onnx');
+    await models.exportTo('default', exported, 'onnx');
+    // The same model with its Softmax renamed to an operator Tegaki does not import.
+    const bytes = new Uint8Array(await readFile(exported));
+    const at = Buffer.from(bytes).indexOf('Softmax');
+    expect(at).toBeGreaterThan(0);
+    bytes.set(new TextEncoder().encode('Softsgn'), at);
+    const attempt = models.importBytes(bytes, 'odd.onnx');
+    await expect(attempt).rejects.toMatchObject({ code: 'invalid-model' });
+    await expect(attempt).rejects.toThrow(/^odd\.onnx is not a usable Tegaki model: [^]*Softsgn/);
+    expect(await indexFile()).toBe(before);
+    expect(await readdir(join(userData, 'models')).catch(() => [])).toEqual([]);
   });
 
   it('rejects bad files with their reason and leaves the index and the folder unchanged', async () => {

@@ -54,6 +54,17 @@ describe('AppStore', () => {
     expect(reopened.get('modelIndex').models.map((m) => m.id)).toEqual(['m-one', 'm-two']);
   });
 
+  it("keeps an imported model's origin, and drops only the origin, not the entry, when it does not fit", async () => {
+    const onnx = { ...entry('m-onnx'), source: 'imported', importedFrom: { format: 'onnx', producer: 'pytorch 1.13.0', opset: 13 } };
+    const odd = { ...entry('m-odd'), source: 'imported', importedFrom: { format: 'keras', opset: 'thirteen' } };
+    await writeFile(file, JSON.stringify({ schemaVersion: 1, modelIndex: { models: [onnx, odd], activeId: 'm-onnx' } }));
+    const notices: string[] = [];
+    const store = new AppStore(new JsonFileStore(file), (message) => notices.push(message));
+    const { importedFrom: _dropped, ...withoutOrigin } = odd;
+    expect(store.get('modelIndex').models).toEqual([onnx, withoutOrigin]);
+    expect(notices).toEqual([]);
+  });
+
   it('sets aside an index that is not one at all and starts an empty one, and says so', async () => {
     await writeFile(file, JSON.stringify({ schemaVersion: 1, modelIndex: { models: 'nope' } }));
     const notices: string[] = [];
