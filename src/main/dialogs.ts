@@ -1,20 +1,23 @@
 import { BrowserWindow, dialog } from 'electron';
 import type { FileFilter } from 'electron';
 import type { FileDialogs, OpenKind, SaveKind } from '../backend/services/file-dialogs';
-import { MODEL_FILE_EXTENSIONS } from '../shared/model-metadata';
+import { MODEL_FILE_EXTENSIONS, MODEL_FORMAT_NAMES } from '../shared/model-metadata';
 import type { ModelFormat } from '../shared/model-metadata';
 
 /** Electron's filters take extensions without their dot. */
 const extension = (format: ModelFormat): string => MODEL_FILE_EXTENSIONS[format].slice(1);
 
 const saveFilters: Record<SaveKind, FileFilter> = {
-  tegaki: { name: 'Tegaki model', extensions: [extension('tegaki')] },
-  onnx: { name: 'ONNX model', extensions: [extension('onnx')] },
+  tegaki: { name: `${MODEL_FORMAT_NAMES.tegaki} model`, extensions: [extension('tegaki')] },
+  onnx: { name: `${MODEL_FORMAT_NAMES.onnx} model`, extensions: [extension('onnx')] },
   samples: { name: 'Labelled drawings (strokes JSON)', extensions: ['json'] },
 };
 
 const openFilters: Record<OpenKind, FileFilter> = {
-  model: { name: 'Model (Tegaki or ONNX)', extensions: [extension('tegaki'), extension('onnx')] },
+  model: {
+    name: `Model (${MODEL_FORMAT_NAMES.tegaki} or ${MODEL_FORMAT_NAMES.onnx})`,
+    extensions: [extension('tegaki'), extension('onnx')],
+  },
   samples: saveFilters.samples,
 };
 

@@ -69,6 +69,8 @@ export const modelFileMetricsSchema = z.object({
 export const modelFormatSchema = z.enum(['tegaki', 'onnx']);
 export type ModelFormat = z.infer<typeof modelFormatSchema>;
 export const MODEL_FILE_EXTENSIONS: Readonly<Record<ModelFormat, string>> = { tegaki: '.tgk', onnx: '.onnx' };
+/** Each format's name as people write it (a proper noun in every language). */
+export const MODEL_FORMAT_NAMES: Readonly<Record<ModelFormat, string>> = { tegaki: 'Tegaki', onnx: 'ONNX' };
 
 /** Where a model trained elsewhere came from: a format other than Tegaki's, the tool that wrote it, its opset. */
 export const importedFromSchema = z.object({
