@@ -1,12 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ModelSummary } from '../../../shared/ipc/contract';
+import type { ModelFormat } from '../../../shared/model-metadata';
+import { MODEL_FILE_EXTENSIONS } from '../../../shared/model-metadata';
 import { useStores } from '../app/stores-context';
 import { useStore } from '../app/use-store';
 import { useLocale, useT } from '../i18n/use-t';
-import { checkModelName, formatAccuracy, formatCreatedAt } from './model-names';
+import { checkModelName, describeOrigin, formatAccuracy, formatCreatedAt } from './model-names';
 import './models.css';
 
-/** Every model: which one is active, and set active, rename, delete, export, import, report. */
+/** The files the import button offers: every format Tegaki reads (".tgk,.onnx"). */
+const extensions = Object.values(MODEL_FILE_EXTENSIONS);
+const importAccept = extensions.join(',');
+
+/** Every model: which one is active, and set active, rename, delete, export (Tegaki or ONNX), import, report. */
 export function ModelsScreen(): React.JSX.Element {
   const t = useT();
   const { models, navigation, notices } = useStores();
@@ -25,9 +31,9 @@ export function ModelsScreen(): React.JSX.Element {
     if (!result.ok) failed(t('models.setActive'), result.error.message);
   };
 
-  const exportModel = async (model: ModelSummary): Promise<void> => {
-    const result = await models.exportModel(model.id);
-    if (!result.ok) failed(t('models.export'), result.error.message);
+  const exportModel = async (model: ModelSummary, format: ModelFormat): Promise<void> => {
+    const result = await models.exportModel(model.id, format);
+    if (!result.ok) failed(t(format === 'onnx' ? 'models.exportOnnx' : 'models.export'), result.error.message);
     else if (result.value.path) notices.push('info', t('models.exported', { path: result.value.path }));
   };
 
@@ -58,15 +64,15 @@ export function ModelsScreen(): React.JSX.Element {
             onClick={() => fileInput.current?.click()}
             data-testid="import-button"
           >
-            {t('models.import')}
+            {t('models.import', { extensions: extensions.join(', ') })}
           </button>
           <input
             ref={fileInput}
             type="file"
-            accept=".tgk,application/octet-stream"
+            accept={importAccept}
             className="visually-hidden"
             tabIndex={-1}
-            aria-label={t('models.import')}
+            aria-label={t('models.import', { extensions: extensions.join(', ') })}
             data-testid="import-input"
             onChange={(event) => {
               const file = event.target.files?.[0];
@@ -115,7 +121,7 @@ export function ModelsScreen(): React.JSX.Element {
                 onEndRename={() => setRenaming(undefined)}
                 onSetActive={() => void setActive(model)}
                 onDelete={() => setDeleting(model)}
-                onExport={() => void exportModel(model)}
+                onExport={(format) => void exportModel(model, format)}
                 onReport={() => navigation.openReport(model.id)}
               />
             ))}
@@ -143,7 +149,7 @@ interface RowProps {
   onEndRename: () => void;
   onSetActive: () => void;
   onDelete: () => void;
-  onExport: () => void;
+  onExport: (format: ModelFormat) => void;
   onReport: () => void;
 }
 
@@ -192,6 +198,11 @@ function ModelRow({
                 {t('models.active')}
               </span>
             )}
+            {model.importedFrom && (
+              <span className="model-origin muted" data-testid={`model-origin-${model.id}`}>
+                {describeOrigin(model.importedFrom, t)}
+              </span>
+            )}
           </>
         )}
       </td>
@@ -231,8 +242,21 @@ function ModelRow({
           >
             {t('models.delete')}
           </button>
-          <button type="button" onClick={onExport} data-testid={`export-${model.id}`} aria-describedby={nameId}>
+          <button
+            type="button"
+            onClick={() => onExport('tegaki')}
+            data-testid={`export-${model.id}`}
+            aria-describedby={nameId}
+          >
             {t('models.export')}
+          </button>
+          <button
+            type="button"
+            onClick={() => onExport('onnx')}
+            data-testid={`export-onnx-${model.id}`}
+            aria-describedby={nameId}
+          >
+            {t('models.exportOnnx')}
           </button>
           <button type="button" onClick={onReport} data-testid={`report-${model.id}`} aria-describedby={nameId}>
             {t('models.report')}

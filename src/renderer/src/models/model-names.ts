@@ -1,4 +1,7 @@
 import { modelNameSchema } from '../../../shared/ipc/contract';
+import type { ImportedFrom } from '../../../shared/model-metadata';
+import { MODEL_FORMAT_NAMES } from '../../../shared/model-metadata';
+import type { Translate } from '../i18n/use-t';
 
 export type NameCheck =
   { ok: true; name: string } | { ok: false; problem: 'required' } | { ok: false; problem: 'tooLong'; max: number };
@@ -22,4 +25,15 @@ export function formatCreatedAt(iso: string, locale: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime()) || date.getTime() <= 0) return '—';
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+/** Where a model trained elsewhere came from: "Imported from ONNX · pytorch 1.13.0 · opset 13". */
+export function describeOrigin(origin: ImportedFrom, t: Translate): string {
+  return [
+    t('models.importedFrom', { format: MODEL_FORMAT_NAMES[origin.format] }),
+    origin.producer,
+    origin.opset === undefined ? undefined : t('models.opset', { opset: origin.opset }),
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }

@@ -1,5 +1,6 @@
 import type { ModelSummary, Result } from '../../../shared/ipc/contract';
 import type { TegakiApi } from '../../../shared/ipc/api';
+import type { ModelFormat } from '../../../shared/model-metadata';
 
 export interface ModelsState {
   models: readonly ModelSummary[];
@@ -44,11 +45,12 @@ export class ModelsStore {
     return this.reloadAfter(this.api.models.delete(id));
   }
 
-  exportModel(id: string): Promise<Result<{ path: string | null }>> {
-    return this.api.models.export(id);
+  /** Saves a copy of the model: its Tegaki file, or the model as ONNX. */
+  exportModel(id: string, format: ModelFormat = 'tegaki'): Promise<Result<{ path: string | null }>> {
+    return this.api.models.export(id, format);
   }
 
-  /** A model file's bytes; a file that is not a usable model is refused and the list stays as it was. */
+  /** A model file's bytes, Tegaki's or ONNX; a file that is not a usable model is refused and the list stays as it was. */
   importFile(file: { fileName: string; bytes: Uint8Array }): Promise<Result<{ model: ModelSummary | null }>> {
     return this.reloadAfter(this.api.models.import(file));
   }

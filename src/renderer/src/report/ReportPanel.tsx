@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ModelSummary } from '../../../shared/ipc/contract';
 import { useLocale, useT } from '../i18n/use-t';
+import { describeOrigin } from '../models/model-names';
 import { formatPercent } from '../prediction/ProbabilityBars';
 import { HeldOutAccuracy } from '../training/HeldOutAccuracy';
 import { ClassificationTable } from './ClassificationTable';
@@ -37,6 +38,11 @@ export function ReportPanel({
         <div>
           <h3 id={`report-name-${model.id}`}>{model.name}</h3>
           <p className="muted report-architecture">{model.architecture}</p>
+          {model.importedFrom && (
+            <p className="muted report-origin" data-testid={`report-origin-${model.id}`}>
+              {describeOrigin(model.importedFrom, t)}
+            </p>
+          )}
         </div>
         {model.active ? (
           <span className="badge active">{t('report.active')}</span>
