@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkModelName, formatAccuracy, formatCreatedAt } from '../../../src/renderer/src/models/model-names';
+import { translate } from '../../../src/renderer/src/i18n/i18n';
+import type { Translate } from '../../../src/renderer/src/i18n/use-t';
+import { checkModelName, describeOrigin, formatAccuracy, formatCreatedAt } from '../../../src/renderer/src/models/model-names';
 
 describe('checkModelName (the IPC schema, so the form refuses what main would)', () => {
   it('accepts a name and trims it', () => {
@@ -29,5 +31,16 @@ describe('formatting the list', () => {
     expect(formatCreatedAt(when, 'ja')).toMatch(/2026\/03\/04|2026年3月4日/);
     expect(formatCreatedAt('1970-01-01T00:00:00.000Z', 'en')).toBe('—');
     expect(formatCreatedAt('not a date', 'en')).toBe('—');
+  });
+});
+
+describe('where an imported model came from', () => {
+  const t = (locale: 'en' | 'ja'): Translate => (key, params) => translate(locale, key, params);
+
+  it('names the format, the tool that wrote it and its opset, leaving out what the file does not say', () => {
+    const origin = { format: 'onnx' as const, producer: 'pytorch 1.13.0', opset: 13 };
+    expect(describeOrigin(origin, t('en'))).toBe('Imported from ONNX · pytorch 1.13.0 · opset 13');
+    expect(describeOrigin(origin, t('ja'))).toBe('ONNXからインポート · pytorch 1.13.0 · opset 13');
+    expect(describeOrigin({ format: 'onnx' }, t('en'))).toBe('Imported from ONNX');
   });
 });

@@ -32,6 +32,7 @@ function fakeModels() {
       list = list.filter((m) => m.id !== id);
       return { ok: true, value: { deleted: true } };
     },
+    export: async (id: string, format?: string) => ({ ok: true as const, value: { path: `/exports/${id}.${format}` } }),
     import: async (file?: { fileName?: string; bytes: Uint8Array }) =>
       file?.bytes[0] === 0x54
         ? { ok: true as const, value: { model: summary('m-2') } }
@@ -73,6 +74,12 @@ describe('ModelsStore actions', () => {
     expect(store.getSnapshot().models).toBe(before);
     expect((await store.remove('m-1')).ok).toBe(true);
     expect(store.getSnapshot().models.map((m) => m.id)).toEqual(['default']);
+  });
+
+  it("exports as Tegaki's file unless asked for ONNX", async () => {
+    const store = await started();
+    expect(await store.exportModel('m-1')).toEqual({ ok: true, value: { path: '/exports/m-1.tegaki' } });
+    expect(await store.exportModel('m-1', 'onnx')).toEqual({ ok: true, value: { path: '/exports/m-1.onnx' } });
   });
 
   it('gives a bad import file its reason and leaves the list as it was', async () => {
