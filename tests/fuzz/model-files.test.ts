@@ -9,10 +9,12 @@ import { tryModelBytes } from '../../src/digits/io/saved-model';
 import { parameterShapes } from '../../src/engine/model/spec';
 import type { ModelSpec } from '../../src/engine/model/spec';
 import { signedModelFile } from '../digits/io/hostile-model-files';
+import { decodeOnnxModel, encodeOnnxModel } from '../../src/digits/io/onnx/onnx-proto';
 import { fuzzParameters, inputsToTry, reportFigure, timeLimitFor } from './settings';
 
-// Model files are untrusted input: each one either loads and predicts within the memory
-// MODEL_FILE_LIMITS promise, or is refused with a ModelFileError, never anything else.
+// Model files are untrusted input, Tegaki's own and ONNX alike: each one either loads and
+// predicts within the memory MODEL_FILE_LIMITS promise, or is refused with a
+// ModelFileError, never anything else.
 
 const shipped = new Uint8Array(readFileSync(join(import.meta.dirname, '..', '..', 'resources', 'default-model.tgk')));
 const shippedHeaderEnd = 12 + new DataView(shipped.buffer).getUint32(8, true);
@@ -145,13 +147,72 @@ const hostileSpecFile = fc
     return signedModelFile({ spec, metadata, tensors }, data);
   });
 
+/** A PyTorch CNN exported to ONNX (tests/fixtures/onnx), the start of the ONNX mutations. */
+const onnxFixture = new Uint8Array(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'onnx', 'torch-cnn-opset13.onnx')));
+
+/** Byte flips and truncations of the ONNX fixture: protobuf that is broken, or well-formed and wrong. */
+const flippedOnnx = fc
+  .record({
+    flips: fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 6 }),
+    truncate: fc.option(fc.nat(), { freq: 6 }),
+  })
+  .map(({ flips, truncate }) => {
+    let bytes = onnxFixture.slice();
+    for (const { at, value } of flips) bytes[at % bytes.length] = value;
+    if (truncate !== null) bytes = bytes.subarray(0, truncate % bytes.length);
+    return bytes;
+  });
+
+const hostileOnnxValue = fc.oneof(
+  fc.constantFrom(0, -1, 1, 2, 3, 28, 784, 2 ** 31, 2 ** 40, 1e9),
+  fc.constantFrom('Conv', 'Gemm', 'MatMul', 'Add', 'Reshape', 'Flatten', 'Softmax', 'MaxPool', 'Loop', 'If', '', 'x', 'input', 'NOTSET', 'SAME_LOWER'),
+  fc.constantFrom('truncate', 'empty'),
+);
+
+/**
+ * Structure-aware ONNX mutations: the fixture decoded, one to four values anywhere in it
+ * (dims, attributes, op types, input names, raw weight bytes) replaced, and encoded
+ * again, so the graph is valid protobuf that says something hostile.
+ */
+const mutatedOnnx = fc.array(fc.tuple(fc.nat(), hostileOnnxValue), { minLength: 1, maxLength: 4 }).map((mutations) => {
+  const model = decodeOnnxModel(onnxFixture) as unknown as Record<string, unknown>;
+  for (const [pick, value] of mutations) {
+    const slots: { parent: Record<string | number, unknown>; key: string | number }[] = [];
+    const walk = (node: unknown): void => {
+      if (typeof node !== 'object' || node === null || ArrayBuffer.isView(node)) return;
+      for (const key of Object.keys(node)) {
+        slots.push({ parent: node as Record<string, unknown>, key });
+        walk((node as Record<string, unknown>)[key]);
+      }
+    };
+    walk(model);
+    const { parent, key } = slots[pick % slots.length];
+    const current = parent[key];
+    if (current instanceof Uint8Array) parent[key] = value === 'empty' ? new Uint8Array() : current.subarray(0, current.length >> 1);
+    else if (typeof current === 'number' && typeof value === 'number') parent[key] = value;
+    else if (typeof current === 'string' && typeof value === 'string') parent[key] = value;
+    else if (Array.isArray(current) && value === 'empty') parent[key] = [];
+  }
+  try {
+    return encodeOnnxModel(model);
+  } catch {
+    return onnxFixture.subarray(0, onnxFixture.length - 1);
+  }
+});
+
 describe('model files (fuzzed)', () => {
   const flips = inputsToTry(600);
   const specs = inputsToTry(600);
+  const onnx = inputsToTry(300);
 
   it(`${flips} byte-flipped copies of the shipped model load and predict within budget or are refused with a ModelFileError`, () => {
     fc.assert(fc.property(flippedShippedModel, loadsWithinBudgetOrIsRefused), fuzzParameters(flips));
   }, timeLimitFor(flips, 200));
+
+  it(`${onnx} byte-flipped and ${onnx} structurally mutated ONNX files load and predict within budget or are refused with a ModelFileError`, () => {
+    fc.assert(fc.property(flippedOnnx, loadsWithinBudgetOrIsRefused), fuzzParameters(onnx));
+    fc.assert(fc.property(mutatedOnnx, loadsWithinBudgetOrIsRefused), fuzzParameters(onnx));
+  }, timeLimitFor(2 * onnx, 200));
 
   it(`${specs} hostile, re-signed specs load and predict within budget or are refused with a ModelFileError`, () => {
     fc.assert(fc.property(hostileSpecFile, loadsWithinBudgetOrIsRefused), fuzzParameters(specs));
@@ -161,7 +222,8 @@ describe('model files (fuzzed)', () => {
     );
   }, timeLimitFor(specs, 200));
 
-  it('the shipped model itself loads (the flips start from a good file)', () => {
+  it('the shipped model and the ONNX fixture themselves load (the mutations start from good files)', () => {
     expect(decodeModelFile(shipped).tensors.length).toBeGreaterThan(0);
+    expect(tryModelBytes(onnxFixture, 'fixture.onnx').classes).toBe(10);
   });
 });
