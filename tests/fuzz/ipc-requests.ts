@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { encodeModelFile } from '../../src/digits/io/model-file';
 import { decodeModelFile } from '../../src/digits/io/model-file';
+import { modelToOnnx } from '../../src/digits/io/onnx/export-onnx';
 import type { Backend } from '../../src/backend/services/backend';
 import { PERSONAL_SAMPLES_FILE } from '../../src/backend/services/personal-samples';
 import { errorCodes, invokeContract, isInvokeChannel } from '../../src/shared/ipc/contract';
@@ -59,11 +60,17 @@ const pixels = fc.oneof(
 const drawing = fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 300 })), { minLength: 2, maxLength: 20 }), { minLength: 1, maxLength: 3 });
 const digit = fc.integer({ min: 0, max: 9 });
 
-/** A well-formed model file (784-8-10) and one with flipped bytes. */
-const goodModel = encodeModelFile({ ...fakeTrainedModel(7), metadata: { name: 'fuzzed import' } } as Parameters<typeof encodeModelFile>[0]);
+/** A well-formed model file (784-8-10), the same model as ONNX, and either with a flipped byte. */
+const goodContent = { ...fakeTrainedModel(7), metadata: { name: 'fuzzed import' } } as Parameters<typeof encodeModelFile>[0];
+const goodModel = encodeModelFile(goodContent);
+const goodOnnx = modelToOnnx(goodContent);
+const flipped = (good: Uint8Array) =>
+  fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })).map(([at, v]) => Object.assign(good.slice(), { [at % good.length]: v }));
 const modelBytes = fc.oneof(
   { weight: 3, arbitrary: fc.constant(goodModel) },
-  { weight: 2, arbitrary: fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })).map(([at, v]) => Object.assign(goodModel.slice(), { [at % goodModel.length]: v })) },
+  { weight: 2, arbitrary: flipped(goodModel) },
+  { weight: 1, arbitrary: fc.constant(goodOnnx) },
+  { weight: 1, arbitrary: flipped(goodOnnx) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }) },
 );
 
@@ -81,7 +88,13 @@ const validPayloads: [string, number, fc.Arbitrary<(e: Existing) => unknown>][] 
   ['models:delete', 3, modelId.map((id) => (e: Existing) => ({ id: id(e) }))],
   ['models:setActive', 3, modelId.map((id) => (e: Existing) => ({ id: id(e) }))],
   ['models:details', 2, modelId.map((id) => (e: Existing) => ({ id: id(e) }))],
-  ['models:export', 1, modelId.map((id) => (e: Existing) => ({ id: id(e) }))],
+  [
+    'models:export',
+    1,
+    fc
+      .tuple(modelId, fc.option(fc.constantFrom('tegaki', 'onnx'), { nil: undefined }))
+      .map(([id, format]) => (e: Existing) => ({ id: id(e), format })),
+  ],
   ['models:import', 4, fc.tuple(modelBytes, fc.option(fc.string({ maxLength: 40 }), { nil: undefined })).map(([bytes, fileName]) => () => ({ bytes, fileName }))],
   ['predict', 4, pixels.map((p) => () => ({ pixels: p }))],
   ['explain', 2, fc.tuple(pixels, fc.option(digit, { nil: undefined })).map(([p, target]) => () => ({ pixels: p, target }))],
