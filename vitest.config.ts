@@ -10,6 +10,9 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits only as long as it must; its default 1 s was too short for a
+    // loaded 2-core machine (a fine-tune e2e step saw its notice after more than 1 s).
+    expect: { poll: { timeout: 15_000 } },
     projects: [
       {
         extends: true,
