@@ -76,7 +76,7 @@ describe('drawing and prediction in a real Chromium (browser mode, real engine p
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.82, { steps: 12 });
     // The button is still held: a prediction must already be showing.
-    await expect.poll(() => predictedDigit(page), { timeout: 5_000 }).not.toBe('');
+    await expect.poll(() => predictedDigit(page), { timeout: 15_000 }).not.toBe('');
     await page.mouse.up();
     await expect.poll(() => predictedDigit(page)).toBe('1');
   });

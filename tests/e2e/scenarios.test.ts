@@ -107,7 +107,7 @@ describe('scenarios across screens and faults (browser mode, real engine process
         const [digit, strokes] = shapes[i % shapes.length];
         await page.getByTestId('clear-button').click();
         await drawStrokes(page, strokes);
-        await expect.poll(() => predictedDigit(page), { timeout: 5_000 }).toBe(digit);
+        await expect.poll(() => predictedDigit(page), { timeout: 15_000 }).toBe(digit);
       }
       // The training screen with its live charts, while the job runs.
       await page.getByTestId('tab-train').click();
