@@ -26,11 +26,7 @@ export function explainPrediction(model: Sequential, pixels: ArrayLike<number>, 
   input.data.set(pixels);
   const logits = model.forward(input, false);
   const classes = logits.cols;
-  const z = Array.from(logits.data.subarray(0, classes));
-  const max = Math.max(...z);
-  const exps = z.map((v) => Math.exp(v - max));
-  const sum = exps.reduce((a, b) => a + b, 0);
-  const probabilities = exps.map((e) => e / sum);
+  const probabilities = Array.from(model.probabilitiesOf(logits).data);
   const label = target ?? probabilities.indexOf(Math.max(...probabilities));
 
   const seed = matrix(1, classes, model.dtype);

@@ -18,6 +18,8 @@ export interface ModelOptions {
   seed?: number;
   /** float64 only for gradient checks; training and inference use float32. */
   dtype?: DType;
+  /** The temperature `predict` divides the logits by (default 1: uncalibrated). */
+  temperature?: number;
 }
 
 /** Trained weights by parameter name, as the model file stores them. */
@@ -35,12 +37,19 @@ export interface NamedTensor {
 export class Sequential {
   readonly layers: Layer[];
   readonly dtype: DType;
+  /**
+   * T > 0: the probabilities are softmax(logits / T). 1 while training; fitted on the
+   * validation set afterwards (training/temperature-scaling.ts) and kept in the model
+   * file, so a loaded model predicts calibrated probabilities. The argmax never changes.
+   */
+  temperature: number;
 
   constructor(
     readonly spec: ModelSpec,
     options: ModelOptions = {},
   ) {
     this.dtype = options.dtype ?? 'float32';
+    this.temperature = options.temperature ?? 1;
     const random = new Random(options.seed ?? 1);
     const initRandom = random.fork('init');
     const dropoutRandom = random.fork('dropout');
@@ -80,12 +89,25 @@ export class Sequential {
     return outputSize(this.spec);
   }
 
-  /** Softmax probabilities `[batch, classes]` for a batch of inputs `[batch, inputSize]`. */
-  predict(input: Matrix): Matrix {
-    const logits = this.forward(input, false);
-    const probs = matrix(logits.rows, logits.cols, this.dtype);
-    softmaxRows(logits.data, probs.data, logits.rows, logits.cols);
+  /** The logits divided by the temperature, `[batch, classes]`: what the softmax (or an evaluation's loss) takes. */
+  scaleLogits(logits: Matrix): Matrix {
+    if (this.temperature === 1) return logits;
+    const scaled = matrix(logits.rows, logits.cols, this.dtype);
+    for (let i = 0; i < scaled.data.length; i++) scaled.data[i] = logits.data[i] / this.temperature;
+    return scaled;
+  }
+
+  /** The model's probabilities for its logits: softmax(logits / T), `[batch, classes]` -> `[batch, classes]`. */
+  probabilitiesOf(logits: Matrix): Matrix {
+    const scaled = this.scaleLogits(logits);
+    const probs = matrix(scaled.rows, scaled.cols, this.dtype);
+    softmaxRows(scaled.data, probs.data, scaled.rows, scaled.cols);
     return probs;
+  }
+
+  /** Probabilities `[batch, classes]` for a batch of inputs `[batch, inputSize]`. */
+  predict(input: Matrix): Matrix {
+    return this.probabilitiesOf(this.forward(input, false));
   }
 
   /** Probabilities for one image given as `inputSize` floats in 0..1. */

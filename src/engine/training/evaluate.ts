@@ -12,8 +12,10 @@ export interface Evaluation {
   predictions: Uint8Array;
   /** True class per evaluated image, same order. */
   labels: Uint8Array;
-  /** `count × classes` probabilities, when asked for. */
+  /** `count × classes` probabilities, softmax(logits / T) as the model predicts them, when asked for. */
   probabilities?: Float32Array;
+  /** `count × classes` raw logits (before the temperature), when asked for: what calibration is measured from. */
+  logits?: Float32Array;
 }
 
 export interface EvaluateOptions {
@@ -21,9 +23,13 @@ export interface EvaluateOptions {
   indices?: ArrayLike<number>;
   batchSize?: number;
   keepProbabilities?: boolean;
+  keepLogits?: boolean;
 }
 
-/** Runs the model in inference mode (no dropout) over a dataset. */
+/**
+ * Runs the model in inference mode (no dropout) over a dataset. Its loss and
+ * probabilities are the model's own: of the logits divided by its temperature.
+ */
 export function evaluate(model: Sequential, data: Dataset, options: EvaluateOptions = {}): Evaluation {
   const indices = options.indices ?? Uint32Array.from({ length: data.count }, (_, i) => i);
   const count = indices.length;
@@ -34,13 +40,16 @@ export function evaluate(model: Sequential, data: Dataset, options: EvaluateOpti
   const predictions = new Uint8Array(count);
   const labels = new Uint8Array(count);
   const probabilities = options.keepProbabilities ? new Float32Array(count * classes) : undefined;
+  const logits = options.keepLogits ? new Float32Array(count * classes) : undefined;
   let totalLoss = 0;
   let correct = 0;
   for (let start = 0; start < count; start += batchSize) {
     const end = Math.min(start + batchSize, count);
     const batch = Array.prototype.slice.call(indices, start, end) as number[];
     const { inputs, labels: batchLabels } = assembler.assemble(batch);
-    totalLoss += loss.forward(model.forward(inputs, false), batchLabels) * (end - start);
+    const batchLogits = model.forward(inputs, false);
+    logits?.set(batchLogits.data.subarray(0, (end - start) * classes), start * classes);
+    totalLoss += loss.forward(model.scaleLogits(batchLogits), batchLabels) * (end - start);
     const p = loss.probabilities().data;
     for (let r = 0; r < end - start; r++) {
       let best = 0;
@@ -51,5 +60,5 @@ export function evaluate(model: Sequential, data: Dataset, options: EvaluateOpti
     }
     probabilities?.set(p.subarray(0, (end - start) * classes), start * classes);
   }
-  return { loss: totalLoss / count, accuracy: correct / count, count, predictions, labels, probabilities };
+  return { loss: totalLoss / count, accuracy: correct / count, count, predictions, labels, probabilities, logits };
 }
