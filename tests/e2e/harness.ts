@@ -217,6 +217,13 @@ export async function predictedDigit(page: Page): Promise<string> {
 }
 
 /** Clearly drawn digits, in canvas fractions. */
+/** The ids of the Models screen's rows, top to bottom. */
+export async function modelRowIds(page: Page): Promise<string[]> {
+  return page
+    .locator('[data-testid^="model-row-"]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.slice('model-row-'.length)));
+}
+
 export const digits: Record<string, FractionStroke[]> = {
   '0': [
     [

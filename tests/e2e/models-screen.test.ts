@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/digits/io/model-file';
 import { describeArchitecture } from '../../src/engine/training/architecture';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, openBrowser, root, startApp } from './harness';
+import { artifactsDir, modelRowIds, openBrowser, root, startApp } from './harness';
 
 let app: RunningApp;
 let session: BrowserSession;
@@ -26,10 +26,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const rowIds = () =>
-  session.page
-    .locator('[data-testid^="model-row-"]')
-    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.slice('model-row-'.length)));
+const rowIds = () => modelRowIds(session.page);
 const activeIds = () =>
   session.page
     .locator('[data-testid^="model-row-"][data-active="true"]')

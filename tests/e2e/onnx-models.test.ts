@@ -14,7 +14,7 @@ import { onnxToModel } from '../../src/digits/io/onnx/import-onnx';
 import { Sequential } from '../../src/engine/model/sequential';
 import { fromWire } from '../../src/shared/ipc/wire';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, digits, drawStrokes, openBrowser, predictedDigit, readBars, root, startApp, waitForCanvas } from './harness';
+import { artifactsDir, modelRowIds, digits, drawStrokes, openBrowser, predictedDigit, readBars, root, startApp, waitForCanvas } from './harness';
 
 const torchCnn = join(root, 'tests', 'fixtures', 'onnx', 'torch-cnn-opset13.onnx');
 const TEST_SET = 10_000;
@@ -37,10 +37,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const rowIds = () =>
-  session.page
-    .locator('[data-testid^="model-row-"]')
-    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.slice('model-row-'.length)));
+const rowIds = () => modelRowIds(session.page);
 
 /** The path an "Exported to …" notice names (its text, less the dismiss button's ×). */
 async function exportedPath(): Promise<string> {
