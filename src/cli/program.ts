@@ -65,6 +65,10 @@ export function createProgram(): Command {
     .command('predict <model> <inputs...>')
     .description('classify PNG images or strokes JSON files')
     .option('--json', 'print one JSON array of {id, label, probabilities}')
+    .option(
+      '--number',
+      'read several digits side by side: the digit string, and each digit\'s probabilities (with --json, a "digits" array)',
+    )
     .action(predictCommand);
 
   program

@@ -2,18 +2,37 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { loadModel } from '../../digits/io/saved-model';
 import { pngToInput } from '../../digits/preprocess/png';
+import { groupStrokes, splitIntoDigits } from '../../digits/preprocess/segment';
 import { strokesToInput } from '../../digits/preprocess/strokes';
 import { parseStrokesJson } from '../../digits/preprocess/strokes-file';
+import type { StrokeSample } from '../../digits/preprocess/strokes-file';
+import type { Sequential } from '../../engine/model/sequential';
 import { emitJson } from '../output';
 
 export interface PredictFlags {
   json?: boolean;
+  /** Split each drawing into digits side by side and read each (strokes files only). */
+  number?: boolean;
 }
 
 interface Prediction {
   id: string;
   label: number;
   probabilities: number[];
+}
+
+/** One digit of a number: its reading and which of the drawing's strokes it is made of. */
+interface DigitReading {
+  label: number;
+  probabilities: number[];
+  strokes: number[];
+}
+
+interface NumberReading {
+  id: string;
+  /** The digits read, left to right ("" for a drawing without ink). */
+  number: string;
+  digits: DigitReading[];
 }
 
 /**
@@ -23,6 +42,10 @@ interface Prediction {
  */
 export async function predictCommand(modelPath: string, inputs: string[], flags: PredictFlags): Promise<void> {
   const { model } = await loadModel(modelPath);
+  if (flags.number) {
+    await predictNumbers(model, inputs, flags);
+    return;
+  }
   const predictions: Prediction[] = [];
   for (const path of inputs) {
     for (const { id, pixels } of await readInputs(path)) {
@@ -43,14 +66,56 @@ export async function predictCommand(modelPath: string, inputs: string[], flags:
   }
 }
 
-export async function readInputs(path: string): Promise<{ id: string; pixels: Float32Array }[]> {
-  let bytes: Buffer;
+/**
+ * `--number`: each drawing is split into digits side by side (splitIntoDigits, as the
+ * app's canvas does), and each digit goes through the same preprocessing and model.
+ */
+async function predictNumbers(model: Sequential, inputs: string[], flags: PredictFlags): Promise<void> {
+  const readings: NumberReading[] = [];
+  for (const path of inputs) {
+    for (const { id, strokes } of await readStrokeSamples(path)) {
+      const digits = splitIntoDigits(strokes).map((group): DigitReading => {
+        const probabilities = model.predictOne(strokesToInput(groupStrokes(strokes, group)));
+        return { label: probabilities.indexOf(Math.max(...probabilities)), probabilities, strokes: group };
+      });
+      readings.push({ id, number: digits.map((d) => d.label).join(''), digits });
+    }
+  }
+  if (flags.json) {
+    emitJson(readings);
+    return;
+  }
+  for (const r of readings) {
+    const lines = r.digits.map(
+      (d) =>
+        `  ${d.label} ${(d.probabilities[d.label] * 100).toFixed(1).padStart(5)}% |` +
+        d.probabilities.map((q, digit) => ` ${digit}:${(q * 100).toFixed(1)}`).join(''),
+    );
+    process.stdout.write(`${r.id}: ${r.number === '' ? '(no ink)' : r.number}\n${lines.map((l) => `${l}\n`).join('')}`);
+  }
+}
+
+async function readStrokeSamples(path: string): Promise<StrokeSample[]> {
+  const bytes = await readBytes(path);
+  if (isPng(path, bytes)) throw new Error(`--number splits strokes files into digits, not images: ${path}`);
+  return parseStrokesJson(bytes.toString('utf8'), path);
+}
+
+async function readBytes(path: string): Promise<Buffer> {
   try {
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (error) {
     throw new Error(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
-  if (extname(path).toLowerCase() === '.png' || bytes.subarray(0, 4).toString('latin1') === '\x89PNG') {
+}
+
+function isPng(path: string, bytes: Buffer): boolean {
+  return extname(path).toLowerCase() === '.png' || bytes.subarray(0, 4).toString('latin1') === '\x89PNG';
+}
+
+export async function readInputs(path: string): Promise<{ id: string; pixels: Float32Array }[]> {
+  const bytes = await readBytes(path);
+  if (isPng(path, bytes)) {
     return [{ id: path, pixels: pngToInput(bytes) }];
   }
   return parseStrokesJson(bytes.toString('utf8'), path).map((sample) => ({
