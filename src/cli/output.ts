@@ -1,5 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { TrainingOutcome } from '../digits/io/model-metadata';
+import type { ModelCalibration } from '../shared/model-metadata';
 import type { TrainingProgress } from '../shared/training-progress';
 
 /** One JSON object per line on stdout, for scripts (`--json`). */
@@ -44,6 +45,15 @@ export function createProgressBar(): { update(p: TrainingProgress): void; stop()
   };
 }
 
+/** A model file's calibration in one line, as train, calibrate and evaluate print it. */
+export function describeCalibration(calibration: ModelCalibration | undefined): string {
+  if (!calibration) return 'calibration: none (temperature 1: no validation set to fit it on; `tegaki calibrate` fits one)';
+  return (
+    `calibration: temperature ${calibration.temperature.toFixed(3)} fitted on the last ${calibration.validationCount} training images (held out); ` +
+    `expected calibration error there ${calibration.eceBefore.toFixed(4)} before, ${calibration.eceAfter.toFixed(4)} after (15 bins)`
+  );
+}
+
 /** The `--json` line that ends `tegaki train` and `tegaki finetune`, in the IPC's 'training:done' names. */
 export function doneLine(outcome: TrainingOutcome, modelPath: string): Record<string, unknown> {
   return {
@@ -57,6 +67,7 @@ export function doneLine(outcome: TrainingOutcome, modelPath: string): Record<st
     trainingSeconds: outcome.trainingSeconds,
     personalTestAccuracy: outcome.personalTest?.accuracy ?? null,
     personalTestCount: outcome.personalTest?.count ?? 0,
+    calibration: outcome.calibration ?? null,
     model: modelPath,
   };
 }

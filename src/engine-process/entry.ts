@@ -102,6 +102,7 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
     validation: result.validation,
     test: result.test,
     personalTest: result.personalTest && { accuracy: result.personalTest.accuracy, count: result.personalTest.count },
+    calibration: result.calibration,
     samplesPerSecond: result.samplesPerSecond,
     trainingSeconds: result.trainingSeconds,
   };

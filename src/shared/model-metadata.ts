@@ -80,6 +80,43 @@ export const importedFromSchema = z.object({
 });
 export type ImportedFrom = z.infer<typeof importedFromSchema>;
 
+/**
+ * Temperature scaling (engine/training/temperature-scaling.ts; Guo et al. 2017): the model's
+ * probabilities are softmax(logits / temperature), T fitted after training to minimise the
+ * NLL on the validation set, the last `validationCount` MNIST training images. The expected
+ * calibration error there (15 bins) before (T = 1) and after. A model without it (no
+ * validation split, an older file, an ONNX import not yet calibrated) predicts with T = 1.
+ */
+export const modelCalibrationSchema = z.object({
+  temperature: z.number().positive().max(1000),
+  validationCount: z.number().int().min(0),
+  eceBefore: z.number().min(0).max(1),
+  eceAfter: z.number().min(0).max(1),
+});
+export type ModelCalibration = z.infer<typeof modelCalibrationSchema>;
+
+/** One bin of a reliability diagram (engine/metrics/calibration.ts): confidences in (lower, upper]. */
+export const reliabilityBinSchema = z.object({
+  lower: z.number(),
+  upper: z.number(),
+  count: z.number(),
+  confidence: z.number(),
+  accuracy: z.number(),
+});
+
+/**
+ * A temperature measured on a set of images (the report's and `tegaki evaluate`'s: MNIST's
+ * test set): the ECE and the reliability diagram at T = 1 (before) and at the model's T (after).
+ */
+export const calibrationMeasureSchema = z.object({
+  temperature: z.number(),
+  count: z.number(),
+  eceBefore: z.number(),
+  eceAfter: z.number(),
+  reliabilityBefore: z.array(reliabilityBinSchema),
+  reliabilityAfter: z.array(reliabilityBinSchema),
+});
+
 /** Optional, and dropped rather than fatal when it does not fit. */
 const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
@@ -98,9 +135,16 @@ export const modelMetadataSchema = z.object({
   fineTunedFrom: lenient(z.string()),
   /** For a model trained elsewhere and imported (digits/io/onnx/import-onnx.ts): its format, the tool that wrote it and its opset. */
   importedFrom: lenient(importedFromSchema),
+  /** The temperature the model predicts with, and how it was fitted; absent: uncalibrated, T = 1. */
+  calibration: lenient(modelCalibrationSchema),
 });
 export type ModelMetadata = z.output<typeof modelMetadataSchema>;
 export type ModelFileMetrics = z.output<typeof modelFileMetricsSchema>;
+
+/** The temperature a model file's model predicts with: its fitted one, or 1 when it has none. */
+export function temperatureOf(metadata: ModelMetadata): number {
+  return metadata.calibration?.temperature ?? 1;
+}
 
 /** Checks a decoded file's metadata: what fits is kept, the rest dropped (see above). */
 export function parseModelMetadata(raw: unknown): ModelMetadata {

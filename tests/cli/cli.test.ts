@@ -72,6 +72,7 @@ describe('tegaki command line (real process, small MNIST subsets)', () => {
     expect(Object.keys(done).sort()).toEqual(
       [
         'augmentation',
+        'calibration',
         'model',
         'personalTestAccuracy',
         'personalTestCount',
@@ -89,6 +90,9 @@ describe('tegaki command line (real process, small MNIST subsets)', () => {
     // The preset holds out the last 5,000 training images, and the CLI scores them apart from the test set.
     expect(done.validationCount).toBe(5000);
     expect(done.validationAccuracy).toBeGreaterThan(0.7);
+    // Fitted on those 5,000 images, and kept in the model file with the model.
+    expect(done.calibration).toMatchObject({ validationCount: 5000 });
+    expect(done.calibration.temperature).toBeGreaterThan(0);
   });
 
   it('the long flag names train as the short ones do', async () => {

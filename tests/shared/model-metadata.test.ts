@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeModelFile } from '../../src/digits/io/model-file';
-import { parseModelMetadata } from '../../src/shared/model-metadata';
+import { parseModelMetadata, temperatureOf } from '../../src/shared/model-metadata';
 import { preset } from '../../src/shared/presets';
 
 const epoch = { epoch: 1, step: 10, trainLoss: 0.5, trainAccuracy: 0.8, testLoss: 0.6, testAccuracy: 0.79, elapsedSeconds: 1 };
@@ -43,6 +43,18 @@ describe('model metadata, checked once as a file is decoded', () => {
   it('keeps the validation figures beside the test figures', () => {
     const metrics = { validationAccuracy: 0.985, validationLoss: 0.05, validationCount: 5000, testAccuracy: 0.98, testLoss: 0.07 };
     expect(parseModelMetadata({ metrics }).metrics).toEqual(metrics);
+  });
+
+  it('keeps a calibration that fits and drops one that does not: that model is uncalibrated, T = 1', () => {
+    const calibration = { temperature: 1.42, validationCount: 5000, eceBefore: 0.031, eceAfter: 0.008 };
+    const calibrated = parseModelMetadata({ name: 'a', calibration });
+    expect(calibrated.calibration).toEqual(calibration);
+    expect(temperatureOf(calibrated)).toBe(1.42);
+    for (const bad of [{ ...calibration, temperature: 0 }, { ...calibration, temperature: -2 }, { temperature: 1.5 }, 'warm']) {
+      const metadata = parseModelMetadata({ name: 'a', calibration: bad });
+      expect(metadata).toEqual({ name: 'a' });
+      expect(temperatureOf(metadata)).toBe(1);
+    }
   });
 
   it('takes a missing or non-object header entry as no metadata', () => {

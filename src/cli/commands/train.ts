@@ -9,7 +9,7 @@ import { train } from '../../engine/training/trainer';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { HyperparameterFlags } from '../hyperparameter-flags';
 import { resolveHyperparameters } from '../hyperparameter-flags';
-import { createProgressBar, doneLine, emitJson, formatDuration } from '../output';
+import { createProgressBar, describeCalibration, doneLine, emitJson, formatDuration } from '../output';
 import type { PersonalFlags } from '../personal-flags';
 import { loadPersonal, personalOptions } from '../personal-flags';
 
@@ -87,6 +87,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
           `validation accuracy ${(result.validation.accuracy * 100).toFixed(2)}% on the last ${result.validation.count} training images, held out (tune and compare on this)`,
         );
       }
+      log(describeCalibration(result.calibration));
       log(
         `test accuracy ${(result.test.accuracy * 100).toFixed(2)}% on ${data.test.count} MNIST test images (the final figure)` +
           ` | augmentation: ${describeAugmentation(h.augmentation)} | trained in ${formatDuration(result.trainingSeconds)}` +

@@ -1,6 +1,6 @@
 import { classificationReport } from '../../engine/metrics/classification-report';
 import type { Hyperparameters } from '../../shared/hyperparameters';
-import type { ModelMetadata } from '../../shared/model-metadata';
+import type { ModelCalibration, ModelMetadata } from '../../shared/model-metadata';
 import type { PersonalTraining } from '../../shared/personal-training';
 import type { EpochRecord, LossPoint } from '../../shared/training-progress';
 
@@ -13,6 +13,8 @@ export interface TrainingOutcome {
   validation?: { accuracy: number; loss: number; count: number };
   test: { accuracy: number; loss: number; confusion: number[][] };
   personalTest?: { accuracy: number; count: number };
+  /** The temperature fitted on the validation set, when there was one. */
+  calibration?: ModelCalibration;
   samplesPerSecond: number;
   trainingSeconds: number;
 }
@@ -52,5 +54,6 @@ export function modelMetadataFor(trained: TrainingOutcome, options: ModelMetadat
       personalTestCount: trained.personalTest?.count,
     },
     fineTunedFrom: options.fineTunedFrom,
+    calibration: trained.calibration,
   };
 }

@@ -2,13 +2,23 @@ import { decodeModelFile, encodeModelFile, MODEL_FILE_MAGIC, ModelFileError, rea
 import type { ModelFileContent } from './model-file';
 import { onnxToModel } from './onnx/import-onnx';
 import type { ModelFormat, ModelMetadata } from '../../shared/model-metadata';
+import { temperatureOf } from '../../shared/model-metadata';
 import { Sequential } from '../../engine/model/sequential';
 import type { ModelSpec } from '../../engine/model/spec';
 
 /** Reads a model file (Tegaki's, see model-file.ts, or ONNX) into a ready-to-run model plus its metadata. */
 export async function loadModel(path: string): Promise<{ model: Sequential; metadata: ModelMetadata }> {
   const { content } = await loadAnyModel(path);
-  return { model: Sequential.fromWeights(content.spec, content.tensors), metadata: content.metadata };
+  return { model: modelOf(content), metadata: content.metadata };
+}
+
+/**
+ * The ready-to-run model a file holds: its weights, and the temperature its metadata gives
+ * (1 when uncalibrated), so every reader (the app's predictions, the engine's evaluations,
+ * the command line) predicts the calibrated probabilities.
+ */
+export function modelOf(content: ModelFileContent): Sequential {
+  return Sequential.fromWeights(content.spec, content.tensors, { temperature: temperatureOf(content.metadata) });
 }
 
 export async function saveModel(path: string, model: Sequential, metadata: ModelMetadata): Promise<void> {
@@ -51,8 +61,8 @@ export interface ModelTrial {
  */
 export function tryModelBytes(bytes: Uint8Array, source?: string): ModelTrial {
   const { content, format } = decodeAnyModel(bytes, source);
-  const { spec, metadata, tensors } = content;
-  const model = Sequential.fromWeights(spec, tensors);
+  const { spec, metadata } = content;
+  const model = modelOf(content);
   const probabilities = model.predictOne(new Float32Array(spec.inputSize));
   if (!probabilities.every(Number.isFinite)) {
     throw new ModelFileError('corrupted', source ?? 'model file', 'its output for a blank image is not a number');

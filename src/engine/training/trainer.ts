@@ -1,4 +1,5 @@
 import type { Hyperparameters } from '../../shared/hyperparameters';
+import type { ModelCalibration } from '../../shared/model-metadata';
 import type { EpochRecord, LossPoint, TrainingProgress } from '../../shared/training-progress';
 import { PROGRESS_INTERVAL_MS } from '../../shared/training-progress';
 import type { Dataset } from '../data/dataset';
@@ -16,6 +17,7 @@ import { BatchAssembler, BatchSampler } from './batches';
 import { TrainingCancelledError, TrainingDivergedError } from './errors';
 import { evaluate } from './evaluate';
 import { applyWeightDecay } from './regularisation';
+import { fitTemperature, measureCalibration } from './temperature-scaling';
 
 export interface TrainingData {
   /**
@@ -36,9 +38,11 @@ export interface TrainingResult {
   history: EpochRecord[];
   /** The raw batch loss of every step (of every k-th step past MAX_LOSS_CURVE_POINTS steps). */
   lossCurve: LossPoint[];
-  /** The final model on the validation set, when the hyperparameters hold one out. */
+  /** The final (calibrated) model on the validation set, when the hyperparameters hold one out. */
   validation?: { accuracy: number; loss: number; count: number };
-  /** The final model on the test set: the held-out figure, for reporting, not for choosing. */
+  /** The temperature fitted on the validation set (the model's `temperature`), when there is one. */
+  calibration?: ModelCalibration;
+  /** The final (calibrated) model on the test set: the held-out figure, for reporting, not for choosing. */
   test: { accuracy: number; loss: number; confusion: number[][] };
   /** Accuracy on the held-out personal drawings, when there were any. */
   personalTest?: { accuracy: number; count: number; confusion: number[][] };
@@ -75,6 +79,11 @@ export interface TrainOptions {
  * `data.train`, the same for every run, and never overlaps the first `trainSize`.
  * The loop yields to the event loop every few milliseconds so that a cancel message,
  * or an IPC ping, can arrive between steps.
+ *
+ * Training runs at temperature 1 (the history is the network's own softmax). At the end
+ * the temperature is fitted on the validation set (temperature-scaling.ts), when there is
+ * one, and set on the model, so the final validation and test figures are the calibrated
+ * model's; without a validation set the model stays at T = 1, uncalibrated.
  */
 export async function train(
   h: Hyperparameters,
@@ -86,6 +95,8 @@ export async function train(
   const random = new Random(h.seed);
   const spec = options.initialModel?.spec ?? modelSpecFor(h, data.train.rows * data.train.cols);
   const model = options.initialModel ?? new Sequential(spec, { seed: h.seed });
+  // A fine-tune's starting model may carry a temperature; it is refitted for the new weights.
+  model.temperature = 1;
   const loss = createLoss(spec.loss);
   const optimizer = createOptimizer({ kind: h.optimizer, learningRate: h.learningRate, momentum: h.momentum });
   const params = model.params();
@@ -199,6 +210,7 @@ export async function train(
     return record;
   }
 
+  const calibration = validation ? calibrate(model, validation) : undefined;
   const finalValidation = validation ? evaluate(model, validation) : undefined;
   const finalTest = evaluate(model, data.test);
   const finalPersonal = personalTest ? evaluate(model, personalTest) : undefined;
@@ -214,6 +226,7 @@ export async function train(
       loss: finalValidation.loss,
       count: finalValidation.count,
     },
+    calibration,
     test: {
       accuracy: finalTest.accuracy,
       loss: finalTest.loss,
@@ -228,6 +241,15 @@ export async function train(
     trainingSeconds: trainingMs / 1000,
     totalSeconds: (now() - started) / 1000,
   };
+}
+
+/** Fits the model's temperature on the validation set and sets it (see temperature-scaling.ts). */
+function calibrate(model: Sequential, validation: Dataset): ModelCalibration {
+  const { logits, labels, count } = evaluate(model, validation, { keepLogits: true });
+  const temperature = fitTemperature(logits!, labels, model.classes);
+  const { eceBefore, eceAfter } = measureCalibration(logits!, labels, model.classes, temperature);
+  model.temperature = temperature;
+  return { temperature, validationCount: count, eceBefore, eceAfter };
 }
 
 /**

@@ -6,7 +6,8 @@ import { fakeTrainedModel } from '../../backend/fixtures';
 
 describe('modelMetadataFor', () => {
   it('builds metadata that its own schema accepts unchanged, with the report from the confusion matrix', () => {
-    const trained = { ...fakeTrainedModel(2), personalTest: { accuracy: 0.75, count: 8 } };
+    const calibration = { temperature: 1.3, validationCount: 5000, eceBefore: 0.02, eceAfter: 0.01 };
+    const trained = { ...fakeTrainedModel(2), personalTest: { accuracy: 0.75, count: 8 }, calibration };
     const metadata = modelMetadataFor(trained, {
       name: 'mine (fine-tuned)',
       personal: { mode: 'fine-tune', weight: 20, testSplit: 0.25 },
@@ -19,6 +20,7 @@ describe('modelMetadataFor', () => {
       hyperparameters: trained.hyperparameters,
       personal: { mode: 'fine-tune' },
       fineTunedFrom: 'base.tgk',
+      calibration,
       metrics: {
         testAccuracy: 0.9,
         testLoss: 0.3,

@@ -3,6 +3,7 @@ import { TrainingCancelledError, TrainingDivergedError } from '../../../src/engi
 import type { TrainingProgress } from '../../../src/shared/training-progress';
 import { train, validationSet } from '../../../src/engine/training/trainer';
 import { evaluate } from '../../../src/engine/training/evaluate';
+import { fitTemperature, temperedNll } from '../../../src/engine/training/temperature-scaling';
 import { sliceDataset } from '../../../src/engine/data/dataset';
 import { syntheticDigits, syntheticHyperparameters } from './synthetic';
 
@@ -102,6 +103,33 @@ describe('train', () => {
     const tail = evaluate(result.model, sliceDataset(data.train, 480, 600));
     expect(result.validation).toEqual({ accuracy: tail.accuracy, loss: tail.loss, count: 120 });
     expect(result.history.at(-1)!.validationAccuracy).toBe(tail.accuracy);
+  });
+
+  it('fits the temperature on the validation set at the end, and the final figures are the calibrated model\'s', async () => {
+    const h = hyper({ trainSize: 480, validationSize: 120 });
+    const result = await train(h, data);
+    const calibration = result.calibration!;
+    expect(calibration.validationCount).toBe(120);
+    expect(result.model.temperature).toBe(calibration.temperature);
+    expect(calibration.temperature).not.toBe(1);
+    const tail = sliceDataset(data.train, 480, 600);
+    const raw = evaluate(result.model, tail, { keepLogits: true });
+    expect(calibration.temperature).toBeCloseTo(fitTemperature(raw.logits!, raw.labels, 10), 6);
+    expect(calibration.eceAfter).toBeLessThanOrEqual(calibration.eceBefore);
+    // The test loss is that of softmax(z / T); the accuracy is the network's, unchanged by T.
+    const onTest = evaluate(result.model, data.test, { keepLogits: true });
+    expect(result.test.loss).toBeCloseTo(temperedNll(onTest.logits!, onTest.labels, 10, calibration.temperature), 5);
+    expect(result.test.accuracy).toBe(result.history.at(-1)!.testAccuracy);
+  });
+
+  it('leaves a model without a validation set uncalibrated, and refits a fine-tune\'s starting temperature', async () => {
+    const plain = await train(hyper(), data);
+    expect(plain.calibration).toBeUndefined();
+    expect(plain.model.temperature).toBe(1);
+    plain.model.temperature = 3;
+    const tuned = await train(hyper({ epochs: 1 }), data, { initialModel: plain.model });
+    expect(tuned.calibration).toBeUndefined();
+    expect(tuned.model.temperature).toBe(1);
   });
 
   it('never trains on the validation images: the weights are those of a run given only the first trainSize', async () => {
