@@ -8,7 +8,10 @@
  * narrowed or widened, wobbled, then cropped, rescaled and re-centred as the app does;
  * no shift or resizing, which preprocessing removes, and no stroke-width change, as the
  * canvas draws with one pen); and synthetic canvas drawings of hand-written stroke
- * templates (bench/drawn-digits.ts), with the styles MNIST lacks broken out.
+ * templates (bench/drawn-digits.ts), with the styles MNIST lacks broken out. Then whole
+ * numbers (bench/drawn-set/numbers.ts): 2 to 8 drawn digits side by side, split by the
+ * app's splitIntoDigits and each digit read by the model, with the rate of numbers read
+ * exactly and of digits read right.
  *
  * Every figure carries a 95% Wilson score interval on its image or drawing count and,
  * for drawings, the number of distinct templates behind it. The drawings of one template
@@ -19,10 +22,57 @@ import { basename } from 'node:path';
 import { loadMnist } from '../src/digits/data/mnist';
 import { loadModel } from '../src/digits/io/saved-model';
 import { describeArchitecture } from '../src/engine/training/architecture';
+import { groupStrokes, splitIntoDigits } from '../src/digits/preprocess/segment';
+import { inkBoundingBox, strokesToInput } from '../src/digits/preprocess/strokes';
+import type { Sequential } from '../src/engine/model/sequential';
 import { evaluate } from '../src/engine/training/evaluate';
 import { wilsonInterval } from './drawn-set/confidence';
 import { describeDistortion, distortedDataset, drawnLikeDistortion } from './drawn-set/distorted-mnist';
 import { MNIST_LACKING_STYLES, drawnDigitsDataset, drawnTemplates } from './drawn-digits';
+import type { DrawnNumber } from './drawn-set/numbers';
+import { DRAWN_NUMBER_DEFAULTS, drawnNumbers, sameGroups } from './drawn-set/numbers';
+
+/** Synthetic numbers in the bench, and their seed. */
+export const DRAWN_NUMBER_COUNT = 1000;
+export const DRAWN_NUMBER_SEED = 2027;
+
+export interface NumberTally {
+  numbers: number;
+  digits: number;
+  /** Numbers whose every digit's strokes were found as one group each. */
+  splitRight: number;
+  /** Digits whose strokes were found as exactly one group. */
+  digitsSplitRight: number;
+  /** Numbers read exactly: split right and every digit read right. */
+  exact: number;
+  /** Digits found as one group and read right. */
+  digitsRight: number;
+}
+
+/** Splits each number as the app does and reads each group with the model. */
+export function readNumbers(model: Sequential, numbers: readonly DrawnNumber[]): NumberTally {
+  const t: NumberTally = { numbers: 0, digits: 0, splitRight: 0, digitsSplitRight: 0, exact: 0, digitsRight: 0 };
+  for (const n of numbers) {
+    const groups = splitIntoDigits(n.strokes);
+    const read = new Map(
+      groups.map((group) => {
+        const p = model.predictOne(strokesToInput(groupStrokes(n.strokes, group)));
+        return [group.join(','), String(p.indexOf(Math.max(...p)))];
+      }),
+    );
+    t.numbers++;
+    t.digits += n.groups.length;
+    if (sameGroups(groups, n.groups)) t.splitRight++;
+    if (groups.map((g) => read.get(g.join(','))).join('') === n.text && sameGroups(groups, n.groups)) t.exact++;
+    n.groups.forEach((group, k) => {
+      const label = read.get(group.join(','));
+      if (label === undefined) return;
+      t.digitsSplitRight++;
+      if (label === n.text[k]) t.digitsRight++;
+    });
+  }
+  return t;
+}
 
 export { describeDistortion, distortedDataset, drawnLikeDistortion } from './drawn-set/distorted-mnist';
 export type { DrawnLikeDistortion } from './drawn-set/distorted-mnist';
@@ -98,6 +148,20 @@ export async function runDrawnBench(modelPaths: string[]): Promise<void> {
     `Distorted MNIST test: each test image once with ${describeDistortion(drawnLikeDistortion)} (seed 12345),` +
       ' then cropped, scaled to 20 px and centred by mass as the app does',
   );
+  const numbers = drawnNumbers(DRAWN_NUMBER_COUNT, DRAWN_NUMBER_SEED);
+  const { minDigits, maxDigits, maxOverlap } = DRAWN_NUMBER_DEFAULTS;
+  const gaps = numbers.flatMap((n) =>
+    n.groups.slice(1).map((group, k) => {
+      const left = inkBoundingBox(groupStrokes(n.strokes, n.groups[k]))!;
+      return inkBoundingBox(groupStrokes(n.strokes, group))!.minX < left.maxX;
+    }),
+  );
+  console.log(
+    `Numbers: ${numbers.length.toLocaleString('en-US')} synthetic numbers (seed ${DRAWN_NUMBER_SEED}) of ${minDigits}-${maxDigits}` +
+      ` drawn digits side by side, ${gaps.length.toLocaleString('en-US')} gaps of which` +
+      ` ${gaps.filter(Boolean).length.toLocaleString('en-US')} have the boxes overlapping (by up to ${Math.round(maxOverlap * 100)}%` +
+      ' of the height, the ink apart), split by splitIntoDigits as the app does (bench/drawn-set/numbers.ts)',
+  );
   console.log(
     'Accuracy [95% Wilson interval] on the image or drawing count. Drawings of one template are correlated,' +
       ' so the template count matters as much as the drawing count.',
@@ -132,5 +196,19 @@ export async function runDrawnBench(modelPaths: string[]): Promise<void> {
         drawnFigure((t) => drawnTemplates[t].style === style),
       );
     }
+    const n = readNumbers(model, numbers);
+    const count = (k: number, what: string) => `${k.toLocaleString('en-US')} ${what}`;
+    console.log('  numbers:');
+    row('  read exactly', `${formatAccuracy(n.exact, n.numbers).padEnd(23)} ${count(n.numbers, 'numbers')}`);
+    row(
+      '  per digit',
+      `${formatAccuracy(n.digitsRight, n.digits).padEnd(23)} ${count(n.digits, 'digits')}, split right and read right`,
+    );
+    row('  split right', `${formatAccuracy(n.splitRight, n.numbers).padEnd(23)} ${count(n.numbers, 'numbers')}`);
+    row(
+      '  digits split right',
+      `${formatAccuracy(n.digitsSplitRight, n.digits).padEnd(23)} ${count(n.digits, 'digits')}, read right when split right` +
+        ` ${((n.digitsRight / n.digitsSplitRight) * 100).toFixed(2)}%`,
+    );
   }
 }
