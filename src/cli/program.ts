@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { TrainingCancelledError, TrainingDivergedError } from '../engine/training/errors';
 import { ModelFileError } from '../digits/io/model-file';
 import { HyperparameterError } from '../shared/hyperparameters';
+import { calibrateCommand } from './commands/calibrate';
 import { evaluateCommand } from './commands/evaluate';
 import { explainCommand } from './commands/explain';
 import { exportCommand } from './commands/export';
@@ -60,6 +61,14 @@ export function createProgram(): Command {
     .addOption(dataOption())
     .option('--test-size <n>', 'evaluate on the first N test images only', number)
     .action(evaluateCommand);
+
+  program
+    .command('calibrate <model>')
+    .description('fit the temperature that makes the probabilities honest, on the last 5,000 training images, and save it with the model')
+    .option('--out <model>', 'where to write the calibrated model (default: the model itself)')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .action(calibrateCommand);
 
   program
     .command('predict <model> <inputs...>')

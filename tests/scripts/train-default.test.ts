@@ -30,6 +30,9 @@ describe('npm run train:default, on its smoke setting', () => {
     expect(report).toContain(modelDigest(bytes));
     expect(report).toContain(`Validation accuracy: ${percent(metadata.metrics!.validationAccuracy!)}`);
     expect(report).toContain(`Test accuracy: ${percent(metadata.metrics!.testAccuracy)}`);
+    // The trainer fitted the temperature on the validation set, and the file and the report keep it.
+    expect(metadata.calibration?.validationCount).toBe(metadata.metrics!.validationCount);
+    expect(report).toContain(`Calibration: temperature ${metadata.calibration!.temperature.toFixed(3)}, fitted on the validation set`);
     // One table row per candidate, the shipped one marked; no row typed in from elsewhere.
     const rows = report.split('\n').filter((line) => /^\| (recommended|lenet|cnn)/.test(line));
     expect(rows.map((row) => row.split(' ')[1])).toEqual(['recommended', 'lenet', 'cnn']);

@@ -9,7 +9,9 @@ import { confusionMatrix } from '../../engine/metrics/confusion';
 import { describeArchitecture } from '../../engine/training/architecture';
 import { describeAugmentation } from '../../engine/training/augmentation';
 import { evaluate } from '../../engine/training/evaluate';
+import { measureCalibration } from '../../engine/training/temperature-scaling';
 import { emitJson } from '../output';
+import type { CalibrationMeasure } from '../../engine/training/temperature-scaling';
 
 export interface EvaluateFlags {
   json?: boolean;
@@ -22,7 +24,9 @@ export async function evaluateCommand(modelPath: string, flags: EvaluateFlags): 
   const { model, metadata } = await loadModel(modelPath);
   const trainedWith = metadata.hyperparameters;
   const { test } = await loadMnist({ dir: flags.data, trainSize: 0, testSize: flags.testSize });
-  const result = evaluate(model, test);
+  const result = evaluate(model, test, { keepLogits: true });
+  // On the test set: the raw softmax (before) and the model's temperature (after).
+  const calibration = measureCalibration(result.logits!, result.labels, model.classes, model.temperature);
   const confusion = confusionMatrix(result.labels, result.predictions, model.classes);
   const report = classificationReport(confusion);
   if (flags.json) {
@@ -32,6 +36,7 @@ export async function evaluateCommand(modelPath: string, flags: EvaluateFlags): 
       model: modelPath,
       testAccuracy: result.accuracy,
       testLoss: result.loss,
+      calibration,
       report,
       confusion,
     });
@@ -43,8 +48,21 @@ export async function evaluateCommand(modelPath: string, flags: EvaluateFlags): 
       (validation !== undefined
         ? `validation accuracy when trained: ${(validation * 100).toFixed(2)}% on the last ${metadata.metrics?.validationCount} training images, held out (from the model file)\n`
         : '') +
-      `trained with augmentation: ${describeAugmentation(trainedWith?.augmentation)}\n\n` +
+      `trained with augmentation: ${describeAugmentation(trainedWith?.augmentation)}\n` +
+      `${describeTestCalibration(calibration, metadata.calibration?.validationCount)}\n\n` +
       `${formatClassificationReport(report, { digits: 4 })}\n` +
       `${formatConfusionMatrix(confusion)}\n`,
+  );
+}
+
+/** The expected calibration error on the evaluated test images, before and after the model's temperature. */
+function describeTestCalibration(measure: CalibrationMeasure, fittedOn: number | undefined): string {
+  const ece = (value: number): string => value.toFixed(4);
+  if (fittedOn === undefined) {
+    return `uncalibrated (temperature 1; \`tegaki calibrate\` fits one): expected calibration error ${ece(measure.eceBefore)} on these ${measure.count} test images (15 bins)`;
+  }
+  return (
+    `temperature ${measure.temperature.toFixed(3)} (fitted on the last ${fittedOn} training images): expected calibration error on these ${measure.count} test images ` +
+    `${ece(measure.eceBefore)} before, ${ece(measure.eceAfter)} after (15 bins)`
   );
 }

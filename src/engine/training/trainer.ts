@@ -210,7 +210,7 @@ export async function train(
     return record;
   }
 
-  const calibration = validation ? calibrate(model, validation) : undefined;
+  const calibration = validation ? fitCalibration(model, validation) : undefined;
   const finalValidation = validation ? evaluate(model, validation) : undefined;
   const finalTest = evaluate(model, data.test);
   const finalPersonal = personalTest ? evaluate(model, personalTest) : undefined;
@@ -243,8 +243,11 @@ export async function train(
   };
 }
 
-/** Fits the model's temperature on the validation set and sets it (see temperature-scaling.ts). */
-function calibrate(model: Sequential, validation: Dataset): ModelCalibration {
+/**
+ * Fits the model's temperature on the validation set and sets it (see temperature-scaling.ts):
+ * the trainer's last step, and `tegaki calibrate`'s for a model that has none.
+ */
+export function fitCalibration(model: Sequential, validation: Dataset): ModelCalibration {
   const { logits, labels, count } = evaluate(model, validation, { keepLogits: true });
   const temperature = fitTemperature(logits!, labels, model.classes);
   const { eceBefore, eceAfter } = measureCalibration(logits!, labels, model.classes, temperature);
