@@ -143,7 +143,7 @@ export function splitGroup(strokes: readonly Stroke[], groups: readonly DigitGro
 }
 
 /** The strokes of each group, for strokesToInput. */
-export function groupStrokes(strokes: readonly Stroke[], group: DigitGroup): Stroke[] {
+export function groupStrokes(strokes: readonly Stroke[], group: readonly number[]): Stroke[] {
   return group.map((i) => strokes[i]);
 }
 

@@ -17,7 +17,7 @@ import { TrainingOutcome } from './training/TrainingOutcome';
 export function App(): React.JSX.Element {
   const t = useT();
   const locale = useLocale();
-  const { api, models, navigation, notices, personal, prediction } = useStores();
+  const { api, models, navigation, notices, personal, prediction, numbers } = useStores();
   const { tab } = useStore(navigation);
 
   useEffect(() => {
@@ -33,12 +33,15 @@ export function App(): React.JSX.Element {
       if (result.ok) for (const { level, message } of result.value) notices.push(level, message);
     });
     // A new active model answers differently: ask again.
-    const stopModels = api.models.onChanged(() => prediction.refresh());
+    const stopModels = api.models.onChanged(() => {
+      prediction.refresh();
+      numbers.refresh();
+    });
     return () => {
       stopNotices();
       stopModels();
     };
-  }, [api, models, notices, personal, prediction]);
+  }, [api, models, notices, personal, prediction, numbers]);
 
   const labels: Record<TabId, string> = {
     draw: t('tab.draw'),

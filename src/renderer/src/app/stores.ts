@@ -4,6 +4,7 @@ import { NoticeStore } from './notices';
 import { StrokeStore } from '../drawing/stroke-store';
 import { ToolStore } from '../drawing/tools';
 import { ModelsStore } from '../models/models-store';
+import { NumberStore } from '../prediction/number-store';
 import { PredictionStore } from '../prediction/prediction-store';
 import { ExplanationStore } from '../personal/explanation-store';
 import { PersonalStore } from '../personal/personal-store';
@@ -22,6 +23,8 @@ export interface AppStores {
   readonly drawing: StrokeStore;
   readonly tools: ToolStore;
   readonly prediction: PredictionStore;
+  /** The same drawing read as several digits side by side, when it is. */
+  readonly numbers: NumberStore;
   /** The person's corrected drawings, and the heat map of which pixels decided. */
   readonly personal: PersonalStore;
   readonly explanation: ExplanationStore;
@@ -51,6 +54,7 @@ export function createAppStores(api: TegakiApi): AppStores {
     drawing,
     tools: new ToolStore(),
     prediction,
+    numbers: new NumberStore(drawing, (pixels) => api.predict(pixels)),
     personal: new PersonalStore(api),
     explanation: new ExplanationStore(prediction, (pixels) => api.explain(pixels)),
     models: new ModelsStore(api),

@@ -1,7 +1,7 @@
 import type Konva from 'konva';
 import { memo, useEffect, useRef } from 'react';
-import { Layer, Line, Stage } from 'react-konva';
-import type { Point } from '../../../digits/preprocess/strokes';
+import { Layer, Line, Rect, Stage, Text } from 'react-konva';
+import type { BoundingBox, Point } from '../../../digits/preprocess/strokes';
 import { useColorScheme } from '../app/use-color-scheme';
 import { useStore } from '../app/use-store';
 import { useT } from '../i18n/use-t';
@@ -20,18 +20,28 @@ interface Props {
   toolStore: ToolStore;
   /** The side on screen in CSS pixels. */
   size: number;
+  /** The digits of a number drawn side by side, each boxed with what it was read as. */
+  digitBoxes?: readonly DigitBox[];
+}
+
+export interface DigitBox {
+  box: BoundingBox;
+  /** What the digit was read as, if known. */
+  label: string;
+  selected: boolean;
 }
 
 /**
  * The square drawing surface. Pointer events cover mouse, touch and pen; strokes go to
  * the StrokeStore in canvas units (CANVAS_UNITS square), so the canvas can be any size.
  */
-export function DrawCanvas({ store, toolStore, size }: Props): React.JSX.Element {
+export function DrawCanvas({ store, toolStore, size, digitBoxes }: Props): React.JSX.Element {
   const t = useT();
   const { strokes, active } = useStore(store);
   const { tool, brushSize } = useStore(toolStore);
   const scheme = useColorScheme();
   const ink = scheme === 'dark' ? '#f4f4f5' : '#18181b';
+  const accent = scheme === 'dark' ? '#6d9cff' : '#2563eb';
   const drawingPointer = useRef<number | null>(null);
   const scale = size / CANVAS_UNITS;
 
@@ -89,6 +99,7 @@ export function DrawCanvas({ store, toolStore, size }: Props): React.JSX.Element
       role="img"
       aria-label={t('draw.canvasLabel')}
       style={{ width: size, height: size }}
+      data-digit-boxes={digitBoxes?.length ?? 0}
     >
       <Stage width={size} height={size} scaleX={scale} scaleY={scale} onPointerDown={onPointerDown} onPointerMove={onPointerMove}>
         <Layer listening={false}>
@@ -97,6 +108,7 @@ export function DrawCanvas({ store, toolStore, size }: Props): React.JSX.Element
           ))}
           {active && <StrokeLine stroke={active} color={ink} />}
         </Layer>
+        {digitBoxes && digitBoxes.length > 0 && <DigitBoxes boxes={digitBoxes} color={accent} scale={scale} />}
       </Stage>
     </div>
   );
@@ -118,3 +130,48 @@ const StrokeLine = memo(function StrokeLine({ stroke, color }: { stroke: DrawnSt
     />
   );
 });
+
+/** Dashed boxes round each digit of a number, the selected one solid, each labelled with its reading. */
+function DigitBoxes({
+  boxes,
+  color,
+  scale,
+}: {
+  boxes: readonly DigitBox[];
+  color: string;
+  scale: number;
+}): React.JSX.Element {
+  const fontSize = 13 / scale;
+  return (
+    <Layer listening={false}>
+      {boxes.map(({ box, selected }, index) => (
+        <Rect
+          key={`box-${index}`}
+          name="digit-box"
+          x={box.minX}
+          y={box.minY}
+          width={box.maxX - box.minX}
+          height={box.maxY - box.minY}
+          stroke={color}
+          strokeWidth={selected ? 2 : 1.25}
+          strokeScaleEnabled={false}
+          dash={selected ? undefined : [6 / scale, 4 / scale]}
+          cornerRadius={4 / scale}
+          listening={false}
+        />
+      ))}
+      {boxes.map(({ box, label }, index) => (
+        <Text
+          key={`label-${index}`}
+          name="digit-box-label"
+          x={box.minX}
+          y={Math.max(0, box.minY - fontSize * 1.2)}
+          text={label}
+          fontSize={fontSize}
+          fill={color}
+          listening={false}
+        />
+      ))}
+    </Layer>
+  );
+}

@@ -10,6 +10,8 @@ import { CorrectionBar } from '../personal/CorrectionBar';
 import { ExplanationOverlay, ExplanationToggle } from '../personal/Explanation';
 import { useCorrection } from '../personal/use-correction';
 import { InputPreview } from '../prediction/InputPreview';
+import { createNumberActions } from '../prediction/number-actions';
+import { NumberReading } from '../prediction/NumberReading';
 import { ProbabilityBars, formatPercent } from '../prediction/ProbabilityBars';
 import type { DrawingAction, DrawingActionName } from './actions';
 import { createDrawingActions } from './actions';
@@ -23,7 +25,7 @@ const MAX_CANVAS = 560;
 export function DrawScreen(): React.JSX.Element {
   const t = useT();
   const dark = useColorScheme() === 'dark';
-  const { drawing, tools, prediction, explanation, models } = useStores();
+  const { drawing, tools, prediction, explanation, models, numbers } = useStores();
   const { canUndo, canRedo, strokes, active } = useStore(drawing);
   const { tool, brushSize } = useStore(tools);
   const { input, prediction: result, error } = useStore(prediction);
@@ -32,14 +34,24 @@ export function DrawScreen(): React.JSX.Element {
   const actions = useMemo(() => createDrawingActions(drawing, tools), [drawing, tools]);
   const byName = useMemo(() => new Map(actions.map((a) => [a.name, a])), [actions]);
   const correction = useCorrection();
-  // One keydown handler for every shortcut on the screen.
-  useShortcuts(useMemo(() => [...actions, ...correction.actions], [actions, correction.actions]));
+  // Several digits side by side are read one by one; one digit is read as it always was.
+  const reading = useStore(numbers);
+  const numberMode = reading.digits.length > 1;
+  const numberActions = useMemo(() => createNumberActions(numbers), [numbers]);
+  // One keydown handler for every shortcut on the screen. "That's wrong: it is N" is for one digit.
+  useShortcuts(
+    useMemo(
+      () => [...actions, ...(numberMode ? numberActions : correction.actions)],
+      [actions, numberMode, numberActions, correction.actions],
+    ),
+  );
   const area = useRef<HTMLDivElement>(null);
   const { width, height } = useElementSize(area);
   const size = Math.floor(Math.max(MIN_CANVAS, Math.min(MAX_CANVAS, width, height)));
   const blank = strokes.length === 0 && !active;
 
   useEffect(() => prediction.start(), [prediction]);
+  useEffect(() => numbers.start(), [numbers]);
 
   const title = (name: DrawingActionName): string => describeAction(byName.get(name) as DrawingAction, t);
 
@@ -113,7 +125,20 @@ export function DrawScreen(): React.JSX.Element {
           </button>
         </div>
         <div className="canvas-area" ref={area}>
-          <DrawCanvas store={drawing} toolStore={tools} size={size} />
+          <DrawCanvas
+            store={drawing}
+            toolStore={tools}
+            size={size}
+            digitBoxes={
+              numberMode
+                ? reading.digits.map((d, i) => ({
+                    box: d.box,
+                    label: d.prediction ? String(d.prediction.top) : '',
+                    selected: i === reading.selected,
+                  }))
+                : undefined
+            }
+          />
         </div>
         <p className="hint">{t('draw.hint')}</p>
       </div>
@@ -125,33 +150,39 @@ export function DrawScreen(): React.JSX.Element {
         data-drawing-version={prediction.drawingVersion}
         data-answered-version={result?.drawingVersion ?? ''}
       >
-        <div className="prediction-head">
-          <div className="prediction-top-box">
-            <span className="label">{t('predict.title')}</span>
-            <output className="prediction-top" data-testid="prediction-top">
-              {result ? String(result.top) : ''}
-            </output>
-            <span className="confidence" data-testid="prediction-confidence">
-              {result ? formatPercent(result.confidence) : blank ? t('predict.blank') : ''}
-            </span>
-          </div>
-          <InputPreview input={input} dark={dark}>
-            <ExplanationOverlay explanation={explanation} />
-          </InputPreview>
-        </div>
-        <ExplanationToggle explanation={explanation} />
-        {result?.lowConfidence && (
-          <p className="low-confidence" data-testid="low-confidence" role="status">
-            {t('predict.lowConfidence')}
-          </p>
+        {numberMode ? (
+          <NumberReading store={numbers} actions={numberActions} dark={dark} />
+        ) : (
+          <>
+            <div className="prediction-head">
+              <div className="prediction-top-box">
+                <span className="label">{t('predict.title')}</span>
+                <output className="prediction-top" data-testid="prediction-top">
+                  {result ? String(result.top) : ''}
+                </output>
+                <span className="confidence" data-testid="prediction-confidence">
+                  {result ? formatPercent(result.confidence) : blank ? t('predict.blank') : ''}
+                </span>
+              </div>
+              <InputPreview input={input} dark={dark}>
+                <ExplanationOverlay explanation={explanation} />
+              </InputPreview>
+            </div>
+            <ExplanationToggle explanation={explanation} />
+            {result?.lowConfidence && (
+              <p className="low-confidence" data-testid="low-confidence" role="status">
+                {t('predict.lowConfidence')}
+              </p>
+            )}
+            {error && (
+              <p className="error" role="alert" data-testid="prediction-error">
+                {t('predict.error', { message: error.message })}
+              </p>
+            )}
+            <ProbabilityBars prediction={result} />
+            <CorrectionBar actions={correction.actions} canCorrect={correction.canCorrect} />
+          </>
         )}
-        {error && (
-          <p className="error" role="alert" data-testid="prediction-error">
-            {t('predict.error', { message: error.message })}
-          </p>
-        )}
-        <ProbabilityBars prediction={result} />
-        <CorrectionBar actions={correction.actions} canCorrect={correction.canCorrect} />
         {modelName && <p className="model-name">{t('predict.model', { name: modelName })}</p>}
       </aside>
     </section>
