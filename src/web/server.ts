@@ -220,12 +220,30 @@ function send(response: ServerResponse, status: number, type: string, body: stri
   response.end(body);
 }
 
+/** How much of a refused request's body is read and dropped before the connection is cut. */
+const REFUSED_BODY_DRAIN_BYTES = 16 * 1024 * 1024;
+
 /**
- * A refused request: answered at once, the connection closed after, and whatever body the
- * client is still sending read and dropped (never kept), so the client sees the answer.
+ * A refused request: whatever body the client is still sending is read and dropped
+ * (never kept, at most REFUSED_BODY_DRAIN_BYTES), then the answer goes out and the
+ * connection closes. Answering first and closing while the client still uploads makes
+ * its write fail (EPIPE) before it reads the answer, depending on timing. A client that
+ * sends far more than that gets the answer at once, and its connection closes after it.
  */
 function refuse(request: IncomingMessage, response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
-  send(response, status, 'text/plain; charset=utf-8', message, { ...headers, connection: 'close' });
+  const answer = (): void => {
+    if (!response.headersSent) send(response, status, 'text/plain; charset=utf-8', message, { ...headers, connection: 'close' });
+  };
+  if (request.readableEnded) return answer();
+  let drained = 0;
+  const drain = (chunk: Buffer): void => {
+    drained += chunk.length;
+    if (drained <= REFUSED_BODY_DRAIN_BYTES) return;
+    request.off('data', drain);
+    answer();
+  };
+  request.on('data', drain);
+  request.once('end', answer);
   request.resume();
 }
 
