@@ -23,6 +23,7 @@ import type { PersonalTrainingData } from '../digits/personal/recipe';
 import { fineTuneHyperparameters, personalTrainingData } from '../digits/personal/recipe';
 import { TrainingCancelledError, TrainingDivergedError } from '../engine/training/errors';
 import { evaluate } from '../engine/training/evaluate';
+import { measureCalibration } from '../engine/training/temperature-scaling';
 import { train } from '../engine/training/trainer';
 import { HyperparameterError, parseHyperparameters } from '../shared/hyperparameters';
 import type { Hyperparameters } from '../shared/hyperparameters';
@@ -157,7 +158,8 @@ async function nextTurn(signal: AbortSignal, what: string): Promise<void> {
 
 /**
  * The model on the first `testSize` test images, one batch per turn so that a cancel
- * is heard between batches. Each turn is evaluate() on a slice, so the predictions and
+ * is heard between batches. Probabilities and loss are the model's (with its temperature);
+ * the calibration compares them with the raw softmax's. Each turn is evaluate() on a slice, so the predictions and
  * probabilities are the ones one call over the whole set gives.
  */
 async function runEvaluation(request: Extract<EngineRequest, { type: 'evaluate' }>): Promise<EvaluationResult> {
@@ -168,13 +170,15 @@ async function runEvaluation(request: Extract<EngineRequest, { type: 'evaluate' 
   const labels = new Uint8Array(test.count);
   const predictions = new Uint8Array(test.count);
   const probabilities = new Float32Array(test.count * classes);
+  const logits = new Float32Array(test.count * classes);
   let totalLoss = 0;
   for (let start = 0; start < test.count; start += EVALUATION_TURN) {
     await nextTurn(signal, 'evaluation');
-    const turn = evaluate(model, sliceDataset(test, start, Math.min(start + EVALUATION_TURN, test.count)), { keepProbabilities: true });
+    const turn = evaluate(model, sliceDataset(test, start, Math.min(start + EVALUATION_TURN, test.count)), { keepProbabilities: true, keepLogits: true });
     labels.set(turn.labels, start);
     predictions.set(turn.predictions, start);
     probabilities.set(turn.probabilities!, start * classes);
+    logits.set(turn.logits!, start * classes);
     totalLoss += turn.loss * turn.count;
   }
   const correct = labels.reduce((sum, label, i) => sum + (label === predictions[i] ? 1 : 0), 0);
@@ -188,6 +192,7 @@ async function runEvaluation(request: Extract<EngineRequest, { type: 'evaluate' 
     labels,
     predictions,
     probabilities,
+    calibration: measureCalibration(logits, labels, classes, model.temperature),
   };
 }
 

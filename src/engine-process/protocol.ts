@@ -2,6 +2,7 @@ import type { ErrorCode } from '../shared/errors';
 import type { Hyperparameters } from '../shared/hyperparameters';
 import type { ClassificationReport } from '../engine/metrics/classification-report';
 import type { NamedTensor } from '../engine/model/sequential';
+import type { CalibrationMeasure } from '../engine/training/temperature-scaling';
 import type { ModelSpec } from '../engine/model/spec';
 import type { PersonalTraining, FineTuneOptions } from '../shared/personal-training';
 import type { EpochRecord, TrainingProgress } from '../shared/training-progress';
@@ -81,6 +82,8 @@ export interface EvaluationResult {
   labels: Uint8Array;
   predictions: Uint8Array;
   probabilities: Float32Array;
+  /** Expected calibration error and reliability bins on these test images, at T = 1 and at the model's temperature. */
+  calibration: CalibrationMeasure;
 }
 
 /** What each request's job resolves to. */

@@ -40,7 +40,7 @@ export function createModelHandlers({ models, activeModel, dialogs, exportsDir }
     'models:details': async ({ id }) => {
       await models.summary(id);
       // Checked by the metadata schema as the file was decoded: what did not fit is gone.
-      const { hyperparameters, personal, history = [], lossCurve = [], metrics } = (await models.read(id)).metadata;
+      const { hyperparameters, personal, history = [], lossCurve = [], metrics, calibration } = (await models.read(id)).metadata;
       return {
         id,
         hyperparameters,
@@ -58,6 +58,7 @@ export function createModelHandlers({ models, activeModel, dialogs, exportsDir }
           personalTestAccuracy: metrics.personalTestAccuracy,
           personalTestCount: metrics.personalTestCount,
         },
+        calibration,
       };
     },
     'models:export': async ({ id, format }) => {

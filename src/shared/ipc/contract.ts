@@ -6,7 +6,9 @@ import type { Hyperparameters } from '../hyperparameters';
 import { errorCodes } from '../errors';
 import type { ErrorCode } from '../errors';
 import {
+  calibrationMeasureSchema,
   classificationReportSchema,
+  modelCalibrationSchema,
   importedFromSchema,
   modelFileMetricsSchema,
   modelFormatSchema,
@@ -82,6 +84,8 @@ export const modelDetailsSchema = z.object({
   lossCurve: z.array(lossPointSchema),
   /** The file's metrics, less the confusion matrix and report (the evaluate channel gives those). */
   metrics: modelFileMetricsSchema.omit({ confusion: true, report: true }).optional(),
+  /** The temperature the model predicts with and how it was fitted; absent: uncalibrated (T = 1). */
+  calibration: modelCalibrationSchema.optional(),
 });
 
 export { errorCodes } from '../errors';
@@ -220,8 +224,10 @@ export const invokeContract = {
       /** Per test image, in test-set order. */
       labels: bytesSchema,
       predictions: bytesSchema,
-      /** `count x 10`, row-major. */
+      /** `count x 10`, row-major: the model's (calibrated) probabilities. */
       probabilities: floatsSchema,
+      /** On these test images: expected calibration error and reliability bins before and after the temperature. */
+      calibration: calibrationMeasureSchema,
     }),
   },
   /**

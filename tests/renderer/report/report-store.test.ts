@@ -24,6 +24,7 @@ const evaluation = (modelId: string): Evaluation => ({
   labels: new Uint8Array(1),
   predictions: new Uint8Array(1),
   probabilities: new Float32Array(10),
+  calibration: { temperature: 1, count: 1, eceBefore: 0, eceAfter: 0, reliabilityBefore: [], reliabilityAfter: [] },
 });
 
 /** An API whose evaluations answer only when the test says so, a model's in the order asked. */

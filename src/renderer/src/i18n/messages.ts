@@ -227,6 +227,18 @@ const en = {
   'report.testLoss': 'Test loss',
   'report.validationLoss': 'Validation loss',
   'report.galleryFailed': 'Could not load the images: {message}',
+  'report.calibration': 'Calibration',
+  'report.calibrationSummary':
+    'Expected calibration error on these {count} test images: {before} before, {after} after the temperature {temperature} (fitted on {validationCount} held-out training images).',
+  'report.uncalibrated':
+    'Uncalibrated (temperature 1): expected calibration error {ece} on these {count} test images.',
+  'report.calibrationHelp':
+    'Of the images the model is 90% sure of, 90% should be right: a calibrated model’s bars reach the diagonal. The temperature divides the network’s outputs before the softmax; it never changes which digit wins. Most images sit in the last bin; hover a bar for how many it holds.',
+  'report.reliability': 'Reliability diagram: accuracy per confidence bin, with the diagonal',
+  'report.reliabilityBefore': 'Before (T = 1)',
+  'report.reliabilityAfter': 'After (T = {temperature})',
+  'report.confidence': 'Confidence',
+  'report.binLabel': 'Confidence {lower}–{upper}: {count} images, mean confidence {confidence}, accuracy {accuracy}',
 
   'models.title': 'Models',
   'models.name': 'Name',
@@ -518,6 +530,17 @@ const ja: Record<MessageKey, string> = {
   'report.testLoss': 'テストデータの損失',
   'report.validationLoss': '検証データの損失',
   'report.galleryFailed': '画像を読み込めませんでした：{message}',
+  'report.calibration': '確信度の較正',
+  'report.calibrationSummary':
+    'このテスト画像 {count} 枚での期待較正誤差（ECE）：温度 {temperature} の適用前 {before}、適用後 {after}（学習から除いた {validationCount} 枚の訓練画像で推定）。',
+  'report.uncalibrated': '較正なし（温度 1）：このテスト画像 {count} 枚での期待較正誤差（ECE）は {ece}。',
+  'report.calibrationHelp':
+    'モデルが 90% と確信した画像のうち 90% が正解なら、確信度は正直です。較正されたモデルの棒は対角線に届きます。温度はソフトマックスの前に出力を割るだけで、どの数字が選ばれるかは変わりません。ほとんどの画像は最後の区間に入ります。棒にカーソルを合わせると枚数が表示されます。',
+  'report.reliability': '信頼性図：確信度の区間ごとの正解率と対角線',
+  'report.reliabilityBefore': '適用前（T = 1）',
+  'report.reliabilityAfter': '適用後（T = {temperature}）',
+  'report.confidence': '確信度',
+  'report.binLabel': '確信度 {lower}–{upper}：{count} 枚、平均確信度 {confidence}、正解率 {accuracy}',
 
   'models.title': 'モデル',
   'models.name': '名前',

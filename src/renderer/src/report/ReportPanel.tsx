@@ -4,6 +4,7 @@ import { useLocale, useT } from '../i18n/use-t';
 import { describeOrigin } from '../models/model-names';
 import { formatPercent } from '../prediction/ProbabilityBars';
 import { HeldOutAccuracy } from '../training/HeldOutAccuracy';
+import { CalibrationSection } from './CalibrationSection';
 import { ClassificationTable } from './ClassificationTable';
 import type { MatrixView } from './ConfusionMatrix';
 import { ConfusionMatrix } from './ConfusionMatrix';
@@ -126,6 +127,7 @@ export function ReportPanel({
               <ConfusionMatrix confusion={report.evaluation.confusion} view={view} onOpenCell={onOpenCell} />
             </section>
           </div>
+          <CalibrationSection measure={report.evaluation.calibration} fitted={report.details?.calibration} />
           <TrainingCurves details={report.details} />
         </>
       )}

@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EngineHost } from '../../../src/backend/engine/engine-host';
+import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
+import type { Backend } from '../../../src/backend/services/backend';
+import { createBackend } from '../../../src/backend/services/backend';
+import { saveModel } from '../../../src/digits/io/saved-model';
+import { Sequential } from '../../../src/engine/model/sequential';
+import { matrix } from '../../../src/engine/tensor';
+import { temperedSoftmax } from '../../../src/engine/training/temperature-scaling';
+import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
+import { callBackend, fakeTrainedModel, removeDirs, tempDir } from '../fixtures';
+
+// The app's services with a calibrated built-in model (T = 2.5): every probability the
+// page gets is softmax(z / T), and the report's evaluation says what T did.
+
+const TEMPERATURE = 2.5;
+const calibration = { temperature: TEMPERATURE, validationCount: 5000, eceBefore: 0.04, eceAfter: 0.01 };
+const trained = fakeTrainedModel(7);
+const network = Sequential.fromWeights(trained.spec, trained.tensors);
+const pixels = Float32Array.from({ length: 784 }, (_, i) => ((i * 37) % 11) / 10);
+const rawLogits = (): number[] => {
+  const input = matrix(1, 784);
+  input.data.set(pixels);
+  return Array.from(network.forward(input, false).data);
+};
+
+const dirs: string[] = [];
+let backend: Backend;
+
+beforeEach(async () => {
+  const userData = await tempDir('calibration');
+  const resources = await tempDir('calibration-resources');
+  dirs.push(userData, resources);
+  await saveModel(join(resources, 'default-model.tgk'), network, {
+    name: 'calibrated default',
+    createdAt: '2024-01-01T00:00:00.000Z',
+    metrics: { testAccuracy: 0.5, testLoss: 1 },
+    calibration,
+  });
+  const engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
+  backend = createBackend({ userDataDir: userData, resourcesDir: resources, engineHost, log: () => undefined });
+});
+
+afterEach(async () => {
+  await backend.dispose();
+  await removeDirs(dirs);
+});
+
+const call = <C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> =>
+  callBackend(backend, channel, request);
+
+describe('a calibrated model in the app', () => {
+  it('predicts and explains with its temperature: softmax(z / T), the same top digit as softmax(z)', async () => {
+    const expected = temperedSoftmax(rawLogits(), 10, TEMPERATURE);
+    const raw = temperedSoftmax(rawLogits(), 10, 1);
+    const { probabilities } = await call('predict', { pixels });
+    probabilities.forEach((p, k) => expect(p).toBeCloseTo(expected[k], 6));
+    const top = (p: ArrayLike<number>) => Array.from(p).indexOf(Math.max(...Array.from(p)));
+    expect(top(probabilities)).toBe(top(raw));
+    expect(Math.max(...probabilities)).toBeLessThan(Math.max(...raw));
+    const explained = await call('explain', { pixels });
+    explained.probabilities.forEach((p, k) => expect(p).toBeCloseTo(expected[k], 6));
+  });
+
+  it("reports the calibration: the file's in the details, ECE and reliability bins before and after in the evaluation", async () => {
+    const details = await call('models:details', { id: 'default' });
+    expect(details.calibration).toEqual(calibration);
+    const evaluation = await call('evaluate', { id: 'default', testSize: 200 });
+    expect(evaluation.calibration).toMatchObject({ temperature: TEMPERATURE, count: 200 });
+    const { reliabilityBefore, reliabilityAfter } = evaluation.calibration;
+    expect(reliabilityBefore).toHaveLength(15);
+    expect(reliabilityAfter.reduce((n, bin) => n + bin.count, 0)).toBe(200);
+    // Softer probabilities: the mean top probability falls, the predictions do not change.
+    const meanConfidence = (bins: typeof reliabilityAfter) =>
+      bins.reduce((s, b) => s + b.confidence * b.count, 0) / 200;
+    expect(meanConfidence(reliabilityAfter)).toBeLessThan(meanConfidence(reliabilityBefore));
+    const correct = (bins: typeof reliabilityAfter) => Math.round(bins.reduce((s, b) => s + b.accuracy * b.count, 0));
+    expect(correct(reliabilityAfter)).toBe(correct(reliabilityBefore));
+    // The per-image probabilities the gallery sorts by are the calibrated ones.
+    const first = Array.from(evaluation.probabilities.subarray(0, 10));
+    expect(first.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * Confidence that means what it says, as a person reads it in a real Chromium against
+ * the browser mode's real services and engine process: the shipped model's report gives
+ * the expected calibration error on MNIST's 10,000 test images before and after its
+ * temperature (the figures Node computes from the same file), and a reliability diagram
+ * with the diagonal; an imported ONNX model says it is uncalibrated.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMnist } from '../../src/digits/data/mnist';
+import { loadModel } from '../../src/digits/io/saved-model';
+import { evaluate } from '../../src/engine/training/evaluate';
+import { measureCalibration } from '../../src/engine/training/temperature-scaling';
+import type { BrowserSession, RunningApp } from './harness';
+import { artifactsDir, modelRowIds, openBrowser, root, startApp } from './harness';
+
+const percent = (value: number): string => `${(value * 100).toFixed(2)}%`;
+const torchMlp = join(root, 'tests', 'fixtures', 'onnx', 'torch-mlp-opset9.onnx');
+
+let app: RunningApp;
+let session: BrowserSession;
+
+beforeAll(async () => {
+  app = await startApp();
+  session = await openBrowser(app.url, { width: 1024, height: 700 });
+});
+
+afterAll(async () => {
+  await session?.finish('calibration');
+  await app?.stop();
+});
+
+describe('calibration on the report screen, in a real Chromium (browser mode, real engine process)', () => {
+  it("shows the shipped model's ECE on the test set before and after its temperature, as Node measures it", async () => {
+    const { model, metadata } = await loadModel(join(root, 'resources', 'default-model.tgk'));
+    const { test } = await loadMnist({ trainSize: 0 });
+    const onTest = evaluate(model, test, { keepLogits: true });
+    const expected = measureCalibration(onTest.logits!, onTest.labels, 10, model.temperature);
+    expect(metadata.calibration?.validationCount).toBe(5000);
+
+    const { page } = session;
+    await page.getByTestId('tab-report').click();
+    const section = page.getByTestId('report-calibration');
+    await section.waitFor({ timeout: 60_000 });
+    expect(await section.getByTestId('calibration-summary').textContent()).toBe(
+      `Expected calibration error on these 10,000 test images: ${percent(expected.eceBefore)} before, ` +
+        `${percent(expected.eceAfter)} after the temperature ${model.temperature.toFixed(3)} (fitted on 5,000 held-out training images).`,
+    );
+  });
+
+  it('draws the reliability diagram: bars per confidence bin over all 10,000 images, and the diagonal', async () => {
+    const { page } = session;
+    const diagram = page.getByTestId('reliability-diagram');
+    expect(await diagram.getAttribute('role')).toBe('img');
+    expect(await diagram.getAttribute('aria-label')).toMatch(/^Reliability diagram/);
+    await diagram.getByTestId('reliability-diagonal').waitFor();
+    const bars = () =>
+      diagram.getByTestId('reliability-bar').evaluateAll((rects) =>
+        rects.map((r) => ({
+          count: Number(r.getAttribute('data-count')),
+          confidence: Number(r.getAttribute('data-confidence')),
+          accuracy: Number(r.getAttribute('data-accuracy')),
+          height: Number(r.getAttribute('height')),
+        })),
+      );
+    const after = await bars();
+    expect(after.length).toBeGreaterThan(1);
+    expect(after.reduce((n, b) => n + b.count, 0)).toBe(10_000);
+    // A 99%-accurate model puts most images in the last bin, (14/15, 1], where its bar is nearly full.
+    const top = after.reduce((a, b) => (b.confidence > a.confidence ? b : a));
+    expect(top.count).toBeGreaterThan(9_000);
+    expect(top.accuracy).toBeGreaterThan(0.99);
+    expect(Math.max(...after.map((b) => b.height))).toBeGreaterThan(150);
+    await section(page)
+      .screenshot({ path: join(artifactsDir, 'calibration', 'reliability.png') })
+      .catch(() => undefined);
+
+    // Before the temperature the same images are more confident: the bins change, the total does not.
+    await page.getByTestId('reliability-view-before').click();
+    expect(await page.getByTestId('reliability-view-before').getAttribute('aria-checked')).toBe('true');
+    const before = await bars();
+    expect(before.reduce((n, b) => n + b.count, 0)).toBe(10_000);
+    const meanConfidence = (bs: typeof after) => bs.reduce((s, b) => s + b.confidence * b.count, 0) / 10_000;
+    expect(meanConfidence(before)).toBeGreaterThan(meanConfidence(after));
+    await page.getByTestId('reliability-view-after').click();
+  });
+
+  it('an imported ONNX model, never calibrated, says so and draws one diagram', async () => {
+    const { page } = session;
+    await page.getByTestId('tab-models').click();
+    await page.getByTestId('import-input').setInputFiles(torchMlp);
+    await expect.poll(() => modelRowIds(page), { timeout: 30_000 }).toHaveLength(2);
+    const imported = (await modelRowIds(page)).find((id) => id !== 'default')!;
+    await page.getByTestId(`report-${imported}`).click();
+    const panel = page.getByTestId(`report-panel-${imported}`);
+    const summary = panel.getByTestId('calibration-summary');
+    await summary.waitFor({ timeout: 60_000 });
+    expect(await summary.textContent()).toMatch(
+      /^Uncalibrated \(temperature 1\): expected calibration error \d+\.\d\d% on these 10,000 test images\.$/,
+    );
+    expect(await panel.getByTestId('reliability-view-before').count()).toBe(0);
+    await panel.getByTestId('reliability-diagonal').waitFor();
+  });
+});
+
+function section(page: BrowserSession['page']) {
+  return page.getByTestId('report-calibration').first();
+}
