@@ -9,6 +9,7 @@
  *   npm run bench -- --only seed-classic,recommended
  *   npm run bench -- --only speed       # Tegaki against TF.js (bench/speed.ts)
  *   npm run bench -- --only drawn --models a.tgk,b.tgk   # models on drawn digits (bench/drawn.ts)
+ *   npm run bench -- --only calibration [--models ...]   # calibration error before and after T (bench/calibration.ts)
  *   npm run bench -- --smoke            # every part on tiny sizes, no bars checked (CI)
  */
 import { loadMnist } from '../src/digits/data/mnist';
@@ -16,6 +17,7 @@ import type { Hyperparameters } from '../src/shared/hyperparameters';
 import { train } from '../src/engine/training/trainer';
 import { preset } from '../src/shared/presets';
 import type { PresetName } from '../src/shared/presets';
+import { runCalibrationBench } from './calibration';
 import { runDrawnBench } from './drawn';
 import { runCnnSpeedBench } from './cnn-speed';
 import { mib } from './shared';
@@ -75,6 +77,10 @@ async function main(): Promise<void> {
   }
   if (!only || only.has('drawn')) {
     await runDrawnBench(flag('--models') ?? ['resources/default-model.tgk']);
+    console.log('');
+  }
+  if (!only || only.has('calibration')) {
+    await runCalibrationBench(flag('--models') ?? ['resources/default-model.tgk']);
     console.log('');
   }
   if (only && !accuracyBars.some((bar) => only.has(bar.preset))) {

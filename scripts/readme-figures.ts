@@ -48,6 +48,11 @@ export const figureBlocks: FigureBlock[] = [
   },
   { id: 'bench-cnn', shown: 'npm run bench -- --only cnn', run: () => [...tsx, 'bench/index.ts', '--only', 'cnn'] },
   { id: 'bench-drawn', shown: 'npm run bench -- --only drawn', run: () => [...tsx, 'bench/index.ts', '--only', 'drawn'] },
+  {
+    id: 'bench-calibration',
+    shown: 'npm run bench -- --only calibration',
+    run: () => [...tsx, 'bench/index.ts', '--only', 'calibration'],
+  },
 ];
 
 export const BLOCK_START = /<!-- readme-figures: ([\w-]+) -->\n/g;
