@@ -13,8 +13,10 @@
  * 2. Two strokes whose ink comes within 0.06·S and whose extents overlap by 0.3 of the
  *    narrower one also belong to one digit: a 4's stem through its arm, a 1's base.
  * 3. What is left shorter than 0.65·S (a bar, a flag, a dot) is not a digit on its own:
- *    it joins the digit it overlaps most horizontally, else the nearest, as a 7's bar
- *    drawn apart from its stem or a 1's base drawn below it.
+ *    it joins the digit it overlaps most horizontally, as a 7's bar drawn apart from its
+ *    stem or a 1's base drawn below it, else the nearest if it is close beside it. One far
+ *    from every digit (a stray dot, the first point of the next digit's stroke) stays a
+ *    group of its own rather than stretch a digit's box.
  *
  * Groups are ordered left to right by their boxes' centres; a single digit is one group.
  */
@@ -31,6 +33,8 @@ export const TOUCH_DISTANCE = 0.06;
 export const TOUCH_OVERLAP = 0.3;
 /** Rule 3: a group shorter than this fraction of S is part of a digit, not a digit. */
 export const PART_HEIGHT = 0.65;
+/** Rule 3: how far beside a digit (fraction of S, past the part's widened extent) a part may be and still join it. */
+export const PART_REACH = 0.2;
 
 /** The strokes of one digit, as indices into the drawing's strokes, ascending. */
 export type DigitGroup = number[];
@@ -87,23 +91,22 @@ export function splitIntoDigits(strokes: readonly Stroke[]): DigitGroup[] {
   };
   const parts = groups.filter(isPart);
   const digits = groups.filter((g) => !isPart(g));
-  if (digits.length > 0) {
-    for (const part of parts) {
-      const p = groupBox(part);
-      const [from, to] = extent(p);
-      // The digit over or under it, else the nearest beside it.
-      let best = digits[0];
-      let bestScore = -Infinity;
-      for (const digit of digits) {
-        const d = groupBox(digit);
-        const score = Math.min(to, d.maxX) - Math.max(from, d.minX) - 1e-3 * verticalGap(p, d);
-        if (score > bestScore) [bestScore, best] = [score, digit];
-      }
-      best.push(...part);
+  const alone: DigitGroup[] = [];
+  for (const part of digits.length > 0 ? parts : []) {
+    const p = groupBox(part);
+    const [from, to] = extent(p);
+    // The digit over or under it, else the nearest beside it if within reach.
+    let best = digits[0];
+    let bestScore = -Infinity;
+    for (const digit of digits) {
+      const d = groupBox(digit);
+      const score = Math.min(to, d.maxX) - Math.max(from, d.minX) - 1e-3 * verticalGap(p, d);
+      if (score > bestScore) [bestScore, best] = [score, digit];
     }
-    return orderLeftToRight(digits, strokes);
+    if (bestScore >= -PART_REACH * scale) best.push(...part);
+    else alone.push(part);
   }
-  return orderLeftToRight(groups, strokes);
+  return orderLeftToRight(digits.length > 0 ? [...digits, ...alone] : groups, strokes);
 }
 
 /** Merges group `index` with the one to its right (a digit split in two). Out of range: unchanged. */

@@ -128,9 +128,11 @@ describe('splitIntoDigits: one group of strokes per digit, left to right', () =>
     expect(splitIntoDigits([...one, ...at(36, one)])).toEqual([[0], [1]]);
   });
 
-  it('a small mark joins the digit nearest it instead of being a digit', () => {
+  it('a small mark joins the digit close beside it; one far from every digit stays on its own', () => {
     const number: Stroke[] = [...zero, ...at(90, one), [[64, 100]]];
     expect(splitIntoDigits(number)).toEqual([[0, 2], [1]]);
+    // The first point of a third digit's stroke, 60 units right of the 1: its own box, not the 1's.
+    expect(splitIntoDigits([...number, [[180, 10]]])).toEqual([[0, 2], [1], [3]]);
   });
 
   it('keeps 99.5% of single drawn digits in one group (91 templates, 20 sloppy drawings each)', () => {
