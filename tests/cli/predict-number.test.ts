@@ -68,6 +68,7 @@ describe('tegaki predict --number (real process, the shipped model)', () => {
       JSON.stringify([
         { id: 'seven-four-one', strokes: number },
         { id: 'just-a-four', strokes: shapes['4'] },
+        { id: 'blank', strokes: [] },
       ]),
     );
   });
@@ -76,7 +77,7 @@ describe('tegaki predict --number (real process, the shipped model)', () => {
     const { stdout, code, stderr } = await tegaki('predict', model, strokesFile, '--number', '--json');
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const [number, single] = JSON.parse(stdout) as {
+    const [number, single, blank] = JSON.parse(stdout) as {
       id: string;
       number: string;
       digits: { label: number; probabilities: number[]; strokes: number[] }[];
@@ -89,6 +90,8 @@ describe('tegaki predict --number (real process, the shipped model)', () => {
       expect(digit.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
       expect(Math.max(...digit.probabilities)).toBe(digit.probabilities[digit.label]);
     }
+    // A blank drawing has no digits, and no error.
+    expect(blank).toEqual({ id: 'blank', number: '', digits: [] });
     // A single digit is a number of one digit, read exactly as without --number.
     expect(single.number).toBe('4');
     const plain = JSON.parse((await tegaki('predict', model, strokesFile, '--json')).stdout) as {
@@ -105,6 +108,7 @@ describe('tegaki predict --number (real process, the shipped model)', () => {
     expect(lines[1]).toMatch(/^ {2}7 +\d+\.\d% \| 0:\d+\.\d 1:/);
     expect(lines.slice(1, 4).map((l) => l.trim()[0])).toEqual(['7', '4', '1']);
     expect(lines[4]).toBe('just-a-four: 4');
+    expect(lines[6]).toBe('blank: (no ink)');
   });
 
   it('refuses a PNG with --number, naming it', async () => {
