@@ -13,7 +13,7 @@ const spec = {
   layers: [
     { type: 'dense' as const, units: 16, init: { kind: 'he' as const } },
     { type: 'relu' as const },
-    { type: 'dense' as const, units: 10, init: { kind: 'he' as const, scale: 4 } },
+    { type: 'dense' as const, units: 10, init: { kind: 'he' as const } },
   ],
   loss: 'softmax-cross-entropy' as const,
 };

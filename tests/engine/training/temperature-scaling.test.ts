@@ -87,7 +87,7 @@ describe('a model with a temperature', () => {
     layers: [
       { type: 'dense' as const, units: 8, init: { kind: 'he' as const } },
       { type: 'relu' as const },
-      { type: 'dense' as const, units: 10, init: { kind: 'he' as const, scale: 3 } },
+      { type: 'dense' as const, units: 10, init: { kind: 'he' as const } },
     ],
     loss: 'softmax-cross-entropy' as const,
   };

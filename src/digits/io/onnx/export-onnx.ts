@@ -1,4 +1,5 @@
 import type { FeatureShape, ModelSpec, Padding } from '../../../engine/model/spec';
+import { temperatureOf } from '../../../shared/model-metadata';
 import { convAxis, featureCount, inputShapeOf, layerShapes } from '../../../engine/model/spec';
 import { INPUT_RECIPE } from '../../preprocess/image';
 import type { ModelFileContent, ModelTensor } from '../model-file';
@@ -16,7 +17,9 @@ import { AttributeType, encodeOnnxModel, TensorDataType } from './onnx-proto';
  * max-pool -> MaxPool, batch-norm -> BatchNormalization (inference form, running
  * statistics), flatten -> Flatten, relu/sigmoid/tanh/leaky-relu -> Relu/Sigmoid/Tanh/
  * LeakyRelu; dropout does nothing at inference and is left out. Weights cross from
- * Tegaki's channels-last layout to ONNX's channels-first in layout.ts.
+ * Tegaki's channels-last layout to ONNX's channels-first in layout.ts. A calibrated
+ * model's temperature T is a Div of the logits by T before the Softmax, so onnxruntime
+ * gives the probabilities Tegaki gives.
  *
  * Opset 13 (onnxruntime 1.8 and newer, PyTorch 1.8 and newer read it). The metadata
  * carries the name, the architecture, the training figures and the input recipe, and
@@ -27,6 +30,8 @@ export const ONNX_OPSET = 13;
 const IR_VERSION = 7;
 export const ONNX_INPUT_NAME = 'image';
 export const ONNX_OUTPUT_NAME = 'probabilities';
+/** The scalar initializer a calibrated model's logits are divided by before the Softmax. */
+export const ONNX_TEMPERATURE = 'temperature';
 /** metadata_props keys this exporter writes; `import-onnx.ts` reads the last two back. */
 export const ONNX_METADATA_KEYS = {
   name: 'name',
@@ -134,6 +139,9 @@ export function onnxModelOf({ spec, metadata, tensors }: ModelFileContent): Onnx
   });
   flatten();
   if (order) throw new Error('the model ends on a multi-channel image; its outputs have no ONNX order to match');
+  const temperature = temperatureOf(metadata);
+  if (temperature !== 1)
+    x = graph.node('Div', [x, graph.initializer(ONNX_TEMPERATURE, [], Float32Array.of(temperature))]);
   graph.node('Softmax', [x], [int('axis', 1)], ONNX_OUTPUT_NAME);
   const classes = featureCount(shape);
 

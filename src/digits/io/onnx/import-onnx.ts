@@ -73,7 +73,16 @@ export function onnxToModel(bytes: Uint8Array, source = 'ONNX file', now = new D
       `the weights do not fit the architecture read from the graph (at ${mismatch?.name ?? 'the end'})`,
     );
   }
-  return { spec: translated.spec, tensors, metadata: importedMetadata(model, opset, source, now) };
+  const metadata = importedMetadata(model, opset, source, now);
+  // The Div's divisor is the temperature the exported file's own metadata gives (float32 in the graph).
+  const { temperature } = translated;
+  if (temperature !== undefined && Math.fround(metadata.calibration?.temperature ?? NaN) !== temperature) {
+    throw fail(
+      'unsupported',
+      `the graph divides its outputs by ${temperature} before the Softmax; Tegaki imports such a Div only as the temperature of a model it exported itself, whose metadata gives it`,
+    );
+  }
+  return { spec: translated.spec, tensors, metadata };
 }
 
 /** Opset 9 is where BatchNormalization lost its `spatial` switch and the operators above took their current form. */
@@ -97,6 +106,7 @@ export const IMPORTABLE_OPERATORS = [
   'Dropout',
   'Identity',
   'Constant',
+  'Div',
   'Softmax',
   'LogSoftmax',
 ] as const;
@@ -111,7 +121,11 @@ interface PendingWeight {
 type Fail = (detail: string) => ModelFileError;
 
 /** The chain of nodes as Tegaki layers, and how to read each layer's weights. */
-function translateGraph(model: OnnxModel, opset: number, fail: Fail): { spec: ModelSpec; weights: PendingWeight[] } {
+function translateGraph(
+  model: OnnxModel,
+  opset: number,
+  fail: Fail,
+): { spec: ModelSpec; weights: PendingWeight[]; temperature?: number } {
   const graph = model.graph!;
   const nodes = graph.node ?? [];
   const constants = new Map<string, OnnxTensor>();
@@ -165,6 +179,8 @@ function translateGraph(model: OnnxModel, opset: number, fail: Fail): { spec: Mo
   let order: Int32Array | undefined;
   let x = input.name ?? '';
   let ended = false;
+  /** A Div of the logits by a scalar right before the Softmax: a Tegaki export's temperature. */
+  let temperature: number | undefined;
   const consumed = new Set<string>((graph.output ?? []).map((o) => o.name ?? ''));
   for (const node of nodes) for (const name of node.input ?? []) consumed.add(name);
 
@@ -191,6 +207,8 @@ function translateGraph(model: OnnxModel, opset: number, fail: Fail): { spec: Mo
       throw fail(
         `${where} comes after the final ${spec.loss === 'softmax-cross-entropy' ? 'Softmax' : 'output'}; only the last node may be a Softmax`,
       );
+    if (temperature !== undefined && op !== 'Softmax' && op !== 'LogSoftmax')
+      throw fail(`${where} comes after a Div; Tegaki imports a Div only right before the final Softmax`);
     const inputs = node.input ?? [];
     if (inputs[0] !== x) {
       throw fail(
@@ -446,6 +464,14 @@ function translateGraph(model: OnnxModel, opset: number, fail: Fail): { spec: Mo
       }
       case 'Identity':
         break;
+      case 'Div': {
+        needsVector();
+        const divisor = floatValues(constant(1, 'divisor'), 1, `${where}: its divisor`, fail)[0];
+        if (!(divisor > 0 && Number.isFinite(divisor)))
+          throw fail(`${where}: it divides by ${divisor}; a temperature is a positive number`);
+        temperature = divisor;
+        break;
+      }
       case 'Softmax':
       case 'LogSoftmax': {
         const a = attributesOf(node, fail, where, ['axis']);
@@ -472,7 +498,7 @@ function translateGraph(model: OnnxModel, opset: number, fail: Fail): { spec: Mo
     throw fail(`the graph ends on an image of ${shape.height}x${shape.width}x${shape.channels}, not on class scores`);
   if (order) throw fail('the graph ends on a flattened multi-channel image, not on class scores');
   if (featureCount(shape) !== 10) throw fail(`it gives ${featureCount(shape)} outputs; a digit classifier gives 10`);
-  return { spec, weights };
+  return { spec, weights, temperature };
 }
 
 /** A dense layer's weight [in, units] and bias [units], read later. */

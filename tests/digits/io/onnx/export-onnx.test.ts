@@ -8,7 +8,8 @@ import {
   onnxModelOf,
 } from '../../../../src/digits/io/onnx/export-onnx';
 import { onnxToModel } from '../../../../src/digits/io/onnx/import-onnx';
-import { decodeOnnxModel } from '../../../../src/digits/io/onnx/onnx-proto';
+import { decodeOnnxModel, encodeOnnxModel } from '../../../../src/digits/io/onnx/onnx-proto';
+import { modelOf } from '../../../../src/digits/io/saved-model';
 import { Sequential } from '../../../../src/engine/model/sequential';
 import type { ModelSpec } from '../../../../src/engine/model/spec';
 import { train } from '../../../../src/engine/training/trainer';
@@ -150,6 +151,47 @@ describe('ONNX export, checked against onnxruntime', () => {
     expect(back.metadata.name).toBe('My digits');
     expect(back.metadata.metrics?.testAccuracy).toBe(0.9812);
     expect(back.metadata.importedFrom).toEqual({ format: 'onnx', producer: 'Tegaki', opset: ONNX_OPSET });
+  });
+
+  it("a calibrated model's temperature is a Div before the Softmax: onnxruntime gives its calibrated probabilities, and import keeps it", async () => {
+    const spec: ModelSpec = {
+      inputSize: 784,
+      layers: [
+        { type: 'dense', units: 16, init: { kind: 'he' } },
+        { type: 'relu' },
+        { type: 'dense', units: 10, init: { kind: 'he' } },
+      ],
+      loss: 'softmax-cross-entropy',
+    };
+    const network = new Sequential(spec, { seed: 5 });
+    const calibration = { temperature: 1.7, validationCount: 5000, eceBefore: 0.03, eceAfter: 0.01 };
+    const model = Sequential.fromWeights(spec, network.exportWeights(), { temperature: calibration.temperature });
+    const content = { spec, metadata: { name: 'warm', calibration }, tensors: model.exportWeights() };
+    const bytes = modelToOnnx(content);
+    expect(decodeOnnxModel(bytes).graph?.node?.map((n) => n.op_type)).toEqual([
+      'Flatten',
+      'Gemm',
+      'Relu',
+      'Gemm',
+      'Div',
+      'Softmax',
+    ]);
+    const ours = tegakiProbabilities(model, images.pixels, images.count);
+    const theirs = await runWithOnnxRuntime(bytes, images.pixels, images.count);
+    expect(maxAbsDifference(ours, theirs.values)).toBeLessThan(TOLERANCE);
+    // The raw softmax is not what onnxruntime gives: the Div matters.
+    expect(maxAbsDifference(tegakiProbabilities(network, images.pixels, images.count), theirs.values)).toBeGreaterThan(
+      1e-3,
+    );
+    const back = onnxToModel(bytes, 'warm.onnx');
+    expect(back.metadata.calibration).toEqual(calibration);
+    expect(tegakiProbabilities(modelOf(back), images.pixels, images.count)).toEqual(ours);
+    // A Div the file's own metadata does not account for is refused, as any unknown operator is.
+    const foreign = onnxModelOf(content);
+    foreign.metadata_props = foreign.metadata_props?.filter((p) => p.key !== 'tegaki.metadata');
+    expect(() => onnxToModel(encodeOnnxModel(foreign), 'foreign.onnx')).toThrow(
+      /divides its outputs by 1\.7\d* before the Softmax/,
+    );
   });
 });
 
