@@ -1,15 +1,23 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EngineHost } from '../../../src/backend/engine/engine-host';
 import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
 import type { Backend } from '../../../src/backend/services/backend';
 import { createBackend } from '../../../src/backend/services/backend';
-import { saveModel } from '../../../src/digits/io/saved-model';
+import { loadModel, saveModel } from '../../../src/digits/io/saved-model';
 import { Sequential } from '../../../src/engine/model/sequential';
 import { matrix } from '../../../src/engine/tensor';
 import { temperedSoftmax } from '../../../src/engine/training/temperature-scaling';
 import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
-import { callBackend, fakeTrainedModel, removeDirs, tempDir } from '../fixtures';
+import {
+  callBackend,
+  fakeTrainedModel,
+  nextBackendEvent,
+  removeDirs,
+  smallHyperparameters,
+  tempDir,
+} from '../fixtures';
 
 // The app's services with a calibrated built-in model (T = 2.5): every probability the
 // page gets is softmax(z / T), and the report's evaluation says what T did.
@@ -27,9 +35,11 @@ const rawLogits = (): number[] => {
 
 const dirs: string[] = [];
 let backend: Backend;
+let userDataDir: string;
 
 beforeEach(async () => {
   const userData = await tempDir('calibration');
+  userDataDir = userData;
   const resources = await tempDir('calibration-resources');
   dirs.push(userData, resources);
   await saveModel(join(resources, 'default-model.tgk'), network, {
@@ -81,4 +91,24 @@ describe('a calibrated model in the app', () => {
     const first = Array.from(evaluation.probabilities.subarray(0, 10));
     expect(first.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
+
+  it('a model trained in the app gets its temperature, fitted on its validation set, in its file and in its predictions', async () => {
+    const done = nextBackendEvent(backend, 'training:done');
+    await call('training:start', { hyperparameters: smallHyperparameters(), name: 'Warm', testSize: 200 });
+    const { model: summary } = await done;
+    const details = await call('models:details', { id: summary.id });
+    expect(details.calibration?.validationCount).toBe(5000);
+    const temperature = details.calibration!.temperature;
+    expect(temperature).toBeGreaterThan(0);
+    expect(temperature).not.toBe(1);
+    await call('models:setActive', { id: summary.id });
+    const files = (await readdir(join(userDataDir, 'models'))).filter((f) => f.endsWith('.tgk'));
+    expect(files).toHaveLength(1);
+    const { model } = await loadModel(join(userDataDir, 'models', files[0]));
+    expect(model.temperature).toBe(temperature);
+    const input = matrix(1, 784);
+    input.data.set(pixels);
+    const expected = temperedSoftmax(Array.from(model.forward(input, false).data), 10, temperature);
+    (await call('predict', { pixels })).probabilities.forEach((p, k) => expect(p).toBeCloseTo(expected[k], 6));
+  }, 120_000);
 });
