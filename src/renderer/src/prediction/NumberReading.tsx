@@ -54,9 +54,16 @@ export function NumberReading({
           return (
             <li key={digit.strokes.join(',')} className="number-digit-slot">
               <div
-                className={index === selected ? 'number-digit selected' : 'number-digit'}
+                className={[
+                  'number-digit',
+                  index === selected ? 'selected' : '',
+                  digit.prediction?.lowConfidence ? 'low-confidence' : '',
+                ]
+                  .filter(Boolean)
+                  .join(' ')}
                 data-testid={`number-digit-${index}`}
                 data-digit={digit.prediction?.top ?? ''}
+                title={digit.prediction?.lowConfidence ? t('predict.lowConfidence') : undefined}
               >
                 <button
                   type="button"
