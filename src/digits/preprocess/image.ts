@@ -104,11 +104,26 @@ export function greyImageToInput(
  * pixel of the centre, clipping whatever falls outside.
  */
 export function placeByCentreOfMass(image: ArrayLike<number>, width: number, height: number): Float32Array {
-  const out = new Float32Array(INPUT_SIDE * INPUT_SIDE);
   const centre = centreOfMass(image, width, height);
-  if (!centre) return out;
-  const shiftX = Math.round(CENTRE_OF_MASS_TARGET - centre.x);
-  const shiftY = Math.round(CENTRE_OF_MASS_TARGET - centre.y);
+  if (!centre) return new Float32Array(INPUT_SIDE * INPUT_SIDE);
+  return pasteInInput(image, width, height, centreOfMassOffset(centre));
+}
+
+/** Where an image's pixel (0, 0) goes in 28x28, in whole pixels, so that `centre` lands within half a pixel of (14, 14). */
+export function centreOfMassOffset(centre: Centre): Offset {
+  return { x: Math.round(CENTRE_OF_MASS_TARGET - centre.x), y: Math.round(CENTRE_OF_MASS_TARGET - centre.y) };
+}
+
+/** A whole-pixel displacement. */
+export interface Offset {
+  x: number;
+  y: number;
+}
+
+/** An ink image pasted into a blank 28x28 input with its pixel (0, 0) at `offset`, clipping what falls outside. */
+export function pasteInInput(image: ArrayLike<number>, width: number, height: number, offset: Offset): Float32Array {
+  const out = new Float32Array(INPUT_SIDE * INPUT_SIDE);
+  const { x: shiftX, y: shiftY } = offset;
   for (let row = 0; row < height; row++) {
     const outRow = row + shiftY;
     if (outRow < 0 || outRow >= INPUT_SIDE) continue;

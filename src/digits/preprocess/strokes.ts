@@ -1,4 +1,5 @@
-import { DIGIT_BOX_SIDE, INPUT_SIDE, placeByCentreOfMass } from './image';
+import type { Centre } from './image';
+import { centreOfMass, centreOfMassOffset, DIGIT_BOX_SIDE, INPUT_SIDE, pasteInInput } from './image';
 
 /** `[x, y]` in any unit (canvas pixels, millimetres); y grows downward. */
 export type Point = [number, number];
@@ -43,6 +44,41 @@ export function inkBoundingBox(strokes: readonly Stroke[]): BoundingBox | undefi
 
 /**
  * Drawn strokes -> 784 floats, row-major 28x28, 0..1 with 1 = ink; all zeros for no
+ * ink. The input of preprocessSteps, which gives the steps' intermediate results too.
+ */
+export function strokesToInput(strokes: readonly Stroke[], options: StrokesToInputOptions = {}): Float32Array {
+  return preprocessSteps(strokes, options)?.input ?? new Float32Array(INPUT_SIDE * INPUT_SIDE);
+}
+
+/** Where the 20x20 frame's pixel (0, 0) sits in 28x28 with the frame in the middle: 4 on both axes. */
+export const FRAME_IN_MIDDLE = (INPUT_SIDE - DIGIT_BOX_SIDE) / 2;
+
+/** What each step of preprocessSteps made, so a person can be shown how the network's input came about. */
+export interface PreprocessSteps {
+  /** 1. The bounding box of the stroke points, in the drawing's units (the pen not included). */
+  inkBox: BoundingBox;
+  /** 2. Frame pixels per drawing unit; 0 when every point is the same one (a dot). */
+  scale: number;
+  /** The pen's width in frame pixels, the same for every drawing. */
+  penWidth: number;
+  /** The inked box in the frame, px: the points' box scaled, plus the pen; its longer side is 20 but for a dot. */
+  inkedSize: { width: number; height: number };
+  /** 3. The 20x20 frame, row-major, 0..1 with 1 = ink, the inked box centred in it. */
+  frame: Float32Array;
+  /**
+   * 4. The frame's centre of mass before the shift, in the 28x28 input's pixel indices
+   * with the frame in the middle (its pixel (0, 0) at FRAME_IN_MIDDLE); undefined when
+   * the frame holds no ink (a pen too thin to cover a sub-pixel).
+   */
+  centreOfMass: Centre | undefined;
+  /** Whole pixels the frame moves from the middle so its centre of mass is within half a pixel of (14, 14). */
+  shift: { dx: number; dy: number };
+  /** The network's input: 784 floats, row-major 28x28, 0..1 with 1 = ink. */
+  input: Float32Array;
+}
+
+/**
+ * Drawn strokes -> the network's input, keeping what every step made; undefined for no
  * ink. MNIST's own recipe, so a drawing looks like the training data:
  *
  * 1. Take the bounding box of the points.
@@ -58,18 +94,21 @@ export function inkBoundingBox(strokes: readonly Stroke[]): BoundingBox | undefi
  *    half a pixel of pixel (14, 14), where MNIST puts it (see image.ts), clipping what
  *    falls outside.
  */
-export function strokesToInput(strokes: readonly Stroke[], options: StrokesToInputOptions = {}): Float32Array {
+export function preprocessSteps(
+  strokes: readonly Stroke[],
+  options: StrokesToInputOptions = {},
+): PreprocessSteps | undefined {
   const penWidth = options.penWidth ?? DEFAULT_PEN_WIDTH;
   if (!(penWidth > 0 && penWidth < DIGIT_BOX_SIDE)) {
     throw new RangeError(`penWidth must be between 0 and ${DIGIT_BOX_SIDE}, got ${penWidth}`);
   }
-  const box = inkBoundingBox(strokes);
-  if (!box) return new Float32Array(INPUT_SIDE * INPUT_SIDE);
+  const inkBox = inkBoundingBox(strokes);
+  if (!inkBox) return undefined;
 
-  const longerSide = Math.max(box.maxX - box.minX, box.maxY - box.minY);
+  const longerSide = Math.max(inkBox.maxX - inkBox.minX, inkBox.maxY - inkBox.minY);
   const scale = longerSide > 0 ? (DIGIT_BOX_SIDE - penWidth) / longerSide : 0;
-  const centreX = (box.minX + box.maxX) / 2;
-  const centreY = (box.minY + box.maxY) / 2;
+  const centreX = (inkBox.minX + inkBox.maxX) / 2;
+  const centreY = (inkBox.minY + inkBox.maxY) / 2;
   // Pixel i spans [i - 0.5, i + 0.5), so the frame's 20 pixels span [-0.5, 19.5].
   const frameCentre = (DIGIT_BOX_SIDE - 1) / 2;
   // Clamped to the frame: the fit keeps every point inside it, and extreme coordinates
@@ -80,7 +119,30 @@ export function strokesToInput(strokes: readonly Stroke[], options: StrokesToInp
   };
   const fitted = strokes.map((stroke) => stroke.map(([x, y]): Point => [fit(x, centreX), fit(y, centreY)]));
   const frame = rasterise(fitted, DIGIT_BOX_SIDE, penWidth);
-  return placeByCentreOfMass(frame, DIGIT_BOX_SIDE, DIGIT_BOX_SIDE);
+  // At most the frame's side: rounding can take the longer side a hair past 20, and an
+  // extent too large for a float (infinite times a zero scale) is the whole frame.
+  const inked = (extent: number): number => {
+    const size = extent * scale + penWidth;
+    return Number.isNaN(size) ? DIGIT_BOX_SIDE : Math.min(DIGIT_BOX_SIDE, size);
+  };
+  const inkedSize = { width: inked(inkBox.maxX - inkBox.minX), height: inked(inkBox.maxY - inkBox.minY) };
+  const inFrame = centreOfMass(frame, DIGIT_BOX_SIDE, DIGIT_BOX_SIDE);
+  if (!inFrame) {
+    const input = new Float32Array(INPUT_SIDE * INPUT_SIDE);
+    return { inkBox, scale, penWidth, inkedSize, frame, centreOfMass: undefined, shift: { dx: 0, dy: 0 }, input };
+  }
+  const offset = centreOfMassOffset(inFrame);
+  const input = pasteInInput(frame, DIGIT_BOX_SIDE, DIGIT_BOX_SIDE, offset);
+  return {
+    inkBox,
+    scale,
+    penWidth,
+    inkedSize,
+    frame,
+    centreOfMass: { x: inFrame.x + FRAME_IN_MIDDLE, y: inFrame.y + FRAME_IN_MIDDLE },
+    shift: { dx: offset.x - FRAME_IN_MIDDLE, dy: offset.y - FRAME_IN_MIDDLE },
+    input,
+  };
 }
 
 /**
