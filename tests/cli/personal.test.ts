@@ -38,19 +38,17 @@ describe("learning a person's handwriting from the command line (real processes)
     expect(wrongBefore).toBeGreaterThanOrEqual(9);
 
     const tuned = join(dir, 'tuned.tgk');
-    const done = await tegakiJson<{ type: string; personalTestAccuracy: number; personalTestCount: number }>(
-      'finetune',
-      defaultModel,
-      '--personal',
-      personalFile,
-      '--out',
-      tuned,
-      '--test-size',
-      '3000',
-    );
+    const done = await tegakiJson<{
+      type: string;
+      personalTestAccuracy: number;
+      personalTestCount: number;
+      calibration: unknown;
+    }>('finetune', defaultModel, '--personal', personalFile, '--out', tuned, '--test-size', '3000');
     expect(done.type).toBe('done');
     expect(done.personalTestCount).toBe(6);
     expect(done.personalTestAccuracy).toBeGreaterThanOrEqual(5 / 6);
+    // Fine-tuning holds out no validation set: the new weights get no temperature (the old one no longer fits them).
+    expect(done.calibration).toBeNull();
 
     const after = await tegakiJson<Prediction[]>('predict', tuned, freshFile);
     const rightAfter = after.filter((p, i) => p.label === fresh[i].label).length;

@@ -4,7 +4,7 @@ import { loadModel, saveModel } from '../../digits/io/saved-model';
 import { describeArchitecture } from '../../engine/training/architecture';
 import { train } from '../../engine/training/trainer';
 import { fineTuneHyperparameters } from '../../digits/personal/recipe';
-import { doneLine, emitJson } from '../output';
+import { describeCalibration, doneLine, emitJson } from '../output';
 import type { FineTuneFlags, PersonalFlags } from '../personal-flags';
 import { fineTuneOptions, loadPersonal, personalOptions } from '../personal-flags';
 
@@ -56,7 +56,8 @@ export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): 
       ? `personal test accuracy ${(result.personalTest.accuracy * 100).toFixed(2)}% on ${result.personalTest.count} held-out drawings`
       : 'no personal drawings held out';
     process.stdout.write(
-      `MNIST test accuracy ${(result.test.accuracy * 100).toFixed(2)}% | ${personalLine} | saved ${flags.out}\n`,
+      `MNIST test accuracy ${(result.test.accuracy * 100).toFixed(2)}% | ${personalLine} | saved ${flags.out}\n` +
+        `${describeCalibration(result.calibration)}\n`,
     );
   }
 }
