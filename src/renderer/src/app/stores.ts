@@ -6,6 +6,7 @@ import { ToolStore } from '../drawing/tools';
 import { ModelsStore } from '../models/models-store';
 import { NumberStore } from '../prediction/number-store';
 import { PredictionStore } from '../prediction/prediction-store';
+import { StepsViewStore } from '../prediction/steps-view';
 import { ExplanationStore } from '../personal/explanation-store';
 import { PersonalStore } from '../personal/personal-store';
 import { TrainingFormStore } from '../training/form-store';
@@ -25,6 +26,8 @@ export interface AppStores {
   readonly prediction: PredictionStore;
   /** The same drawing read as several digits side by side, when it is. */
   readonly numbers: NumberStore;
+  /** Whether "How the network sees it" shows the preprocessing beside the canvas. */
+  readonly stepsView: StepsViewStore;
   /** The person's corrected drawings, and the heat map of which pixels decided. */
   readonly personal: PersonalStore;
   readonly explanation: ExplanationStore;
@@ -55,6 +58,7 @@ export function createAppStores(api: TegakiApi): AppStores {
     tools: new ToolStore(),
     prediction,
     numbers: new NumberStore(drawing, (pixels) => api.predict(pixels)),
+    stepsView: new StepsViewStore(),
     personal: new PersonalStore(api),
     explanation: new ExplanationStore(prediction, (pixels) => api.explain(pixels)),
     models: new ModelsStore(api),

@@ -6,8 +6,8 @@ import {
   splitGroup,
   splitIntoDigits,
 } from '../../../digits/preprocess/segment';
-import type { BoundingBox, Stroke } from '../../../digits/preprocess/strokes';
-import { inkBoundingBox, strokesToInput } from '../../../digits/preprocess/strokes';
+import type { BoundingBox, PreprocessSteps, Stroke } from '../../../digits/preprocess/strokes';
+import { inkBoundingBox, preprocessSteps } from '../../../digits/preprocess/strokes';
 import type { IpcError } from '../../../shared/ipc/contract';
 import type { DrawnStroke } from '../drawing/eraser';
 import type { StrokeStore } from '../drawing/stroke-store';
@@ -24,6 +24,8 @@ export interface DigitReading {
   readonly box: BoundingBox;
   /** Its own 28x28 input, made by the same preprocessing as a single digit; undefined until asked. */
   readonly input: Float32Array | undefined;
+  /** How `input` was made, step by step (the same pass); undefined until asked. */
+  readonly steps: PreprocessSteps | undefined;
   /** Undefined until the model has answered for these strokes. */
   readonly prediction: Prediction | undefined;
 }
@@ -71,7 +73,7 @@ export class NumberStore {
   private groups: DigitGroup[] = [];
   private readonly ids = new WeakMap<DrawnStroke, number>();
   private nextId = 0;
-  private answers = new Map<string, { input: Float32Array; prediction: Prediction }>();
+  private answers = new Map<string, { input: Float32Array; steps: PreprocessSteps; prediction: Prediction }>();
   private version = 0;
   /** Bumped by refresh, so an answer from the model before is not kept. */
   private modelGeneration = 0;
@@ -197,7 +199,7 @@ export class NumberStore {
         maxX: ink.maxX + width / 2,
         maxY: ink.maxY + width / 2,
       };
-      return { strokes: group, box, input: known?.input, prediction: known?.prediction };
+      return { strokes: group, box, input: known?.input, steps: known?.steps, prediction: known?.prediction };
     });
     this.set({
       digits,
@@ -218,20 +220,22 @@ export class NumberStore {
     let error: IpcError | undefined;
     for (const [k, group] of groups.entries()) {
       if (this.answers.has(keys[k])) continue;
-      const input = strokesToInput(groupStrokes(strokes, group));
+      // A group has strokes, and every stroke a point: it has steps.
+      const steps = preprocessSteps(groupStrokes(strokes, group))!;
+      const input = steps.input;
       const result = await this.predict(input);
       if (generation !== this.modelGeneration) return;
       if (!result.ok) {
         error = result.error;
         break;
       }
-      this.answers.set(keys[k], { input, prediction: toPrediction(result.value.probabilities, version) });
+      this.answers.set(keys[k], { input, steps, prediction: toPrediction(result.value.probabilities, version) });
     }
     // Later drawing started its own run; the answers above are kept for it.
     if (version !== this.version) return;
     const digits = this.state.digits.map((d, k) => {
       const known = this.answers.get(keys[k]);
-      return known ? { ...d, input: known.input, prediction: known.prediction } : d;
+      return known ? { ...d, input: known.input, steps: known.steps, prediction: known.prediction } : d;
     });
     this.set({ ...this.state, digits, number: numberOf(digits), error });
   }

@@ -1,4 +1,5 @@
-import { strokesToInput } from '../../../digits/preprocess/strokes';
+import type { PreprocessSteps } from '../../../digits/preprocess/strokes';
+import { preprocessSteps } from '../../../digits/preprocess/strokes';
 import type { IpcError, Result } from '../../../shared/ipc/contract';
 import type { StrokeStore } from '../drawing/stroke-store';
 import { createLatestRunner } from './latest-runner';
@@ -21,6 +22,8 @@ export interface Prediction {
 export interface PredictionState {
   /** The 784 floats the network saw (or will see); all zeros for a blank canvas. */
   input: Float32Array;
+  /** How `input` was made, step by step (the same pass); undefined for a blank canvas. */
+  steps: PreprocessSteps | undefined;
   /** Undefined for a blank canvas, and until the first answer. */
   prediction: Prediction | undefined;
   error: IpcError | undefined;
@@ -44,7 +47,7 @@ const BLANK = new Float32Array(784);
  * canvas was cleared is ignored.
  */
 export class PredictionStore {
-  private state: PredictionState = { input: BLANK, prediction: undefined, error: undefined };
+  private state: PredictionState = { input: BLANK, steps: undefined, prediction: undefined, error: undefined };
   private readonly listeners = new Set<() => void>();
   private readonly runner: LatestRunner<number>;
   /** Bumped whenever the canvas becomes blank, so late answers are recognised. */
@@ -85,7 +88,7 @@ export class PredictionStore {
       this.generation++;
       this.runner.cancelPending();
       if (this.state.prediction || this.state.error || this.state.input !== BLANK)
-        this.set({ input: BLANK, prediction: undefined, error: undefined });
+        this.set({ input: BLANK, steps: undefined, prediction: undefined, error: undefined });
       return;
     }
     this.runner.push(this.generation);
@@ -118,12 +121,14 @@ export class PredictionStore {
   private async run(generation: number): Promise<void> {
     if (generation !== this.generation) return;
     const version = this.version;
-    const input = strokesToInput(this.drawing.inputStrokes());
-    this.set({ ...this.state, input });
+    const steps = preprocessSteps(this.drawing.inputStrokes());
+    const input = steps?.input ?? BLANK;
+    this.set({ ...this.state, input, steps });
     const result = await this.predict(input);
     if (generation !== this.generation || this.isBlank()) return;
-    if (result.ok) this.set({ input, prediction: toPrediction(result.value.probabilities, version), error: undefined });
-    else this.set({ input, prediction: undefined, error: result.error });
+    if (result.ok)
+      this.set({ input, steps, prediction: toPrediction(result.value.probabilities, version), error: undefined });
+    else this.set({ input, steps, prediction: undefined, error: result.error });
   }
 
   private set(next: PredictionState): void {
