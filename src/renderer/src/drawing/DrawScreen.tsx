@@ -13,6 +13,8 @@ import { InputPreview } from '../prediction/InputPreview';
 import { createNumberActions } from '../prediction/number-actions';
 import { NumberReading } from '../prediction/NumberReading';
 import { ProbabilityBars, formatPercent } from '../prediction/ProbabilityBars';
+import { createStepsViewActions } from '../prediction/steps-view';
+import { StepsToggle, StepsView } from '../prediction/StepsView';
 import type { DrawingAction, DrawingActionName } from './actions';
 import { createDrawingActions } from './actions';
 import { DrawCanvas } from './DrawCanvas';
@@ -25,7 +27,7 @@ const MAX_CANVAS = 560;
 export function DrawScreen(): React.JSX.Element {
   const t = useT();
   const dark = useColorScheme() === 'dark';
-  const { drawing, tools, prediction, explanation, models, numbers } = useStores();
+  const { drawing, tools, prediction, explanation, models, numbers, stepsView } = useStores();
   const { canUndo, canRedo, strokes, active } = useStore(drawing);
   const { tool, brushSize } = useStore(tools);
   const { input, prediction: result, error } = useStore(prediction);
@@ -38,11 +40,12 @@ export function DrawScreen(): React.JSX.Element {
   const reading = useStore(numbers);
   const numberMode = reading.digits.length > 1;
   const numberActions = useMemo(() => createNumberActions(numbers), [numbers]);
+  const stepsActions = useMemo(() => createStepsViewActions(stepsView), [stepsView]);
   // One keydown handler for every shortcut on the screen. "That's wrong: it is N" is for one digit.
   useShortcuts(
     useMemo(
-      () => [...actions, ...(numberMode ? numberActions : correction.actions)],
-      [actions, numberMode, numberActions, correction.actions],
+      () => [...actions, ...stepsActions, ...(numberMode ? numberActions : correction.actions)],
+      [actions, stepsActions, numberMode, numberActions, correction.actions],
     ),
   );
   const area = useRef<HTMLDivElement>(null);
@@ -124,23 +127,29 @@ export function DrawScreen(): React.JSX.Element {
             {t('draw.clear')}
           </button>
         </div>
-        <div className="canvas-area" ref={area}>
-          <DrawCanvas
-            store={drawing}
-            toolStore={tools}
-            size={size}
-            digitBoxes={
-              numberMode
-                ? reading.digits.map((d, i) => ({
-                    box: d.box,
-                    label: d.prediction ? String(d.prediction.top) : '',
-                    selected: i === reading.selected,
-                  }))
-                : undefined
-            }
-          />
+        <div className="canvas-row">
+          <div className="canvas-area" ref={area}>
+            <DrawCanvas
+              store={drawing}
+              toolStore={tools}
+              size={size}
+              digitBoxes={
+                numberMode
+                  ? reading.digits.map((d, i) => ({
+                      box: d.box,
+                      label: d.prediction ? String(d.prediction.top) : '',
+                      selected: i === reading.selected,
+                    }))
+                  : undefined
+              }
+            />
+          </div>
+          <StepsView />
         </div>
-        <p className="hint">{t('draw.hint')}</p>
+        <div className="draw-footer">
+          <p className="hint">{t('draw.hint')}</p>
+          <StepsToggle action={stepsActions[0]} />
+        </div>
       </div>
       <aside
         className="prediction-panel"
