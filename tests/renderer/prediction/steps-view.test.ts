@@ -152,6 +152,11 @@ describe('"How the network sees it": the toggle, whose steps it shows, and its c
       `(${tenth(figures.before!.x)}, ${tenth(figures.before!.y)}) → (${tenth(after.x)}, ${tenth(after.y)})`,
     );
     expect(captions.input).toBe('4. The network’s input, 28×28');
+
+    // A dot has nothing to scale: the caption says so rather than "×0".
+    const dot = stepsCaptions(stepsFigures(preprocessSteps([[[100, 100]]])!), en);
+    expect(dot.scale).toBe('2. A dot has no size to scale: it is the pen’s width, 2.5 × 2.5');
+    expect(dot.box).toBe('1. The ink’s box: 0 × 0 px of the canvas');
   });
 
   it('names the shift by its directions, says when it is none, and when ink fell off the edge', () => {

@@ -130,11 +130,15 @@ export function stepsCaptions(figures: StepsFigures, t: Translate): StepsCaption
       : t('steps.blank');
   return {
     box: t('steps.box', { width: Math.round(box.width), height: Math.round(box.height) }),
-    scale: t('steps.scale', {
-      scale: Number(scale.toPrecision(3)),
-      width: tenth(inked.width),
-      height: tenth(inked.height),
-    }),
+    // Every point the same (a dot): nothing to scale, the pen's width is the whole ink.
+    scale:
+      scale > 0
+        ? t('steps.scale', {
+            scale: Number(scale.toPrecision(3)),
+            width: tenth(inked.width),
+            height: tenth(inked.height),
+          })
+        : t('steps.dot', { width: tenth(inked.width), height: tenth(inked.height) }),
     shift: figures.clipped ? `${shiftCaption} ${t('steps.clipped')}` : shiftCaption,
     input: t('steps.input'),
   };
