@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { TrainingOutcome } from '../digits/io/model-metadata';
-import type { ModelCalibration } from '../shared/model-metadata';
+import type { ModelCalibration, ModelRejection } from '../shared/model-metadata';
 import type { TrainingProgress } from '../shared/training-progress';
 
 /** One JSON object per line on stdout, for scripts (`--json`). */
@@ -51,6 +51,22 @@ export function describeCalibration(calibration: ModelCalibration | undefined): 
   return (
     `calibration: temperature ${calibration.temperature.toFixed(3)} fitted on the last ${calibration.validationCount} training images (held out); ` +
     `expected calibration error there ${calibration.eceBefore.toFixed(4)} before, ${calibration.eceAfter.toFixed(4)} after (15 bins)`
+  );
+}
+
+/** "not a digit: max-probability below 0.5082 (...)": the model's rejection and what it rejects of each set. */
+export function describeRejection(rejection: ModelRejection | undefined): string {
+  if (!rejection) return 'not a digit: never said (no threshold fitted; `tegaki calibrate` fits one)';
+  const share = ({ rejected, count }: { rejected: number; count: number }) =>
+    `${rejected} of ${count} (${((rejected / count) * 100).toFixed(2)}%)`;
+  const { validation, drawn } = rejection.digitRejection;
+  const scores = rejection.separation
+    .map((s) => `${s.score} ${share(s.nonDigits)}, AUROC ${s.auroc.toFixed(4)}`)
+    .join('; ');
+  return (
+    `not a digit: ${rejection.score} below ${rejection.threshold.toFixed(4)} (at temperature ${rejection.temperature.toFixed(3)}); ` +
+    `rejects ${share(validation)} validation images and ${share(drawn)} drawn digits (at most ${rejection.maxDigitRejection * 100}% each)\n` +
+    `  fitting non-digits rejected at each score's threshold: ${scores}`
   );
 }
 

@@ -95,6 +95,38 @@ export const modelCalibrationSchema = z.object({
 });
 export type ModelCalibration = z.infer<typeof modelCalibrationSchema>;
 
+/** The scores "not a digit" can be decided on (engine/metrics/rejection.ts computes them). */
+export const REJECTION_SCORE_NAMES = ['max-probability', 'max-logit', 'energy'] as const;
+/** At most this share of each set of real digits may be rejected as not a digit. */
+export const MAX_DIGIT_REJECTION = 0.01;
+
+const rejectedOfSchema = z.object({ rejected: z.number().int().min(0), count: z.number().int().min(0) });
+
+/**
+ * Saying "not a digit" (digits/rejection.ts): a drawing whose `score` (of the logits at
+ * `temperature`) is below `threshold` is rejected. The threshold is the highest that rejects
+ * at most `maxDigitRejection` of the MNIST validation images and of the drawn digits
+ * (`digitRejection`: what it rejects of each); the score is the one of `separation` that
+ * rejects the most synthetic non-digits of the fitting templates at its own threshold
+ * (the area under the ROC curve breaks ties). A model without it never rejects.
+ */
+export const modelRejectionSchema = z.object({
+  score: z.enum(REJECTION_SCORE_NAMES),
+  threshold: z.number(),
+  temperature: z.number().positive().max(1000),
+  maxDigitRejection: z.number().min(0).max(1),
+  digitRejection: z.object({ validation: rejectedOfSchema, drawn: rejectedOfSchema }),
+  separation: z.array(
+    z.object({
+      score: z.enum(REJECTION_SCORE_NAMES),
+      threshold: z.number(),
+      auroc: z.number().min(0).max(1),
+      nonDigits: rejectedOfSchema,
+    }),
+  ),
+});
+export type ModelRejection = z.infer<typeof modelRejectionSchema>;
+
 /** One bin of a reliability diagram (engine/metrics/calibration.ts): confidences in (lower, upper]. */
 export const reliabilityBinSchema = z.object({
   lower: z.number(),
@@ -137,6 +169,8 @@ export const modelMetadataSchema = z.object({
   importedFrom: lenient(importedFromSchema),
   /** The temperature the model predicts with, and how it was fitted; absent: uncalibrated, T = 1. */
   calibration: lenient(modelCalibrationSchema),
+  /** When the model says "not a digit"; absent: it never does. */
+  rejection: lenient(modelRejectionSchema),
 });
 export type ModelMetadata = z.output<typeof modelMetadataSchema>;
 export type ModelFileMetrics = z.output<typeof modelFileMetricsSchema>;

@@ -86,6 +86,11 @@ describe('tegaki calibrate, and the commands that use the temperature (real proc
     expect(calibration.temperature).not.toBeCloseTo(1, 2);
     const { metadata, tensors } = await loadModelFile(calibrated);
     expect(metadata.calibration).toEqual(calibration);
+    // And when it says "not a digit", at that temperature, rejecting at most 1% of each digit set.
+    expect(metadata.rejection).toMatchObject({ temperature: calibration.temperature, maxDigitRejection: 0.01 });
+    const { validation, drawn } = metadata.rejection!.digitRejection;
+    expect(validation.rejected).toBeLessThanOrEqual(validation.count * 0.01);
+    expect(drawn.rejected).toBeLessThanOrEqual(drawn.count * 0.01);
     expect(metadata.importedFrom?.format).toBe('onnx');
     expect(tensors.length).toBeGreaterThan(0);
   });

@@ -5,8 +5,11 @@ import { loadAnyModel, modelOf } from '../../digits/io/saved-model';
 import { describeArchitecture } from '../../engine/training/architecture';
 import { fitCalibration, validationSet } from '../../engine/training/trainer';
 import { MNIST_VALIDATION_SIZE } from '../../shared/hyperparameters';
+import { drawnDigitsDataset } from '../../../bench/drawn-digits';
+import { nonDigitDataset } from '../../../bench/drawn-set/non-digits';
+import { fitRejection } from '../../digits/rejection';
 import { MODEL_FILE_EXTENSIONS } from '../../shared/model-metadata';
-import { describeCalibration, emitJson } from '../output';
+import { describeCalibration, describeRejection, emitJson } from '../output';
 
 export interface CalibrateFlags {
   out?: string;
@@ -18,10 +21,13 @@ export interface CalibrateFlags {
  * `tegaki calibrate MODEL [--out FILE]`: fits the model's temperature on the validation
  * split, the last 5,000 of MNIST's training images (engine/training/temperature-scaling.ts),
  * and writes the model with it, in place unless --out says where. Only the metadata's
- * `calibration` changes; the weights are written back as they were, so every prediction's
+ * `calibration` and `rejection` change; the weights are written back as they were, so every prediction's
  * top class stays the same. For a model trained elsewhere (an ONNX import), or before
  * models were calibrated. A model that trained on all 60,000 images has seen these: its
  * temperature is then fitted on its own training images and says so.
+ *
+ * Then, at that temperature, when it says "not a digit" (digits/rejection.ts): the score and
+ * the threshold that reject at most 1% of the validation images and of the drawn digits.
  */
 export async function calibrateCommand(modelPath: string, flags: CalibrateFlags): Promise<void> {
   const out = flags.out ?? modelPath;
@@ -37,13 +43,19 @@ export async function calibrateCommand(modelPath: string, flags: CalibrateFlags)
   const validation = validationSet(train, 0, MNIST_VALIDATION_SIZE)!;
   const overlaps = trainedOn === undefined || trainedOn + MNIST_VALIDATION_SIZE > train.count;
   const calibration = fitCalibration(model, validation);
-  await saveModelFile(out, { ...content, metadata: { ...content.metadata, calibration } });
+  model.temperature = calibration.temperature;
+  const rejection = fitRejection(model, {
+    validation,
+    drawn: drawnDigitsDataset(),
+    nonDigits: nonDigitDataset('fitting'),
+  });
+  await saveModelFile(out, { ...content, metadata: { ...content.metadata, calibration, rejection } });
   if (flags.json) {
-    emitJson({ type: 'calibration', model: out, calibration, validationHeldOut: !overlaps });
+    emitJson({ type: 'calibration', model: out, calibration, rejection, validationHeldOut: !overlaps });
     return;
   }
   process.stdout.write(
-    `${modelPath}: ${describeArchitecture(model.spec)}\n${describeCalibration(calibration)}\n` +
+    `${modelPath}: ${describeArchitecture(model.spec)}\n${describeCalibration(calibration)}\n${describeRejection(rejection)}\n` +
       (overlaps
         ? `note: ${trainedOn === undefined ? 'the model does not say which images it trained on' : `it trained on the first ${trainedOn}`}; if it saw these ${validation.count} images, the temperature is fitted on training data\n`
         : '') +
