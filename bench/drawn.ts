@@ -13,6 +13,12 @@
  * app's splitIntoDigits and each digit read by the model, with the rate of numbers read
  * exactly and of digits read right.
  *
+ * Then "not a digit" (src/digits/rejection.ts): at the threshold the model file keeps, the
+ * share of real digits rejected (the MNIST validation images and the drawn digits it was
+ * chosen on, at most 1% each, and MNIST's test set, never used for it) and the share of
+ * synthetic non-digits rejected, drawn from held-out templates no fitting ever saw
+ * (bench/drawn-set/non-digits.ts).
+ *
  * Every figure carries a 95% Wilson score interval on its image or drawing count and,
  * for drawings, the number of distinct templates behind it. The drawings of one template
  * are correlated (same shape, different hand), so the interval is too narrow for what a
@@ -26,7 +32,13 @@ import { groupStrokes, splitIntoDigits } from '../src/digits/preprocess/segment'
 import { inkBoundingBox, strokesToInput } from '../src/digits/preprocess/strokes';
 import type { Sequential } from '../src/engine/model/sequential';
 import { evaluate } from '../src/engine/training/evaluate';
+import type { Dataset } from '../src/engine/data/dataset';
+import { sliceDataset } from '../src/engine/data/dataset';
+import { rejectedCount, rejectionScores } from '../src/engine/metrics/rejection';
+import type { ModelRejection } from '../src/shared/model-metadata';
+import { MNIST_VALIDATION_SIZE } from '../src/shared/hyperparameters';
 import { wilsonInterval } from './drawn-set/confidence';
+import { nonDigitDataset, nonDigitTemplatesOf } from './drawn-set/non-digits';
 import { describeDistortion, distortedDataset, drawnLikeDistortion } from './drawn-set/distorted-mnist';
 import { MNIST_LACKING_STYLES, drawnDigitsDataset, drawnTemplates } from './drawn-digits';
 import type { DrawnNumber } from './drawn-set/numbers';
@@ -134,6 +146,76 @@ function describeTally({ right, total, perTemplate, misreadAs }: Tally): string 
   );
 }
 
+/**
+ * The "not a digit" lines: the rejection rate [95% Wilson interval] of each digit set and of
+ * the held-out non-digits at the model's threshold, overall, per kind and its spread over templates.
+ */
+function printRejection(
+  model: Sequential,
+  rejection: ModelRejection | undefined,
+  digitSets: [string, Dataset, string][],
+  heldOut: ReturnType<typeof nonDigitDataset>,
+): void {
+  if (!rejection) {
+    console.log('  not a digit: never said (no threshold in the file; `tegaki calibrate` fits one)');
+    return;
+  }
+  const scoresOf = (data: Dataset) =>
+    rejectionScores(
+      rejection.score,
+      evaluate(model, data, { keepLogits: true }).logits!,
+      model.classes,
+      rejection.temperature,
+    );
+  const row = (label: string, rejected: number, total: number, what: string) =>
+    console.log(
+      `    ${label.padEnd(25)} ${formatAccuracy(rejected, total).padEnd(23)} ${rejected.toLocaleString('en-US')} of ${what}`,
+    );
+  console.log(
+    `  not a digit: ${rejection.score} below ${rejection.threshold.toFixed(4)} at temperature ${rejection.temperature.toFixed(3)},` +
+      ` chosen to reject at most ${rejection.maxDigitRejection * 100}% of the validation images and of the drawn digits; rejected [95% Wilson interval]:`,
+  );
+  for (const [name, data, unit] of digitSets) {
+    row(
+      name,
+      rejectedCount(scoresOf(data), rejection.threshold),
+      data.count,
+      `${data.count.toLocaleString('en-US')} ${unit}`,
+    );
+  }
+  const scores = scoresOf(heldOut);
+  const templates = nonDigitTemplatesOf('held-out');
+  const rejectedOf = (include: (template: number) => boolean) => {
+    let rejected = 0;
+    let total = 0;
+    heldOut.templateIndex.forEach((t, i) => {
+      if (!include(t)) return;
+      total++;
+      if (!(scores[i] >= rejection.threshold)) rejected++;
+    });
+    return { rejected, total };
+  };
+  const perTemplate = templates.map((_, t) => rejectedOf((u) => u === t));
+  const spread = perTemplate.map(({ rejected, total }) => Math.round((rejected / total) * 100));
+  const all = rejectedOf(() => true);
+  row(
+    'held-out non-digits',
+    all.rejected,
+    all.total,
+    `${all.total.toLocaleString('en-US')} drawings, ${templates.length} templates never fitted on (${Math.min(...spread)}-${Math.max(...spread)}% each)`,
+  );
+  for (const kind of ['letter', 'symbol', 'shape', 'scribble'] as const) {
+    const ofKind = templates.flatMap((t, k) => (t.kind === kind ? [k] : []));
+    const { rejected, total } = rejectedOf((t) => ofKind.includes(t));
+    row(
+      `  ${kind}s`,
+      rejected,
+      total,
+      `${total.toLocaleString('en-US')} drawings: ${ofKind.map((k) => templates[k].name).join(' ')}`,
+    );
+  }
+}
+
 export async function runDrawnBench(modelPaths: string[]): Promise<void> {
   const mnist = await loadMnist();
   const drawn = drawnDigitsDataset();
@@ -147,6 +229,12 @@ export async function runDrawnBench(modelPaths: string[]): Promise<void> {
   console.log(
     `Distorted MNIST test: each test image once with ${describeDistortion(drawnLikeDistortion)} (seed 12345),` +
       ' then cropped, scaled to 20 px and centred by mass as the app does',
+  );
+  const validation = sliceDataset(mnist.train, mnist.train.count - MNIST_VALIDATION_SIZE, mnist.train.count);
+  const heldOutNonDigits = nonDigitDataset('held-out');
+  console.log(
+    `Non-digits: ${heldOutNonDigits.count.toLocaleString('en-US')} synthetic drawings (seed 2029) of ${nonDigitTemplatesOf('held-out').length}` +
+      ' held-out templates (letters, symbols, shapes, scribbles; bench/drawn-set/non-digits.ts), none of them seen when the threshold was fitted',
   );
   const numbers = drawnNumbers(DRAWN_NUMBER_COUNT, DRAWN_NUMBER_SEED);
   const { minDigits, maxDigits, maxOverlap } = DRAWN_NUMBER_DEFAULTS;
@@ -167,7 +255,7 @@ export async function runDrawnBench(modelPaths: string[]): Promise<void> {
       ' so the template count matters as much as the drawing count.',
   );
   for (const path of modelPaths) {
-    const { model } = await loadModel(path);
+    const { model, metadata } = await loadModel(path);
     const onMnist = evaluate(model, mnist.test);
     const onDistorted = evaluate(model, distorted);
     const onDrawn = evaluate(model, drawn);
@@ -209,6 +297,16 @@ export async function runDrawnBench(modelPaths: string[]): Promise<void> {
       '  digits split right',
       `${formatAccuracy(n.digitsSplitRight, n.digits).padEnd(23)} ${count(n.digits, 'digits')}, read right when split right` +
         ` ${((n.digitsRight / n.digitsSplitRight) * 100).toFixed(2)}%`,
+    );
+    printRejection(
+      model,
+      metadata.rejection,
+      [
+        ['MNIST validation', validation, 'images'],
+        ['drawn digits', drawn, 'drawings'],
+        ['MNIST test, never fitted', mnist.test, 'images'],
+      ],
+      heldOutNonDigits,
     );
   }
 }
