@@ -161,9 +161,16 @@ describe('"How the network sees it" (Chromium, browser mode, real engine process
     await expect.poll(() => view.textContent()).toContain('The selected digit, 1 of 2');
     await page.getByRole('button', { name: 'Show digit 2' }).click();
     await expect.poll(() => view.textContent()).toContain('The selected digit, 2 of 2');
+    // The second digit's box, in the right half of the canvas, and its input in both places.
     await expect
-      .poll(async () => (await pixelsOf(page, 'steps-input')).join())
-      .toBe((await pixelsOf(page, 'input-preview')).join());
+      .poll(async () => Number(await page.getByTestId('steps-ink-box').getAttribute('x')))
+      .toBeGreaterThan(120);
+    await expect
+      .poll(async () => {
+        const [final, preview] = await Promise.all([pixelsOf(page, 'steps-input'), pixelsOf(page, 'input-preview')]);
+        return final.join() === preview.join();
+      })
+      .toBe(true);
     const shift = parseShift(await caption(page, 'shift'));
     for (const v of shift.after) expect(Math.abs(v - 14)).toBeLessThanOrEqual(0.55);
     await page.screenshot({ path: join(artifactsDir, 'steps-view', 'number.png') });
