@@ -1,6 +1,7 @@
 import { loadModel } from '../../digits/io/saved-model';
 import type { Sequential } from '../../engine/model/sequential';
 import type { EventOf, ModelSummary } from '../../shared/ipc/contract';
+import type { ModelRejection } from '../../shared/model-metadata';
 import { DEFAULT_MODEL_ID } from '../store/app-store';
 import { ServiceError } from './errors';
 import type { ModelStore } from './model-store';
@@ -9,6 +10,8 @@ import { reasonOf } from './model-store';
 export interface LoadedModel {
   summary: ModelSummary;
   model: Sequential;
+  /** When it says "not a digit" (digits/rejection.ts); absent: it never does. */
+  rejection?: ModelRejection;
   path: string;
 }
 
@@ -34,10 +37,10 @@ export class ActiveModel {
   /** Makes `id` the model that classifies drawings; refused if its file cannot be read. */
   async set(id: string): Promise<ModelSummary> {
     const path = this.models.pathOf(id);
-    const model = await read(path);
+    const { model, rejection } = await read(path);
     this.models.markActive(id);
     const summary = await this.models.summary(id);
-    this.loaded = { summary, model, path };
+    this.loaded = { summary, model, rejection, path };
     return summary;
   }
 
@@ -48,8 +51,8 @@ export class ActiveModel {
     if (id !== DEFAULT_MODEL_ID) {
       const path = this.models.pathOf(id);
       try {
-        const model = await read(path);
-        this.loaded = { summary: await this.models.summary(id), model, path };
+        const { model, rejection } = await read(path);
+        this.loaded = { summary: await this.models.summary(id), model, rejection, path };
         return this.loaded;
       } catch (error) {
         const { name } = await this.models.summary(id);
@@ -61,20 +64,21 @@ export class ActiveModel {
       }
     }
     const path = this.models.defaultModelPath;
-    let model: Sequential;
+    let fromFile: Awaited<ReturnType<typeof read>>;
     try {
-      model = await read(path);
+      fromFile = await read(path);
     } catch (error) {
       throw new ServiceError('not-found', `the built-in default model could not be read (${reasonOf(error)})`);
     }
-    this.loaded = { summary: await this.models.summary(DEFAULT_MODEL_ID), model, path };
+    this.loaded = { summary: await this.models.summary(DEFAULT_MODEL_ID), ...fromFile, path };
     return this.loaded;
   }
 }
 
-async function read(path: string): Promise<Sequential> {
+async function read(path: string): Promise<{ model: Sequential; rejection?: ModelRejection }> {
   try {
-    return (await loadModel(path)).model;
+    const { model, metadata } = await loadModel(path);
+    return { model, rejection: metadata.rejection };
   } catch (error) {
     throw new ServiceError('invalid-model', reasonOf(error));
   }

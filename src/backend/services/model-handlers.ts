@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { readDigit } from '../../digits/rejection';
 import type { ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract';
 import { MODEL_FILE_EXTENSIONS } from '../../shared/model-metadata';
 import type { ActiveModel } from './active-model';
@@ -74,8 +75,8 @@ export function createModelHandlers({ models, activeModel, dialogs, exportsDir }
       return { model: path === null ? null : await models.importFile(path) };
     },
     predict: async ({ pixels }) => {
-      const { summary, model } = await activeModel.get();
-      return { modelId: summary.id, probabilities: model.predictOne(pixels) };
+      const { summary, model, rejection } = await activeModel.get();
+      return { modelId: summary.id, ...readDigit(model, rejection, pixels) };
     },
   };
 }

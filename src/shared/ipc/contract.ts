@@ -174,10 +174,18 @@ export const invokeContract = {
       .optional(),
     response: z.object({ model: modelSummarySchema.nullable() }),
   },
-  /** Class probabilities for one 28x28 image from the active model. */
+  /**
+   * Class probabilities for one 28x28 image from the active model, and whether the model
+   * says it is not a digit at all (digits/rejection.ts; always false for a model without a
+   * fitted threshold). The probabilities are given either way.
+   */
   predict: {
     request: z.object({ pixels: pixelsSchema }),
-    response: z.object({ modelId: modelIdSchema, probabilities: z.array(z.number()).length(10) }),
+    response: z.object({
+      modelId: modelIdSchema,
+      probabilities: z.array(z.number()).length(10),
+      notADigit: z.boolean(),
+    }),
   },
   'training:start': {
     request: z.object({
