@@ -1,26 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/digits/io/model-file';
+import { tegaki } from './run-tegaki';
 
-const run = promisify(execFile);
-const bin = join(import.meta.dirname, '../../bin/tegaki.mjs');
 const imported = join(import.meta.dirname, '../fixtures/onnx/torch-mlp-opset9.onnx');
 
-async function tegaki(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
 
 const json = async (...args: string[]) => {
   const r = await tegaki(...args, '--json');

@@ -1,26 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Stroke } from '../../src/digits/preprocess/strokes';
+import { tegaki } from './run-tegaki';
 
-const run = promisify(execFile);
-const bin = join(import.meta.dirname, '../../bin/tegaki.mjs');
 const model = join(import.meta.dirname, '../../resources/default-model.tgk');
 
-async function tegaki(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
 
 /** Clearly drawn digits in a 100-high box (x 0..60), moved `dx` right. */
 const shapes: Record<string, Stroke[]> = {
