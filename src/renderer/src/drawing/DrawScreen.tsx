@@ -166,11 +166,15 @@ export function DrawScreen(): React.JSX.Element {
             <div className="prediction-head">
               <div className="prediction-top-box">
                 <span className="label">{t('predict.title')}</span>
-                <output className="prediction-top" data-testid="prediction-top">
-                  {result ? String(result.top) : ''}
+                <output
+                  className={result?.notADigit ? 'prediction-top not-a-digit' : 'prediction-top'}
+                  data-testid="prediction-top"
+                  data-not-a-digit={result?.notADigit ?? false}
+                >
+                  {result ? (result.notADigit ? t('predict.notADigit') : String(result.top)) : ''}
                 </output>
                 <span className="confidence" data-testid="prediction-confidence">
-                  {result ? formatPercent(result.confidence) : blank ? t('predict.blank') : ''}
+                  {result && !result.notADigit ? formatPercent(result.confidence) : blank ? t('predict.blank') : ''}
                 </span>
               </div>
               <InputPreview input={input} dark={dark}>
@@ -178,7 +182,12 @@ export function DrawScreen(): React.JSX.Element {
               </InputPreview>
             </div>
             <ExplanationToggle explanation={explanation} />
-            {result?.lowConfidence && (
+            {result?.notADigit && (
+              <p className="low-confidence" data-testid="not-a-digit" role="status">
+                {t('predict.notADigitNote')}
+              </p>
+            )}
+            {result?.lowConfidence && !result.notADigit && (
               <p className="low-confidence" data-testid="low-confidence" role="status">
                 {t('predict.lowConfidence')}
               </p>

@@ -57,13 +57,21 @@ export function NumberReading({
                 className={[
                   'number-digit',
                   index === selected ? 'selected' : '',
-                  digit.prediction?.lowConfidence ? 'low-confidence' : '',
+                  digit.prediction?.lowConfidence || digit.prediction?.notADigit ? 'low-confidence' : '',
+                  digit.prediction?.notADigit ? 'not-a-digit' : '',
                 ]
                   .filter(Boolean)
                   .join(' ')}
                 data-testid={`number-digit-${index}`}
                 data-digit={digit.prediction?.top ?? ''}
-                title={digit.prediction?.lowConfidence ? t('predict.lowConfidence') : undefined}
+                data-not-a-digit={digit.prediction?.notADigit ?? false}
+                title={
+                  digit.prediction?.notADigit
+                    ? t('predict.notADigitNote')
+                    : digit.prediction?.lowConfidence
+                      ? t('predict.lowConfidence')
+                      : undefined
+                }
               >
                 <button
                   type="button"
@@ -72,7 +80,9 @@ export function NumberReading({
                   aria-label={t('number.select', { index: index + 1 })}
                   onClick={() => store.select(index)}
                 >
-                  <span className="number-digit-top">{digit.prediction ? digit.prediction.top : '…'}</span>
+                  <span className="number-digit-top">
+                    {digit.prediction ? (digit.prediction.notADigit ? '?' : digit.prediction.top) : '…'}
+                  </span>
                   <span className="number-digit-ranked">
                     {ranked.map(([d, p]) => (
                       <span key={d}>

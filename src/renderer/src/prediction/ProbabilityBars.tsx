@@ -5,11 +5,15 @@ export function formatPercent(p: number, digits = 1): string {
   return `${(p * 100).toFixed(digits)}%`;
 }
 
-/** The ten softmax probabilities as labelled bars; the top class stands out. */
+/** The ten softmax probabilities as labelled bars; the top class stands out, unless the drawing is not a digit (dimmed). */
 export function ProbabilityBars({ prediction }: { prediction: Prediction | undefined }): React.JSX.Element {
   const t = useT();
   return (
-    <ol className="prob-bars" aria-label={t('predict.probabilities')}>
+    <ol
+      className={prediction?.notADigit ? 'prob-bars not-a-digit' : 'prob-bars'}
+      aria-label={t('predict.probabilities')}
+      data-testid="prob-bars"
+    >
       {Array.from({ length: 10 }, (_, digit) => {
         const p = prediction?.probabilities[digit] ?? 0;
         const isTop = prediction?.top === digit;

@@ -229,7 +229,8 @@ export class NumberStore {
         error = result.error;
         break;
       }
-      this.answers.set(keys[k], { input, steps, prediction: toPrediction(result.value.probabilities, version) });
+      const prediction = toPrediction(result.value.probabilities, version, result.value.notADigit);
+      this.answers.set(keys[k], { input, steps, prediction });
     }
     // Later drawing started its own run; the answers above are kept for it.
     if (version !== this.version) return;
@@ -247,7 +248,10 @@ export class NumberStore {
 }
 
 function numberOf(digits: readonly DigitReading[]): string | undefined {
-  return digits.every((d) => d.prediction) ? digits.map((d) => d.prediction!.top).join('') : undefined;
+  // A part the model says is not a digit reads "?".
+  return digits.every((d) => d.prediction)
+    ? digits.map((d) => (d.prediction!.notADigit ? '?' : d.prediction!.top)).join('')
+    : undefined;
 }
 
 /**

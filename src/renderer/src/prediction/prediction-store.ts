@@ -15,6 +15,8 @@ export interface Prediction {
   top: number;
   confidence: number;
   lowConfidence: boolean;
+  /** The model says the drawing is not a digit at all (digits/rejection.ts); the probabilities are still its guess. */
+  notADigit: boolean;
   /** Which drawing this answers (see PredictionStore.drawingVersion). */
   drawingVersion: number;
 }
@@ -29,13 +31,13 @@ export interface PredictionState {
   error: IpcError | undefined;
 }
 
-export type Predict = (pixels: Float32Array) => Promise<Result<{ probabilities: number[] }>>;
+export type Predict = (pixels: Float32Array) => Promise<Result<{ probabilities: number[]; notADigit?: boolean }>>;
 
-export function toPrediction(probabilities: readonly number[], drawingVersion = 0): Prediction {
+export function toPrediction(probabilities: readonly number[], drawingVersion = 0, notADigit = false): Prediction {
   let top = 0;
   for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[top]) top = i;
   const confidence = probabilities[top];
-  return { probabilities, top, confidence, lowConfidence: confidence < LOW_CONFIDENCE, drawingVersion };
+  return { probabilities, top, confidence, lowConfidence: confidence < LOW_CONFIDENCE, notADigit, drawingVersion };
 }
 
 const BLANK = new Float32Array(784);
@@ -127,7 +129,12 @@ export class PredictionStore {
     const result = await this.predict(input);
     if (generation !== this.generation || this.isBlank()) return;
     if (result.ok)
-      this.set({ input, steps, prediction: toPrediction(result.value.probabilities, version), error: undefined });
+      this.set({
+        input,
+        steps,
+        prediction: toPrediction(result.value.probabilities, version, result.value.notADigit),
+        error: undefined,
+      });
     else this.set({ input, steps, prediction: undefined, error: result.error });
   }
 
