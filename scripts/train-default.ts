@@ -40,6 +40,7 @@ import type { PresetName } from '../src/shared/presets';
 import { DEFAULT_MODEL_PRESET, preset } from '../src/shared/presets';
 import { describeDistortion, distortedDataset, drawnLikeDistortion, formatAccuracy } from '../bench/drawn';
 import { DRAWINGS_PER_DIGIT, drawnDigitsDataset } from '../bench/drawn-digits';
+import { rejectionAfterTraining } from '../bench/rejection-sets';
 
 /** The presets a built-in model is chosen from. */
 const DEFAULT_MODEL_CANDIDATES: readonly PresetName[] = ['recommended', 'lenet', 'cnn'];
@@ -137,10 +138,11 @@ async function main(): Promise<void> {
 
   const chosen = chooseDefault(candidates);
   const { result, h } = chosen;
+  const rejection = rejectionAfterTraining(result.model, data.train, h);
   const bytes = encodeModelFile({
     spec: result.spec,
     tensors: result.model.exportWeights(),
-    metadata: modelMetadataFor(result, { name: `Built-in (${chosen.name} preset)` }),
+    metadata: modelMetadataFor({ ...result, rejection }, { name: `Built-in (${chosen.name} preset)` }),
   });
   writeFileAtomicSync(join(outDir, 'default-model.tgk'), bytes);
   // The trainer fitted the temperature on the validation set; here is what it does on the test set.

@@ -30,6 +30,7 @@ import type { Hyperparameters } from '../shared/hyperparameters';
 import type { ErrorCode } from '../shared/errors';
 import { LruCache, MODEL_CACHE_CAPACITY } from './model-cache';
 import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } from './protocol';
+import { rejectionAfterTraining } from '../../bench/rejection-sets';
 
 interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -104,6 +105,7 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
     test: result.test,
     personalTest: result.personalTest && { accuracy: result.personalTest.accuracy, count: result.personalTest.count },
     calibration: result.calibration,
+    rejection: rejectionAfterTraining(result.model, data.train, h),
     samplesPerSecond: result.samplesPerSecond,
     trainingSeconds: result.trainingSeconds,
   };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadModelFile } from '../../src/digits/io/model-file';
 import type { Stroke } from '../../src/digits/preprocess/strokes';
 
 const run = promisify(execFile);
@@ -94,4 +95,30 @@ describe('tegaki predict says "not a digit"', () => {
     const text = (await tegaki('predict', model, file, '--number')).stdout;
     expect(text).toMatch(/^four-knot: 4\?\n {2}4 +\d+\.\d% \|.*\n {2}\? not a digit \(likeliest \d, \d+\.\d%\) \|/m);
   });
+});
+
+describe('tegaki train', () => {
+  it('fits the threshold at the end of training on its validation split, keeps it in the file and prints it', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'tegaki-train-rejection-')), 'small.tgk');
+    const { stdout, code, stderr } = await tegaki(
+      'train',
+      '--preset',
+      'quick',
+      '--hidden-layers',
+      '8',
+      '--train-size',
+      '500',
+      '--epochs',
+      '1',
+      '--out',
+      out,
+    );
+    expect(code).toBe(0);
+    const { metadata } = await loadModelFile(out);
+    const rejection = metadata.rejection!;
+    expect(rejection.temperature).toBe(metadata.calibration!.temperature);
+    expect(rejection.digitRejection.validation.rejected).toBeLessThanOrEqual(50);
+    expect(rejection.digitRejection.drawn.rejected).toBeLessThanOrEqual(50);
+    expect(stdout + stderr).toContain(`not a digit: ${rejection.score} below ${rejection.threshold.toFixed(4)}`);
+  }, 120_000);
 });

@@ -5,8 +5,7 @@ import { loadAnyModel, modelOf } from '../../digits/io/saved-model';
 import { describeArchitecture } from '../../engine/training/architecture';
 import { fitCalibration, validationSet } from '../../engine/training/trainer';
 import { MNIST_VALIDATION_SIZE } from '../../shared/hyperparameters';
-import { drawnDigitsDataset } from '../../../bench/drawn-digits';
-import { nonDigitDataset } from '../../../bench/drawn-set/non-digits';
+import { rejectionFittingSets } from '../../../bench/rejection-sets';
 import { fitRejection } from '../../digits/rejection';
 import { MODEL_FILE_EXTENSIONS } from '../../shared/model-metadata';
 import { describeCalibration, describeRejection, emitJson } from '../output';
@@ -44,11 +43,7 @@ export async function calibrateCommand(modelPath: string, flags: CalibrateFlags)
   const overlaps = trainedOn === undefined || trainedOn + MNIST_VALIDATION_SIZE > train.count;
   const calibration = fitCalibration(model, validation);
   model.temperature = calibration.temperature;
-  const rejection = fitRejection(model, {
-    validation,
-    drawn: drawnDigitsDataset(),
-    nonDigits: nonDigitDataset('fitting'),
-  });
+  const rejection = fitRejection(model, rejectionFittingSets(validation));
   await saveModelFile(out, { ...content, metadata: { ...content.metadata, calibration, rejection } });
   if (flags.json) {
     emitJson({ type: 'calibration', model: out, calibration, rejection, validationHeldOut: !overlaps });

@@ -9,9 +9,10 @@ import { train } from '../../engine/training/trainer';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { HyperparameterFlags } from '../hyperparameter-flags';
 import { resolveHyperparameters } from '../hyperparameter-flags';
-import { createProgressBar, describeCalibration, doneLine, emitJson, formatDuration } from '../output';
+import { createProgressBar, describeCalibration, describeRejection, doneLine, emitJson, formatDuration } from '../output';
 import type { PersonalFlags } from '../personal-flags';
 import { loadPersonal, personalOptions } from '../personal-flags';
+import { rejectionAfterTraining } from '../../../bench/rejection-sets';
 
 export interface TrainFlags extends HyperparameterFlags, PersonalFlags {
   config?: string;
@@ -70,7 +71,12 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     bar?.stop();
     const report = classificationReport(result.test.confusion);
     const reportText = formatClassificationReport(report, { digits: 4 });
-    await saveModel(flags.out, result.model, modelMetadataFor(result, { name: flags.preset ?? 'custom', personal: personalTraining }));
+    const rejection = rejectionAfterTraining(result.model, data.train, h);
+    await saveModel(
+      flags.out,
+      result.model,
+      modelMetadataFor({ ...result, rejection }, { name: flags.preset ?? 'custom', personal: personalTraining }),
+    );
     if (flags.json) {
       emitJson({ type: 'report', report, text: reportText });
       // The schema's settings under the schema's key; the report line says them in words.
@@ -88,6 +94,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
         );
       }
       log(describeCalibration(result.calibration));
+      if (rejection) log(describeRejection(rejection));
       log(
         `test accuracy ${(result.test.accuracy * 100).toFixed(2)}% on ${data.test.count} MNIST test images (the final figure)` +
           ` | augmentation: ${describeAugmentation(h.augmentation)} | trained in ${formatDuration(result.trainingSeconds)}` +

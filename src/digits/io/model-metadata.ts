@@ -1,6 +1,6 @@
 import { classificationReport } from '../../engine/metrics/classification-report';
 import type { Hyperparameters } from '../../shared/hyperparameters';
-import type { ModelCalibration, ModelMetadata } from '../../shared/model-metadata';
+import type { ModelCalibration, ModelMetadata, ModelRejection } from '../../shared/model-metadata';
 import type { PersonalTraining } from '../../shared/personal-training';
 import type { EpochRecord, LossPoint } from '../../shared/training-progress';
 
@@ -15,6 +15,8 @@ export interface TrainingOutcome {
   personalTest?: { accuracy: number; count: number };
   /** The temperature fitted on the validation set, when there was one. */
   calibration?: ModelCalibration;
+  /** When it says "not a digit", fitted at that temperature (bench/rejection-sets.ts), when there was a validation set. */
+  rejection?: ModelRejection;
   samplesPerSecond: number;
   trainingSeconds: number;
 }
@@ -55,5 +57,6 @@ export function modelMetadataFor(trained: TrainingOutcome, options: ModelMetadat
     },
     fineTunedFrom: options.fineTunedFrom,
     calibration: trained.calibration,
+    rejection: trained.rejection,
   };
 }

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drawnTemplates } from '../../../bench/drawn-digits';
@@ -9,7 +10,7 @@ import { createBackend } from '../../../src/backend/services/backend';
 import { loadModel, saveModel } from '../../../src/digits/io/saved-model';
 import { strokesToInput } from '../../../src/digits/preprocess/strokes';
 import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
-import { callBackend, removeDirs, tempDir } from '../fixtures';
+import { callBackend, nextBackendEvent, removeDirs, smallHyperparameters, tempDir } from '../fixtures';
 
 // The app's predict with the shipped model, which keeps a "not a digit" threshold. A
 // two-stroke X is not rejected by it (read as 4 at 97% even calibrated: scoring the logits
@@ -30,9 +31,10 @@ const shipped = resolve(import.meta.dirname, '../../../resources');
 
 const dirs: string[] = [];
 let backend: Backend;
+let userData: string;
 
 async function start(resourcesDir: string): Promise<void> {
-  const userData = await tempDir('not-a-digit');
+  userData = await tempDir('not-a-digit');
   dirs.push(userData);
   const engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
   backend = createBackend({ userDataDir: userData, resourcesDir, engineHost, log: () => undefined });
@@ -72,4 +74,23 @@ describe('a model without a fitted threshold', () => {
   it('never says not a digit', async () => {
     expect((await call('predict', { pixels: knot })).notADigit).toBe(false);
   });
+});
+
+describe('a model trained in the app', () => {
+  beforeEach(() => start(shipped));
+
+  it('gets its threshold at the end of training, beside its temperature, rejecting at most 1% of each digit set', async () => {
+    const done = nextBackendEvent(backend, 'training:done');
+    await call('training:start', { hyperparameters: smallHyperparameters(), name: 'Fitted', testSize: 200 });
+    await done;
+    const files = (await readdir(join(userData, 'models'))).filter((f) => f.endsWith('.tgk'));
+    const { metadata } = await loadModel(join(userData, 'models', files[0]));
+    const rejection = metadata.rejection!;
+    expect(rejection.temperature).toBe(metadata.calibration!.temperature);
+    expect(rejection.digitRejection.validation.count).toBe(5000);
+    expect(rejection.digitRejection.drawn.count).toBe(5000);
+    for (const { rejected, count } of Object.values(rejection.digitRejection))
+      expect(rejected).toBeLessThanOrEqual(count / 100);
+    expect(rejection.separation.map((s) => s.score)).toEqual(['max-probability', 'max-logit', 'energy']);
+  }, 180_000);
 });
