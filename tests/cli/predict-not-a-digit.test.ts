@@ -1,27 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/digits/io/model-file';
 import type { Stroke } from '../../src/digits/preprocess/strokes';
-
-const run = promisify(execFile);
-const bin = join(import.meta.dirname, '../../bin/tegaki.mjs');
-
-/** Runs the real `tegaki` command in a child process, as `npx tegaki` would; never throws on a non-zero exit. */
-async function tegaki(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+import { tegaki } from './run-tegaki';
 
 const model = join(import.meta.dirname, '../../resources/default-model.tgk');
 
