@@ -15,7 +15,7 @@ import { describeArchitecture } from '../src/engine/training/architecture';
 import { evaluate } from '../src/engine/training/evaluate';
 import { measureCalibration, temperedNll } from '../src/engine/training/temperature-scaling';
 import { describeDistortion, distortedDataset, drawnLikeDistortion } from './drawn-set/distorted-mnist';
-import { drawnDigitsDataset } from './drawn-digits';
+import { drawnDigitsDataset } from '../src/digits/synthetic/drawn-digits';
 
 export async function runCalibrationBench(modelPaths: string[]): Promise<void> {
   const mnist = await loadMnist();

@@ -8,7 +8,7 @@
  * narrowed or widened, wobbled, then cropped, rescaled and re-centred as the app does;
  * no shift or resizing, which preprocessing removes, and no stroke-width change, as the
  * canvas draws with one pen); and synthetic canvas drawings of hand-written stroke
- * templates (bench/drawn-digits.ts), with the styles MNIST lacks broken out. Then whole
+ * templates (src/digits/synthetic/drawn-digits.ts), with the styles MNIST lacks broken out. Then whole
  * numbers (bench/drawn-set/numbers.ts): 2 to 8 drawn digits side by side, split by the
  * app's splitIntoDigits and each digit read by the model, with the rate of numbers read
  * exactly and of digits read right.
@@ -17,7 +17,7 @@
  * share of real digits rejected (the MNIST validation images and the drawn digits it was
  * chosen on, at most 1% each, and MNIST's test set, never used for it) and the share of
  * synthetic non-digits rejected, drawn from held-out templates no fitting ever saw
- * (bench/drawn-set/non-digits.ts).
+ * (src/digits/synthetic/non-digits.ts).
  *
  * Every figure carries a 95% Wilson score interval on its image or drawing count and,
  * for drawings, the number of distinct templates behind it. The drawings of one template
@@ -38,9 +38,9 @@ import { rejectedCount, rejectionScores } from '../src/engine/metrics/rejection'
 import type { ModelRejection } from '../src/shared/model-metadata';
 import { MNIST_VALIDATION_SIZE } from '../src/shared/hyperparameters';
 import { wilsonInterval } from './drawn-set/confidence';
-import { nonDigitDataset, nonDigitTemplatesOf } from './drawn-set/non-digits';
+import { nonDigitDataset, nonDigitTemplatesOf } from '../src/digits/synthetic/non-digits';
 import { describeDistortion, distortedDataset, drawnLikeDistortion } from './drawn-set/distorted-mnist';
-import { MNIST_LACKING_STYLES, drawnDigitsDataset, drawnTemplates } from './drawn-digits';
+import { MNIST_LACKING_STYLES, drawnDigitsDataset, drawnTemplates } from '../src/digits/synthetic/drawn-digits';
 import type { DrawnNumber } from './drawn-set/numbers';
 import { DRAWN_NUMBER_DEFAULTS, drawnNumbers, sameGroups } from './drawn-set/numbers';
 
@@ -224,7 +224,7 @@ export async function runDrawnBench(modelPaths: string[]): Promise<void> {
   console.log(
     `Drawn digits: ${drawn.count.toLocaleString('en-US')} synthetic canvas drawings (seed 2026) of ${drawnTemplates.length}` +
       ` hand-written stroke templates (${Math.min(...perDigitTemplates)}-${Math.max(...perDigitTemplates)} per digit,` +
-      ` bench/drawn-set/templates.ts), through the app's preprocessing`,
+      ` src/digits/synthetic/templates.ts), through the app's preprocessing`,
   );
   console.log(
     `Distorted MNIST test: each test image once with ${describeDistortion(drawnLikeDistortion)} (seed 12345),` +
@@ -234,7 +234,7 @@ export async function runDrawnBench(modelPaths: string[]): Promise<void> {
   const heldOutNonDigits = nonDigitDataset('held-out');
   console.log(
     `Non-digits: ${heldOutNonDigits.count.toLocaleString('en-US')} synthetic drawings (seed 2029) of ${nonDigitTemplatesOf('held-out').length}` +
-      ' held-out templates (letters, symbols, shapes, scribbles; bench/drawn-set/non-digits.ts), none of them seen when the threshold was fitted',
+      ' held-out templates (letters, symbols, shapes, scribbles; src/digits/synthetic/non-digits.ts), none of them seen when the threshold was fitted',
   );
   const numbers = drawnNumbers(DRAWN_NUMBER_COUNT, DRAWN_NUMBER_SEED);
   const { minDigits, maxDigits, maxOverlap } = DRAWN_NUMBER_DEFAULTS;

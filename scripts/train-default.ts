@@ -5,7 +5,7 @@
  * It trains every candidate preset (fixed seeds, so a rerun gives the same weights on the
  * same machine), measures each on the validation set (the last 5,000 MNIST training
  * images, never trained on), on those images distorted as drawn digits are, and on
- * synthetic canvas drawings through the app's preprocessing (bench/drawn-digits.ts), and
+ * synthetic canvas drawings through the app's preprocessing (src/digits/synthetic/drawn-digits.ts), and
  * ships the one that reads drawings best among those within VALIDATION_TOLERANCE of the
  * best validation accuracy. The test set is scored once per candidate for the report, as
  * the final figure, and takes no part in the choice. Every figure in the report comes
@@ -39,8 +39,8 @@ import { parseHyperparameters } from '../src/shared/hyperparameters';
 import type { PresetName } from '../src/shared/presets';
 import { DEFAULT_MODEL_PRESET, preset } from '../src/shared/presets';
 import { describeDistortion, distortedDataset, drawnLikeDistortion, formatAccuracy } from '../bench/drawn';
-import { DRAWINGS_PER_DIGIT, drawnDigitsDataset } from '../bench/drawn-digits';
-import { rejectionAfterTraining } from '../bench/rejection-sets';
+import { DRAWINGS_PER_DIGIT, drawnDigitsDataset } from '../src/digits/synthetic/drawn-digits';
+import { rejectionAfterTraining } from '../src/digits/synthetic/rejection-sets';
 
 /** The presets a built-in model is chosen from. */
 const DEFAULT_MODEL_CANDIDATES: readonly PresetName[] = ['recommended', 'lenet', 'cnn'];
@@ -178,7 +178,7 @@ Every figure below comes from that run (Node ${process.version}, ${process.platf
 - Test accuracy: ${percent(result.test.accuracy)}, test loss ${result.test.loss.toFixed(4)} (test: MNIST's ${images(chosen.test.count)} test images, the final figure, not used for any choice)
 - Calibration: temperature ${calibration.temperature.toFixed(3)}, fitted on the validation set at the end of training; expected calibration error (15 bins) on the validation set ${calibration.eceBefore.toFixed(4)} before, ${calibration.eceAfter.toFixed(4)} after; on the test set ${testCalibration.eceBefore.toFixed(4)} before, ${testCalibration.eceAfter.toFixed(4)} after
 - Not a digit: ${rejection ? `rejected when the ${rejection.score} is below ${rejection.threshold.toFixed(4)}, fitted at the end of training to reject at most 1% of the validation images (${rejection.digitRejection.validation.rejected} of ${images(rejection.digitRejection.validation.count)}) and of the drawn digits (${rejection.digitRejection.drawn.rejected} of ${images(rejection.digitRejection.drawn.count)}); \`npm run bench -- --only drawn\` gives its rate on held-out non-digits` : 'never said (no validation set)'}
-- Drawn digits (bench/drawn-digits.ts, ${images(chosen.drawn.count)} synthetic canvas drawings): ${withInterval(chosen.drawn)}
+- Drawn digits (src/digits/synthetic/drawn-digits.ts, ${images(chosen.drawn.count)} synthetic canvas drawings): ${withInterval(chosen.drawn)}
 - Distorted validation / test images (${distortion}): ${percent(chosen.distortedValidation.accuracy)} / ${percent(chosen.distortedTest.accuracy)}
 - Augmentation while training: ${describeAugmentation(h.augmentation)}
 - Training: ${result.trainingSeconds.toFixed(0)} s at ${Math.round(result.samplesPerSecond)} images/s

@@ -11,8 +11,8 @@ import type { Point, Stroke } from '../../src/digits/preprocess/strokes';
 import { strokeDistance } from '../../src/digits/preprocess/segment';
 import { inkBoundingBox } from '../../src/digits/preprocess/strokes';
 import { Random } from '../../src/engine/random';
-import { drawTemplate } from './hand';
-import { drawnTemplates } from './templates';
+import { drawTemplate } from '../../src/digits/synthetic/hand';
+import { drawnTemplates } from '../../src/digits/synthetic/templates';
 
 export interface DrawnNumber {
   /** The digits, left to right: "2026". */

@@ -6,9 +6,9 @@
  * The decision is a score of the logits and a threshold (engine/metrics/rejection.ts). The
  * threshold is chosen on real digits only, the highest that rejects at most 1% of the MNIST
  * validation images (the last 5,000 training images) and at most 1% of the drawn digits
- * (bench/drawn-digits.ts), the stricter of the two. Of the three scores, the one kept is the
+ * (src/digits/synthetic/drawn-digits.ts), the stricter of the two. Of the three scores, the one kept is the
  * one that, at its own threshold, rejects the most synthetic non-digits of the fitting
- * templates (bench/drawn-set/non-digits.ts); the held-out templates are never seen here.
+ * templates (src/digits/synthetic/non-digits.ts); the held-out templates are never seen here.
  */
 import type { Dataset } from '../engine/data/dataset';
 import {

@@ -30,7 +30,7 @@ import type { Hyperparameters } from '../shared/hyperparameters';
 import type { ErrorCode } from '../shared/errors';
 import { LruCache, MODEL_CACHE_CAPACITY } from './model-cache';
 import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } from './protocol';
-import { rejectionAfterTraining } from '../../bench/rejection-sets';
+import { rejectionAfterTraining } from '../digits/synthetic/rejection-sets';
 
 interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { drawnDigitsDataset, drawnTemplates } from '../../bench/drawn-digits';
-import { traceTemplate } from '../../bench/drawn-set/hand';
-import { nonDigitDataset } from '../../bench/drawn-set/non-digits';
+import { drawnDigitsDataset, drawnTemplates } from '../../src/digits/synthetic/drawn-digits';
+import { traceTemplate } from '../../src/digits/synthetic/hand';
+import { nonDigitDataset } from '../../src/digits/synthetic/non-digits';
 import { loadMnist } from '../../src/digits/data/mnist';
 import { loadModel } from '../../src/digits/io/saved-model';
 import type { Stroke } from '../../src/digits/preprocess/strokes';

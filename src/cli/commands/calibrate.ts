@@ -5,7 +5,7 @@ import { loadAnyModel, modelOf } from '../../digits/io/saved-model';
 import { describeArchitecture } from '../../engine/training/architecture';
 import { fitCalibration, validationSet } from '../../engine/training/trainer';
 import { MNIST_VALIDATION_SIZE } from '../../shared/hyperparameters';
-import { rejectionFittingSets } from '../../../bench/rejection-sets';
+import { rejectionFittingSets } from '../../digits/synthetic/rejection-sets';
 import { fitRejection } from '../../digits/rejection';
 import { MODEL_FILE_EXTENSIONS } from '../../shared/model-metadata';
 import { describeCalibration, describeRejection, emitJson } from '../output';

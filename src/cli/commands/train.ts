@@ -12,7 +12,7 @@ import { resolveHyperparameters } from '../hyperparameter-flags';
 import { createProgressBar, describeCalibration, describeRejection, doneLine, emitJson, formatDuration } from '../output';
 import type { PersonalFlags } from '../personal-flags';
 import { loadPersonal, personalOptions } from '../personal-flags';
-import { rejectionAfterTraining } from '../../../bench/rejection-sets';
+import { rejectionAfterTraining } from '../../digits/synthetic/rejection-sets';
 
 export interface TrainFlags extends HyperparameterFlags, PersonalFlags {
   config?: string;

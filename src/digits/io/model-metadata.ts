@@ -15,7 +15,7 @@ export interface TrainingOutcome {
   personalTest?: { accuracy: number; count: number };
   /** The temperature fitted on the validation set, when there was one. */
   calibration?: ModelCalibration;
-  /** When it says "not a digit", fitted at that temperature (bench/rejection-sets.ts), when there was a validation set. */
+  /** When it says "not a digit", fitted at that temperature (src/digits/synthetic/rejection-sets.ts), when there was a validation set. */
   rejection?: ModelRejection;
   samplesPerSecond: number;
   trainingSeconds: number;

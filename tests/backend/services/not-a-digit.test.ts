@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { drawnTemplates } from '../../../bench/drawn-digits';
-import { traceTemplate } from '../../../bench/drawn-set/hand';
+import { drawnTemplates } from '../../../src/digits/synthetic/drawn-digits';
+import { traceTemplate } from '../../../src/digits/synthetic/hand';
 import { EngineHost } from '../../../src/backend/engine/engine-host';
 import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
 import type { Backend } from '../../../src/backend/services/backend';

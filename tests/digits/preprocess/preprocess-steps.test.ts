@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { drawTemplate, traceTemplate } from '../../../bench/drawn-set/hand';
-import { drawnTemplates } from '../../../bench/drawn-set/templates';
+import { drawTemplate, traceTemplate } from '../../../src/digits/synthetic/hand';
+import { drawnTemplates } from '../../../src/digits/synthetic/templates';
 import {
   CENTRE_OF_MASS_TARGET,
   centreOfMass,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { drawTemplate } from '../../../bench/drawn-set/hand';
+import { drawTemplate } from '../../../src/digits/synthetic/hand';
 import { drawnNumbers, sameGroups } from '../../../bench/drawn-set/numbers';
-import { drawnTemplates } from '../../../bench/drawn-set/templates';
+import { drawnTemplates } from '../../../src/digits/synthetic/templates';
 import type { Stroke } from '../../../src/digits/preprocess/strokes';
 import { inkBoundingBox } from '../../../src/digits/preprocess/strokes';
 import { joinGroups, splitGroup, splitIntoDigits, strokeDistance } from '../../../src/digits/preprocess/segment';

@@ -1,8 +1,8 @@
 /**
  * Digits as people draw them on a canvas, for judging models on what the app really
- * sees rather than on MNIST's scanned pen strokes. bench/drawn-set/templates.ts holds 8-11
+ * sees rather than on MNIST's scanned pen strokes. src/digits/synthetic/templates.ts holds 8-11
  * stroke templates per digit with a style name each, among them styles MNIST lacks
- * (a slashed zero, the continental 1, an open-top 4, a crossed 7); bench/drawn-set/hand.ts
+ * (a slashed zero, the continental 1, an open-top 4, a crossed 7); src/digits/synthetic/hand.ts
  * draws each again and again with a seeded sloppy hand. Every drawing goes through the
  * app's own preprocessing (strokesToInput).
  *
@@ -11,14 +11,14 @@
  * shape, so they are not independent: a figure rests on its templates as much as on its
  * drawings.
  */
-import type { Dataset } from '../src/engine/data/dataset';
-import { strokesToInput } from '../src/digits/preprocess/strokes';
-import { Random } from '../src/engine/random';
-import { drawTemplate } from './drawn-set/hand';
-import { drawnTemplates } from './drawn-set/templates';
+import type { Dataset } from '../../engine/data/dataset';
+import { strokesToInput } from '../preprocess/strokes';
+import { Random } from '../../engine/random';
+import { drawTemplate } from './hand';
+import { drawnTemplates } from './templates';
 
-export { drawnTemplates, MNIST_LACKING_STYLES } from './drawn-set/templates';
-export type { DrawnTemplate } from './drawn-set/templates';
+export { drawnTemplates, MNIST_LACKING_STYLES } from './templates';
+export type { DrawnTemplate } from './templates';
 
 /** Drawings per digit in the bench's set: about 50 per template, 5,000 in all. */
 export const DRAWINGS_PER_DIGIT = 500;

@@ -1,5 +1,5 @@
 /**
- * A seeded sloppy hand: draws a stroke template (bench/drawn-set/templates.ts) as someone
+ * A seeded sloppy hand: draws a stroke template (src/digits/synthetic/templates.ts) as someone
  * would on the 280 x 280 canvas. Slant, rotation, aspect, size and place vary per
  * drawing; the template's control points wobble and the pen trembles.
  *
@@ -7,8 +7,8 @@
  * it moves stroke points before rasterising, as a hand does, rather than resampling
  * pixels, and the bench's tests check it imports nothing from src/engine/training.
  */
-import type { Point, Stroke } from '../../src/digits/preprocess/strokes';
-import type { Random } from '../../src/engine/random';
+import type { Point, Stroke } from '../preprocess/strokes';
+import type { Random } from '../../engine/random';
 import type { TemplateStroke } from './templates';
 
 /** Catmull-Rom through the points, `perSegment` samples between each pair. */

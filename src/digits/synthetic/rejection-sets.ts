@@ -1,19 +1,19 @@
 /**
  * The synthetic sets "not a digit" is fitted on besides MNIST's validation split: the
- * drawn-digit bench's drawings (bench/drawn-digits.ts, seed 2026) and the non-digits of the
- * fitting templates (bench/drawn-set/non-digits.ts, seed 2028), never the held-out ones.
+ * drawn-digit bench's drawings (src/digits/synthetic/drawn-digits.ts, seed 2026) and the non-digits of the
+ * fitting templates (src/digits/synthetic/non-digits.ts, seed 2028), never the held-out ones.
  * They live with the bench, which judges models on them, and are drawn once per process; the
  * app's engine process, `tegaki train` and `tegaki calibrate` fit with them from here.
  */
-import type { RejectionFittingSets } from '../src/digits/rejection';
-import { fitRejection } from '../src/digits/rejection';
-import type { Dataset } from '../src/engine/data/dataset';
-import type { Sequential } from '../src/engine/model/sequential';
-import { validationSet } from '../src/engine/training/trainer';
-import type { Hyperparameters } from '../src/shared/hyperparameters';
-import type { ModelRejection } from '../src/shared/model-metadata';
+import type { RejectionFittingSets } from '../rejection';
+import { fitRejection } from '../rejection';
+import type { Dataset } from '../../engine/data/dataset';
+import type { Sequential } from '../../engine/model/sequential';
+import { validationSet } from '../../engine/training/trainer';
+import type { Hyperparameters } from '../../shared/hyperparameters';
+import type { ModelRejection } from '../../shared/model-metadata';
 import { drawnDigitsDataset } from './drawn-digits';
-import { nonDigitDataset } from './drawn-set/non-digits';
+import { nonDigitDataset } from './non-digits';
 
 let drawn: { digits: Dataset; nonDigits: Dataset } | undefined;
 

@@ -9,7 +9,7 @@
  * Stroke order and direction do not matter to the network (only the ink does), so the
  * templates differ in shape.
  */
-import type { Point } from '../../src/digits/preprocess/strokes';
+import type { Point } from '../preprocess/strokes';
 
 /** One pen-down movement; smooth strokes are curves through their points, the others polylines. */
 export interface TemplateStroke {

@@ -1,11 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MNIST_LACKING_STYLES, drawnDigits, drawnDigitsDataset, drawnTemplates } from '../../bench/drawn-digits';
-import { loadModel } from '../../src/digits/io/saved-model';
-import { evaluate } from '../../src/engine/training/evaluate';
+import { MNIST_LACKING_STYLES, drawnDigits, drawnDigitsDataset, drawnTemplates } from '../../../src/digits/synthetic/drawn-digits';
+import { loadModel } from '../../../src/digits/io/saved-model';
+import { evaluate } from '../../../src/engine/training/evaluate';
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, '../../..');
 
 /** Every file `entry` reaches through relative imports, itself included, relative to the repository. */
 function importClosure(entry: string): string[] {
@@ -60,8 +60,8 @@ describe('drawn digits: synthetic canvas drawings for judging models', () => {
   });
 
   it('the generator shares no code with the training augmentation', () => {
-    const reached = importClosure('bench/drawn-digits.ts');
-    expect(reached).toContain('bench/drawn-set/hand.ts');
+    const reached = importClosure('src/digits/synthetic/drawn-digits.ts');
+    expect(reached).toContain('src/digits/synthetic/hand.ts');
     expect(reached.filter((file) => file.startsWith('src/engine/training'))).toEqual([]);
     expect(
       importClosure('bench/drawn-set/distorted-mnist.ts').filter((f) => f.startsWith('src/engine/training')),

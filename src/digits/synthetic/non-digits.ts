@@ -1,8 +1,8 @@
 /**
  * Stroke templates of drawings that are not digits, for fitting and judging the "not a
  * digit" decision (src/digits/rejection.ts): letters that look like no digit, symbols,
- * shapes and scribbles, in the unit box of the digit templates (bench/drawn-set/templates.ts;
- * x right, y down) and drawn by the same seeded hand (bench/drawn-set/hand.ts) through the
+ * shapes and scribbles, in the unit box of the digit templates (src/digits/synthetic/templates.ts;
+ * x right, y down) and drawn by the same seeded hand (src/digits/synthetic/hand.ts) through the
  * app's preprocessing. Letters that are written like a digit (O, I, l, S, Z, B, G, g, q, b)
  * are left out on purpose: a network cannot be asked to tell O from 0.
  *
@@ -14,10 +14,10 @@
  * Written by hand as points; like the digit templates, synthetic strokes standing in for
  * real drawings, correlated within a template.
  */
-import type { Point } from '../../src/digits/preprocess/strokes';
-import { strokesToInput } from '../../src/digits/preprocess/strokes';
-import type { Dataset } from '../../src/engine/data/dataset';
-import { Random } from '../../src/engine/random';
+import type { Point } from '../preprocess/strokes';
+import { strokesToInput } from '../preprocess/strokes';
+import type { Dataset } from '../../engine/data/dataset';
+import { Random } from '../../engine/random';
 import { drawTemplate } from './hand';
 import type { TemplateStroke } from './templates';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nonDigitDataset, nonDigitTemplates, nonDigitTemplatesOf } from '../../../bench/drawn-set/non-digits';
+import { nonDigitDataset, nonDigitTemplates, nonDigitTemplatesOf } from '../../../src/digits/synthetic/non-digits';
 
 const shapeOf = (template: { strokes: unknown }) => JSON.stringify(template.strokes);
 
