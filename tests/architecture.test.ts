@@ -35,7 +35,10 @@ const graph = new Map<string, string[]>();
 for (const file of sourceFiles(src)) {
   const text = readFileSync(file, 'utf8');
   const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]);
-  graph.set(file, specifiers.flatMap((s) => resolveImport(file, s) ?? []));
+  graph.set(
+    file,
+    specifiers.flatMap((s) => resolveImport(file, s) ?? []),
+  );
 }
 const rel = (file: string): string => relative(root, file);
 
@@ -69,7 +72,9 @@ function crossings(fromDir: string, forbidden: string[]): string[] {
   const from = join(src, fromDir);
   return [...graph].flatMap(([file, imports]) =>
     file.startsWith(from + '/')
-      ? imports.filter((target) => forbidden.some((dir) => target.startsWith(join(src, dir) + '/'))).map((t) => `${rel(file)} -> ${rel(t)}`)
+      ? imports
+          .filter((target) => forbidden.some((dir) => target.startsWith(join(src, dir) + '/')))
+          .map((t) => `${rel(file)} -> ${rel(t)}`)
       : [],
   );
 }
@@ -85,14 +90,27 @@ describe('the layout is the architecture', () => {
   });
 
   it('keeps the textbook engine free of the application around it', () => {
-    expect(crossings('engine', ['digits', 'engine-process', 'backend', 'main', 'web', 'cli', 'renderer', 'preload'])).toEqual([]);
+    expect(
+      crossings('engine', ['digits', 'engine-process', 'backend', 'main', 'web', 'cli', 'renderer', 'preload']),
+    ).toEqual([]);
   });
 
   it('keeps the Electron layer out of the backend, the browser mode, the engine process and the command line', () => {
-    for (const dir of ['backend', 'web', 'engine-process', 'cli', 'digits']) expect(crossings(dir, ['main', 'renderer']), dir).toEqual([]);
+    for (const dir of ['backend', 'web', 'engine-process', 'cli', 'digits'])
+      expect(crossings(dir, ['main', 'renderer']), dir).toEqual([]);
   });
 
   it('keeps the engine process off the IPC contract: it speaks its own protocol', () => {
     expect(crossings('engine-process', ['shared/ipc', 'backend'])).toEqual([]);
+  });
+
+  it('ships nothing from outside src/: no source file imports the benchmarks, scripts or tests', () => {
+    const outside = ['bench', 'scripts', 'tests'].map((dir) => join(root, dir) + '/');
+    const leaks = [...graph].flatMap(([file, imports]) =>
+      imports
+        .filter((t) => outside.some((dir) => t.startsWith(dir)))
+        .map((t) => `${rel(file)} -> ${relative(root, t)}`),
+    );
+    expect(leaks).toEqual([]);
   });
 });
