@@ -1,7 +1,7 @@
 /**
  * `npm run screenshots`: the README's pictures, taken from the real browser mode in
  * Debian's Chromium at 1280x800 (the e2e harness's server and browser). It draws a
- * digit, keeps a few as personal samples, trains the quick preset from the form, opens
+ * digit, opens the preprocessing view, reads a three-digit number, keeps a few as personal samples, trains the quick preset from the form, opens
  * its report and a gallery, and saves one PNG per screen under docs/screenshots/.
  */
 import { mkdir } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import {
   drawStrokes,
   ensureRendererBuilt,
   openBrowser,
+  placedDigit,
   predictedDigit,
   root,
   startApp,
@@ -44,6 +45,17 @@ async function main(): Promise<void> {
     await drawStrokes(page, digits['4']);
     await waitFor(async () => (await predictedDigit(page)) === '4', 'the prediction');
     await shot('draw');
+    // How the network sees it: the preprocessing, step by step, for the same 4.
+    await page.getByTestId('steps-toggle').click();
+    await waitFor(() => page.getByTestId('steps-view').isVisible(), 'the preprocessing view');
+    await shot('steps');
+    await page.getByTestId('steps-toggle').click();
+    // A whole number: three digits side by side, each boxed and read.
+    await page.getByTestId('clear-button').click();
+    for (const [digit, x] of [['7', 0.2], ['4', 0.5], ['1', 0.8]] as const) await drawStrokes(page, placedDigit(digit, x));
+    await waitFor(async () => (await page.getByTestId('number-value').textContent())?.trim() === '741', 'the number');
+    await shot('number');
+    await page.getByTestId('clear-button').click();
     // Keep a few drawings as personal samples, for the My samples screen.
     for (const digit of ['4', '7', '1']) {
       await page.getByTestId('clear-button').click();

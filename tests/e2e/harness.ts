@@ -217,6 +217,13 @@ export async function predictedDigit(page: Page): Promise<string> {
 }
 
 /** Clearly drawn digits, in canvas fractions. */
+/** The harness's clearly drawn `digit`, shrunk by `scale` about the canvas centre and moved to centre x: digits side by side make a number. */
+export function placedDigit(digit: string, x: number, scale = 0.6): FractionStroke[] {
+  return digits[digit].map((stroke) =>
+    stroke.map(([px, py]): [number, number] => [x + (px - 0.5) * scale, 0.5 + (py - 0.5) * scale]),
+  );
+}
+
 /** The ids of the Models screen's rows, top to bottom. */
 export async function modelRowIds(page: Page): Promise<string[]> {
   return page

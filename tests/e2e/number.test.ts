@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { BrowserSession, FractionStroke, RunningApp } from './harness';
-import { artifactsDir, digits, drawStrokes, predictedDigit, startAppInBrowser } from './harness';
+import { artifactsDir, digits, drawStrokes, placedDigit, predictedDigit, startAppInBrowser } from './harness';
 
 let app: RunningApp;
 let session: BrowserSession;
@@ -21,13 +21,6 @@ afterAll(async () => {
   await session?.finish('number');
   await app?.stop();
 });
-
-/** The harness's clearly drawn digit, shrunk by `scale` about the canvas centre and moved to centre x. */
-function placed(digit: string, x: number, scale = 0.6): FractionStroke[] {
-  return digits[digit].map((stroke) =>
-    stroke.map(([px, py]): [number, number] => [x + (px - 0.5) * scale, 0.5 + (py - 0.5) * scale]),
-  );
-}
 
 const numberValue = async (page: Page): Promise<string> =>
   ((await page.getByTestId('number-value').textContent()) ?? '').trim();
@@ -63,7 +56,7 @@ async function clear(page: Page): Promise<void> {
 describe('a number drawn digit by digit (browser mode, real engine process, Chromium)', () => {
   it('draws 741 with the mouse and reads it, each digit boxed on the canvas with its top probabilities', async () => {
     const { page } = session;
-    await drawStrokes(page, [...placed('7', 0.2), ...placed('4', 0.5), ...placed('1', 0.8)]);
+    await drawStrokes(page, [...placedDigit('7', 0.2), ...placedDigit('4', 0.5), ...placedDigit('1', 0.8)]);
     await expect.poll(() => numberValue(page)).toBe('741');
     expect(await sceneBoxes(page)).toEqual({ boxes: 3, labels: ['7', '4', '1'] });
     await expect.poll(() => page.getByTestId('draw-canvas').getAttribute('data-digit-boxes')).toBe('3');
