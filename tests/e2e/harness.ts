@@ -119,10 +119,13 @@ export function throwPageErrors(session: BrowserSession): void {
 }
 
 // An uncaught error in the app's page fails the test during which it happened, even
-// when the test's own assertions passed (registered in every e2e file that imports this).
-afterEach(() => {
-  for (const session of openSessions) throwPageErrors(session);
-});
+// when the test's own assertions passed (registered in every e2e file that imports this;
+// not in scripts/screenshots.ts, which uses the harness outside Vitest).
+if (process.env.VITEST) {
+  afterEach(() => {
+    for (const session of openSessions) throwPageErrors(session);
+  });
+}
 
 /**
  * Debian's Chromium, headless, with the flags this closed network needs and a fresh
