@@ -3,7 +3,8 @@
  * the browser mode's real services and engine process: the shipped model's report gives
  * the expected calibration error on MNIST's 10,000 test images before and after its
  * temperature (the figures Node computes from the same file), and a reliability diagram
- * with the diagonal; an imported ONNX model says it is uncalibrated.
+ * with the diagonal, and when it says "not a digit"; an imported ONNX model says it is
+ * uncalibrated and never rejects.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +46,15 @@ describe('calibration on the report screen, in a real Chromium (browser mode, re
     expect(await section.getByTestId('calibration-summary').textContent()).toBe(
       `Expected calibration error on these 10,000 test images: ${percent(expected.eceBefore)} before, ` +
         `${percent(expected.eceAfter)} after the temperature ${model.temperature.toFixed(3)} (fitted on 5,000 held-out training images).`,
+    );
+    // When it says "not a digit", from the model file's own figures.
+    const rejection = metadata.rejection!;
+    expect(rejection.score).toBe('max-probability');
+    const share = ({ rejected, count }: { rejected: number; count: number }) => percent(rejected / count);
+    expect(await section.getByTestId('rejection-summary').textContent()).toBe(
+      `Says “not a digit” when its calibrated top probability is below ${(rejection.threshold * 100).toFixed(1)}%: ` +
+        `that turns away ${share(rejection.digitRejection.validation)} of 5,000 validation digits and ` +
+        `${share(rejection.digitRejection.drawn)} of 5,000 drawn digits (the threshold is the highest that turns away at most 1% of each).`,
     );
   });
 
@@ -99,6 +109,7 @@ describe('calibration on the report screen, in a real Chromium (browser mode, re
       /^Uncalibrated \(temperature 1\): expected calibration error \d+\.\d\d% on these 10,000 test images\.$/,
     );
     expect(await panel.getByTestId('reliability-view-before').count()).toBe(0);
+    expect(await panel.getByTestId('rejection-summary').textContent()).toMatch(/^Never says “not a digit”/);
     await panel.getByTestId('reliability-diagonal').waitFor();
   });
 });

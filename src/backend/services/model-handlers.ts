@@ -41,7 +41,7 @@ export function createModelHandlers({ models, activeModel, dialogs, exportsDir }
     'models:details': async ({ id }) => {
       await models.summary(id);
       // Checked by the metadata schema as the file was decoded: what did not fit is gone.
-      const { hyperparameters, personal, history = [], lossCurve = [], metrics, calibration } = (await models.read(id)).metadata;
+      const { hyperparameters, personal, history = [], lossCurve = [], metrics, calibration, rejection } = (await models.read(id)).metadata;
       return {
         id,
         hyperparameters,
@@ -60,6 +60,7 @@ export function createModelHandlers({ models, activeModel, dialogs, exportsDir }
           personalTestCount: metrics.personalTestCount,
         },
         calibration,
+        rejection,
       };
     },
     'models:export': async ({ id, format }) => {

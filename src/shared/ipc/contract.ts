@@ -9,6 +9,7 @@ import {
   calibrationMeasureSchema,
   classificationReportSchema,
   modelCalibrationSchema,
+  modelRejectionSchema,
   importedFromSchema,
   modelFileMetricsSchema,
   modelFormatSchema,
@@ -86,6 +87,8 @@ export const modelDetailsSchema = z.object({
   metrics: modelFileMetricsSchema.omit({ confusion: true, report: true }).optional(),
   /** The temperature the model predicts with and how it was fitted; absent: uncalibrated (T = 1). */
   calibration: modelCalibrationSchema.optional(),
+  /** When the model says "not a digit" and what that costs on real digits; absent: it never does. */
+  rejection: modelRejectionSchema.optional(),
 });
 
 export { errorCodes } from '../errors';

@@ -256,6 +256,12 @@ const en = {
   'report.calibrationHelp':
     'Of the images the model is 90% sure of, 90% should be right: a calibrated model’s bars reach the diagonal. The temperature divides the network’s outputs before the softmax; it never changes which digit wins. Most images sit in the last bin; hover a bar for how many it holds.',
   'report.reliability': 'Reliability diagram: accuracy per confidence bin, with the diagonal',
+  'report.rejection':
+    'Says “not a digit” when its {score} is below {threshold}: that turns away {validation} of {validationCount} validation digits and {drawn} of {drawnCount} drawn digits (the threshold is the highest that turns away at most 1% of each).',
+  'report.noRejection': 'Never says “not a digit”: no threshold was fitted for this model (tegaki calibrate fits one).',
+  'report.rejectionScore.max-probability': 'calibrated top probability',
+  'report.rejectionScore.max-logit': 'largest output',
+  'report.rejectionScore.energy': 'energy score',
   'report.reliabilityBefore': 'Before (T = 1)',
   'report.reliabilityAfter': 'After (T = {temperature})',
   'report.confidence': 'Confidence',
@@ -579,6 +585,12 @@ const ja: Record<MessageKey, string> = {
   'report.calibrationHelp':
     'モデルが 90% と確信した画像のうち 90% が正解なら、確信度は正直です。較正されたモデルの棒は対角線に届きます。温度はソフトマックスの前に出力を割るだけで、どの数字が選ばれるかは変わりません。ほとんどの画像は最後の区間に入ります。棒にカーソルを合わせると枚数が表示されます。',
   'report.reliability': '信頼性図：確信度の区間ごとの正解率と対角線',
+  'report.rejection':
+    '{score}が {threshold} 未満なら「数字ではありません」と答えます。検証用の数字 {validationCount} 枚のうち {validation}、手書き風の数字 {drawnCount} 枚のうち {drawn} を退けます（しきい値はどちらも 1% 以下しか退けない最大の値）。',
+  'report.noRejection': '「数字ではありません」とは答えません。このモデルにはしきい値がありません（tegaki calibrate で求められます）。',
+  'report.rejectionScore.max-probability': '較正後の最大確率',
+  'report.rejectionScore.max-logit': '最大出力',
+  'report.rejectionScore.energy': 'エネルギースコア',
   'report.reliabilityBefore': '適用前（T = 1）',
   'report.reliabilityAfter': '適用後（T = {temperature}）',
   'report.confidence': '確信度',

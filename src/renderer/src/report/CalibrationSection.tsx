@@ -19,10 +19,13 @@ const PLOT = SIZE - MARGIN.left - MARGIN.right;
 export function CalibrationSection({
   measure,
   fitted,
+  rejection,
 }: {
   measure: Measure;
   /** The model file's calibration: absent for an uncalibrated model (T = 1). */
   fitted: ModelDetails['calibration'];
+  /** When the model says "not a digit": absent for a model that never does. */
+  rejection: ModelDetails['rejection'];
 }): React.JSX.Element {
   const t = useT();
   const locale = useLocale();
@@ -62,6 +65,19 @@ export function CalibrationSection({
               validationCount: fitted.validationCount.toLocaleString(locale),
             })
           : t('report.uncalibrated', { count: measure.count.toLocaleString(locale), ece: ece(measure.eceBefore) })}
+      </p>
+      <p className="rejection-summary" data-testid="rejection-summary">
+        {rejection
+          ? t('report.rejection', {
+              score: t(`report.rejectionScore.${rejection.score}`),
+              threshold:
+                rejection.score === 'max-probability' ? formatPercent(rejection.threshold, 1) : rejection.threshold.toFixed(2),
+              validation: formatPercent(rejection.digitRejection.validation.rejected / Math.max(1, rejection.digitRejection.validation.count), 2),
+              validationCount: rejection.digitRejection.validation.count.toLocaleString(locale),
+              drawn: formatPercent(rejection.digitRejection.drawn.rejected / Math.max(1, rejection.digitRejection.drawn.count), 2),
+              drawnCount: rejection.digitRejection.drawn.count.toLocaleString(locale),
+            })
+          : t('report.noRejection')}
       </p>
       <div className="calibration-body">
         <ReliabilityDiagram bins={bins} />

@@ -127,7 +127,11 @@ export function ReportPanel({
               <ConfusionMatrix confusion={report.evaluation.confusion} view={view} onOpenCell={onOpenCell} />
             </section>
           </div>
-          <CalibrationSection measure={report.evaluation.calibration} fitted={report.details?.calibration} />
+          <CalibrationSection
+            measure={report.evaluation.calibration}
+            fitted={report.details?.calibration}
+            rejection={report.details?.rejection}
+          />
           <TrainingCurves details={report.details} />
         </>
       )}
