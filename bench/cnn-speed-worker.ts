@@ -1,6 +1,6 @@
 /**
  * One implementation of the CNN speed bench, in its own process:
- * `tsx bench/cnn-speed-worker.ts <tegaki|tfjs-wasm> [repetitions] [steps]`.
+ * `tsx bench/cnn-speed-worker.ts <tegaki|tfjs-wasm> [repetitions] [steps] [small-cnn|cnn]`.
  *
  * Trains the fixed small CNN (conv 8 5x5 'same' ReLU, max pool 2, conv 16 5x5 'same'
  * ReLU, max pool 2, dense 10; He init, Adam 1e-3, batch 64, float32) for `steps`
@@ -8,7 +8,8 @@
  * including batch assembly, and sends a `CnnSpeedResult` to the parent (or prints it).
  * After the timed steps each repetition's loss on the first LOSS_IMAGES training images
  * is measured the same way on both sides, so a wrong gradient cannot hide behind a
- * fast step.
+ * fast step. Tegaki can also train the `cnn` preset's layers this way (`cnn`, for the
+ * torch bench); TF.js only builds the small CNN.
  */
 import type { Dataset } from '../src/engine/data/dataset';
 import { sliceDataset } from '../src/engine/data/dataset';
@@ -19,6 +20,7 @@ import { describeArchitecture, modelSpecFor } from '../src/engine/training/archi
 import { evaluate } from '../src/engine/training/evaluate';
 import { train } from '../src/engine/training/trainer';
 import type { Hyperparameters } from '../src/shared/hyperparameters';
+import { preset } from '../src/shared/presets';
 import { describeWasmBackend } from './shared';
 
 export type CnnImplementation = 'tegaki' | 'tfjs-wasm';
@@ -71,14 +73,36 @@ export const smallCnn: Hyperparameters = {
 
 export const smallCnnDescription = describeArchitecture(modelSpecFor(smallCnn));
 
-async function benchTegaki(data: { train: Dataset; test: Dataset }, repetitions: number, steps: number) {
+/**
+ * The `cnn` preset's layers (dropout included), initialisation, optimiser, learning rate
+ * and batch, for a fixed number of steps on all 60,000 images: without its augmentation
+ * and its per-epoch learning-rate decay, which a speed comparison leaves out.
+ */
+export function cnnPresetLayers(): Hyperparameters {
+  const { augmentation: _, learningRateDecay: __, epochs: ___, validationSize: ____, ...layers } = preset('cnn');
+  return { ...layers, iterations: 1, trainSize: 60_000 };
+}
+
+export type CnnNetwork = 'small-cnn' | 'cnn';
+
+export const cnnNetworks: Record<CnnNetwork, () => Hyperparameters> = {
+  'small-cnn': () => smallCnn,
+  cnn: cnnPresetLayers,
+};
+
+async function benchTegaki(
+  data: { train: Dataset; test: Dataset },
+  repetitions: number,
+  steps: number,
+  network: Hyperparameters,
+) {
   const rates: number[] = [];
   const losses: number[] = [];
   // The trainer evaluates after its last step; a 500-image test set keeps that short (it is not timed anyway).
   const small = { train: data.train, test: sliceDataset(data.test, 0, 500) };
   const lossImages = sliceDataset(data.train, 0, LOSS_IMAGES);
   for (let rep = 0; rep < repetitions; rep++) {
-    const result = await train({ ...smallCnn, iterations: steps, seed: rep + 1 }, small, { trainEvalSize: 500 });
+    const result = await train({ ...network, iterations: steps, seed: rep + 1 }, small, { trainEvalSize: 500 });
     rates.push(result.samplesPerSecond);
     losses.push(evaluate(result.model, lossImages).loss);
   }
@@ -232,9 +256,12 @@ async function main(): Promise<void> {
   const implementation = process.argv[2] as CnnImplementation;
   const repetitions = Number(process.argv[3] ?? 3);
   const steps = Number(process.argv[4] ?? 200);
+  const network = (process.argv[5] ?? 'small-cnn') as CnnNetwork;
+  if (!(network in cnnNetworks)) throw new Error(`unknown network ${network}`);
   const data = await loadMnist();
   let run: { detail: string; rates: number[]; losses: number[]; kernels?: TfjsKernelUse };
-  if (implementation === 'tegaki') run = await benchTegaki(data, repetitions, steps);
+  if (implementation === 'tegaki') run = await benchTegaki(data, repetitions, steps, cnnNetworks[network]());
+  else if (network !== 'small-cnn') throw new Error('the TF.js side builds only the small CNN');
   else if (implementation === 'tfjs-wasm') run = await benchTfjsWasm(data, repetitions, steps);
   else throw new Error(`unknown implementation ${implementation}`);
   const result: CnnSpeedResult = {

@@ -5,11 +5,11 @@
  * the timed steps, which TF.js kernels ran natively, and the ratio against the 5x bar;
  * returns the number of bars missed.
  */
-import type { CnnImplementation, CnnSpeedResult } from './cnn-speed-worker';
+import type { CnnImplementation, CnnNetwork, CnnSpeedResult } from './cnn-speed-worker';
 import { LOSS_IMAGES, smallCnnDescription } from './cnn-speed-worker';
 import { median, mib, rate, runWorker } from './shared';
 
-interface CnnSizes {
+export interface CnnSizes {
   repetitions: number;
   steps: number;
 }
@@ -20,8 +20,17 @@ const fullSizes: CnnSizes = { repetitions: 3, steps: 200 };
 const smokeSizes: CnnSizes = { repetitions: 1, steps: 2 };
 const RATIO_BAR = 5;
 
-const runCnnWorker = (implementation: CnnImplementation, sizes: CnnSizes): Promise<CnnSpeedResult> =>
-  runWorker('cnn-speed-worker.ts', implementation, [implementation, String(sizes.repetitions), String(sizes.steps)]);
+export const runCnnWorker = (
+  implementation: CnnImplementation,
+  sizes: CnnSizes,
+  network: CnnNetwork = 'small-cnn',
+): Promise<CnnSpeedResult> =>
+  runWorker('cnn-speed-worker.ts', implementation, [
+    implementation,
+    String(sizes.repetitions),
+    String(sizes.steps),
+    network,
+  ]);
 
 export async function runCnnSpeedBench(smoke = false): Promise<number> {
   const sizes = smoke ? smokeSizes : fullSizes;

@@ -9,7 +9,7 @@ import { runNumpyPeer } from './numpy-peer';
 import { median, mib, rate, runWorker } from './shared';
 import type { Implementation, SpeedResult } from './speed-worker';
 
-interface SpeedSizes {
+export interface SpeedSizes {
   repetitions: number;
   /** The fraction of an epoch Tegaki, TF.js wasm and numpy train on. */
   fraction: number;
@@ -33,7 +33,11 @@ const bars = {
 const percent = (x: number): string => `${(x * 100).toFixed(2)}%`;
 const verdict = (passed: boolean): string => (passed ? 'PASS' : 'FAIL');
 
-const runSpeedWorker = (implementation: Implementation, sizes: SpeedSizes, fraction: number): Promise<SpeedResult> =>
+export const runSpeedWorker = (
+  implementation: Implementation,
+  sizes: SpeedSizes,
+  fraction: number,
+): Promise<SpeedResult> =>
   runWorker('speed-worker.ts', implementation, [
     implementation,
     String(sizes.repetitions),
