@@ -8,6 +8,7 @@
  *   npm run bench                       # everything
  *   npm run bench -- --only seed-classic,recommended
  *   npm run bench -- --only speed       # Tegaki against TF.js (bench/speed.ts)
+ *   npm run bench -- --only torch       # Tegaki against Debian's PyTorch at 1 thread and all cores (bench/torch.ts)
  *   npm run bench -- --only drawn --models a.tgk,b.tgk   # models on drawn digits (bench/drawn.ts)
  *   npm run bench -- --only calibration [--models ...]   # calibration error before and after T (bench/calibration.ts)
  *   npm run bench -- --smoke            # every part on tiny sizes, no bars checked (CI)
@@ -22,6 +23,7 @@ import { runDrawnBench } from './drawn';
 import { runCnnSpeedBench } from './cnn-speed';
 import { mib } from './shared';
 import { runSpeedBench } from './speed';
+import { runTorchBench } from './torch';
 
 interface AccuracyBar {
   preset: PresetName;
@@ -73,6 +75,10 @@ async function main(): Promise<void> {
   }
   if (!only || only.has('cnn') || only.has('cnn-speed')) {
     failures += await runCnnSpeedBench(smoke);
+    console.log('');
+  }
+  if (!only || only.has('torch')) {
+    failures += await runTorchBench(smoke);
     console.log('');
   }
   if (!only || only.has('drawn')) {
