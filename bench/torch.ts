@@ -143,7 +143,23 @@ export async function runTorchBench(smoke = false): Promise<number> {
       ].join(' '),
     );
   }
-  console.log('samples/s; a ratio above 1x means Tegaki is faster');
+  console.log('samples/s (median); a ratio above 1x means Tegaki is faster');
+  const tegakiRuns: Record<string, number[]> = {
+    mlp: mlp.repetitions.map((r) => r.samplesPerSecond),
+    ...Object.fromEntries(cnnNames.map((name) => [name, cnns[name].samplesPerSecond])),
+  };
+  for (const network of request.networks) {
+    const runs = (xs: number[]) => xs.map(rate).join(', ');
+    console.log(
+      `runs, ${network.name}: Tegaki ${runs(tegakiRuns[network.name])}` +
+        torch
+          .map(
+            (t) =>
+              ` | PyTorch ${t.threads} ${t.threads === 1 ? 'thread' : 'threads'} ${runs(t.networks.find((n) => n.name === network.name)!.samplesPerSecond)}`,
+          )
+          .join(''),
+    );
+  }
   for (const name of cnnNames) {
     const losses = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(', ');
     console.log(
