@@ -5,23 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/digits/io/model-file';
 import type { Stroke } from '../../src/digits/preprocess/strokes';
 import { tegaki } from './run-tegaki';
+import { scribbledKnot } from '../fixtures/scribbled-knot';
 
 const model = join(import.meta.dirname, '../../resources/default-model.tgk');
 
 /** A scribbled knot the shipped model says is not a digit (tests/digits/rejection.test.ts), in a 280 box. */
-const knot: Stroke[] = [
-  (
-    [
-      [0.2, 0.8],
-      [0.5, 0.2],
-      [0.8, 0.5],
-      [0.2, 0.5],
-      [0.5, 0.8],
-      [0.75, 0.25],
-      [0.35, 0.3],
-    ] as const
-  ).map(([x, y]) => [x * 280, y * 280]),
-];
+const knot: Stroke[] = scribbledKnot(280);
 /** A 4 of two strokes, 280 high. */
 const four: Stroke[] = [
   [

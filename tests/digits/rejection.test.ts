@@ -15,24 +15,14 @@ import { evaluate } from '../../src/engine/training/evaluate';
 import { validationSet } from '../../src/engine/training/trainer';
 import type { ModelMetadata } from '../../src/shared/model-metadata';
 import { MAX_DIGIT_REJECTION } from '../../src/shared/model-metadata';
+import { scribbledKnot } from '../fixtures/scribbled-knot';
 
 const modelPath = resolve(import.meta.dirname, '../../resources/default-model.tgk');
 
 /** Points given as fractions of the 280 x 280 canvas, as the e2e test draws them. */
 const onCanvas = (strokes: [number, number][][]): Stroke[] => strokes.map((s) => s.map(([x, y]) => [x * 280, y * 280]));
 
-/** A scribbled knot, one polyline: the built-in model reads it as nothing in particular (top probability ~0.45). */
-const KNOT: [number, number][][] = [
-  [
-    [0.2, 0.8],
-    [0.5, 0.2],
-    [0.8, 0.5],
-    [0.2, 0.5],
-    [0.5, 0.8],
-    [0.75, 0.25],
-    [0.35, 0.3],
-  ],
-];
+const KNOT = scribbledKnot();
 
 describe('"not a digit" with the built-in model', () => {
   let model: Sequential;

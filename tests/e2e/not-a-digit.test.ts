@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { BrowserSession, FractionStroke, RunningApp } from './harness';
 import { artifactsDir, digits, drawStrokes, predictedDigit, startAppInBrowser } from './harness';
+import { scribbledKnot } from '../fixtures/scribbled-knot';
 
 let app: RunningApp;
 let session: BrowserSession;
@@ -21,20 +22,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** The knot of tests/digits/rejection.test.ts, in a box of side `size` from (x, y). */
-const knot = (x = 0, y = 0, size = 1): FractionStroke[] => [
-  (
-    [
-      [0.2, 0.8],
-      [0.5, 0.2],
-      [0.8, 0.5],
-      [0.2, 0.5],
-      [0.5, 0.8],
-      [0.75, 0.25],
-      [0.35, 0.3],
-    ] as [number, number][]
-  ).map(([u, v]) => [x + u * size, y + v * size]),
-];
+/** The shared knot, in a box of side `size` from (x, y), in canvas fractions. */
+const knot = (x = 0, y = 0, size = 1): FractionStroke[] => scribbledKnot(size, x, y);
 
 async function clear(): Promise<void> {
   await session.page.getByTestId('clear-button').click();

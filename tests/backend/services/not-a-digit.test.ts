@@ -11,21 +11,13 @@ import { loadModel, saveModel } from '../../../src/digits/io/saved-model';
 import { strokesToInput } from '../../../src/digits/preprocess/strokes';
 import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
 import { callBackend, nextBackendEvent, removeDirs, smallHyperparameters, tempDir } from '../fixtures';
+import { scribbledKnot } from '../../fixtures/scribbled-knot';
 
 // The app's predict with the shipped model, which keeps a "not a digit" threshold. A
 // two-stroke X is not rejected by it (read as 4 at 97% even calibrated: scoring the logits
 // cannot see that), so the drawing rejected here is a scribbled knot, in canvas fractions
 // as tests/e2e/not-a-digit.test.ts draws it.
-const KNOT: [number, number][] = [
-  [0.2, 0.8],
-  [0.5, 0.2],
-  [0.8, 0.5],
-  [0.2, 0.5],
-  [0.5, 0.8],
-  [0.75, 0.25],
-  [0.35, 0.3],
-];
-const knot = strokesToInput([KNOT.map(([x, y]) => [x * 280, y * 280])]);
+const knot = strokesToInput(scribbledKnot(280));
 const three = strokesToInput(traceTemplate(drawnTemplates.find((t) => t.digit === 3)!.strokes));
 const shipped = resolve(import.meta.dirname, '../../../resources');
 
