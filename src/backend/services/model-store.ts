@@ -6,6 +6,7 @@ import { decodeModelFile, readModelFileBytes, saveModelFile } from '../../digits
 import type { ModelFileContent } from '../../digits/io/model-file';
 import { modelToOnnx } from '../../digits/io/onnx/export-onnx';
 import { modelMetadataFor } from '../../digits/io/model-metadata';
+import { digitModelProblem } from '../../digits/io/saved-model';
 import type { ModelTrial } from '../../digits/io/saved-model';
 import type { TrainedModel } from '../../engine-process/protocol';
 import { describeArchitecture } from '../../engine/training/architecture';
@@ -18,8 +19,6 @@ import { DEFAULT_MODEL_ID } from '../store/app-store';
 import { ServiceError } from './errors';
 
 export const DEFAULT_MODEL_FILE = 'default-model.tgk';
-const INPUT_SIZE = 784;
-const CLASSES = 10;
 
 export interface ModelStoreOptions {
   /** Models live in `<userDataDir>/models/`. */
@@ -307,12 +306,8 @@ function summaryMetrics(metadata: ModelMetadata): ModelSummary['metrics'] {
 
 /** The index entry of a model file that was tried (ModelStore.tryFile); invalid-model if it does not read 28x28 images into 10 digits. */
 function importedEntry(decoded: ModelTrial, fileName: string, id: string, storedName: string): ModelEntry {
-  if (decoded.spec.inputSize !== INPUT_SIZE || decoded.classes !== CLASSES) {
-    throw new ServiceError(
-      'invalid-model',
-      `${fileName} takes ${decoded.spec.inputSize} inputs and gives ${decoded.classes} classes; Tegaki needs ${INPUT_SIZE} and ${CLASSES}`,
-    );
-  }
+  const problem = digitModelProblem(decoded);
+  if (problem) throw new ServiceError('invalid-model', `${fileName} ${problem}`);
   const { metadata } = decoded;
   return {
     id,

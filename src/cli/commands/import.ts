@@ -1,6 +1,6 @@
 import { writeFileAtomicSync } from '../../digits/io/atomic-write';
 import { readModelFileBytes } from '../../digits/io/model-file';
-import { tryModelBytes } from '../../digits/io/saved-model';
+import { digitModelProblem, tryModelBytes } from '../../digits/io/saved-model';
 import { describeArchitecture } from '../../engine/training/architecture';
 import { emitJson } from '../output';
 
@@ -18,11 +18,8 @@ export interface ImportFlags {
 export async function importCommand(inputPath: string, flags: ImportFlags): Promise<void> {
   const original = await readModelFileBytes(inputPath);
   const trial = tryModelBytes(original, inputPath);
-  if (trial.spec.inputSize !== 784 || trial.classes !== 10) {
-    throw new Error(
-      `${inputPath} takes ${trial.spec.inputSize} inputs and gives ${trial.classes} classes; Tegaki needs 784 and 10`,
-    );
-  }
+  const problem = digitModelProblem(trial);
+  if (problem) throw new Error(`${inputPath} ${problem}`);
   // A .tgk given here is already a Tegaki model: it is copied as it is.
   const bytes = trial.modelFile ?? original;
   writeFileAtomicSync(flags.out, bytes);

@@ -53,6 +53,16 @@ export interface ModelTrial {
   modelFile?: Uint8Array;
 }
 
+/** A digit classifier reads the 28x28 input and gives the 10 digits. */
+export const DIGIT_MODEL_INPUTS = 784;
+export const DIGIT_MODEL_CLASSES = 10;
+
+/** Why a tried model is not a digit classifier Tegaki can use, or undefined when it is. */
+export function digitModelProblem(trial: Pick<ModelTrial, 'spec' | 'classes'>): string | undefined {
+  if (trial.spec.inputSize === DIGIT_MODEL_INPUTS && trial.classes === DIGIT_MODEL_CLASSES) return undefined;
+  return `takes ${trial.spec.inputSize} inputs and gives ${trial.classes} classes; Tegaki needs ${DIGIT_MODEL_INPUTS} and ${DIGIT_MODEL_CLASSES}`;
+}
+
 /**
  * Decodes a model file's bytes (Tegaki's or ONNX), builds the model and runs one forward
  * pass on a blank input. An import asks the engine process to do this (request
