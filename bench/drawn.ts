@@ -30,6 +30,8 @@ import { loadModel } from '../src/digits/io/saved-model';
 import { describeArchitecture } from '../src/engine/training/architecture';
 import { groupStrokes, splitIntoDigits } from '../src/digits/preprocess/segment';
 import { inkBoundingBox, strokesToInput } from '../src/digits/preprocess/strokes';
+import type { Stroke } from '../src/digits/preprocess/strokes';
+import { Random } from '../src/engine/random';
 import type { Sequential } from '../src/engine/model/sequential';
 import { evaluate } from '../src/engine/training/evaluate';
 import type { Dataset } from '../src/engine/data/dataset';
@@ -216,7 +218,32 @@ function printRejection(
   }
 }
 
-export async function runDrawnBench(modelPaths: string[]): Promise<void> {
+/**
+ * The live canvas splits the drawing into digits on every stroke, so the split must stay
+ * fast on a hostile drawing: 1,000 random crossing strokes, split within this bar.
+ */
+const SPLIT_SPEED = { strokes: 1000, seed: 3, barMs: 1000 } as const;
+
+/** Times splitIntoDigits on SPLIT_SPEED's scribble; returns how many bars were missed (0 or 1). */
+function splitSpeedFigure(): number {
+  const random = new Random(SPLIT_SPEED.seed);
+  const scribble: Stroke[] = Array.from({ length: SPLIT_SPEED.strokes }, () => [
+    [random.uniform(0, 280), random.uniform(0, 280)],
+    [random.uniform(0, 280), random.uniform(0, 280)],
+  ]);
+  const started = performance.now();
+  splitIntoDigits(scribble);
+  const ms = performance.now() - started;
+  const pass = ms < SPLIT_SPEED.barMs;
+  console.log(
+    `Splitting ${SPLIT_SPEED.strokes.toLocaleString('en-US')} random crossing strokes (seed ${SPLIT_SPEED.seed}) into digits:` +
+      ` ${ms.toFixed(0)} ms (bar: under ${SPLIT_SPEED.barMs.toLocaleString('en-US')} ms: ${pass ? 'PASS' : 'MISS'})`,
+  );
+  return pass ? 0 : 1;
+}
+
+/** Prints the figures for `modelPaths`; returns how many bars were missed. */
+export async function runDrawnBench(modelPaths: string[]): Promise<number> {
   const mnist = await loadMnist();
   const drawn = drawnDigitsDataset();
   const distorted = distortedDataset(mnist.test, drawnLikeDistortion);
@@ -250,6 +277,7 @@ export async function runDrawnBench(modelPaths: string[]): Promise<void> {
       ` ${gaps.filter(Boolean).length.toLocaleString('en-US')} have the boxes overlapping (by up to ${Math.round(maxOverlap * 100)}%` +
       ' of the height, the ink apart), split by splitIntoDigits as the app does (bench/drawn-set/numbers.ts)',
   );
+  const failures = splitSpeedFigure();
   console.log(
     'Accuracy [95% Wilson interval] on the image or drawing count. Drawings of one template are correlated,' +
       ' so the template count matters as much as the drawing count.',
@@ -309,4 +337,5 @@ export async function runDrawnBench(modelPaths: string[]): Promise<void> {
       heldOutNonDigits,
     );
   }
+  return failures;
 }

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     console.log('');
   }
   if (!only || only.has('drawn')) {
-    await runDrawnBench(flag('--models') ?? ['resources/default-model.tgk']);
+    failures += await runDrawnBench(flag('--models') ?? ['resources/default-model.tgk']);
     console.log('');
   }
   if (!only || only.has('calibration')) {

@@ -159,15 +159,14 @@ describe('splitIntoDigits: one group of strokes per digit, left to right', () =>
     expect(exact / numbers.length).toBeGreaterThanOrEqual(0.97);
   });
 
-  it('splits in a time linear enough for live drawing: 1,000 crossing strokes in well under a second', () => {
+  // How fast this runs is a bench figure (npm run bench -- --only drawn), not a test's.
+  it('splits 1,000 random crossing strokes, every stroke in exactly one group', () => {
     const random = new Random(3);
     const scribble: Stroke[] = Array.from({ length: 1000 }, () => [
       [random.uniform(0, 280), random.uniform(0, 280)],
       [random.uniform(0, 280), random.uniform(0, 280)],
     ]);
-    const started = performance.now();
     const groups = splitIntoDigits(scribble);
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(groups.flat().sort((a, b) => a - b)).toEqual(scribble.map((_, i) => i));
   });
 });
