@@ -4,6 +4,7 @@ import { Dense } from '../../src/engine/layers/dense';
 import { Dropout } from '../../src/engine/layers/dropout';
 import { LeakyReLU, ReLU, Sigmoid, Tanh } from '../../src/engine/layers/activations';
 import type { Layer } from '../../src/engine/layers/layer';
+import { NO_CLASS_LABEL } from '../../src/engine/data/dataset';
 import { SoftmaxCrossEntropy, SquaredError } from '../../src/engine/losses';
 import type { Loss } from '../../src/engine/losses';
 import { Sequential } from '../../src/engine/model/sequential';
@@ -93,19 +94,35 @@ describe('gradient check: losses take logits and return d(mean loss)/d(logits)',
     ['squared-error', () => new SquaredError('float64')],
   ];
   for (const [name, create] of cases) {
-    it(name, () => {
-      const logits = randomMatrix(5, 4, new Random(5), 3);
-      const labels = [0, 3, 1, 1, 2];
-      const loss = create();
-      loss.forward(logits, labels);
-      const grad = Float64Array.from(loss.backward().data);
-      const [result] = gradientCheck(
-        () => create().forward(logits, labels),
-        [{ name: 'logits', value: logits.data as Float64Array, grad }],
-      );
-      expect(result.maxRelativeError).toBeLessThan(BOUND);
-    });
+    for (const [rows, labels] of [
+      ['', [0, 3, 1, 1, 2]],
+      [', with rows of no class (uniform target)', [0, NO_CLASS_LABEL, 1, NO_CLASS_LABEL, 2]],
+    ] as const) {
+      it(name + rows, () => {
+        const logits = randomMatrix(5, 4, new Random(5), 3);
+        const loss = create();
+        loss.forward(logits, labels);
+        const grad = Float64Array.from(loss.backward().data);
+        const [result] = gradientCheck(
+          () => create().forward(logits, labels),
+          [{ name: 'logits', value: logits.data as Float64Array, grad }],
+        );
+        expect(result.maxRelativeError).toBeLessThan(BOUND);
+      });
+    }
   }
+
+  it('a no-class row costs KL(uniform ‖ p): 0 when every class is equally likely, the same as by its definition otherwise', () => {
+    const logits = matrix(2, 4, 'float64');
+    logits.data.set([2, 2, 2, 2, 3, -1, 0.5, 2]);
+    const loss = new SoftmaxCrossEntropy('float64');
+    const mean = loss.forward(logits, [NO_CLASS_LABEL, NO_CLASS_LABEL]);
+    const p = loss.probabilities().data;
+    const kl = (o: number) => [0, 1, 2, 3].reduce((s, j) => s + 0.25 * Math.log(0.25 / p[o + j]), 0);
+    expect(kl(0)).toBeCloseTo(0, 12);
+    expect(mean).toBeCloseTo((kl(0) + kl(4)) / 2, 12);
+    expect(mean).toBeGreaterThan(0.1);
+  });
 
   it('probabilities sum to 1 per row, even for huge logits', () => {
     const logits = matrix(2, 3, 'float64');

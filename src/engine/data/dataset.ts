@@ -6,12 +6,21 @@
 export interface Dataset {
   /** `count * rows * cols` bytes, image after image, row-major, 0 = background. */
   images: Uint8Array;
-  /** One class index per image. */
+  /** One class index per image, or NO_CLASS_LABEL for an image of none of the classes. */
   labels: Uint8Array;
   count: number;
   rows: number;
   cols: number;
 }
+
+/**
+ * The label of an image that belongs to none of the classes (a letter, a scribble among
+ * digits). The losses train it towards equal probabilities for every class, "outlier
+ * exposure" (Hendrycks, Mazeika & Dietterich 2019), so that the model's confidence, and the
+ * scores that say "not a digit" (metrics/rejection.ts), drop on what is unlike every class.
+ * Evaluation counts it as never correct; the sets models are judged on have none.
+ */
+export const NO_CLASS_LABEL = 255;
 
 export function pixelsPerImage(d: Dataset): number {
   return d.rows * d.cols;

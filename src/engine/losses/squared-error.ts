@@ -1,12 +1,15 @@
 import type { DType, Matrix } from '../tensor';
 import { reuse } from '../tensor';
 import type { Loss } from './loss';
+import { targetOf } from './no-class';
 import { softmaxRows } from './softmax';
 
 /**
  * The notes' first loss: squared error on the softmax output,
  *
  *   p = softmax(z),  L = (1/N) Σ_n ½ Σ_j (p[n,j] - t[n,j])²,  t = onehot(label)
+ *
+ * (t = 1/K everywhere for a NO_CLASS_LABEL row, no-class.ts)
  *
  * Its gradient goes through softmax's full Jacobian, dp_j/dz_i = p_j(δ_ij - p_i):
  *
@@ -31,7 +34,7 @@ export class SquaredError implements Loss {
     let total = 0;
     for (let r = 0; r < rows; r++) {
       for (let j = 0; j < cols; j++) {
-        const d = p[r * cols + j] - (j === labels[r] ? 1 : 0);
+        const d = p[r * cols + j] - targetOf(labels[r], j, cols);
         total += 0.5 * d * d;
       }
     }
@@ -48,9 +51,9 @@ export class SquaredError implements Loss {
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
       let dot = 0;
-      for (let j = 0; j < cols; j++) dot += (p[o + j] - (j === this.labels[r] ? 1 : 0)) * p[o + j];
+      for (let j = 0; j < cols; j++) dot += (p[o + j] - targetOf(this.labels[r], j, cols)) * p[o + j];
       for (let i = 0; i < cols; i++) {
-        const g = p[o + i] - (i === this.labels[r] ? 1 : 0);
+        const g = p[o + i] - targetOf(this.labels[r], i, cols);
         out[o + i] = (p[o + i] * (g - dot)) / rows;
       }
     }
