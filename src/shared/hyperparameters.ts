@@ -18,6 +18,8 @@ export const MNIST_TRAIN_SIZE = 60_000;
  * on the same images, and never trained on; MNIST's test set stays for the final figure.
  */
 export const MNIST_VALIDATION_SIZE = 5_000;
+/** The most drawings of each kind synthesised from strokes for one run (styleDrawings, nonDigitDrawings). */
+export const MAX_SYNTHESISED_DRAWINGS = 20_000;
 export const MAX_HIDDEN_LAYERS = 8;
 export const MAX_CONV_BLOCKS = 4;
 /** The initial scale of the initialisers that take one, when none is given (the notes' values). */
@@ -34,7 +36,11 @@ export const hiddenLayerSchema = z.object({
  * batch normalisation, the activation, then optional max pooling (pool 2 = 2x2, stride 2).
  */
 export const convBlockSchema = z.object({
-  filters: z.number().int().min(1, 'a conv block needs at least 1 filter').max(128, 'at most 128 filters per conv block'),
+  filters: z
+    .number()
+    .int()
+    .min(1, 'a conv block needs at least 1 filter')
+    .max(128, 'at most 128 filters per conv block'),
   kernelSize: z.number().int().min(1).max(7, 'kernels are at most 7x7'),
   padding: z.enum(['same', 'valid']),
   activation: z.enum(activationKinds),
@@ -66,6 +72,29 @@ export const hyperparametersSchema = z
     convBlocks: z.array(convBlockSchema).max(MAX_CONV_BLOCKS, `at most ${MAX_CONV_BLOCKS} conv blocks`).optional(),
     /** On-the-fly distortions of the training images. */
     augmentation: augmentationSchema.optional(),
+    /**
+     * Digits drawn from stroke templates in styles MNIST lacks (a slashed zero, the
+     * continental 1, a crossed 7, an open-top 4, a 9 with a straight stem) by a seeded hand,
+     * through the app's preprocessing, joined to the training images (absent = 0, none).
+     * src/digits/synthetic/training-set.ts draws them; the bench's templates are never among them.
+     */
+    styleDrawings: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_SYNTHESISED_DRAWINGS, `at most ${MAX_SYNTHESISED_DRAWINGS} synthesised drawings`)
+      .optional(),
+    /**
+     * Drawings that are no digit (letters, symbols, shapes, scribbles), drawn the same way
+     * and trained towards equal probabilities for every digit, so the model learns to be
+     * unsure of them and "not a digit" can be said (absent = 0, none).
+     */
+    nonDigitDrawings: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_SYNTHESISED_DRAWINGS, `at most ${MAX_SYNTHESISED_DRAWINGS} synthesised drawings`)
+      .optional(),
     /** Hidden dense layers between the 784 pixels and the 10 classes. */
     hiddenLayers: z.array(hiddenLayerSchema).max(MAX_HIDDEN_LAYERS, `at most ${MAX_HIDDEN_LAYERS} hidden layers`),
     init: z.enum(initKinds),
@@ -78,7 +107,11 @@ export const hyperparametersSchema = z
       .positive('the learning rate must be positive')
       .max(10, 'a learning rate above 10 always diverges'),
     /** Multiplies the learning rate after every epoch (1 = constant). */
-    learningRateDecay: z.number().gt(0, 'the learning-rate decay must be above 0').max(1, 'the learning-rate decay must be at most 1').optional(),
+    learningRateDecay: z
+      .number()
+      .gt(0, 'the learning-rate decay must be above 0')
+      .max(1, 'the learning-rate decay must be at most 1')
+      .optional(),
     /** Momentum and Nesterov's α. */
     momentum: z.number().min(0).lt(1, 'momentum must be below 1').optional(),
     batchSize: z.number().int().min(1).max(4096, 'the batch size must be at most 4096'),
@@ -100,7 +133,12 @@ export const hyperparametersSchema = z
      * How many images at the end of MNIST's 60,000-image training file form the validation
      * set (absent = 0, none). Tune and choose models on it; the test set gives the final figure.
      */
-    validationSize: z.number().int().min(0).max(MNIST_TRAIN_SIZE - 10).optional(),
+    validationSize: z
+      .number()
+      .int()
+      .min(0)
+      .max(MNIST_TRAIN_SIZE - 10)
+      .optional(),
   })
   .superRefine((h, ctx) => {
     if ((h.epochs === undefined) === (h.iterations === undefined)) {
@@ -149,8 +187,7 @@ export function parseHyperparameters(input: unknown): Hyperparameters {
 
 /** A setting's name outside the schema's nesting: its path joined in camelCase (augmentation.shift → augmentationShift). */
 export type HyperparameterName =
-  | Exclude<keyof Hyperparameters, 'augmentation'>
-  | `augmentation${Capitalize<keyof Augmentation>}`;
+  Exclude<keyof Hyperparameters, 'augmentation'> | `augmentation${Capitalize<keyof Augmentation>}`;
 
 /**
  * One line of help per setting, beside the schema that holds its bounds. The command
@@ -182,4 +219,6 @@ export const hyperparameterHelp = {
   augmentationScale: 'random resizing by up to this fraction, e.g. 0.1',
   augmentationStrokeWidth: 'random thickening or thinning of the strokes by up to this many pixels',
   augmentationElastic: 'elastic distortion of this strength in pixels',
+  styleDrawings: 'join N digits drawn from strokes in styles MNIST lacks (slashed 0, continental 1, crossed 7, ...)',
+  nonDigitDrawings: 'join N drawings of non-digits (letters, symbols, scribbles), trained towards "unsure"',
 } as const satisfies Record<HyperparameterName, string>;

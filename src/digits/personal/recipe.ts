@@ -18,7 +18,10 @@ import { splitPersonal } from './samples';
  * file (validated here: a file is untrusted). Models from elsewhere may lack them;
  * fine-tuning only needs an optimiser, so the recommended preset stands in.
  */
-export function fineTuneHyperparameters(stored: unknown, options: FineTuneOptions & { seed?: number } = {}): Hyperparameters {
+export function fineTuneHyperparameters(
+  stored: unknown,
+  options: FineTuneOptions & { seed?: number } = {},
+): Hyperparameters {
   let original: Hyperparameters;
   try {
     original = parseHyperparameters(stored);
@@ -26,14 +29,23 @@ export function fineTuneHyperparameters(stored: unknown, options: FineTuneOption
     if (!(error instanceof HyperparameterError)) throw error;
     original = preset('recommended');
   }
+  const trainSize = options.trainSize ?? FINE_TUNE_DEFAULTS.trainSize;
+  // Synthesised drawings keep their share of the (smaller) MNIST reminder, so what the model
+  // learnt from them, styles and "unsure of non-digits", is reminded too.
+  const share = (drawings: number | undefined) =>
+    drawings === undefined
+      ? undefined
+      : Math.round((drawings * Math.min(trainSize, original.trainSize)) / original.trainSize);
   return parseHyperparameters({
     ...original,
+    styleDrawings: share(original.styleDrawings),
+    nonDigitDrawings: share(original.nonDigitDrawings),
     learningRate: options.learningRate ?? original.learningRate * FINE_TUNE_DEFAULTS.learningRateFactor,
     // A decay schedule belongs to the original run's length, not to a few more epochs.
     learningRateDecay: undefined,
     epochs: options.epochs ?? FINE_TUNE_DEFAULTS.epochs,
     iterations: undefined,
-    trainSize: options.trainSize ?? FINE_TUNE_DEFAULTS.trainSize,
+    trainSize,
     // Personal fine-tuning holds no validation set: its MNIST images are a reminder, not a benchmark.
     validationSize: 0,
     seed: options.seed ?? original.seed,

@@ -3,7 +3,7 @@ import type { ModelCalibration } from '../../shared/model-metadata';
 import type { EpochRecord, LossPoint, TrainingProgress } from '../../shared/training-progress';
 import { PROGRESS_INTERVAL_MS } from '../../shared/training-progress';
 import type { Dataset } from '../data/dataset';
-import { sliceDataset, withOversampled } from '../data/dataset';
+import { concatDatasets, sliceDataset, withOversampled } from '../data/dataset';
 
 import { createLoss } from '../losses';
 import { confusionMatrix } from '../metrics/confusion';
@@ -68,6 +68,12 @@ export interface TrainOptions {
    * `weight` times over, `test` is scored after every epoch beside MNIST's test set.
    */
   personal?: { train: Dataset; test?: Dataset; weight: number };
+  /**
+   * Images made for training rather than collected, joined to the training images once
+   * (the app's are drawings synthesised from strokes, src/digits/synthetic/training-set.ts);
+   * a label of NO_CLASS_LABEL trains towards equal probabilities.
+   */
+  synthetic?: Dataset;
 }
 
 /**
@@ -103,9 +109,11 @@ export async function train(
 
   const validation = validationSet(data.train, h.trainSize, h.validationSize ?? 0);
   const mnistTrain = sliceDataset(data.train, 0, Math.min(h.trainSize, data.train.count));
-  const trainSet = options.personal
+  const withPersonal = options.personal
     ? withOversampled(mnistTrain, options.personal.train, options.personal.weight)
     : mnistTrain;
+  // Joined after MNIST's: the train-accuracy sample (the first images) stays MNIST's own.
+  const trainSet = options.synthetic?.count ? concatDatasets([withPersonal, options.synthetic]) : withPersonal;
   const personalTest = options.personal?.test?.count ? options.personal.test : undefined;
   const trainIndices = Uint32Array.from({ length: trainSet.count }, (_, i) => i);
   const sampler = new BatchSampler(trainIndices, h.batchSize, h.sampling, random.fork('batches'));
@@ -117,7 +125,8 @@ export async function train(
   const stepsPerEpoch = sampler.stepsPerEpoch;
   const totalSteps = h.iterations ?? (h.epochs ?? 1) * stepsPerEpoch;
   const totalEpochs = Math.ceil(totalSteps / stepsPerEpoch);
-  const trainEvalIndices = trainIndices.subarray(0, Math.min(trainIndices.length, options.trainEvalSize ?? 10_000));
+  // Train accuracy is of collected images only: a no-class image has no right answer.
+  const trainEvalIndices = trainIndices.subarray(0, Math.min(withPersonal.count, options.trainEvalSize ?? 10_000));
 
   const history: EpochRecord[] = [];
   const lossCurve: LossPoint[] = [];

@@ -32,6 +32,15 @@ describe('fineTuneHyperparameters', () => {
     });
   });
 
+  it('keeps the share of synthesised drawings in the smaller MNIST reminder, and none when the original had none', () => {
+    const original = { ...preset('recommended'), trainSize: 40_000, styleDrawings: 4_000, nonDigitDrawings: 8_000 };
+    const h = fineTuneHyperparameters(original, { trainSize: 10_000 });
+    expect(h).toMatchObject({ trainSize: 10_000, styleDrawings: 1_000, nonDigitDrawings: 2_000 });
+    const plain = fineTuneHyperparameters(preset('recommended'));
+    expect(plain.styleDrawings).toBeUndefined();
+    expect(plain.nonDigitDrawings).toBeUndefined();
+  });
+
   it('ignores personal options that older model files kept among their hyperparameters', () => {
     const h = fineTuneHyperparameters({ ...preset('recommended'), personalWeight: 7, personalTestSplit: 0.5 });
     expect(h).not.toHaveProperty('personalWeight');

@@ -4,7 +4,8 @@ import type { TrainingProgress } from '../../../src/shared/training-progress';
 import { train, validationSet } from '../../../src/engine/training/trainer';
 import { evaluate } from '../../../src/engine/training/evaluate';
 import { fitTemperature, temperedNll } from '../../../src/engine/training/temperature-scaling';
-import { sliceDataset } from '../../../src/engine/data/dataset';
+import type { Dataset } from '../../../src/engine/data/dataset';
+import { NO_CLASS_LABEL, sliceDataset } from '../../../src/engine/data/dataset';
 import { syntheticDigits, syntheticHyperparameters } from './synthetic';
 
 const data = { train: syntheticDigits(600, 1), test: syntheticDigits(200, 2) };
@@ -58,7 +59,7 @@ describe('train', () => {
     expect([...steps].sort((x, y) => x - y)).toEqual(steps);
   });
 
-  it('throttles progress to one report per interval on its clock, and never drops an epoch\'s last step', async () => {
+  it("throttles progress to one report per interval on its clock, and never drops an epoch's last step", async () => {
     // A fake clock that advances 10 ms each time the trainer reads it: the count of
     // reports depends on the steps taken, never on how fast this machine is.
     let ms = 0;
@@ -88,9 +89,11 @@ describe('train', () => {
     }
   });
 
-  it('keeps every step\'s raw loss for the model file', async () => {
+  it("keeps every step's raw loss for the model file", async () => {
     const result = await train(hyper({ epochs: 1 }), data);
-    expect(result.lossCurve.map((point) => point.step)).toEqual(Array.from({ length: Math.ceil(600 / 32) }, (_, i) => i + 1));
+    expect(result.lossCurve.map((point) => point.step)).toEqual(
+      Array.from({ length: Math.ceil(600 / 32) }, (_, i) => i + 1),
+    );
     expect(result.lossCurve.every((point) => Number.isFinite(point.loss) && point.loss > 0)).toBe(true);
   });
 
@@ -98,14 +101,16 @@ describe('train', () => {
     const result = await train(hyper({ trainSize: 480, validationSize: 120 }), data);
     // 480 training images / 32 = 15 steps per epoch.
     expect(result.history[0].step).toBe(15);
-    expect(result.history.every((r) => r.validationAccuracy !== undefined && r.validationLoss !== undefined)).toBe(true);
+    expect(result.history.every((r) => r.validationAccuracy !== undefined && r.validationLoss !== undefined)).toBe(
+      true,
+    );
     expect(result.history.at(-1)!.validationAccuracy).toBeGreaterThan(0.8);
     const tail = evaluate(result.model, sliceDataset(data.train, 480, 600));
     expect(result.validation).toEqual({ accuracy: tail.accuracy, loss: tail.loss, count: 120 });
     expect(result.history.at(-1)!.validationAccuracy).toBe(tail.accuracy);
   });
 
-  it('fits the temperature on the validation set at the end, and the final figures are the calibrated model\'s', async () => {
+  it("fits the temperature on the validation set at the end, and the final figures are the calibrated model's", async () => {
     const h = hyper({ trainSize: 480, validationSize: 120 });
     const result = await train(h, data);
     const calibration = result.calibration!;
@@ -122,7 +127,7 @@ describe('train', () => {
     expect(result.test.accuracy).toBe(result.history.at(-1)!.testAccuracy);
   });
 
-  it('leaves a model without a validation set uncalibrated, and refits a fine-tune\'s starting temperature', async () => {
+  it("leaves a model without a validation set uncalibrated, and refits a fine-tune's starting temperature", async () => {
     const plain = await train(hyper(), data);
     expect(plain.calibration).toBeUndefined();
     expect(plain.model.temperature).toBe(1);
@@ -134,7 +139,10 @@ describe('train', () => {
 
   it('never trains on the validation images: the weights are those of a run given only the first trainSize', async () => {
     const withTail = await train(hyper({ trainSize: 480, validationSize: 120 }), data);
-    const firstOnly = await train(hyper({ trainSize: 480 }), { train: sliceDataset(data.train, 0, 480), test: data.test });
+    const firstOnly = await train(hyper({ trainSize: 480 }), {
+      train: sliceDataset(data.train, 0, 480),
+      test: data.test,
+    });
     const weights = (r: typeof withTail) => r.model.exportWeights().map((t) => Array.from(t.data));
     expect(weights(withTail)).toEqual(weights(firstOnly));
     expect(firstOnly.validation).toBeUndefined();
@@ -189,6 +197,29 @@ describe('train', () => {
     const distance = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
     expect(distance(one, decayed)).toBeLessThan(1e-5);
     expect(distance(one, constant)).toBeGreaterThan(1e-2);
+  });
+
+  it('learns to be unsure of synthetic images labelled NO_CLASS_LABEL, and still reads the classes', async () => {
+    // Outliers: a class's pattern with a mark no class has (the last three pixels lit), which a
+    // network that never saw one reads as that class.
+    const outliers = (count: number, seed: number): Dataset => {
+      const { images } = syntheticDigits(count, seed);
+      for (let i = 0; i < count; i++) images.fill(255, i * 36 + 33, i * 36 + 36);
+      return { images, labels: new Uint8Array(count).fill(NO_CLASS_LABEL), count, rows: 6, cols: 6 };
+    };
+    const meanTopProbability = (result: Awaited<ReturnType<typeof train>>) => {
+      const { probabilities, count } = evaluate(result.model, outliers(200, 9), { keepProbabilities: true });
+      let sum = 0;
+      for (let i = 0; i < count; i++) sum += Math.max(...probabilities!.subarray(i * 10, i * 10 + 10));
+      return sum / count;
+    };
+    const without = await train(hyper(), data);
+    const exposed = await train(hyper(), data, { synthetic: outliers(300, 8) });
+    expect(meanTopProbability(without)).toBeGreaterThan(0.8);
+    expect(meanTopProbability(exposed)).toBeLessThan(0.45);
+    expect(exposed.test.accuracy).toBeGreaterThan(0.9);
+    // Train accuracy is measured on the collected images only, where every label has an answer.
+    expect(exposed.history.at(-1)!.trainAccuracy).toBeGreaterThan(0.9);
   });
 
   it('weight decay shrinks the weights', async () => {

@@ -166,7 +166,11 @@ export function TrainForm({ formStore, training, personal }: Props): React.JSX.E
     options: { integer?: boolean; hint?: string },
   ): React.JSX.Element => (
     <Field path={`personal.${field}`} label={t(label)} errors={errors} t={t} hint={options.hint}>
-      {numberInput({ value: form.personal[field], onChange: (v) => formStore.setPersonal(field, v), integer: options.integer })}
+      {numberInput({
+        value: form.personal[field],
+        onChange: (v) => formStore.setPersonal(field, v),
+        integer: options.integer,
+      })}
     </Field>
   );
   const select = <K extends 'optimizer' | 'init' | 'loss' | 'sampling'>(
@@ -367,6 +371,8 @@ export function TrainForm({ formStore, training, personal }: Props): React.JSX.E
           {number('trainSize', 'train.trainSize', { integer: true })}
           {number('validationSize', 'train.validationSize', { integer: true, placeholder: t('train.validationNone') })}
           {number('testSize', 'train.testSize', { integer: true, placeholder: t('train.testSizeAll') })}
+          {number('styleDrawings', 'train.styleDrawings', { integer: true, placeholder: t('train.off') })}
+          {number('nonDigitDrawings', 'train.nonDigitDrawings', { integer: true, placeholder: t('train.off') })}
           {number('seed', 'train.seed', { integer: true })}
         </fieldset>
 

@@ -85,6 +85,10 @@ export interface TrainingForm {
   trainSize: string;
   /** Empty means no validation set. */
   validationSize: string;
+  /** Digits drawn from strokes in styles MNIST lacks; empty means none. */
+  styleDrawings: string;
+  /** Non-digits drawn from strokes, trained towards "unsure"; empty means none. */
+  nonDigitDrawings: string;
   /** Empty means all 10,000 test images. */
   testSize: string;
   /** Whether and how the person's drawings take part: the request's `personal`. */
@@ -109,6 +113,8 @@ export type NumberField =
   | 'seed'
   | 'trainSize'
   | 'validationSize'
+  | 'styleDrawings'
+  | 'nonDigitDrawings'
   | 'testSize';
 
 export const DEFAULT_PRESET: PresetName = 'quick';
@@ -188,6 +194,8 @@ export function formFromHyperparameters(h: Hyperparameters, keep?: KeptFields): 
     seed: String(h.seed),
     trainSize: String(h.trainSize),
     validationSize: text(h.validationSize),
+    styleDrawings: text(h.styleDrawings),
+    nonDigitDrawings: text(h.nonDigitDrawings),
   };
 }
 
@@ -298,6 +306,8 @@ export function readForm(form: TrainingForm): ReadForm {
     l1: number('l1', form.l1, true),
     dropout: number('dropout', form.dropout, true),
     seed: number('seed', form.seed, true),
+    styleDrawings: number('styleDrawings', form.styleDrawings, false),
+    nonDigitDrawings: number('nonDigitDrawings', form.nonDigitDrawings, false),
     trainSize: number('trainSize', form.trainSize, true),
     validationSize: number('validationSize', form.validationSize, false),
   };
@@ -342,7 +352,11 @@ function readPersonal(draft: PersonalDraft, errors: Record<string, FieldMessage>
   const testSplit = readNumber(draft.testSplit, true);
   if (weight.error) errors['personal.weight'] = weight.error;
   if (testSplit.error) errors['personal.testSplit'] = testSplit.error;
-  const parsed = personalTrainingSchema.safeParse({ mode: draft.mode, weight: weight.value, testSplit: testSplit.value });
+  const parsed = personalTrainingSchema.safeParse({
+    mode: draft.mode,
+    weight: weight.value,
+    testSplit: testSplit.value,
+  });
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
     const path = `personal.${fieldPath(issue.path)}`;
