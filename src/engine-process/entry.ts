@@ -18,6 +18,7 @@ import type { Stroke } from '../digits/preprocess/strokes';
 import { DrawingLimitError, drawingsToInputBytes } from '../digits/preprocess/strokes-file';
 import { classificationReport } from '../engine/metrics/classification-report';
 import { confusionMatrix } from '../engine/metrics/confusion';
+import { InspectionError, inspectActivations, inspectParameters } from '../engine/model/inspect';
 import type { Sequential } from '../engine/model/sequential';
 import type { PersonalTrainingData } from '../digits/personal/recipe';
 import { fineTuneHyperparameters, personalTrainingData } from '../digits/personal/recipe';
@@ -225,7 +226,7 @@ async function runTestOnly(type: string): Promise<never> {
 function errorCodeOf(error: unknown): ErrorCode {
   if (error instanceof TrainingCancelledError || error instanceof JobCancelledError) return 'cancelled';
   if (error instanceof TrainingDivergedError) return 'diverged';
-  if (error instanceof HyperparameterError || error instanceof DrawingLimitError) return 'invalid-payload';
+  if (error instanceof HyperparameterError || error instanceof DrawingLimitError || error instanceof InspectionError) return 'invalid-payload';
   const name = error instanceof Error ? error.name : '';
   if (name === 'ModelFileError') return 'invalid-model';
   if (error instanceof Error && /MNIST/.test(error.message)) return 'data-missing';
@@ -248,6 +249,10 @@ async function handle(message: unknown, send: Send): Promise<void> {
     else if (request.type === 'ping') value = { pid: process.pid };
     else if (request.type === 'try-model') value = tryModelBytes(request.bytes, request.source);
     else if (request.type === 'rasterise') value = { inputs: await rasteriseInTurns(request.jobId, request.drawings) };
+    else if (request.type === 'inspect-activations')
+      value = inspectActivations(await cachedModel(request.modelPath), request.pixels, request.maxValues);
+    else if (request.type === 'inspect-parameters')
+      value = inspectParameters(await cachedModel(request.modelPath), request.layer, request.maxValues);
     else if (request.type.startsWith('test-only:')) value = await runTestOnly(request.type);
     else throw new Error(`unknown request ${(request as { type: unknown }).type}`);
     send({ type: 'result', jobId: request.jobId, value });

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../shared/errors';
 import type { Hyperparameters } from '../shared/hyperparameters';
+import type { Activations, LayerParameters } from '../shared/inspection';
 import type { ClassificationReport } from '../engine/metrics/classification-report';
 import type { NamedTensor } from '../engine/model/sequential';
 import type { CalibrationMeasure } from '../engine/training/temperature-scaling';
@@ -40,6 +41,14 @@ export type EngineRequest =
    * `count x 784`. Each drawing within DRAWING_LIMITS, or the job fails with the limit.
    */
   | { type: 'rasterise'; jobId: string; drawings: Stroke[][] }
+  /**
+   * Every layer's output for one input (`inputSize` floats in 0..1) through the model
+   * file at `modelPath` (inspectActivations, engine/model/inspect.ts); each layer's values
+   * cut to `maxValues` (default and bound INSPECTION_LIMITS.activationValues).
+   */
+  | { type: 'inspect-activations'; jobId: string; modelPath: string; pixels: Float32Array; maxValues?: number }
+  /** Layer `layer`'s learned tensors (inspectParameters), each cut to `maxValues` (INSPECTION_LIMITS.parameterValues). */
+  | { type: 'inspect-parameters'; jobId: string; modelPath: string; layer: number; maxValues?: number }
   /**
    * For the host's own tests only: the engine refuses them unless it was started with
    * TEGAKI_ENGINE_TEST_REQUESTS=1. 'never-answer' neither ends nor heeds a cancel (a
@@ -93,6 +102,8 @@ export interface EngineResults {
   ping: { pid: number };
   'try-model': ModelTrial;
   rasterise: { inputs: Uint8Array };
+  'inspect-activations': Activations;
+  'inspect-parameters': LayerParameters;
   'test-only:never-answer': never;
   'test-only:exhaust-heap': never;
 }

@@ -98,6 +98,8 @@ const validPayloads: [string, number, fc.Arbitrary<(e: Existing) => unknown>][] 
   ['models:import', 4, fc.tuple(modelBytes, fc.option(fc.string({ maxLength: 40 }), { nil: undefined })).map(([bytes, fileName]) => () => ({ bytes, fileName }))],
   ['predict', 4, pixels.map((p) => () => ({ pixels: p }))],
   ['explain', 2, fc.tuple(pixels, fc.option(digit, { nil: undefined })).map(([p, target]) => () => ({ pixels: p, target }))],
+  ['inspect:activations', 2, fc.tuple(pixels, fc.option(modelId, { nil: undefined })).map(([p, id]) => (e: Existing) => ({ pixels: p, id: id?.(e) }))],
+  ['inspect:parameters', 2, fc.tuple(fc.integer({ min: 0, max: 4 }), fc.option(modelId, { nil: undefined })).map(([layer, id]) => (e: Existing) => ({ layer, id: id?.(e) }))],
   ['personal:add', 6, fc.tuple(drawing, digit).map(([strokes, label]) => () => ({ strokes, label }))],
   ['personal:list', 2, fc.constant(() => undefined)],
   ['personal:delete', 3, sampleId.map((id) => (e: Existing) => ({ id: id(e) }))],

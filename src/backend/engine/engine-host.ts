@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorCode } from '../../shared/errors';
 import type { Hyperparameters } from '../../shared/hyperparameters';
+import type { Activations, LayerParameters } from '../../shared/inspection';
 import type {
   EngineMessage,
   EngineRequest,
@@ -53,13 +54,15 @@ export type TimedJobKind = Exclude<JobKind, 'train'>;
  * forward pass over up to 10,000 test images: a minute for the largest model the form
  * builds on a slow machine, while a file within MODEL_FILE_LIMITS may cost seconds an
  * image, so ten minutes bounds it (the report screen cancels sooner when the person
- * leaves). Trying a model is one forward pass (seconds at most, by the same limits);
+ * leaves). Trying a model or inspecting one is one forward pass (seconds at most, by the same limits);
  * rasterising is linear in DRAWING_LIMITS' 2,000,000 points a file; a ping is instant.
  */
 export const DEFAULT_JOB_TIMEOUT_MS: Readonly<Record<Exclude<TimedJobKind, TestOnlyRequestType>, number>> = {
   evaluate: 10 * 60_000,
   'try-model': 60_000,
   rasterise: 60_000,
+  'inspect-activations': 60_000,
+  'inspect-parameters': 60_000,
   ping: 10_000,
 };
 
@@ -206,6 +209,16 @@ export class EngineHost {
   /** Drawings -> network inputs (`count x 784` bytes) in the engine, off the main process. */
   async rasterise(drawings: Stroke[][]): Promise<Uint8Array> {
     return (await this.run('rasterise', { type: 'rasterise', jobId: randomUUID(), drawings })).inputs;
+  }
+
+  /** Every layer's output for one input through the model at `modelPath` (engine/model/inspect.ts). */
+  inspectActivations(modelPath: string, pixels: Float32Array, maxValues?: number): Promise<Activations> {
+    return this.run('inspect-activations', { type: 'inspect-activations', jobId: randomUUID(), modelPath, pixels, maxValues });
+  }
+
+  /** Layer `layer`'s learned tensors in the model at `modelPath`, for display. */
+  inspectParameters(modelPath: string, layer: number, maxValues?: number): Promise<LayerParameters> {
+    return this.run('inspect-parameters', { type: 'inspect-parameters', jobId: randomUUID(), modelPath, layer, maxValues });
   }
 
   ping(): Promise<{ pid: number }> {

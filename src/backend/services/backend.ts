@@ -9,6 +9,7 @@ import { JsonFileStore } from '../store/json-file-store';
 import { ActiveModel } from './active-model';
 import { toIpcError, withoutAbsolutePaths } from './errors';
 import { createEvaluationHandlers } from './evaluation-handlers';
+import { createInspectHandlers } from './inspect-handlers';
 import type { EventListener } from './event-bus';
 import { EventBus } from './event-bus';
 import type { FileDialogs } from './file-dialogs';
@@ -115,6 +116,7 @@ export function createBackend(options: BackendOptions): Backend {
     ...createTrainingHandlers({ engineHost, models, activeModel, personalSamples, emit, modelsAnnounced: () => modelsChanged, saves, log }),
     ...createEvaluationHandlers({ engineHost, models, mnistDir: options.mnistDir }),
     ...createPersonalHandlers({ samples: personalSamples, activeModel, dialogs }),
+    ...createInspectHandlers({ engineHost, models, activeModel }),
     'notices:startup': async () => {
       await ready;
       const notices = startupNotices ?? [];

@@ -27,6 +27,13 @@ export interface TegakiApi {
   predict(pixels: Float32Array | number[]): Promise<Result<ResponseOf<'predict'>>>;
   /** Which pixels pushed the active model toward `target` (default: its top class). */
   explain(pixels: Float32Array | number[], target?: number): Promise<Result<ResponseOf<'explain'>>>;
+  /** Inside a model (the active one unless `id` names another). */
+  inspect: {
+    /** Every layer's output for one image, and the probabilities. */
+    activations(pixels: Float32Array | number[], id?: string): Promise<Result<ResponseOf<'inspect:activations'>>>;
+    /** Layer `layer`'s learned tensors: conv filters, dense weights, biases. */
+    parameters(layer: number, id?: string): Promise<Result<ResponseOf<'inspect:parameters'>>>;
+  };
   /** The person's own labelled drawings. */
   personal: {
     add(strokes: RequestOf<'personal:add'>['strokes'], label: number): Promise<Result<ResponseOf<'personal:add'>>>;
@@ -85,6 +92,10 @@ export function createTegakiApi(transport: Transport, shell: TegakiApi['shell'],
     },
     predict: (pixels) => invoke('predict', { pixels }),
     explain: (pixels, target) => invoke('explain', { pixels, target }),
+    inspect: {
+      activations: (pixels, id) => invoke('inspect:activations', { pixels, id }),
+      parameters: (layer, id) => invoke('inspect:parameters', { layer, id }),
+    },
     personal: {
       add: (strokes, label) => invoke('personal:add', { strokes, label }),
       list: () => invoke('personal:list', undefined),

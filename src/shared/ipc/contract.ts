@@ -16,6 +16,7 @@ import {
   savedEpochRecordSchema,
 } from '../model-metadata';
 import { strokesSchema as drawingSchema } from '../../digits/preprocess/strokes-file';
+import { activationsSchema, layerParametersSchema } from '../inspection';
 
 /**
  * Every channel between the renderer and the main process, in one place: for each
@@ -261,6 +262,25 @@ export const invokeContract = {
       /** 784 floats: positive pushed toward `label`, negative away from it. */
       attribution: floatsSchema,
     }),
+  },
+  /**
+   * Inside a model (the active one unless `id` names another): every layer's output for
+   * one 28x28 image, in order, and the probabilities; each layer's values within
+   * INSPECTION_LIMITS.activationValues (src/shared/inspection.ts), with `truncated`.
+   */
+  'inspect:activations': {
+    request: z.object({ id: modelIdSchema.optional(), pixels: pixelsSchema }),
+    response: activationsSchema.extend({ modelId: modelIdSchema }),
+  },
+  /**
+   * One layer's learned tensors (conv filters, dense weights, biases, batch norm's), each
+   * within INSPECTION_LIMITS.parameterValues; empty for a layer that learns nothing.
+   * A layer the model does not have is refused with the layers it has.
+   */
+  'inspect:parameters': {
+    // MODEL_FILE_LIMITS.layers (src/digits/io/model-header.ts) is 64, which the renderer's build cannot import.
+    request: z.object({ id: modelIdSchema.optional(), layer: z.number().int().min(0, 'layers count from 0').max(63, 'a model has at most 64 layers') }),
+    response: layerParametersSchema.extend({ modelId: modelIdSchema }),
   },
   /** Saves a drawing to the personal sample set with the digit it really is. */
   'personal:add': {

@@ -22,6 +22,8 @@ describe('the IPC contract', () => {
         'models:setActive',
         'predict',
         'explain',
+        'inspect:activations',
+        'inspect:parameters',
         'personal:add',
         'personal:list',
         'personal:delete',
