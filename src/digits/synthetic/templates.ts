@@ -6,6 +6,8 @@
  * nearly lacks, but Europeans and programmers write every day: MNIST_LACKING_STYLES.
  *
  * Written by hand as points, not derived from MNIST or from the training augmentation.
+ * They are never trained on: training draws the styles MNIST lacks from other templates
+ * (training-templates.ts), so the bench judges strokes a model has not seen.
  * Stroke order and direction do not matter to the network (only the ink does), so the
  * templates differ in shape.
  */
@@ -24,6 +26,7 @@ export const MNIST_LACKING_STYLES = [
   'continental 1 with base',
   'open-top 4',
   'crossed 7',
+  'straight stem',
 ] as const;
 
 export interface DrawnTemplate {
@@ -33,11 +36,11 @@ export interface DrawnTemplate {
   strokes: TemplateStroke[];
 }
 
-const curve = (...points: Point[]): TemplateStroke => ({ points, smooth: true });
-const lines = (...points: Point[]): TemplateStroke => ({ points, smooth: false });
+export const curve = (...points: Point[]): TemplateStroke => ({ points, smooth: true });
+export const lines = (...points: Point[]): TemplateStroke => ({ points, smooth: false });
 
 /** Points along an ellipse from angle `from`, `turns` times round, anticlockwise on screen. */
-function ellipse(cx: number, cy: number, rx: number, ry: number, from = -Math.PI / 2, turns = 1.08): Point[] {
+export function ellipse(cx: number, cy: number, rx: number, ry: number, from = -Math.PI / 2, turns = 1.08): Point[] {
   const steps = Math.max(8, Math.round(14 * turns));
   return Array.from({ length: steps + 1 }, (_, i) => {
     const angle = from - (i / steps) * turns * 2 * Math.PI;
@@ -46,7 +49,7 @@ function ellipse(cx: number, cy: number, rx: number, ry: number, from = -Math.PI
 }
 
 /** A 9's loop: an ellipse started and ended at its right side, where the stem joins. */
-const nineLoop = (cx: number, cy: number, rx: number, ry: number): TemplateStroke =>
+export const nineLoop = (cx: number, cy: number, rx: number, ry: number): TemplateStroke =>
   curve(...ellipse(cx, cy, rx, ry, -0.3, 1.05));
 
 const t = (digit: number, style: string, ...strokes: TemplateStroke[]): DrawnTemplate => ({ digit, style, strokes });

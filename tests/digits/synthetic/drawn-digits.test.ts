@@ -43,13 +43,14 @@ describe('drawn digits: synthetic canvas drawings for judging models', () => {
     for (let n = 0; n < count; n++) expect(drawnTemplates[templateIndex[n]].digit).toBe(labels[n]);
   });
 
-  it('has the styles MNIST lacks: slashed zero, continental 1 with and without base, open-top 4, crossed 7', () => {
+  it('has the styles MNIST lacks: slashed zero, continental 1 with and without base, open-top 4, crossed 7, 9 with a straight stem', () => {
     const expected: [string, number][] = [
       ['slashed zero', 0],
       ['continental 1', 1],
       ['continental 1 with base', 1],
       ['open-top 4', 4],
       ['crossed 7', 7],
+      ['straight stem', 9],
     ];
     expect([...MNIST_LACKING_STYLES].sort()).toEqual(expected.map(([style]) => style).sort());
     for (const [style, digit] of expected) {
