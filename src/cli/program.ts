@@ -1,13 +1,15 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { TrainingCancelledError, TrainingDivergedError } from '../engine/training/errors';
 import { ModelFileError } from '../digits/io/model-file';
 import { HyperparameterError } from '../shared/hyperparameters';
+import { InspectionError } from '../engine/model/inspect';
 import { calibrateCommand } from './commands/calibrate';
 import { evaluateCommand } from './commands/evaluate';
 import { explainCommand } from './commands/explain';
 import { exportCommand } from './commands/export';
 import { finetuneCommand } from './commands/finetune';
 import { importCommand } from './commands/import';
+import { inspectCommand } from './commands/inspect';
 import { predictCommand } from './commands/predict';
 import { trainCommand } from './commands/train';
 import { addHyperparameterFlags } from './hyperparameter-flags';
@@ -80,6 +82,19 @@ export function createProgram(): Command {
     )
     .action(predictCommand);
 
+  const layerIndex = (value: string): number => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a layer is a whole number, 0 for the first');
+    return Number(value);
+  };
+  program
+    .command('inspect <model> [input]')
+    .description("show every layer's output for a PNG or strokes JSON input: its shape, min, max, mean and share of zeros")
+    .option('--layer <n>', 'only layer N (0 is the first; the list shows them all)', layerIndex)
+    .option('--png <file>', "draw a layer (--layer, else the first) as a PNG sheet: feature maps as small grey images, a dense layer as a strip")
+    .option('--filters', "the layers' learned filters and weights instead (no input needed); with --png, a filter sheet or an MLP's 28x28 templates")
+    .option('--json', 'print JSON, values included (each layer cut to whole maps or units within the size limit)')
+    .action(inspectCommand);
+
   program
     .command('export <model>')
     .description('write the model as ONNX, to run with onnxruntime or open in Netron')
@@ -108,7 +123,10 @@ export async function main(argv: string[]): Promise<number> {
       return 130;
     }
     const known =
-      error instanceof HyperparameterError || error instanceof TrainingDivergedError || error instanceof ModelFileError;
+      error instanceof HyperparameterError ||
+      error instanceof TrainingDivergedError ||
+      error instanceof ModelFileError ||
+      error instanceof InspectionError;
     const saved = error instanceof TrainingDivergedError ? ' Nothing was saved.' : '';
     process.stderr.write(`tegaki: ${error instanceof Error ? error.message : String(error)}${saved}\n`);
     // Unexpected errors keep their stack behind TEGAKI_DEBUG=1.

@@ -69,10 +69,7 @@ export function inspectParameters(
   maxValues: number = INSPECTION_LIMITS.parameterValues,
 ): LayerParameters {
   const cap = Math.min(maxValues, INSPECTION_LIMITS.parameterValues);
-  const count = model.layers.length;
-  if (!(Number.isInteger(index) && index >= 0 && index < count)) {
-    throw new InspectionError(`there is no layer ${index}: this model has layers 0 to ${count - 1}`);
-  }
+  checkLayerIndex(model, index);
   const layer = model.layers[index];
   const input = index === 0 ? inputShapeOf(model.spec) : layerShapes(model.spec)[index - 1];
   const spec = layer.spec;
@@ -88,6 +85,14 @@ export function inspectParameters(
     return { name: role, ...tensor };
   });
   return { index, kind: spec.type, inputShape: displayShape(input), tensors };
+}
+
+/** Throws an InspectionError naming the model's layers unless `index` is one of them. */
+export function checkLayerIndex(model: Sequential, index: number): void {
+  const count = model.layers.length;
+  if (!(Number.isInteger(index) && index >= 0 && index < count)) {
+    throw new InspectionError(`there is no layer ${index}: this model has layers 0 to ${count - 1}`);
+  }
 }
 
 /** [channels] for a flat feature vector, [channels, height, width] for an image. */
