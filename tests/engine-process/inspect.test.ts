@@ -43,7 +43,9 @@ let host: EngineHost;
 beforeAll(() => {
   const model = new Sequential(spec, { seed: 21 });
   const random = new Random(9);
-  for (const t of model.state()) for (let i = 0; i < t.value.length; i++) t.value[i] = t.name.endsWith('runningVar') ? 0.5 + random.next() : random.next() - 0.5;
+  for (const t of model.state())
+    for (let i = 0; i < t.value.length; i++)
+      t.value[i] = t.name.endsWith('runningVar') ? 0.5 + random.next() : random.next() - 0.5;
   writeFileSync(modelPath, encodeModelFile({ spec, metadata: { name: 'inspected' }, tensors: model.exportWeights() }));
   host = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
 });
@@ -93,7 +95,17 @@ describe('inspect-activations over the engine process', () => {
       expect(maxDifference(result.layers.at(-1)!.values, model.forward(logits, false).data)).toBeLessThan(1e-5);
       expect(maxDifference(result.probabilities, model.predictOne(input))).toBeLessThan(1e-6);
       expect(result.layers.map((l) => l.shape)).toEqual([
-        [6, 28, 28], [6, 28, 28], [6, 28, 28], [6, 14, 14], [5, 12, 12], [5, 12, 12], [5, 6, 6], [180], [20], [20], [10],
+        [6, 28, 28],
+        [6, 28, 28],
+        [6, 28, 28],
+        [6, 14, 14],
+        [5, 12, 12],
+        [5, 12, 12],
+        [5, 6, 6],
+        [180],
+        [20],
+        [20],
+        [10],
       ]);
     }
   });
@@ -108,7 +120,10 @@ describe('inspect-activations over the engine process', () => {
   it('refuses an input of the wrong size as an invalid payload', async () => {
     const refused = host.inspectActivations(modelPath, new Float32Array(100));
     await expect(refused).rejects.toBeInstanceOf(EngineJobError);
-    await expect(refused).rejects.toMatchObject({ code: 'invalid-payload', message: 'the input has 100 values; this model takes 784' });
+    await expect(refused).rejects.toMatchObject({
+      code: 'invalid-payload',
+      message: 'the input has 100 values; this model takes 784',
+    });
   });
 });
 

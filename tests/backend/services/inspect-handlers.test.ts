@@ -7,7 +7,14 @@ import { createBackend } from '../../../src/backend/services/backend';
 import { encodeModelFile } from '../../../src/digits/io/model-file';
 import { loadModel } from '../../../src/digits/io/saved-model';
 import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
-import { callBackend, fakeTrainedModel, recordBackendEvents, removeDirs, resourcesWithDefaultModel, tempDir } from '../fixtures';
+import {
+  callBackend,
+  fakeTrainedModel,
+  recordBackendEvents,
+  removeDirs,
+  resourcesWithDefaultModel,
+  tempDir,
+} from '../fixtures';
 
 // 'inspect:activations' and 'inspect:parameters' as the Electron shell and the browser
 // mode call them: backend.handle, real temp folders, a real engine child process.
@@ -48,7 +55,11 @@ describe('inspect:activations', () => {
     const { model } = await loadModel(join(resources, 'default-model.tgk'));
     expect(result.modelId).toBe('default');
     // The fixture's default model is 784-8-10 relu.
-    expect(result.layers.map((l) => [l.kind, l.shape])).toEqual([['dense', [8]], ['relu', [8]], ['dense', [10]]]);
+    expect(result.layers.map((l) => [l.kind, l.shape])).toEqual([
+      ['dense', [8]],
+      ['relu', [8]],
+      ['dense', [10]],
+    ]);
     const logits = model.forward({ rows: 1, cols: 784, data: stroke() }, false).data;
     result.layers.at(-1)!.values.forEach((z, i) => expect(z).toBeCloseTo(logits[i], 5));
     const { probabilities } = await call('predict', { pixels: stroke() });
@@ -74,7 +85,10 @@ describe('inspect:activations', () => {
     expect(!wrongCount.ok && wrongCount.error.message).toContain('784 pixels');
     const tooBright = await backend.handle('inspect:activations', { pixels: Array.from({ length: 784 }, () => 2) });
     expect(!tooBright.ok && tooBright.error.message).toContain('0..1');
-    expect(await backend.handle('inspect:activations', { id: 'no-such-model', pixels: stroke() })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await backend.handle('inspect:activations', { id: 'no-such-model', pixels: stroke() })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
   });
 });
 
@@ -83,14 +97,24 @@ describe('inspect:parameters', () => {
     const result = await call('inspect:parameters', { layer: 0 });
     const { model } = await loadModel(join(resources, 'default-model.tgk'));
     expect(result).toMatchObject({ modelId: 'default', index: 0, kind: 'dense', inputShape: [784] });
-    expect(result.tensors.map((t) => [t.name, t.shape])).toEqual([['weights', [784, 8]], ['bias', [8]]]);
+    expect(result.tensors.map((t) => [t.name, t.shape])).toEqual([
+      ['weights', [784, 8]],
+      ['bias', [8]],
+    ]);
     expect(Array.from(result.tensors[0].values)).toEqual(Array.from(model.layers[0].params()[0].value));
     expect((await call('inspect:parameters', { layer: 1 })).tensors).toEqual([]);
   });
 
   it('refuses a layer the model does not have, naming the ones it has', async () => {
     const missing = await backend.handle('inspect:parameters', { layer: 3 });
-    expect(missing).toMatchObject({ ok: false, error: { code: 'invalid-payload', message: 'there is no layer 3: this model has layers 0 to 2' } });
-    for (const layer of [-1, 64, 0.5, '1']) expect(await backend.handle('inspect:parameters', { layer })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(missing).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload', message: 'there is no layer 3: this model has layers 0 to 2' },
+    });
+    for (const layer of [-1, 64, 0.5, '1'])
+      expect(await backend.handle('inspect:parameters', { layer })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-payload' },
+      });
   });
 });
