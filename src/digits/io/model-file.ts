@@ -162,6 +162,17 @@ export function modelDigest(bytes: Uint8Array): string {
   return Buffer.from(bytes.subarray(bytes.length - DIGEST_BYTES)).toString('hex');
 }
 
+/**
+ * modelDigest, once the bytes are checked against it; undefined when they do not match
+ * (a corrupted file), so what is keyed by a model's identity is never found for one
+ * whose content changed under the same last 32 bytes.
+ */
+export function checkedModelDigest(bytes: Uint8Array): string | undefined {
+  if (bytes.length < DIGEST_BYTES) return undefined;
+  const digestAt = bytes.length - DIGEST_BYTES;
+  return equalBytes(bytes.subarray(digestAt), sha256(bytes.subarray(0, digestAt))) ? modelDigest(bytes) : undefined;
+}
+
 /** Writes the file atomically (see atomic-write.ts): a crash or a full disk leaves the previous file as it was. */
 export async function saveModelFile(path: string, content: ModelFileContent): Promise<void> {
   writeFileAtomicSync(path, encodeModelFile(content));

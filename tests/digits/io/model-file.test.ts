@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  checkedModelDigest,
   decodeModelFile,
   encodeModelFile,
   loadModelFile,
@@ -90,6 +91,16 @@ describe('model file', () => {
     expect(modelDigest(a)).toMatch(/^[0-9a-f]{64}$/);
     expect(modelDigest(a)).toBe(modelDigest(encodeModelFile(content())));
     expect(modelDigest(a)).not.toBe(modelDigest(encodeModelFile(other)));
+  });
+
+  it('the checked digest is the digest of an intact file, and none of a changed or cut one', () => {
+    const a = encodeModelFile(content());
+    expect(checkedModelDigest(a)).toBe(modelDigest(a));
+    const changed = a.slice();
+    changed[20] ^= 1;
+    expect(checkedModelDigest(changed)).toBeUndefined();
+    expect(checkedModelDigest(a.subarray(1))).toBeUndefined();
+    expect(checkedModelDigest(a.subarray(0, 10))).toBeUndefined();
   });
 
   it('not a model: random bytes, a PNG, an empty file', () => {
