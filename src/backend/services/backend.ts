@@ -114,7 +114,7 @@ export function createBackend(options: BackendOptions): Backend {
   const handlers: Handlers = {
     ...createModelHandlers({ models, activeModel, dialogs, exportsDir: join(options.userDataDir, 'exports') }),
     ...createTrainingHandlers({ engineHost, models, activeModel, personalSamples, emit, modelsAnnounced: () => modelsChanged, saves, log }),
-    ...createEvaluationHandlers({ engineHost, models, mnistDir: options.mnistDir }),
+    ...createEvaluationHandlers({ engineHost, models, mnistDir: options.mnistDir, log }),
     ...createPersonalHandlers({ samples: personalSamples, activeModel, dialogs }),
     ...createInspectHandlers({ engineHost, models, activeModel }),
     'notices:startup': async () => {

@@ -17,6 +17,7 @@ import type { ModelFormat, ModelMetadata } from '../../shared/model-metadata';
 import type { AppStore, ModelEntry, ModelIndex } from '../store/app-store';
 import { DEFAULT_MODEL_ID } from '../store/app-store';
 import { ServiceError } from './errors';
+import { EVALUATION_FILE_EXTENSION } from './evaluation-file';
 
 export const DEFAULT_MODEL_FILE = 'default-model.tgk';
 
@@ -81,6 +82,14 @@ export class ModelStore {
     return join(this.modelsDir, this.entry(id).fileName);
   }
 
+  /**
+   * Where the model `id`'s evaluation on the test set is kept (evaluation-file.ts), in
+   * the models folder for the built-in model too, whose own folder may be read-only.
+   */
+  evaluationPathOf(id: string): string {
+    return join(this.modelsDir, `${id}${EVALUATION_FILE_EXTENSION}`);
+  }
+
   /** The id the index names as active, or the default's when that model is gone. */
   activeId(): string {
     const index = this.index();
@@ -132,7 +141,7 @@ export class ModelStore {
     return this.summary(id);
   }
 
-  /** Removes a model and its file; if it was active, the default takes over. */
+  /** Removes a model, its file and its saved evaluation; if it was active, the default takes over. */
   async delete(id: string): Promise<void> {
     this.assertWritable(id, 'deleted');
     const path = this.pathOf(id);
@@ -141,6 +150,7 @@ export class ModelStore {
       activeId: index.activeId === id ? DEFAULT_MODEL_ID : index.activeId,
     }));
     await rm(path, { force: true });
+    await rm(this.evaluationPathOf(id), { force: true });
   }
 
   /** Writes a copy of the model file to `destination` (atomically): the file itself, or the model as ONNX. */
@@ -183,8 +193,8 @@ export class ModelStore {
    * or a hand-edited folder: temp files of interrupted saves are removed; a model file the
    * index does not list (a crash between its rename and the index write) comes back as an
    * imported model; a listed model whose file is gone is dropped. An orphan that is not a
-   * usable model is renamed `<file>.unreadable` so it is reported once. Returns what the
-   * person should be told.
+   * usable model is renamed `<file>.unreadable` so it is reported once; a saved evaluation
+   * of no listed model is removed. Returns what the person should be told.
    */
   async reconcile(): Promise<string[]> {
     const notices: string[] = [];
@@ -214,8 +224,13 @@ export class ModelStore {
         notices.push(`${file} in the models folder is not a usable model (${reasonOf(error)}); it was renamed ${file}.unreadable.`);
       }
     }
-    if (missing.length === 0 && recovered.length === 0) return notices;
     const gone = new Set(missing.map((e) => e.id));
+    const kept = new Set([DEFAULT_MODEL_ID, ...index.models.filter((e) => !gone.has(e.id)).map((e) => e.id), ...recovered.map((e) => e.id)]);
+    // Saved evaluations of models no longer listed (gone by hand, or a crash mid-delete) are only copies.
+    for (const file of files.filter((f) => extname(f) === EVALUATION_FILE_EXTENSION && !kept.has(basename(f, EVALUATION_FILE_EXTENSION)))) {
+      await rm(join(this.modelsDir, file), { force: true });
+    }
+    if (missing.length === 0 && recovered.length === 0) return notices;
     this.update((current) => ({
       models: [...current.models.filter((e) => !gone.has(e.id)), ...recovered],
       activeId: gone.has(current.activeId) ? DEFAULT_MODEL_ID : current.activeId,

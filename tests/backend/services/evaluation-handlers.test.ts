@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EngineHost } from '../../../src/backend/engine/engine-host';
 import { EngineJobError } from '../../../src/backend/engine/engine-host';
 import type { EvaluationResult } from '../../../src/engine-process/protocol';
@@ -36,20 +36,29 @@ function fakeEngine() {
       return jobs.delete(jobId);
     },
   };
-  const models = { pathOf: (id: string) => `/models/${id}.tgk`, onChanged: () => () => undefined };
+  // No model file there: the handlers find no saved evaluation and ask the engine.
+  const models = {
+    pathOf: (id: string) => `/models/${id}.tgk`,
+    evaluationPathOf: (id: string) => `/models/${id}.evaluation`,
+    onChanged: () => () => undefined,
+  };
   const handlers = createEvaluationHandlers({ engineHost: engineHost as unknown as EngineHost, models: models as unknown as ModelStore });
-  return { handlers, jobs, started };
+  /** Resolves once `count` engine jobs have started: the handlers look for a saved evaluation first. */
+  const startedJobs = (count: number) => vi.waitFor(() => expect(started).toHaveLength(count));
+  return { handlers, jobs, started, startedJobs };
 }
 
 describe('the evaluation handlers', () => {
   it('keep an evaluation, but drop one that timed out, so the next request evaluates again', async () => {
-    const { handlers, jobs, started } = fakeEngine();
+    const { handlers, jobs, started, startedJobs } = fakeEngine();
     const first = handlers.evaluate({ id: 'a' });
     expect(handlers.evaluate({ id: 'a' })).toBe(first);
+    await startedJobs(1);
     jobs.get('job-1')!.reject(new EngineJobError('timeout', 'The job (evaluate) did not finish within its time limit'));
     await expect(first).rejects.toMatchObject({ code: 'timeout' });
 
     const second = handlers.evaluate({ id: 'a' });
+    await startedJobs(2);
     expect(started).toEqual(['/models/a.tgk', '/models/a.tgk']);
     jobs.get('job-2')!.resolve(result());
     expect(await second).toMatchObject({ modelId: 'a', accuracy: 1 });
@@ -57,13 +66,22 @@ describe('the evaluation handlers', () => {
   });
 
   it("cancel a model's evaluation on its way: it answers 'cancelled' and the next request starts afresh", async () => {
-    const { handlers, started } = fakeEngine();
+    const { handlers, startedJobs } = fakeEngine();
     const evaluation = handlers.evaluate({ id: 'a' });
+    await startedJobs(1);
     expect(await handlers['evaluate:cancel']({ id: 'b' })).toEqual({ cancelled: false });
     expect(await handlers['evaluate:cancel']({ id: 'a' })).toEqual({ cancelled: true });
     await expect(evaluation).rejects.toMatchObject({ code: 'cancelled' });
     void handlers.evaluate({ id: 'a' });
-    expect(started).toHaveLength(2);
+    await startedJobs(2);
     expect(await handlers['evaluate:cancel']({ id: 'a' })).toEqual({ cancelled: true });
+  });
+
+  it("cancel one still looking for its saved evaluation: it answers 'cancelled' and starts no engine job", async () => {
+    const { handlers, started } = fakeEngine();
+    const evaluation = handlers.evaluate({ id: 'a' });
+    expect(await handlers['evaluate:cancel']({ id: 'a' })).toEqual({ cancelled: true });
+    await expect(evaluation).rejects.toMatchObject({ code: 'cancelled' });
+    expect(started).toEqual([]);
   });
 });

@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EngineHost } from '../../../src/backend/engine/engine-host';
+import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
+import type { Backend } from '../../../src/backend/services/backend';
+import { createBackend } from '../../../src/backend/services/backend';
+import { readEvaluationFile } from '../../../src/backend/services/evaluation-file';
+import { checkedModelDigest, encodeModelFile, modelDigest } from '../../../src/digits/io/model-file';
+import { saveModel } from '../../../src/digits/io/saved-model';
+import { Sequential } from '../../../src/engine/model/sequential';
+import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
+import { callBackend, fakeTrainedModel, removeDirs, resourcesWithDefaultModel, tempDir } from '../fixtures';
+
+// A model's evaluation on the test set is saved beside it and read back when its report
+// opens again, against real folders and a real engine child process. A "reopened"
+// backend is a new one on the same folders, as after a restart; they share one engine
+// process, whose evaluate jobs are counted.
+
+/** Small enough to be quick, large enough for the two models below to differ. */
+const testSize = 300;
+const dirs: string[] = [];
+let userData: string;
+let resources: string;
+let engineHost: EngineHost;
+let engineEvaluations: ReturnType<typeof vi.spyOn>;
+let backend: Backend;
+let logged: string[];
+
+function open(): Backend {
+  return createBackend({
+    userDataDir: userData,
+    resourcesDir: resources,
+    engineHost,
+    log: (line) => logged.push(line),
+  });
+}
+
+beforeEach(async () => {
+  userData = await tempDir('saved-evaluations');
+  resources = await resourcesWithDefaultModel();
+  dirs.push(userData, resources);
+  engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
+  engineEvaluations = vi.spyOn(engineHost, 'evaluate');
+  logged = [];
+  backend = open();
+});
+
+afterEach(async () => {
+  await backend.dispose();
+  await removeDirs(dirs);
+});
+
+const call = <C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> =>
+  callBackend(backend, channel, request);
+
+/** A new backend on the same folders (the app restarted), its models folder checked. */
+async function reopen(): Promise<void> {
+  backend = open();
+  await backend.ready;
+}
+
+/** What a fresh engine evaluation of the file at `path` answers, with the id the backend adds. */
+async function freshEvaluation(path: string, modelId: string) {
+  return { modelId, ...(await engineHost.evaluate(path, testSize).result) };
+}
+
+describe('a saved evaluation', () => {
+  it('opens the report again without running the engine, after a restart too, and equals a fresh evaluation', async () => {
+    const first = await call('evaluate', { id: 'default', testSize });
+    expect(engineEvaluations).toHaveBeenCalledTimes(1);
+    const saved = await readEvaluationFile(backend.models.evaluationPathOf('default'));
+    expect(saved.key).toEqual({
+      modelDigest: modelDigest(await readFile(join(resources, 'default-model.tgk'))),
+      testSize,
+    });
+
+    await reopen();
+    const second = await call('evaluate', { id: 'default', testSize });
+    expect(engineEvaluations).toHaveBeenCalledTimes(1);
+    expect(second).toEqual(first);
+    expect(second).toEqual(await freshEvaluation(join(resources, 'default-model.tgk'), 'default'));
+  });
+
+  it('is keyed by the test size: another size is evaluated, not served the saved one', async () => {
+    await call('evaluate', { id: 'default', testSize });
+    await reopen();
+    const other = await call('evaluate', { id: 'default', testSize: testSize - 1 });
+    expect(other.count).toBe(testSize - 1);
+    expect(engineEvaluations).toHaveBeenCalledTimes(2);
+  });
+
+  it('cut short, corrupted, replaced by garbage or emptied, is evaluated afresh and saved again, never shown', async () => {
+    const first = await call('evaluate', { id: 'default', testSize });
+    const { modelId: _, ...evaluation } = first;
+    const path = backend.models.evaluationPathOf('default');
+    const size = (await readFile(path)).length;
+    const damages: [string, () => Promise<void>][] = [
+      ['cut short', () => truncate(path, size - 100)],
+      [
+        'one byte changed',
+        async () => {
+          const bytes = await readFile(path);
+          bytes[size - 200] ^= 0xff;
+          await writeFile(path, bytes);
+        },
+      ],
+      ['garbage', () => writeFile(path, 'not an evaluation')],
+      ['empty', () => writeFile(path, '')],
+    ];
+    for (const [index, [damage, apply]] of damages.entries()) {
+      await apply();
+      await reopen();
+      expect(await call('evaluate', { id: 'default', testSize }), damage).toEqual(first);
+      expect(engineEvaluations, damage).toHaveBeenCalledTimes(2 + index);
+      expect((await readEvaluationFile(path)).evaluation, `${damage}: saved again`).toEqual(evaluation);
+    }
+    expect(logged.filter((line) => line.includes('ignored'))).toHaveLength(damages.length);
+  });
+
+  it("of a model file since replaced is not served: the new file's is evaluated and saved", async () => {
+    const old = await call('evaluate', { id: 'default', testSize });
+    const modelPath = join(resources, 'default-model.tgk');
+    const other = fakeTrainedModel(7);
+    await saveModel(modelPath, Sequential.fromWeights(other.spec, other.tensors), { name: 'another default' });
+
+    await reopen();
+    const replaced = await call('evaluate', { id: 'default', testSize });
+    expect(engineEvaluations).toHaveBeenCalledTimes(2);
+    expect(replaced.probabilities).not.toEqual(old.probabilities);
+    expect(replaced).toEqual(await freshEvaluation(modelPath, 'default'));
+    const saved = await readEvaluationFile(backend.models.evaluationPathOf('default'));
+    expect(saved.key.modelDigest).toBe(checkedModelDigest(await readFile(modelPath)));
+  });
+
+  it('goes when its model is deleted, and one of no listed model goes at start-up', async () => {
+    const trained = fakeTrainedModel(3);
+    const bytes = encodeModelFile({ spec: trained.spec, metadata: { name: 'mine' }, tensors: trained.tensors });
+    const { model } = await call('models:import', { fileName: 'mine.tgk', bytes });
+    await call('evaluate', { id: model!.id, testSize });
+    const path = backend.models.evaluationPathOf(model!.id);
+    expect(existsSync(path)).toBe(true);
+    await call('models:delete', { id: model!.id });
+    expect(existsSync(path)).toBe(false);
+
+    const orphan = backend.models.evaluationPathOf('m-gone-00000000');
+    await writeFile(orphan, 'left behind by a crash mid-delete');
+    await call('evaluate', { id: 'default', testSize });
+    await reopen();
+    expect(existsSync(orphan)).toBe(false);
+    expect(existsSync(backend.models.evaluationPathOf('default'))).toBe(true);
+  });
+
+  it('that cannot be written loses nothing: the report still comes, and the next open evaluates again', async () => {
+    // A folder where the file should go: every write of it fails, as on a full disk.
+    await mkdir(backend.models.evaluationPathOf('default'), { recursive: true });
+    const first = await call('evaluate', { id: 'default', testSize });
+    expect(first.count).toBe(testSize);
+    expect(logged.some((line) => line.includes('was not saved'))).toBe(true);
+    await reopen();
+    expect(await call('evaluate', { id: 'default', testSize })).toEqual(first);
+    expect(engineEvaluations).toHaveBeenCalledTimes(2);
+  });
+});
