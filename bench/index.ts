@@ -11,6 +11,7 @@
  *   npm run bench -- --only torch       # Tegaki against Debian's PyTorch at 1 thread and all cores (bench/torch.ts)
  *   npm run bench -- --only drawn --models a.tgk,b.tgk   # models on drawn digits (bench/drawn.ts)
  *   npm run bench -- --only calibration [--models ...]   # calibration error before and after T (bench/calibration.ts)
+ *   npm run bench -- --only report      # the built-in model's report: first open against a saved evaluation (bench/report-open.ts)
  *   npm run bench -- --smoke            # every part on tiny sizes, no bars checked (CI)
  */
 import { loadMnist } from '../src/digits/data/mnist';
@@ -20,6 +21,7 @@ import { preset } from '../src/shared/presets';
 import type { PresetName } from '../src/shared/presets';
 import { runCalibrationBench } from './calibration';
 import { runDrawnBench } from './drawn';
+import { runReportOpenBench } from './report-open';
 import { runCnnSpeedBench } from './cnn-speed';
 import { mib } from './shared';
 import { runSpeedBench } from './speed';
@@ -87,6 +89,10 @@ async function main(): Promise<void> {
   }
   if (!only || only.has('calibration')) {
     await runCalibrationBench(flag('--models') ?? ['resources/default-model.tgk']);
+    console.log('');
+  }
+  if (!only || only.has('report')) {
+    await runReportOpenBench(smoke);
     console.log('');
   }
   if (only && !accuracyBars.some((bar) => only.has(bar.preset))) {
