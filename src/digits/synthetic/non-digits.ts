@@ -1,15 +1,22 @@
 /**
- * Stroke templates of drawings that are not digits, for fitting and judging the "not a
- * digit" decision (src/digits/rejection.ts): letters that look like no digit, symbols,
+ * Stroke templates of drawings that are not digits, for training, fitting and judging the
+ * "not a digit" decision (src/digits/rejection.ts): letters that look like no digit, symbols,
  * shapes and scribbles, in the unit box of the digit templates (src/digits/synthetic/templates.ts;
  * x right, y down) and drawn by the same seeded hand (src/digits/synthetic/hand.ts) through the
  * app's preprocessing. Letters that are written like a digit (O, I, l, S, Z, B, G, g, q, b)
- * are left out on purpose: a network cannot be asked to tell O from 0.
+ * are left out on purpose: a network cannot be asked to tell O from 0. So are signs that
+ * hold a digit's shape: θ, φ, Ф, Ø and の (a zero with a stroke through it), Ч (an open 4),
+ * Ω (a zero on feet), Σ and ∠ (a 2's foot), ↑ and ! (a 1 with marks), ° (a small 0).
  *
- * The templates are split in two disjoint sets. `fitting` ones choose which score separates
- * digits from non-digits (the threshold itself is set on digits only); `held-out` ones are
- * never seen by any fitting and give the bench's rejection rate. Each kind (letter, symbol,
- * shape, scribble) has templates in both, but never the same template.
+ * The templates are split in three disjoint sets:
+ * - `training` ones are drawn for the network to learn "not a digit" from (src/digits/synthetic/training-set.ts),
+ *   together with the fitting ones;
+ * - `fitting` ones are trained on too, and choose which score separates digits from
+ *   non-digits (the threshold itself is set on digits only);
+ * - `held-out` ones are never trained on nor fitted, and give the bench's rejection rate.
+ * Each kind (letter, symbol, shape, scribble) has templates in all three, but never the same
+ * template: tests/digits/synthetic/non-digits.test.ts checks that no template renders like
+ * one of another split.
  *
  * Written by hand as points; like the digit templates, synthetic strokes standing in for
  * real drawings, correlated within a template.
@@ -22,7 +29,7 @@ import { drawTemplate } from './hand';
 import type { TemplateStroke } from './templates';
 
 export type NonDigitKind = 'letter' | 'symbol' | 'shape' | 'scribble';
-export type NonDigitSplit = 'fitting' | 'held-out';
+export type NonDigitSplit = 'training' | 'fitting' | 'held-out';
 
 export interface NonDigitTemplate {
   name: string;
@@ -61,6 +68,51 @@ function star(points: number, inner: number): Point[] {
     return [0.5 + r * Math.cos(angle), 0.5 + r * Math.sin(angle)] as Point;
   });
 }
+
+/** A regular polygon of `sides`, closed, its first corner at angle `from`. */
+function polygon(sides: number, rx: number, ry: number, from: number): Point[] {
+  return Array.from({ length: sides + 1 }, (_, i) => {
+    const angle = from + (i * 2 * Math.PI) / sides;
+    return [0.5 + rx * Math.cos(angle), 0.5 + ry * Math.sin(angle)] as Point;
+  });
+}
+
+/** A lying eight (Bernoulli's lemniscate), `width` and `height` from the centre. */
+function lemniscate(width: number, height: number): Point[] {
+  return Array.from({ length: 25 }, (_, i) => {
+    const angle = (i / 24) * 2 * Math.PI;
+    const d = 1 + Math.sin(angle) ** 2;
+    return [0.5 + (width * Math.cos(angle)) / d, 0.5 + (height * 2.8 * Math.sin(angle) * Math.cos(angle)) / d] as Point;
+  });
+}
+
+/** A closed outline of `bumps` round bulges about an ellipse. */
+function cloud(bumps: number, rx: number, ry: number): Point[] {
+  const steps = bumps * 6;
+  return Array.from({ length: steps + 1 }, (_, i) => {
+    const angle = (i / steps) * 2 * Math.PI;
+    const r = 0.82 + 0.18 * Math.abs(Math.sin((angle * bumps) / 2));
+    return [0.5 + r * rx * Math.cos(angle), 0.5 + r * ry * Math.sin(angle)] as Point;
+  });
+}
+
+/** A spring seen from the side: `loops` loops of radius `r` across the box, each overlapping the next. */
+function coil(loops: number, r: number, ry: number): Point[] {
+  const steps = loops * 10;
+  return Array.from({ length: steps + 1 }, (_, i) => {
+    const f = i / steps;
+    const angle = f * loops * 2 * Math.PI;
+    return [0.5 - 0.38 + f * 0.76 - r * Math.cos(angle) + r, 0.5 - ry * Math.sin(angle)] as Point;
+  });
+}
+
+/** `count` short rays round a small sun, each its own stroke. */
+const sunRays = (count: number): TemplateStroke[] =>
+  Array.from({ length: count }, (_, i) => {
+    const angle = (i * 2 * Math.PI) / count;
+    const [c, s] = [Math.cos(angle), Math.sin(angle)];
+    return lines([0.5 + 0.28 * c, 0.5 + 0.28 * s], [0.5 + 0.48 * c, 0.5 + 0.48 * s]);
+  });
 
 const n = (name: string, kind: NonDigitKind, split: NonDigitSplit, ...strokes: TemplateStroke[]): NonDigitTemplate => ({
   name,
@@ -280,6 +332,401 @@ export const nonDigitTemplates: readonly NonDigitTemplate[] = [
     'held-out',
     curve([0.1, 0.9], [0.5, 0.1], [0.9, 0.5], [0.1, 0.5], [0.5, 0.9], [0.85, 0.15], [0.3, 0.2]),
   ),
+
+  // Training: drawn for the network to learn "not a digit" from, with the fitting ones.
+  // Letters, kana and Greek and Cyrillic letters that look like no digit, and X drawn many ways:
+  // the product must reject two crossed strokes.
+  n(
+    'P',
+    'letter',
+    'training',
+    lines([0.22, 0.95], [0.22, 0.05]),
+    curve([0.22, 0.05], [0.62, 0.04], [0.82, 0.22], [0.62, 0.44], [0.22, 0.46]),
+  ),
+  n('U', 'letter', 'training', curve([0.08, 0.05], [0.12, 0.68], [0.5, 0.95], [0.88, 0.68], [0.92, 0.05])),
+  n('T', 'letter', 'training', lines([0.05, 0.06], [0.95, 0.06]), lines([0.5, 0.06], [0.5, 0.95])),
+  n(
+    'h',
+    'letter',
+    'training',
+    lines([0.2, 0.02], [0.2, 0.95]),
+    curve([0.2, 0.6], [0.4, 0.4], [0.7, 0.42], [0.78, 0.6], [0.78, 0.95]),
+  ),
+  n(
+    'n',
+    'letter',
+    'training',
+    lines([0.12, 0.3], [0.12, 0.95]),
+    curve([0.12, 0.5], [0.4, 0.28], [0.75, 0.32], [0.88, 0.55], [0.88, 0.95]),
+  ),
+  n(
+    'm',
+    'letter',
+    'training',
+    lines([0.04, 0.3], [0.04, 0.9]),
+    curve([0.04, 0.45], [0.2, 0.3], [0.42, 0.38], [0.48, 0.9]),
+    curve([0.48, 0.5], [0.65, 0.3], [0.9, 0.4], [0.96, 0.9]),
+  ),
+  n(
+    'e',
+    'letter',
+    'training',
+    curve([0.15, 0.55], [0.85, 0.5], [0.8, 0.25], [0.5, 0.1], [0.2, 0.3], [0.15, 0.65], [0.4, 0.9], [0.8, 0.85]),
+  ),
+  n(
+    't',
+    'letter',
+    'training',
+    curve([0.4, 0.02], [0.4, 0.75], [0.5, 0.95], [0.75, 0.9]),
+    lines([0.1, 0.3], [0.8, 0.3]),
+  ),
+  n(
+    'Я',
+    'letter',
+    'training',
+    lines([0.8, 0.95], [0.8, 0.05]),
+    curve([0.8, 0.05], [0.4, 0.05], [0.2, 0.25], [0.4, 0.48], [0.8, 0.5]),
+    lines([0.6, 0.5], [0.15, 0.95]),
+  ),
+  n(
+    'Ж',
+    'letter',
+    'training',
+    lines([0.5, 0.05], [0.5, 0.95]),
+    lines([0.05, 0.05], [0.5, 0.5], [0.05, 0.95]),
+    lines([0.95, 0.05], [0.5, 0.5], [0.95, 0.95]),
+  ),
+  n('Ш', 'letter', 'training', lines([0.1, 0.1], [0.1, 0.9], [0.9, 0.9], [0.9, 0.1]), lines([0.5, 0.1], [0.5, 0.9])),
+  n(
+    'Д',
+    'letter',
+    'training',
+    lines([0.3, 0.05], [0.2, 0.8]),
+    lines([0.3, 0.05], [0.75, 0.05], [0.75, 0.8]),
+    lines([0.05, 0.97], [0.05, 0.8], [0.95, 0.8], [0.95, 0.97]),
+  ),
+  n(
+    'π',
+    'letter',
+    'training',
+    lines([0.05, 0.2], [0.95, 0.18]),
+    lines([0.3, 0.2], [0.28, 0.95]),
+    curve([0.68, 0.2], [0.7, 0.8], [0.85, 0.95]),
+  ),
+  n('λ', 'letter', 'training', lines([0.15, 0.05], [0.85, 0.95]), lines([0.5, 0.5], [0.12, 0.95])),
+  n(
+    'ψ',
+    'letter',
+    'training',
+    curve([0.1, 0.1], [0.15, 0.45], [0.5, 0.6], [0.85, 0.45], [0.9, 0.1]),
+    lines([0.5, 0.02], [0.5, 0.98]),
+  ),
+  n('tall X', 'letter', 'training', lines([0.3, 0.02], [0.7, 0.98]), lines([0.7, 0.02], [0.3, 0.98])),
+  n('italic X', 'letter', 'training', lines([0.3, 0.02], [0.75, 0.98]), lines([0.95, 0.05], [0.05, 0.92])),
+  n('X crossed off centre', 'letter', 'training', lines([0.05, 0.05], [0.95, 0.95]), lines([0.7, 0.02], [0.2, 0.75])),
+  n('wide x', 'letter', 'training', lines([0.02, 0.35], [0.98, 0.62]), lines([0.9, 0.3], [0.1, 0.7])),
+  n(
+    'cursive x',
+    'letter',
+    'training',
+    curve([0.1, 0.15], [0.42, 0.3], [0.5, 0.5], [0.42, 0.7], [0.1, 0.85]),
+    curve([0.9, 0.15], [0.58, 0.3], [0.5, 0.5], [0.58, 0.7], [0.9, 0.85]),
+  ),
+  n(
+    'bowed X',
+    'letter',
+    'training',
+    curve([0.1, 0.05], [0.55, 0.45], [0.85, 0.95]),
+    curve([0.9, 0.08], [0.45, 0.5], [0.12, 0.92]),
+  ),
+  n(
+    'あ',
+    'letter',
+    'training',
+    lines([0.2, 0.25], [0.75, 0.2]),
+    curve([0.42, 0.05], [0.45, 0.5], [0.55, 0.9]),
+    curve([0.65, 0.38], [0.45, 0.7], [0.2, 0.88], [0.12, 0.72], [0.35, 0.52], [0.7, 0.5], [0.88, 0.7], [0.62, 0.95]),
+  ),
+  n(
+    'ね',
+    'letter',
+    'training',
+    lines([0.3, 0.05], [0.3, 0.95]),
+    curve(
+      [0.08, 0.3],
+      [0.45, 0.28],
+      [0.1, 0.82],
+      [0.4, 0.45],
+      [0.72, 0.38],
+      [0.88, 0.62],
+      [0.75, 0.9],
+      [0.55, 0.85],
+      [0.68, 0.72],
+      [0.95, 0.92],
+    ),
+  ),
+  n(
+    'ツ',
+    'letter',
+    'training',
+    lines([0.12, 0.25], [0.22, 0.45]),
+    lines([0.38, 0.18], [0.48, 0.4]),
+    curve([0.88, 0.15], [0.8, 0.55], [0.55, 0.82], [0.25, 0.95]),
+  ),
+  n(
+    'キ',
+    'letter',
+    'training',
+    lines([0.12, 0.3], [0.85, 0.24]),
+    lines([0.08, 0.58], [0.92, 0.52]),
+    lines([0.42, 0.04], [0.6, 0.96]),
+  ),
+  n(
+    'ホ',
+    'letter',
+    'training',
+    lines([0.1, 0.3], [0.9, 0.3]),
+    curve([0.5, 0.02], [0.5, 0.8], [0.5, 0.95], [0.4, 0.88]),
+    lines([0.3, 0.5], [0.1, 0.85]),
+    lines([0.7, 0.5], [0.9, 0.82]),
+  ),
+  n(
+    'ミ',
+    'letter',
+    'training',
+    lines([0.2, 0.1], [0.8, 0.25]),
+    lines([0.25, 0.42], [0.75, 0.55]),
+    lines([0.1, 0.72], [0.9, 0.92]),
+  ),
+  n(
+    'ん',
+    'letter',
+    'training',
+    curve([0.55, 0.03], [0.35, 0.45], [0.12, 0.95], [0.3, 0.6], [0.48, 0.55], [0.55, 0.85], [0.7, 0.9], [0.92, 0.65]),
+  ),
+  n('メ', 'letter', 'training', lines([0.85, 0.05], [0.1, 0.95]), lines([0.3, 0.35], [0.88, 0.8])),
+
+  n(
+    '≠',
+    'symbol',
+    'training',
+    lines([0.1, 0.35], [0.9, 0.35]),
+    lines([0.1, 0.65], [0.9, 0.65]),
+    lines([0.7, 0.08], [0.3, 0.92]),
+  ),
+  n('~', 'symbol', 'training', curve([0.02, 0.6], [0.25, 0.35], [0.5, 0.5], [0.75, 0.65], [0.98, 0.4])),
+  n(
+    '≈',
+    'symbol',
+    'training',
+    curve([0.02, 0.4], [0.25, 0.2], [0.5, 0.35], [0.75, 0.5], [0.98, 0.3]),
+    curve([0.02, 0.72], [0.25, 0.52], [0.5, 0.67], [0.75, 0.82], [0.98, 0.62]),
+  ),
+  n('√', 'symbol', 'training', lines([0.02, 0.6], [0.15, 0.52], [0.35, 0.95], [0.6, 0.05], [0.98, 0.05])),
+  n('∞', 'symbol', 'training', curve(...lemniscate(0.47, 0.3))),
+  n('←', 'symbol', 'training', lines([0.95, 0.5], [0.05, 0.5]), lines([0.35, 0.22], [0.05, 0.5], [0.35, 0.78])),
+  n(
+    '↔',
+    'symbol',
+    'training',
+    lines([0.05, 0.5], [0.95, 0.5]),
+    lines([0.25, 0.3], [0.05, 0.5], [0.25, 0.7]),
+    lines([0.75, 0.3], [0.95, 0.5], [0.75, 0.7]),
+  ),
+  n(
+    '⇒',
+    'symbol',
+    'training',
+    lines([0.05, 0.38], [0.75, 0.38]),
+    lines([0.05, 0.62], [0.75, 0.62]),
+    lines([0.6, 0.15], [0.95, 0.5], [0.6, 0.85]),
+  ),
+  n('✓', 'symbol', 'training', lines([0.05, 0.55], [0.35, 0.92], [0.95, 0.05])),
+  n(
+    '±',
+    'symbol',
+    'training',
+    lines([0.5, 0.05], [0.5, 0.65]),
+    lines([0.15, 0.35], [0.85, 0.35]),
+    lines([0.15, 0.92], [0.85, 0.92]),
+  ),
+  n('<', 'symbol', 'training', lines([0.85, 0.1], [0.15, 0.5], [0.85, 0.9])),
+  n(
+    '∴',
+    'symbol',
+    'training',
+    lines([0.5, 0.1], [0.52, 0.13]),
+    lines([0.1, 0.85], [0.12, 0.88]),
+    lines([0.88, 0.85], [0.9, 0.88]),
+  ),
+
+  n('upside-down triangle', 'shape', 'training', lines([0.05, 0.08], [0.95, 0.08], [0.5, 0.95], [0.05, 0.08])),
+  n('pentagon', 'shape', 'training', lines(...polygon(5, 0.48, 0.36, -Math.PI / 2))),
+  n(
+    'circled plus',
+    'shape',
+    'training',
+    curve(...ellipse(0.5, 0.5, 0.45, 0.45)),
+    lines([0.5, 0.1], [0.5, 0.9]),
+    lines([0.1, 0.5], [0.9, 0.5]),
+  ),
+  n(
+    'crescent',
+    'shape',
+    'training',
+    curve(
+      [0.75, 0.05],
+      [0.3, 0.12],
+      [0.08, 0.5],
+      [0.3, 0.88],
+      [0.75, 0.95],
+      [0.45, 0.72],
+      [0.38, 0.5],
+      [0.45, 0.28],
+      [0.75, 0.05],
+    ),
+  ),
+  n('cloud', 'shape', 'training', curve(...cloud(7, 0.46, 0.3))),
+  n(
+    'lightning',
+    'shape',
+    'training',
+    lines([0.55, 0.02], [0.2, 0.55], [0.48, 0.55], [0.3, 0.98], [0.82, 0.4], [0.52, 0.4], [0.72, 0.02], [0.55, 0.02]),
+  ),
+  n(
+    'envelope',
+    'shape',
+    'training',
+    lines([0.05, 0.2], [0.95, 0.2], [0.95, 0.8], [0.05, 0.8], [0.05, 0.2]),
+    lines([0.05, 0.2], [0.5, 0.55], [0.95, 0.2]),
+  ),
+  n(
+    'star of David',
+    'shape',
+    'training',
+    lines(...polygon(3, 0.48, 0.48, -Math.PI / 2)),
+    lines(...polygon(3, 0.48, 0.48, Math.PI / 2)),
+  ),
+  n('sun', 'shape', 'training', curve(...ellipse(0.5, 0.5, 0.2, 0.2)), ...sunRays(8)),
+  n(
+    'block arrow',
+    'shape',
+    'training',
+    lines([0.02, 0.35], [0.6, 0.35], [0.6, 0.1], [0.98, 0.5], [0.6, 0.9], [0.6, 0.65], [0.02, 0.65], [0.02, 0.35]),
+  ),
+  n(
+    'boxed plus',
+    'shape',
+    'training',
+    lines([0.08, 0.08], [0.92, 0.08], [0.92, 0.92], [0.08, 0.92], [0.08, 0.08]),
+    lines([0.5, 0.08], [0.5, 0.92]),
+    lines([0.08, 0.5], [0.92, 0.5]),
+  ),
+  n(
+    'eye',
+    'shape',
+    'training',
+    curve([0.02, 0.5], [0.5, 0.15], [0.98, 0.5]),
+    curve([0.02, 0.5], [0.5, 0.85], [0.98, 0.5]),
+    curve(...ellipse(0.5, 0.5, 0.14, 0.14)),
+  ),
+
+  n(
+    'upright zigzag',
+    'scribble',
+    'training',
+    lines(
+      [0.02, 0.9],
+      [0.12, 0.1],
+      [0.24, 0.9],
+      [0.36, 0.1],
+      [0.48, 0.9],
+      [0.6, 0.1],
+      [0.72, 0.9],
+      [0.84, 0.1],
+      [0.96, 0.9],
+    ),
+  ),
+  n(
+    'filled block',
+    'scribble',
+    'training',
+    lines(...Array.from({ length: 12 }, (_, i): Point => [i % 2 ? 0.92 : 0.08, 0.05 + i * 0.08])),
+  ),
+  n(
+    'cross-hatching',
+    'scribble',
+    'training',
+    lines([0.05, 0.35], [0.35, 0.05]),
+    lines([0.05, 0.7], [0.7, 0.05]),
+    lines([0.3, 0.95], [0.95, 0.3]),
+    lines([0.05, 0.65], [0.35, 0.95]),
+    lines([0.05, 0.3], [0.7, 0.95]),
+    lines([0.3, 0.05], [0.95, 0.7]),
+  ),
+  n(
+    'dense tangle',
+    'scribble',
+    'training',
+    curve(
+      [0.2, 0.3],
+      [0.8, 0.2],
+      [0.3, 0.7],
+      [0.9, 0.6],
+      [0.1, 0.5],
+      [0.6, 0.9],
+      [0.7, 0.1],
+      [0.2, 0.8],
+      [0.85, 0.85],
+      [0.4, 0.05],
+      [0.1, 0.2],
+      [0.95, 0.4],
+      [0.5, 0.95],
+      [0.05, 0.7],
+      [0.6, 0.4],
+      [0.3, 0.5],
+    ),
+  ),
+  n('coil', 'scribble', 'training', curve(...coil(6, 0.12, 0.3))),
+  n(
+    'crossed strokes',
+    'scribble',
+    'training',
+    lines([0.05, 0.2], [0.9, 0.6]),
+    lines([0.2, 0.95], [0.6, 0.05]),
+    lines([0.1, 0.8], [0.95, 0.3]),
+    lines([0.4, 0.02], [0.75, 0.98]),
+    lines([0.02, 0.5], [0.98, 0.55]),
+  ),
+  n(
+    'tally',
+    'scribble',
+    'training',
+    lines([0.15, 0.1], [0.15, 0.9]),
+    lines([0.35, 0.1], [0.35, 0.9]),
+    lines([0.55, 0.1], [0.55, 0.9]),
+    lines([0.75, 0.1], [0.75, 0.9]),
+    lines([0.02, 0.75], [0.92, 0.25]),
+  ),
+  n(
+    'square spiral',
+    'scribble',
+    'training',
+    lines(
+      [0.05, 0.05],
+      [0.95, 0.05],
+      [0.95, 0.95],
+      [0.12, 0.95],
+      [0.12, 0.2],
+      [0.8, 0.2],
+      [0.8, 0.8],
+      [0.28, 0.8],
+      [0.28, 0.36],
+      [0.64, 0.36],
+      [0.64, 0.64],
+      [0.44, 0.64],
+    ),
+  ),
 ];
 
 /** The templates of one split. */
@@ -296,7 +743,7 @@ export const DRAWINGS_PER_NON_DIGIT_TEMPLATE = 50;
 export function nonDigitDataset(
   split: NonDigitSplit,
   perTemplate = DRAWINGS_PER_NON_DIGIT_TEMPLATE,
-  seed = split === 'fitting' ? 2028 : 2029,
+  seed = { training: 2030, fitting: 2028, 'held-out': 2029 }[split],
 ): Dataset & { templateIndex: Uint16Array } {
   const random = new Random(seed);
   const templates = nonDigitTemplatesOf(split);
