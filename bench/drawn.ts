@@ -132,6 +132,23 @@ function tally(
   };
 }
 
+/** Per style MNIST lacks: the tally of its drawings and how many templates it has, for a model's predictions on the drawn set. */
+export function styleTallies(
+  drawn: { templateIndex: Uint16Array },
+  labels: Uint8Array,
+  predictions: Uint8Array,
+): { style: string; right: number; total: number; templates: number }[] {
+  return MNIST_LACKING_STYLES.map((style) => {
+    const { right, total, perTemplate } = tally(
+      drawn.templateIndex,
+      labels,
+      predictions,
+      (t) => drawnTemplates[t].style === style,
+    );
+    return { style, right, total, templates: perTemplate.length };
+  });
+}
+
 /**
  * "94.42% [93.75, 95.02]   5,000 drawings, 91 templates (0-100% each), misread mostly as 8 (130)":
  * the figure, its interval, what it rests on, how far its templates spread and the
@@ -148,6 +165,17 @@ function describeTally({ right, total, perTemplate, misreadAs }: Tally): string 
   );
 }
 
+/** How many of `data` the model's decision rejects, and each image's score. */
+export function rejectionTally(
+  model: Sequential,
+  rejection: ModelRejection,
+  data: Dataset,
+): { rejected: number; total: number; scores: Float64Array } {
+  const { logits } = evaluate(model, data, { keepLogits: true });
+  const scores = rejectionScores(rejection.score, logits!, model.classes, rejection.temperature);
+  return { rejected: rejectedCount(scores, rejection.threshold), total: data.count, scores };
+}
+
 /**
  * The "not a digit" lines: the rejection rate [95% Wilson interval] of each digit set and of
  * the held-out non-digits at the model's threshold, overall, per kind and its spread over templates.
@@ -162,13 +190,6 @@ function printRejection(
     console.log('  not a digit: never said (no threshold in the file; `tegaki calibrate` fits one)');
     return;
   }
-  const scoresOf = (data: Dataset) =>
-    rejectionScores(
-      rejection.score,
-      evaluate(model, data, { keepLogits: true }).logits!,
-      model.classes,
-      rejection.temperature,
-    );
   const row = (label: string, rejected: number, total: number, what: string) =>
     console.log(
       `    ${label.padEnd(25)} ${formatAccuracy(rejected, total).padEnd(23)} ${rejected.toLocaleString('en-US')} of ${what}`,
@@ -180,12 +201,12 @@ function printRejection(
   for (const [name, data, unit] of digitSets) {
     row(
       name,
-      rejectedCount(scoresOf(data), rejection.threshold),
+      rejectionTally(model, rejection, data).rejected,
       data.count,
       `${data.count.toLocaleString('en-US')} ${unit}`,
     );
   }
-  const scores = scoresOf(heldOut);
+  const { scores } = rejectionTally(model, rejection, heldOut);
   const templates = nonDigitTemplatesOf('held-out');
   const rejectedOf = (include: (template: number) => boolean) => {
     let rejected = 0;

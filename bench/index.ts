@@ -26,6 +26,7 @@ import { runCnnSpeedBench } from './cnn-speed';
 import { mib } from './shared';
 import { runSpeedBench } from './speed';
 import { runTorchBench } from './torch';
+import { synthesisedDrawings } from '../src/digits/synthetic/training-set';
 
 interface AccuracyBar {
   preset: PresetName;
@@ -53,7 +54,7 @@ const accuracyBars: AccuracyBar[] = [
 const SMOKE_IMAGES = 512;
 
 function smokeSized(h: Hyperparameters): Hyperparameters {
-  const { iterations: _, validationSize: __, ...rest } = h;
+  const { iterations: _, validationSize: __, styleDrawings: ___, nonDigitDrawings: ____, ...rest } = h;
   return { ...rest, trainSize: SMOKE_IMAGES, epochs: 1 };
 }
 
@@ -108,7 +109,10 @@ async function main(): Promise<void> {
   for (const bar of accuracyBars) {
     if (only && !only.has(bar.preset)) continue;
     const h = smoke ? smokeSized(preset(bar.preset)) : preset(bar.preset);
-    const result = await train(h, data, smoke ? { trainEvalSize: SMOKE_IMAGES } : {});
+    const result = await train(h, data, {
+      synthetic: synthesisedDrawings(h),
+      ...(smoke ? { trainEvalSize: SMOKE_IMAGES } : {}),
+    });
     const accuracy = result.test.accuracy;
     const passed = smoke || accuracy >= bar.minimum;
     if (!passed) failures++;

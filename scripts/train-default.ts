@@ -38,9 +38,19 @@ import type { Hyperparameters } from '../src/shared/hyperparameters';
 import { parseHyperparameters } from '../src/shared/hyperparameters';
 import type { PresetName } from '../src/shared/presets';
 import { DEFAULT_MODEL_PRESET, preset } from '../src/shared/presets';
-import { describeDistortion, distortedDataset, drawnLikeDistortion, formatAccuracy } from '../bench/drawn';
+import {
+  describeDistortion,
+  distortedDataset,
+  drawnLikeDistortion,
+  formatAccuracy,
+  rejectionTally,
+  styleTallies,
+} from '../bench/drawn';
+import { nonDigitDataset, nonDigitTemplatesOf } from '../src/digits/synthetic/non-digits';
+import type { ModelRejection } from '../src/shared/model-metadata';
 import { DRAWINGS_PER_DIGIT, drawnDigitsDataset } from '../src/digits/synthetic/drawn-digits';
 import { rejectionAfterTraining } from '../src/digits/synthetic/rejection-sets';
+import { synthesisedDrawings } from '../src/digits/synthetic/training-set';
 
 /** The presets a built-in model is chosen from. */
 const DEFAULT_MODEL_CANDIDATES: readonly PresetName[] = ['recommended', 'lenet', 'cnn'];
@@ -59,6 +69,11 @@ interface Candidate {
   drawn: { accuracy: number; count: number };
   test: { accuracy: number; count: number };
   distortedTest: { accuracy: number; count: number };
+  /** The drawn digits of each style MNIST lacks (bench/drawn.ts). */
+  styles: ReturnType<typeof styleTallies>;
+  /** "Not a digit" as fitted for this candidate, and what it rejects of the held-out non-digits. */
+  rejection?: ModelRejection;
+  heldOutNonDigits?: { rejected: number; total: number };
 }
 
 function flag(name: string): string | undefined {
@@ -90,24 +105,39 @@ async function main(): Promise<void> {
   const outDir = resolve(flag('--out') ?? resolve(import.meta.dirname, '..', 'resources'));
   const only = flag('--only')?.split(',');
   const names = DEFAULT_MODEL_CANDIDATES.filter((name) => !only || only.includes(name));
-  if (names.length === 0) throw new Error(`--only names none of the candidates (${DEFAULT_MODEL_CANDIDATES.join(', ')})`);
+  if (names.length === 0)
+    throw new Error(`--only names none of the candidates (${DEFAULT_MODEL_CANDIDATES.join(', ')})`);
   await mkdir(outDir, { recursive: true });
 
   const mnist = await loadMnist();
   // A smoke run keeps the layout (the validation set is the file's tail) on a small file.
   const data = smoke
-    ? { train: sliceDataset(mnist.train, mnist.train.count - 600, mnist.train.count), test: sliceDataset(mnist.test, 0, 300) }
+    ? {
+        train: sliceDataset(mnist.train, mnist.train.count - 600, mnist.train.count),
+        test: sliceDataset(mnist.test, 0, 300),
+      }
     : mnist;
   const drawn = drawnDigitsDataset(smoke ? 5 : DRAWINGS_PER_DIGIT);
+  const heldOutNonDigits = nonDigitDataset('held-out', smoke ? 2 : undefined);
   const distortedTest = distortedDataset(data.test, drawnLikeDistortion);
 
   const candidates: Candidate[] = [];
   for (const name of names) {
     const h = smoke
-      ? parseHyperparameters({ ...preset(name), trainSize: 400, validationSize: 200, epochs: undefined, iterations: 5, batchSize: 32 })
+      ? parseHyperparameters({
+          ...preset(name),
+          trainSize: 400,
+          validationSize: 200,
+          epochs: undefined,
+          iterations: 5,
+          batchSize: 32,
+          styleDrawings: 20,
+          nonDigitDrawings: 20,
+        })
       : parseHyperparameters(preset(name));
     process.stderr.write(`training the ${name} preset (seed ${h.seed}) on ${images(h.trainSize)} images\n`);
     const result = await train(h, data, {
+      synthetic: synthesisedDrawings(h),
       progressIntervalMs: 5000,
       onProgress: (p) =>
         process.stderr.write(
@@ -124,21 +154,25 @@ async function main(): Promise<void> {
       const e = evaluate(result.model, d);
       return { accuracy: e.accuracy, count: e.count };
     };
+    const onDrawn = evaluate(result.model, drawn);
+    const rejection = rejectionAfterTraining(result.model, data.train, h);
     candidates.push({
       name,
       h,
       result,
       validation: { accuracy: result.validation.accuracy, count: result.validation.count },
       distortedValidation: measure(distortedDataset(held, drawnLikeDistortion)),
-      drawn: measure(drawn),
+      drawn: { accuracy: onDrawn.accuracy, count: onDrawn.count },
+      styles: styleTallies(drawn, onDrawn.labels, onDrawn.predictions),
+      rejection,
+      heldOutNonDigits: rejection && rejectionTally(result.model, rejection, heldOutNonDigits),
       test: { accuracy: result.test.accuracy, count: data.test.count },
       distortedTest: measure(distortedTest),
     });
   }
 
   const chosen = chooseDefault(candidates);
-  const { result, h } = chosen;
-  const rejection = rejectionAfterTraining(result.model, data.train, h);
+  const { result, h, rejection } = chosen;
   const bytes = encodeModelFile({
     spec: result.spec,
     tensors: result.model.exportWeights(),
@@ -147,7 +181,12 @@ async function main(): Promise<void> {
   writeFileAtomicSync(join(outDir, 'default-model.tgk'), bytes);
   // The trainer fitted the temperature on the validation set; here is what it does on the test set.
   const onTest = evaluate(result.model, data.test, { keepLogits: true });
-  const testCalibration = measureCalibration(onTest.logits!, onTest.labels, result.model.classes, result.model.temperature);
+  const testCalibration = measureCalibration(
+    onTest.logits!,
+    onTest.labels,
+    result.model.classes,
+    result.model.temperature,
+  );
   const calibration = result.calibration!;
 
   const date = new Date().toISOString().slice(0, 10);
@@ -177,7 +216,8 @@ Every figure below comes from that run (Node ${process.version}, ${process.platf
 - Validation accuracy: ${percent(chosen.validation.accuracy)}, loss ${result.validation!.loss.toFixed(4)} (validation: the last ${images(chosen.validation.count)} MNIST training images, held out from training; the figure the model was chosen by)
 - Test accuracy: ${percent(result.test.accuracy)}, test loss ${result.test.loss.toFixed(4)} (test: MNIST's ${images(chosen.test.count)} test images, the final figure, not used for any choice)
 - Calibration: temperature ${calibration.temperature.toFixed(3)}, fitted on the validation set at the end of training; expected calibration error (15 bins) on the validation set ${calibration.eceBefore.toFixed(4)} before, ${calibration.eceAfter.toFixed(4)} after; on the test set ${testCalibration.eceBefore.toFixed(4)} before, ${testCalibration.eceAfter.toFixed(4)} after
-- Not a digit: ${rejection ? `rejected when the ${rejection.score} is below ${rejection.threshold.toFixed(4)}, fitted at the end of training to reject at most 1% of the validation images (${rejection.digitRejection.validation.rejected} of ${images(rejection.digitRejection.validation.count)}) and of the drawn digits (${rejection.digitRejection.drawn.rejected} of ${images(rejection.digitRejection.drawn.count)}); \`npm run bench -- --only drawn\` gives its rate on held-out non-digits` : 'never said (no validation set)'}
+- Not a digit: ${rejection ? `rejected when the ${rejection.score} is below ${rejection.threshold.toFixed(4)}, fitted at the end of training to reject at most 1% of the validation images (${rejection.digitRejection.validation.rejected} of ${images(rejection.digitRejection.validation.count)}) and of the drawn digits (${rejection.digitRejection.drawn.rejected} of ${images(rejection.digitRejection.drawn.count)}); it rejects ${formatAccuracy(chosen.heldOutNonDigits!.rejected, chosen.heldOutNonDigits!.total).replace(/%/, ' %')} of the held-out non-digits (below)` : 'never said (no validation set)'}
+- Trained with ${images(h.styleDrawings ?? 0)} digits in styles MNIST lacks and ${images(h.nonDigitDrawings ?? 0)} non-digits drawn from stroke templates (src/digits/synthetic/training-set.ts) beside the MNIST images
 - Drawn digits (src/digits/synthetic/drawn-digits.ts, ${images(chosen.drawn.count)} synthetic canvas drawings): ${withInterval(chosen.drawn)}
 - Distorted validation / test images (${distortion}): ${percent(chosen.distortedValidation.accuracy)} / ${percent(chosen.distortedTest.accuracy)}
 - Augmentation while training: ${describeAugmentation(h.augmentation)}
@@ -201,6 +241,33 @@ ${subset}
 ${rows}
 
 \`npm run bench -- --only drawn --models A.tgk,B.tgk\` breaks the drawn figures down by digit and by style.
+
+## Styles MNIST lacks
+
+Drawn digits of each style MNIST's writers rarely used (bench templates, src/digits/synthetic/templates.ts),
+read by each candidate [95% Wilson interval]. A candidate trained with \`styleDrawings\` saw other
+drawings of these styles, from the disjoint training templates of src/digits/synthetic/training-templates.ts,
+never these.
+
+| style | templates | ${candidates.map((c) => `${c.name} (${images(c.h.styleDrawings ?? 0)} style drawings)`).join(' | ')} |
+| --- | ---: | ${candidates.map(() => '---:').join(' | ')} |
+${chosen.styles.map((style, k) => `| ${style.style} | ${style.templates} | ${candidates.map((c) => formatAccuracy(c.styles[k].right, c.styles[k].total).replace(/%/, ' %')).join(' | ')} |`).join('\n')}
+
+## Not a digit
+
+Each candidate's decision, fitted as the model file keeps it (src/digits/rejection.ts), and what it rejects of
+${images(heldOutNonDigits.count)} synthetic non-digits drawn from the ${nonDigitTemplatesOf('held-out').length} held-out templates of
+src/digits/synthetic/non-digits.ts, which neither the training (\`nonDigitDrawings\`) nor the fitting ever saw.
+
+| preset | non-digit drawings trained on | score | validation images rejected | drawn digits rejected | held-out non-digits rejected [95% interval] |
+| --- | ---: | --- | ---: | ---: | ---: |
+${candidates
+  .map((c) =>
+    c.rejection && c.heldOutNonDigits
+      ? `| ${c.name} | ${images(c.h.nonDigitDrawings ?? 0)} | ${c.rejection.score} | ${c.rejection.digitRejection.validation.rejected} of ${images(c.rejection.digitRejection.validation.count)} | ${c.rejection.digitRejection.drawn.rejected} of ${images(c.rejection.digitRejection.drawn.count)} | ${formatAccuracy(c.heldOutNonDigits.rejected, c.heldOutNonDigits.total).replace(/%/, ' %')} |`
+      : `| ${c.name} | ${images(c.h.nonDigitDrawings ?? 0)} | never said (no validation set) | | | |`,
+  )
+  .join('\n')}
 
 ## Hyperparameters
 
@@ -226,7 +293,9 @@ ${formatConfusionMatrix(result.test.confusion)}
 \`\`\`
 `;
   await writeFile(join(outDir, 'default-model-report.md'), markdown);
-  process.stderr.write(`wrote ${join(outDir, 'default-model.tgk')} (${bytes.length} bytes) and default-model-report.md\n`);
+  process.stderr.write(
+    `wrote ${join(outDir, 'default-model.tgk')} (${bytes.length} bytes) and default-model-report.md\n`,
+  );
   if (chosen.name !== DEFAULT_MODEL_PRESET && !smoke) {
     process.stderr.write(
       `the run chose ${chosen.name}, but DEFAULT_MODEL_PRESET in src/shared/presets.ts is ${DEFAULT_MODEL_PRESET}: update it\n`,

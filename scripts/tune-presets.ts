@@ -25,6 +25,7 @@ import type { Hyperparameters } from '../src/shared/hyperparameters';
 import { parseHyperparameters } from '../src/shared/hyperparameters';
 import { preset, presetNames } from '../src/shared/presets';
 import type { PresetName } from '../src/shared/presets';
+import { synthesisedDrawings } from '../src/digits/synthetic/training-set';
 
 interface Candidate {
   label: string;
@@ -71,14 +72,26 @@ function canonical(value: unknown): string {
 
 /** A few steps on a few hundred images: the script's plumbing, not its figures. */
 function smoke(h: Hyperparameters): Hyperparameters {
-  return parseHyperparameters({ ...h, trainSize: 300, validationSize: 200, epochs: undefined, iterations: 5, batchSize: 32 });
+  return parseHyperparameters({
+    ...h,
+    trainSize: 300,
+    validationSize: 200,
+    epochs: undefined,
+    iterations: 5,
+    batchSize: 32,
+  });
 }
 
 const percent = (x: number): string => `${(x * 100).toFixed(2)} %`;
 
-async function run(h: Hyperparameters, data: { train: Dataset; test: Dataset }, label: string): Promise<TrainingResult> {
+async function run(
+  h: Hyperparameters,
+  data: { train: Dataset; test: Dataset },
+  label: string,
+): Promise<TrainingResult> {
   const started = performance.now();
   const result = await train(h, data, {
+    synthetic: synthesisedDrawings(h),
     onEpoch: (r) =>
       process.stderr.write(
         `  ${label}: epoch ${r.epoch} validation ${r.validationAccuracy === undefined ? '-' : percent(r.validationAccuracy)}\n`,
@@ -100,7 +113,12 @@ async function main(): Promise<void> {
   const only1 = flag('--candidate');
   const full = await loadMnist();
   // A smoke run keeps the whole-file layout (validation = the tail) on a small file.
-  const data = isSmoke ? { train: sliceDataset(full.train, full.train.count - 500, full.train.count), test: sliceDataset(full.test, 0, 200) } : full;
+  const data = isSmoke
+    ? {
+        train: sliceDataset(full.train, full.train.count - 500, full.train.count),
+        test: sliceDataset(full.test, 0, 200),
+      }
+    : full;
   const adjust = isSmoke ? smoke : (h: Hyperparameters) => h;
   console.log(
     `# Preset tuning (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform}/${process.arch}${isSmoke ? ', SMOKE RUN: figures meaningless' : ''})\n`,
@@ -112,12 +130,16 @@ async function main(): Promise<void> {
     if (!tried && !asIs && !seedPresets.includes(name)) continue;
     const asShipped = canonical(preset(name));
     const rows: { candidate: Candidate; isPreset: boolean; result: TrainingResult }[] = [];
-    for (const candidate of tried ?? [{ label: seedPresets.includes(name) ? 'as in the notes' : 'as it stands', changes: {} }]) {
+    for (const candidate of tried ?? [
+      { label: seedPresets.includes(name) ? 'as in the notes' : 'as it stands', changes: {} },
+    ]) {
       const h = variant(name, candidate.changes);
       const result = await run(adjust(h), data, `${name} / ${candidate.label}`);
       rows.push({ candidate, isPreset: canonical(h) === asShipped, result });
     }
-    const best = rows.reduce((a, b) => ((b.result.validation?.accuracy ?? 0) > (a.result.validation?.accuracy ?? 0) ? b : a));
+    const best = rows.reduce((a, b) =>
+      (b.result.validation?.accuracy ?? 0) > (a.result.validation?.accuracy ?? 0) ? b : a,
+    );
     const untuned = seedPresets.includes(name) ? " (not tuned: the notes' network)" : ' (as it stands, --as-is)';
     console.log(`## ${name}${tried ? '' : untuned}\n`);
     console.log('| candidate | validation accuracy | validation loss | training time |');

@@ -33,6 +33,7 @@ import type { ErrorCode } from '../shared/errors';
 import { LruCache, MODEL_CACHE_CAPACITY } from './model-cache';
 import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } from './protocol';
 import { rejectionAfterTraining } from '../digits/synthetic/rejection-sets';
+import { synthesisedDrawings } from '../digits/synthetic/training-set';
 
 interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -99,6 +100,7 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
     onEpoch: (record) => send({ type: 'epoch', jobId: request.jobId, record }),
     initialModel,
     personal,
+    synthetic: synthesisedDrawings(h),
   });
   return {
     spec: result.spec,

@@ -7,6 +7,7 @@ import { fineTuneHyperparameters } from '../../digits/personal/recipe';
 import { describeCalibration, doneLine, emitJson } from '../output';
 import type { FineTuneFlags, PersonalFlags } from '../personal-flags';
 import { fineTuneOptions, loadPersonal, personalOptions } from '../personal-flags';
+import { synthesisedDrawings } from '../../digits/synthetic/training-set';
 
 export type FinetuneFlags = PersonalFlags &
   FineTuneFlags & {
@@ -39,6 +40,7 @@ export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): 
   const result = await train(h, data, {
     initialModel: model,
     personal,
+    synthetic: synthesisedDrawings(h),
     onEpoch: (r) => (flags.json ? emitJson({ type: 'epoch', ...r }) : undefined),
   });
   await saveModel(

@@ -9,10 +9,18 @@ import { train } from '../../engine/training/trainer';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { HyperparameterFlags } from '../hyperparameter-flags';
 import { resolveHyperparameters } from '../hyperparameter-flags';
-import { createProgressBar, describeCalibration, describeRejection, doneLine, emitJson, formatDuration } from '../output';
+import {
+  createProgressBar,
+  describeCalibration,
+  describeRejection,
+  doneLine,
+  emitJson,
+  formatDuration,
+} from '../output';
 import type { PersonalFlags } from '../personal-flags';
 import { loadPersonal, personalOptions } from '../personal-flags';
 import { rejectionAfterTraining } from '../../digits/synthetic/rejection-sets';
+import { synthesisedDrawings } from '../../digits/synthetic/training-set';
 
 export interface TrainFlags extends HyperparameterFlags, PersonalFlags {
   config?: string;
@@ -27,15 +35,14 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const config = flags.config ? await readConfig(flags.config) : undefined;
   const h = resolveHyperparameters(flags, config);
   const personalTraining = flags.personal ? personalOptions(flags, 'include') : undefined;
-  const personal = flags.personal && personalTraining ? await loadPersonal(flags.personal, personalTraining, h.seed) : undefined;
+  const personal =
+    flags.personal && personalTraining ? await loadPersonal(flags.personal, personalTraining, h.seed) : undefined;
   // The whole training file: the trainer trains on its first trainSize images and validates on its last validationSize.
   const data = await loadMnist({ dir: flags.data, testSize: flags.testSize });
   const log = (line: string) => (flags.json ? undefined : process.stderr.write(`${line}\n`));
   log(
     `training ${describeArchitecture(modelSpecFor(h))} on the first ${Math.min(h.trainSize, data.train.count)} training images, ` +
-      (h.validationSize
-        ? `validating on the last ${h.validationSize} (held out), `
-        : 'no validation set, ') +
+      (h.validationSize ? `validating on the last ${h.validationSize} (held out), ` : 'no validation set, ') +
       `testing on ${data.test.count} test images`,
   );
   log(`augmentation: ${describeAugmentation(h.augmentation)}`);
@@ -48,6 +55,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     const result = await train(h, data, {
       signal: controller.signal,
       personal,
+      synthetic: synthesisedDrawings(h),
       // The trainer's one throttle; --json lines come at most twice a second (and at each epoch's end).
       progressIntervalMs: flags.json ? 500 : undefined,
       onProgress: (p) => {
