@@ -64,6 +64,16 @@ export const layerActivationSchema = displayTensorSchema.extend({
   /** Its place in the model, 0 = the layer the pixels go into. */
   index: size,
   kind: z.enum(inspectedLayerKinds),
+  /**
+   * Conv and pooling: the window each output pixel reads, `size` x `size` moving by
+   * `stride`, output (y, x) starting at input (y·stride − padTop, x·stride − padLeft);
+   * outside the input is zero padding. What a unit's receptive field is computed from.
+   */
+  window: z.object({ size: size.min(1), stride: size.min(1), padTop: size, padLeft: size }).optional(),
+  /** Leaky ReLU's slope below zero. */
+  alpha: z.number().optional(),
+  /** Batch norm's ε in (x − μ) / √(σ² + ε). */
+  epsilon: z.number().optional(),
 });
 export type LayerActivation = z.infer<typeof layerActivationSchema>;
 

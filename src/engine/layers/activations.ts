@@ -60,7 +60,7 @@ export class LeakyReLU extends Elementwise {
   constructor(
     spec: LayerSpec,
     dtype: DType,
-    private readonly alpha = 0.01,
+    readonly alpha = 0.01,
   ) {
     super(spec, dtype);
   }

@@ -39,7 +39,7 @@ export class BatchNorm implements Layer {
   readonly runningMean: StateTensor;
   readonly runningVar: StateTensor;
   private readonly momentum: number;
-  private readonly epsilon: number;
+  readonly epsilon: number;
   private output: Matrix | undefined;
   private gradInput: Matrix | undefined;
   private normalised: Matrix | undefined;

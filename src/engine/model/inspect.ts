@@ -6,12 +6,14 @@ import type {
   TensorStats,
 } from '../../shared/inspection';
 import { INSPECTION_LIMITS } from '../../shared/inspection';
-import type { StateTensor } from '../layers/layer';
+import { LeakyReLU } from '../layers/activations';
+import { BatchNorm } from '../layers/batch-norm';
+import type { Layer, StateTensor } from '../layers/layer';
 import type { FloatArray, Matrix } from '../tensor';
 import { matrix } from '../tensor';
 import type { Sequential } from './sequential';
 import type { FeatureShape } from './spec';
-import { featureCount, inputShapeOf, layerShapes } from './spec';
+import { convAxis, featureCount, inputShapeOf, layerShapes } from './spec';
 
 /** A request the model cannot answer: an input of the wrong size, a layer it does not have. */
 export class InspectionError extends Error {
@@ -50,7 +52,8 @@ export function inspectActivations(
   x.data.set(pixels);
   const layers = model.layers.map((layer, index): LayerActivation => {
     x = layer.forward(x, false);
-    return { index, kind: layer.spec.type, ...imageTensor(x.data, shapes[index], cap) };
+    const input = index === 0 ? inputShapeOf(model.spec) : shapes[index - 1];
+    return { index, kind: layer.spec.type, ...imageTensor(x.data, shapes[index], cap), ...settingsOf(layer, input) };
   });
   const probabilities = Array.from(model.probabilitiesOf(x).data);
   return { layers, probabilities, temperature: model.temperature };
@@ -85,6 +88,22 @@ export function inspectParameters(
     return { name: role, ...tensor };
   });
   return { index, kind: spec.type, inputShape: displayShape(input), tensors };
+}
+
+/** What a screen needs beyond the values to write a unit's formula: a window, a slope, an ε. */
+function settingsOf(layer: Layer, input: FeatureShape): Pick<LayerActivation, 'window' | 'alpha' | 'epsilon'> {
+  const spec = layer.spec;
+  if (spec.type === 'conv2d' || spec.type === 'max-pool') {
+    const size = spec.type === 'conv2d' ? spec.kernelSize : spec.size;
+    const stride = spec.stride ?? (spec.type === 'conv2d' ? 1 : spec.size);
+    const padding = spec.type === 'conv2d' ? spec.padding : 'valid';
+    const rows = convAxis(input.height, size, stride, padding);
+    const cols = convAxis(input.width, size, stride, padding);
+    return { window: { size, stride, padTop: rows.padBefore, padLeft: cols.padBefore } };
+  }
+  if (spec.type === 'leaky-relu' && layer instanceof LeakyReLU) return { alpha: layer.alpha };
+  if (layer instanceof BatchNorm) return { epsilon: layer.epsilon };
+  return {};
 }
 
 /** Throws an InspectionError naming the model's layers unless `index` is one of them. */

@@ -91,6 +91,24 @@ describe('inspectActivations', () => {
     });
   });
 
+  it("gives conv and pooling windows with their padding, leaky ReLU's slope and batch norm's ε, what a unit's formula needs", () => {
+    const { layers } = inspectActivations(randomModel(), randomPixels());
+    expect(layers[0].window).toEqual({ size: 3, stride: 1, padTop: 1, padLeft: 1 });
+    expect(layers[1].epsilon).toBe(1e-5);
+    expect(layers[3].window).toEqual({ size: 2, stride: 2, padTop: 0, padLeft: 0 });
+    expect(layers[4].window).toEqual({ size: 3, stride: 2, padTop: 0, padLeft: 0 });
+    expect(layers.filter((l) => l.window).map((l) => l.index)).toEqual([0, 3, 4]);
+    expect(layers[2].alpha).toBeUndefined();
+    const leaky = inspectActivations(
+      randomModel({
+        ...spec,
+        layers: spec.layers.map((l) => (l.type === 'tanh' ? { type: 'leaky-relu', alpha: 0.2 } : l)),
+      }),
+      randomPixels(),
+    );
+    expect(leaky.layers[5].alpha).toBe(0.2);
+  });
+
   it("gives each layer's output as that layer applied to the previous one's, and the logits last", () => {
     const model = randomModel();
     const pixels = randomPixels();
