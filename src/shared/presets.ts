@@ -115,9 +115,8 @@ export const presets = {
    * with dropout 0.5); test 99.37% (the final figure), measured before the drawings below
    * joined. It also trains on 3,000 digits in styles MNIST lacks and 6,000 non-digits drawn
    * from stroke templates (src/digits/synthetic/training-set.ts), so that it reads a slashed
-   * zero or a continental 1 and can say "not a digit"; on 20,000 images for 2 epochs they took
-   * the held-out non-digits rejected from 4% to 38% and the drawn digits read from 88% to 94%.
-   * resources/default-model-report.md has this recipe's own figures. About 13 minutes on one core.
+   * zero or a continental 1 and can say "not a digit"; resources/default-model-report.md has
+   * this recipe's figures, beside the other candidates' without them. About 13 minutes on one core.
    */
   cnn: {
     convBlocks: [
