@@ -251,7 +251,7 @@ never these.
 
 | style | templates | ${candidates.map((c) => `${c.name} (${images(c.h.styleDrawings ?? 0)} style drawings)`).join(' | ')} |
 | --- | ---: | ${candidates.map(() => '---:').join(' | ')} |
-${chosen.styles.map((style, k) => `| ${style.style} | ${style.templates} | ${candidates.map((c) => formatAccuracy(c.styles[k].right, c.styles[k].total).replace(/%/, ' %')).join(' | ')} |`).join('\n')}
+${chosen.styles.map((style, k) => `| ${style.style} | ${style.templates} | ${candidates.map((c) => (c.styles[k].total > 0 ? formatAccuracy(c.styles[k].right, c.styles[k].total).replace(/%/, ' %') : 'no drawings')).join(' | ')} |`).join('\n')}
 
 ## Not a digit
 
