@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeModelFile, modelDigest } from '../../src/digits/io/model-file';
+import { MNIST_LACKING_STYLES } from '../../src/digits/synthetic/templates';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
@@ -32,14 +33,26 @@ describe('npm run train:default, on its smoke setting', () => {
     expect(report).toContain(`Test accuracy: ${percent(metadata.metrics!.testAccuracy)}`);
     // The trainer fitted the temperature on the validation set, and the file and the report keep it.
     expect(metadata.calibration?.validationCount).toBe(metadata.metrics!.validationCount);
-    expect(report).toContain(`Calibration: temperature ${metadata.calibration!.temperature.toFixed(3)}, fitted on the validation set`);
+    expect(report).toContain(
+      `Calibration: temperature ${metadata.calibration!.temperature.toFixed(3)}, fitted on the validation set`,
+    );
     // One table row per candidate, the shipped one marked; no row typed in from elsewhere.
-    const rows = report.split('\n').filter((line) => /^\| (recommended|lenet|cnn)/.test(line));
+    const [candidatesPart, stylesPart, rejectionPart] = report.split(/^## (?:Styles MNIST lacks|Not a digit)$/m);
+    const candidateRows = (part: string) => part.split('\n').filter((line) => /^\| (recommended|lenet|cnn)/.test(line));
+    const rows = candidateRows(candidatesPart);
     expect(rows.map((row) => row.split(' ')[1])).toEqual(['recommended', 'lenet', 'cnn']);
     expect(rows.filter((row) => row.includes('(this model)'))).toHaveLength(1);
     const shipped = rows.find((row) => row.includes('(this model)'))!;
     expect(shipped).toContain(percent(metadata.metrics!.validationAccuracy!));
     expect(shipped).toContain(percent(metadata.metrics!.testAccuracy));
     expect(report).not.toMatch(/\d{4}-\d{2}-\d{2} \(the MLP/);
+    // A row per style MNIST lacks, and per candidate its "not a digit" decision; the shipped one's is the file's.
+    for (const style of MNIST_LACKING_STYLES) expect(stylesPart).toMatch(new RegExp(`^\\| ${style} \\|`, 'm'));
+    const rejectionRows = candidateRows(rejectionPart);
+    expect(rejectionRows.map((row) => row.split(' ')[1])).toEqual(['recommended', 'lenet', 'cnn']);
+    const shippedName = shipped.split(' ')[1];
+    expect(rejectionRows.find((row) => row.split(' ')[1] === shippedName)).toContain(
+      `| ${metadata.rejection!.score} |`,
+    );
   }, 180_000);
 });
