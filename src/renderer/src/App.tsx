@@ -8,6 +8,7 @@ import { useStore } from './app/use-store';
 import { DrawScreen } from './drawing/DrawScreen';
 import { useLocale, useT } from './i18n/use-t';
 import { ModelsScreen } from './models/ModelsScreen';
+import { NetworkScreen } from './network/NetworkScreen';
 import { SamplesScreen } from './personal/SamplesScreen';
 import { ReportScreen } from './report/ReportScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
@@ -45,6 +46,7 @@ export function App(): React.JSX.Element {
 
   const labels: Record<TabId, string> = {
     draw: t('tab.draw'),
+    network: t('tab.network'),
     samples: t('tab.samples'),
     train: t('tab.train'),
     report: t('tab.report'),
@@ -64,6 +66,7 @@ export function App(): React.JSX.Element {
       <TrainingOutcome />
       <main id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`} className="app-main">
         {tab === 'draw' && <DrawScreen />}
+        {tab === 'network' && <NetworkScreen />}
         {tab === 'samples' && <SamplesScreen />}
         {tab === 'train' && <TrainScreen />}
         {tab === 'report' && <ReportScreen />}

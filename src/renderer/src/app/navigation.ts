@@ -1,5 +1,5 @@
-export type TabId = 'draw' | 'samples' | 'train' | 'report' | 'models' | 'settings';
-export const tabIds: readonly TabId[] = ['draw', 'samples', 'train', 'report', 'models', 'settings'];
+export type TabId = 'draw' | 'network' | 'samples' | 'train' | 'report' | 'models' | 'settings';
+export const tabIds: readonly TabId[] = ['draw', 'network', 'samples', 'train', 'report', 'models', 'settings'];
 
 export interface NavigationState {
   tab: TabId;

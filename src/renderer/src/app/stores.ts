@@ -4,6 +4,7 @@ import { NoticeStore } from './notices';
 import { StrokeStore } from '../drawing/stroke-store';
 import { ToolStore } from '../drawing/tools';
 import { ModelsStore } from '../models/models-store';
+import { NetworkStore } from '../network/network-store';
 import { NumberStore } from '../prediction/number-store';
 import { PredictionStore } from '../prediction/prediction-store';
 import { StepsViewStore } from '../prediction/steps-view';
@@ -26,6 +27,8 @@ export interface AppStores {
   readonly prediction: PredictionStore;
   /** The same drawing read as several digits side by side, when it is. */
   readonly numbers: NumberStore;
+  /** Every layer of the active model for the same drawing: the Network screen's data. */
+  readonly network: NetworkStore;
   /** Whether "How the network sees it" shows the preprocessing beside the canvas. */
   readonly stepsView: StepsViewStore;
   /** The person's corrected drawings, and the heat map of which pixels decided. */
@@ -58,6 +61,11 @@ export function createAppStores(api: TegakiApi): AppStores {
     tools: new ToolStore(),
     prediction,
     numbers: new NumberStore(drawing, (pixels) => api.predict(pixels)),
+    network: new NetworkStore(drawing, {
+      activations: (pixels) => api.inspect.activations(pixels),
+      parameters: (layer, id) => api.inspect.parameters(layer, id),
+      onModelsChanged: (listener) => api.models.onChanged(listener),
+    }),
     stepsView: new StepsViewStore(),
     personal: new PersonalStore(api),
     explanation: new ExplanationStore(prediction, (pixels) => api.explain(pixels)),

@@ -1,0 +1,146 @@
+import { preprocessSteps } from '../../../digits/preprocess/strokes';
+import type { Activations, LayerParameters } from '../../../shared/inspection';
+import type { IpcError, Result } from '../../../shared/ipc/contract';
+import type { StrokeStore } from '../drawing/stroke-store';
+import { createLatestRunner } from '../prediction/latest-runner';
+import type { LatestRunner } from '../prediction/latest-runner';
+
+export type InspectActivations = (pixels: Float32Array) => Promise<Result<Activations & { modelId: string }>>;
+export type InspectParameters = (layer: number, id: string) => Promise<Result<LayerParameters & { modelId: string }>>;
+
+/** Layers whose learned tensors the screen shows or its formulas read. */
+const LEARNING_KINDS = new Set(['conv2d', 'dense', 'batch-norm']);
+
+export interface NetworkState {
+  /** The active model's every layer for `input`; undefined until the first answer. */
+  activations: (Activations & { modelId: string }) | undefined;
+  /** The network input the activations answer (all zeros for a blank canvas). */
+  input: Float32Array | undefined;
+  /** Counts the drawing's changes: the drawing now on the canvas. */
+  drawingVersion: number;
+  /** Which drawing the activations answer, so the page can tell fresh from stale. */
+  answeredVersion: number | undefined;
+  /** The learned tensors of `modelId`'s conv, dense and batch norm layers, by layer index; loaded once per model. */
+  parameters: { modelId: string; byLayer: ReadonlyMap<number, LayerParameters> } | undefined;
+  error: IpcError | undefined;
+}
+
+const BLANK = new Float32Array(784);
+
+const EMPTY: NetworkState = {
+  activations: undefined,
+  input: undefined,
+  drawingVersion: 0,
+  answeredVersion: undefined,
+  parameters: undefined,
+  error: undefined,
+};
+
+/**
+ * The Network screen's data: follows the drawing, turns it into the network input with
+ * the shared preprocessing (preprocessSteps, as live prediction does), and asks the
+ * engine for every layer's activations, at most once a frame and only for the latest
+ * drawing (a LatestRunner). An answer is shown unless a newer one already is. A blank
+ * canvas is asked about too: its all-zero input still shows the layers. Each model's
+ * parameters are asked for once, the first time its activations come back.
+ *
+ * It follows the drawing itself rather than PredictionStore's input: the screen shows the
+ * probabilities from the activations, so while it shows, the engine answers one request
+ * per drawing, not a prediction and then the activations.
+ */
+export class NetworkStore {
+  private state: NetworkState = EMPTY;
+  private readonly listeners = new Set<() => void>();
+  private readonly runner: LatestRunner<number>;
+  private shownVersion = -1;
+  private parametersLoading: string | undefined;
+  private stopFollowing: (() => void) | undefined;
+
+  constructor(
+    private readonly drawing: Pick<StrokeStore, 'subscribe' | 'inputStrokes'>,
+    private readonly api: {
+      activations: InspectActivations;
+      parameters: InspectParameters;
+      onModelsChanged: (listener: () => void) => () => void;
+    },
+    options: { minIntervalMs?: number } = {},
+  ) {
+    this.runner = createLatestRunner((version) => this.run(version), { minIntervalMs: options.minIntervalMs ?? 16 });
+  }
+
+  /** Starts following the drawing and the active model; returns the stop function. */
+  start(): () => void {
+    this.stopFollowing?.();
+    const stopDrawing = this.drawing.subscribe(() => this.refresh());
+    const stopModels = this.api.onModelsChanged(() => this.refresh());
+    this.stopFollowing = () => {
+      stopDrawing();
+      stopModels();
+      this.runner.cancelPending();
+    };
+    this.refresh();
+    return () => {
+      this.stopFollowing?.();
+      this.stopFollowing = undefined;
+    };
+  }
+
+  /** Asks about the drawing as it is now (it changed, or another model became active). */
+  refresh(): void {
+    this.set({ ...this.state, drawingVersion: this.state.drawingVersion + 1 });
+    this.runner.push(this.state.drawingVersion);
+  }
+
+  /** Resolves once the latest drawing has its activations. */
+  idle(): Promise<void> {
+    return this.runner.idle();
+  }
+
+  getSnapshot = (): NetworkState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  private async run(version: number): Promise<void> {
+    const input = preprocessSteps(this.drawing.inputStrokes())?.input ?? BLANK;
+    const result = await this.api.activations(input);
+    if (version < this.shownVersion) return;
+    this.shownVersion = version;
+    if (!result.ok) {
+      this.set({ ...this.state, error: result.error });
+      return;
+    }
+    const activations = result.value;
+    this.set({ ...this.state, activations, input, answeredVersion: version, error: undefined });
+    void this.loadParameters(activations);
+  }
+
+  private async loadParameters(activations: Activations & { modelId: string }): Promise<void> {
+    const { modelId } = activations;
+    if (this.state.parameters?.modelId === modelId || this.parametersLoading === modelId) return;
+    this.parametersLoading = modelId;
+    const byLayer = new Map<number, LayerParameters>();
+    for (const layer of activations.layers) {
+      if (!LEARNING_KINDS.has(layer.kind)) continue;
+      const result = await this.api.parameters(layer.index, modelId);
+      if (this.parametersLoading !== modelId) return;
+      if (!result.ok) {
+        this.parametersLoading = undefined;
+        this.set({ ...this.state, error: result.error });
+        return;
+      }
+      byLayer.set(layer.index, result.value);
+    }
+    this.parametersLoading = undefined;
+    this.set({ ...this.state, parameters: { modelId, byLayer } });
+  }
+
+  private set(next: NetworkState): void {
+    this.state = next;
+    for (const listener of [...this.listeners]) listener();
+  }
+}

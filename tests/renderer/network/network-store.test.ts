@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { Activations, LayerParameters } from '../../../src/shared/inspection';
+import type { Result } from '../../../src/shared/ipc/contract';
+import { StrokeStore } from '../../../src/renderer/src/drawing/stroke-store';
+import { NetworkStore } from '../../../src/renderer/src/network/network-store';
+
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+function answer(modelId: string, marker: number): Result<Activations & { modelId: string }> {
+  const values = Float32Array.from([marker]);
+  const stats = { min: marker, max: marker, mean: marker, zeroFraction: 0 };
+  return {
+    ok: true,
+    value: {
+      modelId,
+      layers: [{ index: 0, kind: 'dense', shape: [1], fullShape: [1], values, truncated: false, stats }],
+      probabilities: [1],
+      temperature: 1,
+    },
+  };
+}
+
+function stroke(store: StrokeStore, x: number): void {
+  store.beginStroke([x, 10], 12);
+  store.extendStroke([x + 20, 60]);
+  store.endStroke();
+}
+
+describe('NetworkStore', () => {
+  it('asks for the latest drawing only, shows answers in order, and loads each model’s parameters once', async () => {
+    const drawing = new StrokeStore();
+    const asked: Float32Array[] = [];
+    const pending: ReturnType<typeof deferred<Result<Activations & { modelId: string }>>>[] = [];
+    const parameterCalls: [number, string][] = [];
+    const network = new NetworkStore(
+      drawing,
+      {
+        activations: (pixels) => {
+          asked.push(pixels);
+          const d = deferred<Result<Activations & { modelId: string }>>();
+          pending.push(d);
+          return d.promise;
+        },
+        parameters: async (layer, id) => {
+          parameterCalls.push([layer, id]);
+          return {
+            ok: true,
+            value: { modelId: id, index: layer, kind: 'dense', inputShape: [784], tensors: [] } as LayerParameters & {
+              modelId: string;
+            },
+          };
+        },
+        onModelsChanged: () => () => undefined,
+      },
+      { minIntervalMs: 0 },
+    );
+    const stop = network.start();
+    // The blank canvas is asked about: its zeros still show the layers.
+    expect(asked).toHaveLength(1);
+    expect(asked[0].every((v) => v === 0)).toBe(true);
+    stroke(drawing, 10);
+    stroke(drawing, 40);
+    stroke(drawing, 70);
+    // One request in flight; the three drawings meanwhile collapse into the latest.
+    expect(asked).toHaveLength(1);
+    pending[0].resolve(answer('m1', 0));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(asked).toHaveLength(2);
+    expect(asked[1].some((v) => v > 0)).toBe(true);
+    pending[1].resolve(answer('m1', 3));
+    await network.idle();
+    await new Promise((r) => setTimeout(r, 0));
+    const state = network.getSnapshot();
+    expect(state.activations?.layers[0].values[0]).toBe(3);
+    expect(state.answeredVersion).toBe(state.drawingVersion);
+    expect(state.input).toBe(asked[1]);
+    expect(parameterCalls).toEqual([[0, 'm1']]);
+    expect(state.parameters?.modelId).toBe('m1');
+    stop();
+  });
+});
