@@ -3,9 +3,11 @@
  * Debian's Chromium at 1280x800 (the e2e harness's server and browser). It draws a
  * digit, opens the preprocessing view, reads a three-digit number, keeps a few as personal samples, trains the quick preset from the form, opens
  * its report and a gallery, and saves one PNG per screen under docs/screenshots/.
+ * `npm run screenshots -- network` takes only the Network screen's two (English, Japanese).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import {
   digits,
   drawStrokes,
@@ -29,6 +31,31 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** The Network screen for the drawing on the canvas, a unit of the first layer chosen by keyboard, in English and in Japanese. */
+async function networkShots(page: Page, shot: (name: string) => Promise<void>): Promise<void> {
+  for (const [language, name] of [
+    ['en', 'network'],
+    ['ja', 'network-ja'],
+  ] as const) {
+    await page.getByTestId('tab-settings').click();
+    await page.getByTestId('language-select').selectOption(language);
+    await page.getByTestId('tab-network').click();
+    await waitFor(
+      async () => (await page.getByTestId('network-screen').getAttribute('data-answered-version')) !== '',
+      'the activations',
+    );
+    const sheet = page.getByTestId('layer-units-0');
+    await sheet.focus();
+    for (const key of [...Array<string>(9).fill('ArrowDown'), ...Array<string>(12).fill('ArrowRight'), 'PageDown', 'PageDown', 'PageDown'])
+      await page.keyboard.press(key);
+    await waitFor(() => page.getByTestId('unit-formula').isVisible(), 'a unit formula');
+    await shot(name);
+  }
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('language-select').selectOption('auto');
+  await page.getByTestId('tab-draw').click();
+}
+
 async function main(): Promise<void> {
   ensureRendererBuilt();
   await mkdir(outDir, { recursive: true });
@@ -45,6 +72,9 @@ async function main(): Promise<void> {
     await drawStrokes(page, digits['4']);
     await waitFor(async () => (await predictedDigit(page)) === '4', 'the prediction');
     await shot('draw');
+    await networkShots(page, shot);
+    if (process.argv.includes('network')) return;
+    await waitForCanvas(page);
     // How the network sees it: the preprocessing, step by step, for the same 4.
     await page.getByTestId('steps-toggle').click();
     await waitFor(() => page.getByTestId('steps-view').isVisible(), 'the preprocessing view');
