@@ -19,6 +19,7 @@ import {
   INPUT_SIDE,
   denseColumn,
   describeShape,
+  formatNumber,
   mapShapeOf,
   parameterCount,
   readsInput,
@@ -348,7 +349,7 @@ function UnitPanel({
           </h3>
           <dl>
             <dt>{t('network.value')}</dt>
-            <dd data-testid="unit-value">{value === undefined ? '–' : value.toFixed(3)}</dd>
+            <dd data-testid="unit-value">{value === undefined ? '–' : formatNumber(value)}</dd>
             <dt>{t('network.formula')}</dt>
             <dd>
               {formula ? (
