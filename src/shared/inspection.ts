@@ -16,8 +16,12 @@ export const INSPECTION_LIMITS = {
   parameterValues: 1 << 18,
 } as const;
 
-/** The layer kinds a spec names (engine/model/spec.ts LayerSpec['type']); inspect.ts fails to compile if they drift. */
-export const inspectedLayerKinds = [
+/**
+ * The layer types this Tegaki builds (engine/model/spec.ts LayerSpec['type']): a model file
+ * naming another is refused by name (digits/io/model-header.ts, which fails to compile if
+ * the two drift), and every inspected layer is one of them.
+ */
+export const LAYER_TYPES = [
   'dense',
   'conv2d',
   'max-pool',
@@ -63,7 +67,7 @@ export type DisplayTensor = z.infer<typeof displayTensorSchema>;
 export const layerActivationSchema = displayTensorSchema.extend({
   /** Its place in the model, 0 = the layer the pixels go into. */
   index: size,
-  kind: z.enum(inspectedLayerKinds),
+  kind: z.enum(LAYER_TYPES),
   /**
    * Conv and pooling: the window each output pixel reads, `size` x `size` moving by
    * `stride`, output (y, x) starting at input (y·stride − padTop, x·stride − padLeft);
@@ -95,7 +99,7 @@ export type Activations = z.infer<typeof activationsSchema>;
  */
 export const layerParametersSchema = z.object({
   index: size,
-  kind: z.enum(inspectedLayerKinds),
+  kind: z.enum(LAYER_TYPES),
   /** The layer's input as `[channels, height, width]` or `[features]`: what a filter or a weight column is laid over. */
   inputShape: z.array(size),
   tensors: z.array(displayTensorSchema.extend({ name: z.string() })),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LayerSpec, ModelSpec } from '../../engine/model/spec';
 import { featureCount, inputShapeOf, layerShapes } from '../../engine/model/spec';
+import { LAYER_TYPES } from '../../shared/inspection';
 
 /**
  * What a model file may ask of the machine that reads it. A model file is untrusted
@@ -35,19 +36,10 @@ export const MODEL_FILE_LIMITS = {
   operationsPerSample: 2 ** 31,
 } as const;
 
-/** The layer types this Tegaki builds; anything else in a file is refused by name. */
-export const LAYER_TYPES = [
-  'dense',
-  'conv2d',
-  'max-pool',
-  'batch-norm',
-  'flatten',
-  'relu',
-  'sigmoid',
-  'tanh',
-  'leaky-relu',
-  'dropout',
-] as const satisfies readonly LayerSpec['type'][];
+export { LAYER_TYPES };
+/** True when the shared list names exactly the engine's layer types; a type added to one alone fails to compile here. */
+type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const LAYER_TYPES_MATCH_SPEC: SameUnion<(typeof LAYER_TYPES)[number], LayerSpec['type']> = true;
 
 const count = z.number().int().min(0);
 const positive = z.number().int().min(1);
