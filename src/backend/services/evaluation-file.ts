@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { writeFileAtomicSync } from '../../digits/io/atomic-write';
 import type { EvaluationResult } from '../../engine-process/protocol';
 import { calibrationMeasureSchema, classificationReportSchema } from '../../shared/model-metadata';
+import { DIGEST_BYTES, PREAMBLE_BYTES, align4, digestHolds, sealDigest } from '../../digits/io/signed-bytes';
 
 /**
  * A saved model's evaluation on MNIST's test set, kept beside it in the models folder
@@ -25,9 +25,6 @@ export const EVALUATION_FILE_EXTENSION = '.evaluation';
 
 /** What an evaluation file may hold: MNIST's test set of digits, and a header far larger than one needs. */
 export const EVALUATION_FILE_LIMITS = { count: 10_000, classes: 10, headerBytes: 64 * 1024 } as const;
-
-const PREAMBLE_BYTES = 12;
-const DIGEST_BYTES = 32;
 
 /** The most bytes a file within EVALUATION_FILE_LIMITS takes: larger ones are refused unread. */
 export const EVALUATION_FILE_MAX_BYTES = layout(
@@ -89,7 +86,7 @@ export function encodeEvaluationFile(key: EvaluationKey, evaluation: EvaluationR
   bytes.set(labels, labelsAt);
   bytes.set(predictions, labelsAt + count);
   for (let i = 0; i < probabilities.length; i++) view.setFloat32(probabilitiesAt + i * 4, probabilities[i], true);
-  bytes.set(sha256(bytes.subarray(0, total - DIGEST_BYTES)), total - DIGEST_BYTES);
+  sealDigest(bytes);
   return bytes;
 }
 
@@ -100,8 +97,7 @@ export function decodeEvaluationFile(bytes: Uint8Array): { key: EvaluationKey; e
   }
   if (bytes.length > EVALUATION_FILE_MAX_BYTES)
     throw new EvaluationFileError(`${bytes.length} bytes is more than any evaluation takes`);
-  const digestAt = bytes.length - DIGEST_BYTES;
-  if (!equalBytes(bytes.subarray(digestAt), sha256(bytes.subarray(0, digestAt)))) {
+  if (!digestHolds(bytes)) {
     throw new EvaluationFileError('its SHA-256 digest does not match its content (truncated or corrupted)');
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -109,7 +105,10 @@ export function decodeEvaluationFile(bytes: Uint8Array): { key: EvaluationKey; e
   if (version !== EVALUATION_FILE_VERSION)
     throw new EvaluationFileError(`version ${version}, not ${EVALUATION_FILE_VERSION}`);
   const headerLength = view.getUint32(8, true);
-  if (headerLength > EVALUATION_FILE_LIMITS.headerBytes || PREAMBLE_BYTES + headerLength > digestAt) {
+  if (
+    headerLength > EVALUATION_FILE_LIMITS.headerBytes ||
+    PREAMBLE_BYTES + headerLength > bytes.length - DIGEST_BYTES
+  ) {
     throw new EvaluationFileError(`a header of ${headerLength} bytes`);
   }
   let json: unknown;
@@ -183,16 +182,4 @@ function layoutProblem(
     return `${labels} labels, ${predictions} predictions and ${probabilities} probabilities for ${count} images`;
   }
   return undefined;
-}
-
-function sha256(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(bytes).digest());
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-function align4(n: number): number {
-  return (n + 3) & ~3;
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { ModelSpec } from '../../engine/model/spec';
 import { parameterShapes } from '../../engine/model/spec';
@@ -7,6 +6,7 @@ import { parseModelMetadata } from '../../shared/model-metadata';
 import { writeFileAtomicSync } from './atomic-write';
 import type { TensorEntry } from './model-header';
 import { MODEL_FILE_LIMITS, modelBudgetProblem, parseModelHeader } from './model-header';
+import { DIGEST_BYTES, PREAMBLE_BYTES, align4, digestHolds, sealDigest } from './signed-bytes';
 
 /**
  * The one model file format, versioned:
@@ -25,8 +25,6 @@ import { MODEL_FILE_LIMITS, modelBudgetProblem, parseModelHeader } from './model
  */
 export const MODEL_FILE_MAGIC = 'TGKI';
 export const MODEL_FILE_VERSION = 1;
-const DIGEST_BYTES = 32;
-const PREAMBLE_BYTES = 12;
 
 export interface ModelTensor {
   name: string;
@@ -92,7 +90,7 @@ export function encodeModelFile(content: ModelFileContent): Uint8Array {
     const base = dataStart + tensors[i].offset * 4;
     for (let j = 0; j < t.data.length; j++) view.setFloat32(base + j * 4, t.data[j], true);
   }
-  bytes.set(sha256(bytes.subarray(0, total - DIGEST_BYTES)), total - DIGEST_BYTES);
+  sealDigest(bytes);
   return bytes;
 }
 
@@ -109,7 +107,10 @@ export function decodeModelFile(bytes: Uint8Array, source = 'model file'): Model
   }
   const headerLength = view.getUint32(8, true);
   if (headerLength > MODEL_FILE_LIMITS.headerBytes) {
-    throw fail('too-large', `its header is ${headerLength} bytes; a header is at most ${MODEL_FILE_LIMITS.headerBytes}`);
+    throw fail(
+      'too-large',
+      `its header is ${headerLength} bytes; a header is at most ${MODEL_FILE_LIMITS.headerBytes}`,
+    );
   }
   if (bytes.length > MODEL_FILE_LIMITS.fileBytes) {
     throw fail('too-large', `it is ${bytes.length} bytes; a model file is at most ${MODEL_FILE_LIMITS.fileBytes}`);
@@ -125,9 +126,7 @@ export function decodeModelFile(bytes: Uint8Array, source = 'model file'): Model
   if (header && bytes.length < expectedLength) {
     throw fail('truncated', `the weights need ${expectedLength} bytes but the file has ${bytes.length}`);
   }
-  const digestAt = bytes.length - DIGEST_BYTES;
-  const stored = bytes.subarray(digestAt);
-  if (!equalBytes(stored, sha256(bytes.subarray(0, digestAt)))) {
+  if (!digestHolds(bytes)) {
     throw fail('corrupted', 'its SHA-256 digest does not match its content');
   }
   if ('problem' in parsed) throw fail(parsed.problem.kind, parsed.problem.detail);
@@ -168,9 +167,7 @@ export function modelDigest(bytes: Uint8Array): string {
  * whose content changed under the same last 32 bytes.
  */
 export function checkedModelDigest(bytes: Uint8Array): string | undefined {
-  if (bytes.length < DIGEST_BYTES) return undefined;
-  const digestAt = bytes.length - DIGEST_BYTES;
-  return equalBytes(bytes.subarray(digestAt), sha256(bytes.subarray(0, digestAt))) ? modelDigest(bytes) : undefined;
+  return digestHolds(bytes) ? modelDigest(bytes) : undefined;
 }
 
 /** Writes the file atomically (see atomic-write.ts): a crash or a full disk leaves the previous file as it was. */
@@ -193,7 +190,11 @@ export async function readModelFileBytes(path: string): Promise<Uint8Array> {
   try {
     const { size } = await file.stat();
     if (size > MODEL_FILE_LIMITS.fileBytes) {
-      throw new ModelFileError('too-large', path, `it is ${size} bytes; a model file is at most ${MODEL_FILE_LIMITS.fileBytes}`);
+      throw new ModelFileError(
+        'too-large',
+        path,
+        `it is ${size} bytes; a model file is at most ${MODEL_FILE_LIMITS.fileBytes}`,
+      );
     }
     return new Uint8Array(await file.readFile());
   } catch (error) {
@@ -251,16 +252,4 @@ function checkShapes(spec: ModelSpec, tensors: readonly TensorEntry[], fail: (de
   }
   const extra = tensors.filter((t) => !expected.some((e) => e.name === t.name));
   if (extra.length > 0) throw fail(`unexpected tensors ${extra.map((t) => t.name).join(', ')}`);
-}
-
-function sha256(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(bytes).digest());
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-function align4(n: number): number {
-  return (n + 3) & ~3;
 }
