@@ -19,7 +19,7 @@ import type { Stroke } from '../digits/preprocess/strokes';
 import { DrawingLimitError, drawingsToInputBytes } from '../digits/preprocess/strokes-file';
 import { classificationReport } from '../engine/metrics/classification-report';
 import { confusionMatrix } from '../engine/metrics/confusion';
-import { InspectionError, inspectActivations, inspectParameters } from '../engine/model/inspect';
+import { InspectionError, inspectParameters } from '../engine/model/inspect';
 import type { Sequential } from '../engine/model/sequential';
 import type { PersonalTrainingData } from '../digits/personal/recipe';
 import { fineTuneHyperparameters, personalTrainingData } from '../digits/personal/recipe';
@@ -29,7 +29,10 @@ import { measureCalibration } from '../engine/training/temperature-scaling';
 import { train } from '../engine/training/trainer';
 import { HyperparameterError, parseHyperparameters } from '../shared/hyperparameters';
 import type { Hyperparameters } from '../shared/hyperparameters';
+import { EXPERIMENT_LIMITS } from '../shared/experiment';
+import type { ExperimentResult } from '../shared/experiment';
 import type { ErrorCode } from '../shared/errors';
+import { editedModel, experimentActivations, runExperiment } from './experiments';
 import { LruCache, MODEL_CACHE_CAPACITY } from './model-cache';
 import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } from './protocol';
 import { rejectionAfterTraining } from '../digits/synthetic/rejection-sets';
@@ -206,6 +209,14 @@ async function runEvaluation(request: Extract<EngineRequest, { type: 'evaluate' 
   };
 }
 
+/** A "break it" experiment (experiments.ts) on the first `testSize` test images, cancellable between turns. */
+async function runExperimentJob(request: Extract<EngineRequest, { type: 'experiment' }>): Promise<ExperimentResult> {
+  const signal = cancellable(request.jobId);
+  const model = await cachedModel(request.modelPath);
+  const { test } = await mnist(request.testSize ?? EXPERIMENT_LIMITS.defaultTestSize);
+  return runExperiment(model, request.edits, request.pixels, test, () => nextTurn(signal, 'experiment'));
+}
+
 /** drawingsToInputBytes a few hundred drawings at a time, yielding between, so a big import never holds up a training job's messages. */
 async function rasteriseInTurns(jobId: string, drawings: Stroke[][]): Promise<Uint8Array> {
   if (!Array.isArray(drawings)) throw new DrawingLimitError('rasterise: expected a list of drawings');
@@ -257,9 +268,12 @@ async function handle(message: unknown, send: Send): Promise<void> {
     else if (request.type === 'try-model') value = tryModelBytes(request.bytes, request.source);
     else if (request.type === 'rasterise') value = { inputs: await rasteriseInTurns(request.jobId, request.drawings) };
     else if (request.type === 'inspect-activations')
-      value = inspectActivations(await cachedModel(request.modelPath), request.pixels, request.maxValues);
+      value = experimentActivations(await cachedModel(request.modelPath), request.edits ?? [], request.pixels, request.maxValues);
     else if (request.type === 'inspect-parameters')
-      value = inspectParameters(await cachedModel(request.modelPath), request.layer, request.maxValues);
+      value = inspectParameters(editedModel(await cachedModel(request.modelPath), request.edits ?? []).model, request.layer, request.maxValues);
+    else if (request.type === 'experiment') value = await runExperimentJob(request);
+    else if (request.type === 'experiment-weights')
+      value = { tensors: editedModel(await cachedModel(request.modelPath), request.edits).model.exportWeights() };
     else if (request.type.startsWith('test-only:')) value = await runTestOnly(request.type);
     else throw new Error(`unknown request ${(request as { type: unknown }).type}`);
     send({ type: 'result', jobId: request.jobId, value });

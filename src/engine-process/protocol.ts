@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../shared/errors';
 import type { Hyperparameters } from '../shared/hyperparameters';
+import type { ExperimentEdit, ExperimentResult } from '../shared/experiment';
 import type { Activations, LayerParameters } from '../shared/inspection';
 import type { ClassificationReport } from '../engine/metrics/classification-report';
 import type { NamedTensor } from '../engine/model/sequential';
@@ -46,9 +47,38 @@ export type EngineRequest =
    * file at `modelPath` (inspectActivations, engine/model/inspect.ts); each layer's values
    * cut to `maxValues` (default and bound INSPECTION_LIMITS.activationValues).
    */
-  | { type: 'inspect-activations'; jobId: string; modelPath: string; pixels: Float32Array; maxValues?: number }
+  | {
+      type: 'inspect-activations';
+      jobId: string;
+      modelPath: string;
+      pixels: Float32Array;
+      maxValues?: number;
+      edits?: ExperimentEdit[];
+    }
   /** Layer `layer`'s learned tensors (inspectParameters), each cut to `maxValues` (INSPECTION_LIMITS.parameterValues). */
-  | { type: 'inspect-parameters'; jobId: string; modelPath: string; layer: number; maxValues?: number }
+  | {
+      type: 'inspect-parameters';
+      jobId: string;
+      modelPath: string;
+      layer: number;
+      maxValues?: number;
+      edits?: ExperimentEdit[];
+    }
+  /**
+   * "Break it" (engine-process/experiments.ts): the model file at `modelPath` with `edits`
+   * applied to a copy of its weights, against the model itself, on one input and the first
+   * `testSize` test images (EXPERIMENT_LIMITS.defaultTestSize). Inspecting with `edits`
+   * looks inside that copy; 'experiment-weights' gives its tensors, to save.
+   */
+  | {
+      type: 'experiment';
+      jobId: string;
+      modelPath: string;
+      edits: ExperimentEdit[];
+      pixels: Float32Array;
+      testSize?: number;
+    }
+  | { type: 'experiment-weights'; jobId: string; modelPath: string; edits: ExperimentEdit[] }
   /**
    * For the host's own tests only: the engine refuses them unless it was started with
    * TEGAKI_ENGINE_TEST_REQUESTS=1. 'never-answer' neither ends nor heeds a cancel (a
@@ -102,8 +132,11 @@ export interface EngineResults {
   ping: { pid: number };
   'try-model': ModelTrial;
   rasterise: { inputs: Uint8Array };
-  'inspect-activations': Activations;
+  /** With edits: the edited copy's, and the model's own probabilities beside them. */
+  'inspect-activations': Activations & { originalProbabilities?: number[] };
   'inspect-parameters': LayerParameters;
+  experiment: ExperimentResult;
+  'experiment-weights': { tensors: NamedTensor[] };
   'test-only:never-answer': never;
   'test-only:exhaust-heap': never;
 }

@@ -100,6 +100,15 @@ const validPayloads: [string, number, fc.Arbitrary<(e: Existing) => unknown>][] 
   ['explain', 2, fc.tuple(pixels, fc.option(digit, { nil: undefined })).map(([p, target]) => () => ({ pixels: p, target }))],
   ['inspect:activations', 2, fc.tuple(pixels, fc.option(modelId, { nil: undefined })).map(([p, id]) => (e: Existing) => ({ pixels: p, id: id?.(e) }))],
   ['inspect:parameters', 2, fc.tuple(fc.integer({ min: 0, max: 4 }), fc.option(modelId, { nil: undefined })).map(([layer, id]) => (e: Existing) => ({ layer, id: id?.(e) }))],
+  [
+    'network:experiment',
+    0.2,
+    fc
+      .tuple(fc.constantFrom<unknown[]>([], [{ kind: 'unit-off', layer: 0, unit: 1 }], [{ kind: 'weight-noise', layer: 0, scale: 0.5, seed: 3 }]), pixels)
+      .map(([edits, p]) => () => ({ edits, pixels: p, testSize: 20 })),
+  ],
+  ['network:restore', 1, fc.constant(() => undefined)],
+  ['network:save-experiment', 1, fc.string({ minLength: 1, maxLength: 20 }).map((name) => () => ({ name }))],
   ['personal:add', 6, fc.tuple(drawing, digit).map(([strokes, label]) => () => ({ strokes, label }))],
   ['personal:list', 2, fc.constant(() => undefined)],
   ['personal:delete', 3, sampleId.map((id) => (e: Existing) => ({ id: id(e) }))],

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorCode } from '../../shared/errors';
 import type { Hyperparameters } from '../../shared/hyperparameters';
+import type { ExperimentEdit, ExperimentResult } from '../../shared/experiment';
 import type { Activations, LayerParameters } from '../../shared/inspection';
+import type { NamedTensor } from '../../engine/model/sequential';
 import type {
   EngineMessage,
   EngineRequest,
@@ -63,6 +65,9 @@ export const DEFAULT_JOB_TIMEOUT_MS: Readonly<Record<Exclude<TimedJobKind, TestO
   rasterise: 60_000,
   'inspect-activations': 60_000,
   'inspect-parameters': 60_000,
+  // An experiment evaluates its edited copy (and once per model and size, the model itself) on up to 10,000 test images.
+  experiment: 10 * 60_000,
+  'experiment-weights': 60_000,
   ping: 10_000,
 };
 
@@ -211,14 +216,32 @@ export class EngineHost {
     return (await this.run('rasterise', { type: 'rasterise', jobId: randomUUID(), drawings })).inputs;
   }
 
-  /** Every layer's output for one input through the model at `modelPath` (engine/model/inspect.ts). */
-  inspectActivations(modelPath: string, pixels: Float32Array, maxValues?: number): Promise<Activations> {
-    return this.run('inspect-activations', { type: 'inspect-activations', jobId: randomUUID(), modelPath, pixels, maxValues });
+  /**
+   * Every layer's output for one input through the model at `modelPath` (engine/model/inspect.ts),
+   * or through its copy with `edits` applied, then with the model's own probabilities beside.
+   */
+  inspectActivations(
+    modelPath: string,
+    pixels: Float32Array,
+    maxValues?: number,
+    edits?: ExperimentEdit[],
+  ): Promise<Activations & { originalProbabilities?: number[] }> {
+    return this.run('inspect-activations', { type: 'inspect-activations', jobId: randomUUID(), modelPath, pixels, maxValues, edits });
   }
 
-  /** Layer `layer`'s learned tensors in the model at `modelPath`, for display. */
-  inspectParameters(modelPath: string, layer: number, maxValues?: number): Promise<LayerParameters> {
-    return this.run('inspect-parameters', { type: 'inspect-parameters', jobId: randomUUID(), modelPath, layer, maxValues });
+  /** Layer `layer`'s learned tensors in the model at `modelPath` (or its copy with `edits`), for display. */
+  inspectParameters(modelPath: string, layer: number, maxValues?: number, edits?: ExperimentEdit[]): Promise<LayerParameters> {
+    return this.run('inspect-parameters', { type: 'inspect-parameters', jobId: randomUUID(), modelPath, layer, maxValues, edits });
+  }
+
+  /** "Break it": the model at `modelPath` with `edits` against itself, on `pixels` and the first `testSize` test images. */
+  experiment(modelPath: string, edits: ExperimentEdit[], pixels: Float32Array, testSize?: number): Promise<ExperimentResult> {
+    return this.run('experiment', { type: 'experiment', jobId: randomUUID(), modelPath, edits, pixels, testSize });
+  }
+
+  /** The tensors of the model at `modelPath` with `edits` applied, to save as a new model. */
+  async experimentWeights(modelPath: string, edits: ExperimentEdit[]): Promise<NamedTensor[]> {
+    return (await this.run('experiment-weights', { type: 'experiment-weights', jobId: randomUUID(), modelPath, edits })).tensors;
   }
 
   ping(): Promise<{ pid: number }> {

@@ -10,6 +10,7 @@ import { ActiveModel } from './active-model';
 import { toIpcError, withoutAbsolutePaths } from './errors';
 import { createEvaluationHandlers } from './evaluation-handlers';
 import { createInspectHandlers } from './inspect-handlers';
+import { CurrentExperiment, createExperimentHandlers } from './experiment-handlers';
 import type { EventListener } from './event-bus';
 import { EventBus } from './event-bus';
 import type { FileDialogs } from './file-dialogs';
@@ -111,12 +112,14 @@ export function createBackend(options: BackendOptions): Backend {
     );
   });
 
+  const experiment = new CurrentExperiment();
   const handlers: Handlers = {
     ...createModelHandlers({ models, activeModel, dialogs, exportsDir: join(options.userDataDir, 'exports') }),
     ...createTrainingHandlers({ engineHost, models, activeModel, personalSamples, emit, modelsAnnounced: () => modelsChanged, saves, log }),
     ...createEvaluationHandlers({ engineHost, models, mnistDir: options.mnistDir, log }),
     ...createPersonalHandlers({ samples: personalSamples, activeModel, dialogs }),
-    ...createInspectHandlers({ engineHost, models, activeModel }),
+    ...createInspectHandlers({ engineHost, models, activeModel, experiment }),
+    ...createExperimentHandlers({ engineHost, models, activeModel, experiment }),
     'notices:startup': async () => {
       await ready;
       const notices = startupNotices ?? [];

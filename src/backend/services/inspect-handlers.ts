@@ -1,6 +1,7 @@
 import type { ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract';
 import type { EngineHost } from '../engine/engine-host';
 import type { ActiveModel } from './active-model';
+import type { CurrentExperiment } from './experiment-handlers';
 import type { ModelStore } from './model-store';
 
 type InspectChannel = 'inspect:activations' | 'inspect:parameters';
@@ -10,15 +11,17 @@ export interface InspectDeps {
   engineHost: EngineHost;
   models: ModelStore;
   activeModel: ActiveModel;
+  /** A "break it" experiment on a model: its layers are looked at through the edited copy. */
+  experiment?: CurrentExperiment;
 }
 
 /**
  * A look inside a model, run by the engine (engine/model/inspect.ts) so that a large
  * model's layers cost the engine process, never the window's: every layer's activations
  * for one image, and one layer's learned tensors. The active model unless the request
- * names another.
+ * names another; while a "break it" experiment is on for the model, its edited copy.
  */
-export function createInspectHandlers({ engineHost, models, activeModel }: InspectDeps): InspectHandlers {
+export function createInspectHandlers({ engineHost, models, activeModel, experiment }: InspectDeps): InspectHandlers {
   const modelFile = async (id: string | undefined): Promise<{ modelId: string; path: string }> => {
     if (id === undefined) {
       const { summary, path } = await activeModel.get();
@@ -29,11 +32,15 @@ export function createInspectHandlers({ engineHost, models, activeModel }: Inspe
   return {
     'inspect:activations': async ({ id, pixels }) => {
       const { modelId, path } = await modelFile(id);
-      return { modelId, ...(await engineHost.inspectActivations(path, Float32Array.from(pixels))) };
+      const edits = experiment?.editsFor(modelId);
+      return { modelId, ...(await engineHost.inspectActivations(path, Float32Array.from(pixels), undefined, edits)) };
     },
     'inspect:parameters': async ({ id, layer }) => {
       const { modelId, path } = await modelFile(id);
-      return { modelId, ...(await engineHost.inspectParameters(path, layer)) };
+      return {
+        modelId,
+        ...(await engineHost.inspectParameters(path, layer, undefined, experiment?.editsFor(modelId))),
+      };
     },
   };
 }

@@ -9,6 +9,7 @@ import { modelMetadataFor } from '../../digits/io/model-metadata';
 import { digitModelProblem } from '../../digits/io/saved-model';
 import type { ModelTrial } from '../../digits/io/saved-model';
 import type { TrainedModel } from '../../engine-process/protocol';
+import type { NamedTensor } from '../../engine/model/sequential';
 import { describeArchitecture } from '../../engine/training/architecture';
 import type { ModelSummary } from '../../shared/ipc/contract';
 import { MAX_MODEL_NAME, modelIdSchema } from '../../shared/ipc/contract';
@@ -130,6 +131,32 @@ export class ModelStore {
     const path = join(this.modelsDir, entry.fileName);
     await mkdir(this.modelsDir, { recursive: true, mode: 0o700 });
     await saveModelFile(path, { spec: trained.spec, metadata, tensors: trained.tensors });
+    await this.commit(path, (index) => ({ ...index, models: [...index.models, entry] }));
+    return summarize(entry, this.index().activeId);
+  }
+
+  /**
+   * Saves model `sourceId` with other weights (a "break it" experiment's, same spec) as a new
+   * model named `name`. It keeps what still holds of the file (hyperparameters, the
+   * person's drawings' part, the temperature) and drops what the weights no longer earn
+   * (metrics, training history, the "not a digit" threshold).
+   */
+  async addEdited(sourceId: string, tensors: NamedTensor[], name: string): Promise<ModelSummary> {
+    const { spec, metadata } = await this.read(sourceId);
+    const entry: ModelEntry = {
+      id: newModelId(),
+      name,
+      fileName: '',
+      createdAt: new Date().toISOString(),
+      source: 'trained',
+      architecture: describeArchitecture(spec),
+      hyperparameters: metadata.hyperparameters,
+    };
+    entry.fileName = `${entry.id}.tgk`;
+    const { hyperparameters, personal, calibration } = metadata;
+    const path = join(this.modelsDir, entry.fileName);
+    await mkdir(this.modelsDir, { recursive: true, mode: 0o700 });
+    await saveModelFile(path, { spec, metadata: { name, createdAt: entry.createdAt, hyperparameters, personal, calibration }, tensors });
     await this.commit(path, (index) => ({ ...index, models: [...index.models, entry] }));
     return summarize(entry, this.index().activeId);
   }

@@ -34,6 +34,14 @@ export interface TegakiApi {
     /** Layer `layer`'s learned tensors: conv filters, dense weights, biases. */
     parameters(layer: number, id?: string): Promise<Result<ResponseOf<'inspect:parameters'>>>;
   };
+  /** "Break it" experiments on the active model (src/shared/experiment.ts). */
+  network: {
+    /** The model with `edits` against itself on the drawing and the first `testSize` test images; stays on until restore. */
+    experiment(edits: RequestOf<'network:experiment'>['edits'], pixels: Float32Array | number[], testSize?: number): Promise<Result<ResponseOf<'network:experiment'>>>;
+    restore(): Promise<Result<ResponseOf<'network:restore'>>>;
+    /** The experiment's copy as a new model. */
+    saveExperiment(name: string): Promise<Result<ResponseOf<'network:save-experiment'>>>;
+  };
   /** The person's own labelled drawings. */
   personal: {
     add(strokes: RequestOf<'personal:add'>['strokes'], label: number): Promise<Result<ResponseOf<'personal:add'>>>;
@@ -95,6 +103,11 @@ export function createTegakiApi(transport: Transport, shell: TegakiApi['shell'],
     inspect: {
       activations: (pixels, id) => invoke('inspect:activations', { pixels, id }),
       parameters: (layer, id) => invoke('inspect:parameters', { layer, id }),
+    },
+    network: {
+      experiment: (edits, pixels, testSize) => invoke('network:experiment', { edits, pixels, testSize }),
+      restore: () => invoke('network:restore', undefined),
+      saveExperiment: (name) => invoke('network:save-experiment', { name }),
     },
     personal: {
       add: (strokes, label) => invoke('personal:add', { strokes, label }),

@@ -17,6 +17,7 @@ import {
 } from '../model-metadata';
 import { strokesSchema as drawingSchema } from '../../digits/preprocess/strokes-file';
 import { activationsSchema, layerParametersSchema } from '../inspection';
+import { EXPERIMENT_LIMITS, experimentEditsSchema, experimentResultSchema } from '../experiment';
 
 /**
  * Every channel between the renderer and the main process, in one place: for each
@@ -270,7 +271,11 @@ export const invokeContract = {
    */
   'inspect:activations': {
     request: z.object({ id: modelIdSchema.optional(), pixels: pixelsSchema }),
-    response: activationsSchema.extend({ modelId: modelIdSchema }),
+    response: activationsSchema.extend({
+      modelId: modelIdSchema,
+      /** Present while a "break it" experiment is on for this model: the layers are its edited copy's, these the model's own. */
+      originalProbabilities: z.array(z.number()).optional(),
+    }),
   },
   /**
    * One layer's learned tensors (conv filters, dense weights, biases, batch norm's), each
@@ -282,6 +287,25 @@ export const invokeContract = {
     request: z.object({ id: modelIdSchema.optional(), layer: z.number().int().min(0, 'layers count from 0').max(63, 'a model has at most 64 layers') }),
     response: layerParametersSchema.extend({ modelId: modelIdSchema }),
   },
+  /**
+   * "Break it" (src/shared/experiment.ts): the active model with `edits` applied to a copy of
+   * its weights, against the model itself, for the drawing and the first `testSize` test
+   * images (default EXPERIMENT_LIMITS.defaultTestSize). The experiment stays on for the active
+   * model, so 'inspect:activations' and 'inspect:parameters' look inside the copy, until
+   * 'network:restore' (or an empty list) ends it. Nothing is written.
+   */
+  'network:experiment': {
+    request: z.object({
+      edits: experimentEditsSchema,
+      pixels: pixelsSchema,
+      testSize: z.number().int().min(1).max(EXPERIMENT_LIMITS.testSize).optional(),
+    }),
+    response: experimentResultSchema.extend({ modelId: modelIdSchema }),
+  },
+  /** Ends the experiment: the model is the file's again, bit for bit (it never stopped being on disk). */
+  'network:restore': { request: none, response: z.object({ modelId: modelIdSchema, restored: z.boolean() }) },
+  /** Saves the experiment's copy as a new model (not made active); refused when no experiment is on. */
+  'network:save-experiment': { request: z.object({ name: modelNameSchema }), response: modelSummarySchema },
   /** Saves a drawing to the personal sample set with the digit it really is. */
   'personal:add': {
     request: z.object({ strokes: strokesSchema, label: digitSchema }),
