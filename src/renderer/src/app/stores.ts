@@ -4,6 +4,7 @@ import { NoticeStore } from './notices';
 import { StrokeStore } from '../drawing/stroke-store';
 import { ToolStore } from '../drawing/tools';
 import { ModelsStore } from '../models/models-store';
+import { ExperimentStore } from '../network/experiment-store';
 import { NetworkStore } from '../network/network-store';
 import { NumberStore } from '../prediction/number-store';
 import { PredictionStore } from '../prediction/prediction-store';
@@ -29,6 +30,8 @@ export interface AppStores {
   readonly numbers: NumberStore;
   /** Every layer of the active model for the same drawing: the Network screen's data. */
   readonly network: NetworkStore;
+  /** "Break it" on the active model, shown on the Network screen. */
+  readonly experiment: ExperimentStore;
   /** Whether "How the network sees it" shows the preprocessing beside the canvas. */
   readonly stepsView: StepsViewStore;
   /** The person's corrected drawings, and the heat map of which pixels decided. */
@@ -55,17 +58,19 @@ export function createAppStores(api: TegakiApi): AppStores {
   training.onDone((model) => {
     if (navigation.getSnapshot().tab === 'train') navigation.openReport(model.id);
   });
+  const network = new NetworkStore(drawing, {
+    activations: (pixels) => api.inspect.activations(pixels),
+    parameters: (layer, id) => api.inspect.parameters(layer, id),
+    onModelsChanged: (listener) => api.models.onChanged(listener),
+  });
   return {
     api,
     drawing,
     tools: new ToolStore(),
     prediction,
     numbers: new NumberStore(drawing, (pixels) => api.predict(pixels)),
-    network: new NetworkStore(drawing, {
-      activations: (pixels) => api.inspect.activations(pixels),
-      parameters: (layer, id) => api.inspect.parameters(layer, id),
-      onModelsChanged: (listener) => api.models.onChanged(listener),
-    }),
+    network,
+    experiment: new ExperimentStore(api.network, network),
     stepsView: new StepsViewStore(),
     personal: new PersonalStore(api),
     explanation: new ExplanationStore(prediction, (pixels) => api.explain(pixels)),

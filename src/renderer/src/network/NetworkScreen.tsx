@@ -29,6 +29,7 @@ import {
   unitFormula,
   valueAt,
 } from './network-math';
+import { ExperimentPanel } from './ExperimentPanel';
 import { SheetCanvas, UnitsSheet } from './Sheets';
 import './network.css';
 
@@ -103,6 +104,12 @@ export function NetworkScreen(): React.JSX.Element {
         {!layers && !error && <p className="hint">{t('network.loading')}</p>}
         {layers && input && (
           <>
+            <ExperimentPanel layers={layers} live={activations} selected={unit} modelName={modelName} t={t} />
+            {activations.originalProbabilities && (
+              <p className="network-experiment-on" role="status" data-testid="experiment-on">
+                {t('experiment.on')}
+              </p>
+            )}
             <Architecture layers={layers} t={t} />
             <ol className="network-layers">
               {layers.map((layer) => (

@@ -5,7 +5,9 @@ import type { StrokeStore } from '../drawing/stroke-store';
 import { createLatestRunner } from '../prediction/latest-runner';
 import type { LatestRunner } from '../prediction/latest-runner';
 
-export type InspectActivations = (pixels: Float32Array) => Promise<Result<Activations & { modelId: string }>>;
+/** A model's activations; `originalProbabilities` while a "break it" experiment is on (the layers are then its copy's). */
+export type ModelActivations = Activations & { modelId: string; originalProbabilities?: number[] };
+export type InspectActivations = (pixels: Float32Array) => Promise<Result<ModelActivations>>;
 export type InspectParameters = (layer: number, id: string) => Promise<Result<LayerParameters & { modelId: string }>>;
 
 /** Layers whose learned tensors the screen shows or its formulas read. */
@@ -13,7 +15,7 @@ const LEARNING_KINDS = new Set(['conv2d', 'dense', 'batch-norm']);
 
 export interface NetworkState {
   /** The active model's every layer for `input`; undefined until the first answer. */
-  activations: (Activations & { modelId: string }) | undefined;
+  activations: ModelActivations | undefined;
   /** The network input the activations answer (all zeros for a blank canvas). */
   input: Float32Array | undefined;
   /** Counts the drawing's changes: the drawing now on the canvas. */
@@ -54,6 +56,7 @@ export class NetworkStore {
   private readonly runner: LatestRunner<number>;
   private shownVersion = -1;
   private parametersLoading: string | undefined;
+  private parametersGeneration = 0;
   private stopFollowing: (() => void) | undefined;
 
   constructor(
@@ -91,6 +94,17 @@ export class NetworkStore {
     this.runner.push(this.state.drawingVersion);
   }
 
+  /**
+   * The weights changed under the same model (a "break it" experiment began, changed or
+   * ended): forgets its parameters, so they are asked for again with the layers.
+   */
+  reload(): void {
+    this.parametersGeneration++;
+    this.parametersLoading = undefined;
+    this.set({ ...this.state, parameters: undefined });
+    this.refresh();
+  }
+
   /** Resolves once the latest drawing has its activations. */
   idle(): Promise<void> {
     return this.runner.idle();
@@ -119,15 +133,16 @@ export class NetworkStore {
     void this.loadParameters(activations);
   }
 
-  private async loadParameters(activations: Activations & { modelId: string }): Promise<void> {
+  private async loadParameters(activations: ModelActivations): Promise<void> {
     const { modelId } = activations;
     if (this.state.parameters?.modelId === modelId || this.parametersLoading === modelId) return;
     this.parametersLoading = modelId;
+    const generation = this.parametersGeneration;
     const byLayer = new Map<number, LayerParameters>();
     for (const layer of activations.layers) {
       if (!LEARNING_KINDS.has(layer.kind)) continue;
       const result = await this.api.parameters(layer.index, modelId);
-      if (this.parametersLoading !== modelId) return;
+      if (this.parametersLoading !== modelId || generation !== this.parametersGeneration) return;
       if (!result.ok) {
         this.parametersLoading = undefined;
         this.set({ ...this.state, error: result.error });
