@@ -60,19 +60,27 @@ export class Sequential {
     });
   }
 
-  forward(input: Matrix, training: boolean): Matrix {
+  /** `watch`, when given, sees each layer's output as it is made (step mode shows them). */
+  forward(input: Matrix, training: boolean, watch?: (index: number, output: Matrix) => void): Matrix {
     let x = input;
-    for (const layer of this.layers) x = layer.forward(x, training);
+    this.layers.forEach((layer, i) => {
+      x = layer.forward(x, training);
+      watch?.(i, x);
+    });
     return x;
   }
 
   /**
    * Backpropagates dLoss/dLogits, filling every parameter's gradient. Returns
-   * dLoss/dInput only when asked (explanations need it; training does not).
+   * dLoss/dInput only when asked (explanations need it; training does not). `watch`, when
+   * given, sees dLoss/d(output of layer i) just before layer i's backward.
    */
-  backward(gradLogits: Matrix, needInputGradient = false): Matrix {
+  backward(gradLogits: Matrix, needInputGradient = false, watch?: (index: number, gradient: Matrix) => void): Matrix {
     let g = gradLogits;
-    for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i].backward(g, i > 0 || needInputGradient);
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      watch?.(i, g);
+      g = this.layers[i].backward(g, i > 0 || needInputGradient);
+    }
     return g;
   }
 

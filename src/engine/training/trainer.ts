@@ -6,10 +6,14 @@ import type { Dataset } from '../data/dataset';
 import { concatDatasets, sliceDataset, withOversampled } from '../data/dataset';
 
 import { createLoss } from '../losses';
+import type { Loss } from '../losses';
+import type { Param } from '../layers/layer';
 import { confusionMatrix } from '../metrics/confusion';
 import { Sequential } from '../model/sequential';
 import type { ModelSpec } from '../model/spec';
+import type { Matrix } from '../tensor';
 import { createOptimizer } from '../optimizers';
+import type { Optimizer } from '../optimizers/optimizer';
 import { Random } from '../random';
 import { modelSpecFor } from './architecture';
 import { Augmenter, augments } from './augmentation';
@@ -98,35 +102,15 @@ export async function train(
 ): Promise<TrainingResult> {
   const now = options.now ?? (() => performance.now());
   const started = now();
-  const random = new Random(h.seed);
-  const spec = options.initialModel?.spec ?? modelSpecFor(h, data.train.rows * data.train.cols);
-  const model = options.initialModel ?? new Sequential(spec, { seed: h.seed });
-  // A fine-tune's starting model may carry a temperature; it is refitted for the new weights.
-  model.temperature = 1;
-  const loss = createLoss(spec.loss);
-  const optimizer = createOptimizer({ kind: h.optimizer, learningRate: h.learningRate, momentum: h.momentum });
-  const params = model.params();
-
+  const run = startRun(h, data.train, options);
+  const { model, spec, trainSet, stepsPerEpoch, totalSteps, totalEpochs } = run;
   const validation = validationSet(data.train, h.trainSize, h.validationSize ?? 0);
-  const mnistTrain = sliceDataset(data.train, 0, Math.min(h.trainSize, data.train.count));
-  const withPersonal = options.personal
-    ? withOversampled(mnistTrain, options.personal.train, options.personal.weight)
-    : mnistTrain;
-  // Joined after MNIST's: the train-accuracy sample (the first images) stays MNIST's own.
-  const trainSet = options.synthetic?.count ? concatDatasets([withPersonal, options.synthetic]) : withPersonal;
   const personalTest = options.personal?.test?.count ? options.personal.test : undefined;
-  const trainIndices = Uint32Array.from({ length: trainSet.count }, (_, i) => i);
-  const sampler = new BatchSampler(trainIndices, h.batchSize, h.sampling, random.fork('batches'));
-  // Forked after the others so runs without augmentation draw exactly what they always did.
-  const augmenter = augments(h.augmentation)
-    ? new Augmenter(h.augmentation, trainSet.rows, trainSet.cols, random.fork('augmentation'))
-    : undefined;
-  const assembler = new BatchAssembler(trainSet);
-  const stepsPerEpoch = sampler.stepsPerEpoch;
-  const totalSteps = h.iterations ?? (h.epochs ?? 1) * stepsPerEpoch;
-  const totalEpochs = Math.ceil(totalSteps / stepsPerEpoch);
   // Train accuracy is of collected images only: a no-class image has no right answer.
-  const trainEvalIndices = trainIndices.subarray(0, Math.min(withPersonal.count, options.trainEvalSize ?? 10_000));
+  const trainEvalIndices = Uint32Array.from(
+    { length: Math.min(run.collectedCount, options.trainEvalSize ?? 10_000) },
+    (_, i) => i,
+  );
 
   const history: EpochRecord[] = [];
   const lossCurve: LossPoint[] = [];
@@ -165,14 +149,7 @@ export async function train(
 
   for (let step = 1; step <= totalSteps; step++) {
     const stepStart = now();
-    const { inputs, labels } = assembler.assemble(sampler.next());
-    augmenter?.applyBatch(inputs.data, inputs.rows);
-    const logits = model.forward(inputs, true);
-    let batchLoss = loss.forward(logits, labels);
-    model.backward(loss.backward());
-    batchLoss += applyWeightDecay(params, h.weightDecay, h.l1);
-    if (!Number.isFinite(batchLoss)) throw new TrainingDivergedError(step, batchLoss, h.learningRate);
-    optimizer.step(params);
+    const { loss: batchLoss, inputs } = trainStep(run);
     samples += inputs.rows;
     trainingMs += now() - stepStart;
 
@@ -182,8 +159,6 @@ export async function train(
     if (step % stepsPerEpoch === 0 || step === totalSteps) {
       report(step, 'evaluating', true);
       const record = evaluateEpoch(step);
-      // Step decay: smaller steps late in training settle into a better minimum.
-      if (h.learningRateDecay !== undefined) optimizer.learningRate *= h.learningRateDecay;
       history.push(record);
       options.onEpoch?.(record);
       report(step, 'training', true);
@@ -250,6 +225,115 @@ export async function train(
     trainingSeconds: trainingMs / 1000,
     totalSeconds: (now() - started) / 1000,
   };
+}
+
+/**
+ * Everything a training run keeps from one step to the next, set up once from the seed:
+ * the model ('init' and 'dropout' forks inside it), the training images (the first
+ * `trainSize`, the person's drawings, the synthesised ones), the batch order ('batches')
+ * and the distortions ('augmentation'). train() and step mode (engine-process/step-mode.ts)
+ * both start here and move with trainStep, so they draw the same batches and make the
+ * same updates.
+ */
+export interface TrainingRun {
+  readonly h: Hyperparameters;
+  readonly model: Sequential;
+  readonly spec: ModelSpec;
+  readonly loss: Loss;
+  readonly optimizer: Optimizer;
+  readonly params: Param[];
+  /** MNIST's first `trainSize` images, then the person's drawings, then the synthesised ones. */
+  readonly trainSet: Dataset;
+  /** How many of trainSet's first images are collected ones (MNIST's and the person's), not synthesised. */
+  readonly collectedCount: number;
+  readonly sampler: BatchSampler;
+  readonly augmenter: Augmenter | undefined;
+  readonly assembler: BatchAssembler;
+  readonly stepsPerEpoch: number;
+  readonly totalSteps: number;
+  readonly totalEpochs: number;
+  /** Steps taken so far. */
+  step: number;
+}
+
+/** A run's start: the model (fresh from the seed, or `initialModel`'s weights) and everything that draws its batches. */
+export function startRun(
+  h: Hyperparameters,
+  train: Dataset,
+  options: Pick<TrainOptions, 'initialModel' | 'personal' | 'synthetic'> = {},
+): TrainingRun {
+  const random = new Random(h.seed);
+  const spec = options.initialModel?.spec ?? modelSpecFor(h, train.rows * train.cols);
+  const model = options.initialModel ?? new Sequential(spec, { seed: h.seed });
+  // A fine-tune's starting model may carry a temperature; it is refitted for the new weights.
+  model.temperature = 1;
+  const mnistTrain = sliceDataset(train, 0, Math.min(h.trainSize, train.count));
+  const withPersonal = options.personal
+    ? withOversampled(mnistTrain, options.personal.train, options.personal.weight)
+    : mnistTrain;
+  // Joined after MNIST's: the train-accuracy sample (the first images) stays MNIST's own.
+  const trainSet = options.synthetic?.count ? concatDatasets([withPersonal, options.synthetic]) : withPersonal;
+  const trainIndices = Uint32Array.from({ length: trainSet.count }, (_, i) => i);
+  const sampler = new BatchSampler(trainIndices, h.batchSize, h.sampling, random.fork('batches'));
+  // Forked after the others so runs without augmentation draw exactly what they always did.
+  const augmenter = augments(h.augmentation)
+    ? new Augmenter(h.augmentation, trainSet.rows, trainSet.cols, random.fork('augmentation'))
+    : undefined;
+  const stepsPerEpoch = sampler.stepsPerEpoch;
+  const totalSteps = h.iterations ?? (h.epochs ?? 1) * stepsPerEpoch;
+  return {
+    h,
+    model,
+    spec,
+    loss: createLoss(spec.loss),
+    optimizer: createOptimizer({ kind: h.optimizer, learningRate: h.learningRate, momentum: h.momentum }),
+    params: model.params(),
+    trainSet,
+    collectedCount: withPersonal.count,
+    sampler,
+    augmenter,
+    assembler: new BatchAssembler(trainSet),
+    stepsPerEpoch,
+    totalSteps,
+    totalEpochs: Math.ceil(totalSteps / stepsPerEpoch),
+    step: 0,
+  };
+}
+
+/** What step mode watches inside a step; layers reuse their buffers, so it copies what it keeps. */
+export interface StepObserver {
+  /** Layer `index`'s output on the way forward. */
+  onOutput?(index: number, output: Matrix): void;
+  /** dL/d(output of layer `index`) on the way back, before that layer's backward. */
+  onOutputGradient?(index: number, gradient: Matrix): void;
+  /** The gradients are complete (weight decay included) and the weights not yet moved. */
+  beforeUpdate?(): void;
+}
+
+/**
+ * One mini-batch: the next batch (distorted when asked), forward in training mode, the
+ * loss, backward, weight decay, the optimiser's update; after an epoch's last step the
+ * learning rate decays (step decay: smaller steps late in training settle into a better
+ * minimum). Throws TrainingDivergedError on a loss that is not a number.
+ */
+export function trainStep(
+  run: TrainingRun,
+  observe: StepObserver = {},
+): { loss: number; inputs: Matrix; labels: Uint8Array } {
+  const { h, model, loss, optimizer, params } = run;
+  const step = ++run.step;
+  const { inputs, labels } = run.assembler.assemble(run.sampler.next());
+  run.augmenter?.applyBatch(inputs.data, inputs.rows);
+  const logits = model.forward(inputs, true, observe.onOutput);
+  let batchLoss = loss.forward(logits, labels);
+  model.backward(loss.backward(), false, observe.onOutputGradient);
+  batchLoss += applyWeightDecay(params, h.weightDecay, h.l1);
+  if (!Number.isFinite(batchLoss)) throw new TrainingDivergedError(step, batchLoss, h.learningRate);
+  observe.beforeUpdate?.();
+  optimizer.step(params);
+  if (step % run.stepsPerEpoch === 0 && h.learningRateDecay !== undefined)
+    optimizer.learningRate *= h.learningRateDecay;
+  return { loss: batchLoss, inputs, labels };
 }
 
 /**
