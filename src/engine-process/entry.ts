@@ -31,9 +31,11 @@ import { HyperparameterError, parseHyperparameters } from '../shared/hyperparame
 import type { Hyperparameters } from '../shared/hyperparameters';
 import { EXPERIMENT_LIMITS } from '../shared/experiment';
 import type { ExperimentResult } from '../shared/experiment';
+import type { StepRecord, StepSession } from '../shared/step-mode';
 import type { ErrorCode } from '../shared/errors';
 import { editedModel, experimentActivations, runExperiment } from './experiments';
 import { LruCache, MODEL_CACHE_CAPACITY } from './model-cache';
+import { StepModeError, StepModeSession, stepModeRefusal } from './step-mode';
 import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } from './protocol';
 import { rejectionAfterTraining } from '../digits/synthetic/rejection-sets';
 import { synthesisedDrawings } from '../digits/synthetic/training-set';
@@ -217,6 +219,25 @@ async function runExperimentJob(request: Extract<EngineRequest, { type: 'experim
   return runExperiment(model, request.edits, request.pixels, test, () => nextTurn(signal, 'experiment'));
 }
 
+/** The one step-mode run this process keeps (a new start replaces it; a restart loses it). */
+let stepSession: StepModeSession | undefined;
+
+/** Sets up step mode on MNIST's training images (and the drawings the hyperparameters synthesise), as a training job would. */
+async function startStepMode(hyperparameters: Hyperparameters): Promise<StepSession> {
+  const h = parseHyperparameters(hyperparameters);
+  const refusal = stepModeRefusal(h);
+  if (refusal) throw new StepModeError('invalid-payload', refusal);
+  stepSession = undefined;
+  const { train } = await mnist(undefined);
+  stepSession = new StepModeSession(h, train, synthesisedDrawings(h));
+  return stepSession.describe();
+}
+
+function nextStep(): StepRecord {
+  if (!stepSession) throw new StepModeError('not-found', 'there is no step-mode run (none was started, or the engine restarted): start one');
+  return stepSession.next();
+}
+
 /** drawingsToInputBytes a few hundred drawings at a time, yielding between, so a big import never holds up a training job's messages. */
 async function rasteriseInTurns(jobId: string, drawings: Stroke[][]): Promise<Uint8Array> {
   if (!Array.isArray(drawings)) throw new DrawingLimitError('rasterise: expected a list of drawings');
@@ -242,6 +263,7 @@ async function runTestOnly(type: string): Promise<never> {
 }
 
 function errorCodeOf(error: unknown): ErrorCode {
+  if (error instanceof StepModeError) return error.code;
   if (error instanceof TrainingCancelledError || error instanceof JobCancelledError) return 'cancelled';
   if (error instanceof TrainingDivergedError) return 'diverged';
   if (error instanceof HyperparameterError || error instanceof DrawingLimitError || error instanceof InspectionError) return 'invalid-payload';
@@ -272,6 +294,8 @@ async function handle(message: unknown, send: Send): Promise<void> {
     else if (request.type === 'inspect-parameters')
       value = inspectParameters(editedModel(await cachedModel(request.modelPath), request.edits ?? []).model, request.layer, request.maxValues);
     else if (request.type === 'experiment') value = await runExperimentJob(request);
+    else if (request.type === 'step-start') value = await startStepMode(request.hyperparameters);
+    else if (request.type === 'step-next') value = nextStep();
     else if (request.type === 'experiment-weights')
       value = { tensors: editedModel(await cachedModel(request.modelPath), request.edits).model.exportWeights() };
     else if (request.type.startsWith('test-only:')) value = await runTestOnly(request.type);

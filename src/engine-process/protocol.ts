@@ -2,6 +2,7 @@ import type { ErrorCode } from '../shared/errors';
 import type { Hyperparameters } from '../shared/hyperparameters';
 import type { ExperimentEdit, ExperimentResult } from '../shared/experiment';
 import type { Activations, LayerParameters } from '../shared/inspection';
+import type { StepRecord, StepSession } from '../shared/step-mode';
 import type { ClassificationReport } from '../engine/metrics/classification-report';
 import type { NamedTensor } from '../engine/model/sequential';
 import type { CalibrationMeasure } from '../engine/training/temperature-scaling';
@@ -80,6 +81,12 @@ export type EngineRequest =
     }
   | { type: 'experiment-weights'; jobId: string; modelPath: string; edits: ExperimentEdit[] }
   /**
+   * Step mode (step-mode.ts): 'step-start' sets up a run from the hyperparameters (the
+   * engine keeps one, replacing any before it), 'step-next' takes its next mini-batch.
+   */
+  | { type: 'step-start'; jobId: string; hyperparameters: Hyperparameters }
+  | { type: 'step-next'; jobId: string }
+  /**
    * For the host's own tests only: the engine refuses them unless it was started with
    * TEGAKI_ENGINE_TEST_REQUESTS=1. 'never-answer' neither ends nor heeds a cancel (a
    * hung job); 'exhaust-heap' allocates until the process runs out of memory.
@@ -137,6 +144,8 @@ export interface EngineResults {
   'inspect-parameters': LayerParameters;
   experiment: ExperimentResult;
   'experiment-weights': { tensors: NamedTensor[] };
+  'step-start': StepSession;
+  'step-next': StepRecord;
   'test-only:never-answer': never;
   'test-only:exhaust-heap': never;
 }

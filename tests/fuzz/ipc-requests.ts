@@ -108,6 +108,8 @@ const validPayloads: [string, number, fc.Arbitrary<(e: Existing) => unknown>][] 
       .map(([edits, p]) => () => ({ edits, pixels: p, testSize: 20 })),
   ],
   ['network:restore', 1, fc.constant(() => undefined)],
+  ['step:start', 0.2, fc.integer({ min: 1, max: 1000 }).map((seed) => () => ({ hyperparameters: smallHyperparameters({ seed, trainSize: 100 }) }))],
+  ['step:next', 1, fc.constant(() => undefined)],
   ['network:save-experiment', 1, fc.string({ minLength: 1, maxLength: 20 }).map((name) => () => ({ name }))],
   ['personal:add', 6, fc.tuple(drawing, digit).map(([strokes, label]) => () => ({ strokes, label }))],
   ['personal:list', 2, fc.constant(() => undefined)],

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../shared/errors';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { ExperimentEdit, ExperimentResult } from '../../shared/experiment';
 import type { Activations, LayerParameters } from '../../shared/inspection';
+import type { StepRecord, StepSession } from '../../shared/step-mode';
 import type { NamedTensor } from '../../engine/model/sequential';
 import type {
   EngineMessage,
@@ -68,6 +69,9 @@ export const DEFAULT_JOB_TIMEOUT_MS: Readonly<Record<Exclude<TimedJobKind, TestO
   // An experiment evaluates its edited copy (and once per model and size, the model itself) on up to 10,000 test images.
   experiment: 10 * 60_000,
   'experiment-weights': 60_000,
+  // Reading MNIST and synthesising the drawings the hyperparameters ask for; a step of a network within STEP_LIMITS is milliseconds.
+  'step-start': 5 * 60_000,
+  'step-next': 60_000,
   ping: 10_000,
 };
 
@@ -242,6 +246,16 @@ export class EngineHost {
   /** The tensors of the model at `modelPath` with `edits` applied, to save as a new model. */
   async experimentWeights(modelPath: string, edits: ExperimentEdit[]): Promise<NamedTensor[]> {
     return (await this.run('experiment-weights', { type: 'experiment-weights', jobId: randomUUID(), modelPath, edits })).tensors;
+  }
+
+  /** Step mode: a run of a small network from the hyperparameters' seed, kept in the engine (replacing any before). */
+  stepStart(hyperparameters: Hyperparameters): Promise<StepSession> {
+    return this.run('step-start', { type: 'step-start', jobId: randomUUID(), hyperparameters });
+  }
+
+  /** The step-mode run's next mini-batch, and what it did. */
+  stepNext(): Promise<StepRecord> {
+    return this.run('step-next', { type: 'step-next', jobId: randomUUID() });
   }
 
   ping(): Promise<{ pid: number }> {

@@ -10,6 +10,7 @@ import { ActiveModel } from './active-model';
 import { toIpcError, withoutAbsolutePaths } from './errors';
 import { createEvaluationHandlers } from './evaluation-handlers';
 import { createInspectHandlers } from './inspect-handlers';
+import { createStepHandlers } from './step-handlers';
 import { CurrentExperiment, createExperimentHandlers } from './experiment-handlers';
 import type { EventListener } from './event-bus';
 import { EventBus } from './event-bus';
@@ -120,6 +121,7 @@ export function createBackend(options: BackendOptions): Backend {
     ...createPersonalHandlers({ samples: personalSamples, activeModel, dialogs }),
     ...createInspectHandlers({ engineHost, models, activeModel, experiment }),
     ...createExperimentHandlers({ engineHost, models, activeModel, experiment }),
+    ...createStepHandlers({ engineHost }),
     'notices:startup': async () => {
       await ready;
       const notices = startupNotices ?? [];

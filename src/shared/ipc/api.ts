@@ -42,6 +42,11 @@ export interface TegakiApi {
     /** The experiment's copy as a new model. */
     saveExperiment(name: string): Promise<Result<ResponseOf<'network:save-experiment'>>>;
   };
+  /** Step mode: a small network trained one mini-batch at a time. */
+  step: {
+    start(hyperparameters: RequestOf<'step:start'>['hyperparameters']): Promise<Result<ResponseOf<'step:start'>>>;
+    next(): Promise<Result<ResponseOf<'step:next'>>>;
+  };
   /** The person's own labelled drawings. */
   personal: {
     add(strokes: RequestOf<'personal:add'>['strokes'], label: number): Promise<Result<ResponseOf<'personal:add'>>>;
@@ -108,6 +113,10 @@ export function createTegakiApi(transport: Transport, shell: TegakiApi['shell'],
       experiment: (edits, pixels, testSize) => invoke('network:experiment', { edits, pixels, testSize }),
       restore: () => invoke('network:restore', undefined),
       saveExperiment: (name) => invoke('network:save-experiment', { name }),
+    },
+    step: {
+      start: (hyperparameters) => invoke('step:start', { hyperparameters }),
+      next: () => invoke('step:next', undefined),
     },
     personal: {
       add: (strokes, label) => invoke('personal:add', { strokes, label }),

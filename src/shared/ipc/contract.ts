@@ -18,6 +18,7 @@ import {
 import { strokesSchema as drawingSchema } from '../../digits/preprocess/strokes-file';
 import { activationsSchema, layerParametersSchema } from '../inspection';
 import { EXPERIMENT_LIMITS, experimentEditsSchema, experimentResultSchema } from '../experiment';
+import { stepRecordSchema, stepSessionSchema } from '../step-mode';
 
 /**
  * Every channel between the renderer and the main process, in one place: for each
@@ -306,6 +307,14 @@ export const invokeContract = {
   'network:restore': { request: none, response: z.object({ modelId: modelIdSchema, restored: z.boolean() }) },
   /** Saves the experiment's copy as a new model (not made active); refused when no experiment is on. */
   'network:save-experiment': { request: z.object({ name: modelNameSchema }), response: modelSummarySchema },
+  /**
+   * Step mode (src/shared/step-mode.ts): a fully connected network of at most
+   * STEP_LIMITS.parameters from these hyperparameters' seed, trained one mini-batch per
+   * 'step:next' by the trainer's own step. A larger network or a conv net is refused.
+   */
+  'step:start': { request: z.object({ hyperparameters: hyperparametersSchema }), response: stepSessionSchema },
+  /** The next mini-batch: the batch, the loss, each dense layer's backward pass and update. 'not-found' before a start. */
+  'step:next': { request: none, response: stepRecordSchema },
   /** Saves a drawing to the personal sample set with the digit it really is. */
   'personal:add': {
     request: z.object({ strokes: strokesSchema, label: digitSchema }),

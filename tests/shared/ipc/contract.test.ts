@@ -27,6 +27,8 @@ describe('the IPC contract', () => {
         'network:experiment',
         'network:restore',
         'network:save-experiment',
+        'step:start',
+        'step:next',
         'personal:add',
         'personal:list',
         'personal:delete',
