@@ -6,6 +6,7 @@ import { ToolStore } from '../drawing/tools';
 import { ModelsStore } from '../models/models-store';
 import { ExperimentStore } from '../network/experiment-store';
 import { NetworkStore } from '../network/network-store';
+import { StepStore } from '../network/step-store';
 import { NumberStore } from '../prediction/number-store';
 import { PredictionStore } from '../prediction/prediction-store';
 import { StepsViewStore } from '../prediction/steps-view';
@@ -32,6 +33,8 @@ export interface AppStores {
   readonly network: NetworkStore;
   /** "Break it" on the active model, shown on the Network screen. */
   readonly experiment: ExperimentStore;
+  /** Step mode: a small network trained one mini-batch at a time, on the Network screen. */
+  readonly step: StepStore;
   /** Whether "How the network sees it" shows the preprocessing beside the canvas. */
   readonly stepsView: StepsViewStore;
   /** The person's corrected drawings, and the heat map of which pixels decided. */
@@ -71,6 +74,7 @@ export function createAppStores(api: TegakiApi): AppStores {
     numbers: new NumberStore(drawing, (pixels) => api.predict(pixels)),
     network,
     experiment: new ExperimentStore(api.network, network),
+    step: new StepStore(api.step),
     stepsView: new StepsViewStore(),
     personal: new PersonalStore(api),
     explanation: new ExplanationStore(prediction, (pixels) => api.explain(pixels)),

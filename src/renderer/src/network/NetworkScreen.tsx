@@ -31,6 +31,7 @@ import {
 } from './network-math';
 import { ExperimentPanel } from './ExperimentPanel';
 import { SheetCanvas, UnitsSheet } from './Sheets';
+import { StepPanel } from './StepPanel';
 import './network.css';
 
 const CANVAS_SIZE = 240;
@@ -105,6 +106,7 @@ export function NetworkScreen(): React.JSX.Element {
         {layers && input && (
           <>
             <ExperimentPanel layers={layers} live={activations} selected={unit} modelName={modelName} t={t} />
+            <StepPanel dark={dark} t={t} />
             {activations.originalProbabilities && (
               <p className="network-experiment-on" role="status" data-testid="experiment-on">
                 {t('experiment.on')}
