@@ -1,8 +1,8 @@
 /**
  * "Not a digit" as a person sees it, in a real Chromium against the browser mode's real
- * services and the shipped model, whose file keeps a threshold (src/digits/rejection.ts).
- * The shipped model does not reject a two-stroke X (it reads 4 at 97%: scoring its logits
- * cannot tell), so the drawing here is one it does reject, a scribbled knot.
+ * services and the shipped model, whose file keeps a threshold (src/digits/rejection.ts)
+ * and which trained on synthetic non-digits (src/digits/synthetic/training-set.ts): an X
+ * of two crossed strokes drawn with the mouse, and a scribbled knot.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -30,7 +30,28 @@ async function clear(): Promise<void> {
   await expect.poll(() => predictedDigit(session.page)).toBe('');
 }
 
+/** An X of two crossed strokes, as a person draws one with the mouse. */
+const crossedX: FractionStroke[] = [
+  [
+    [0.3, 0.25],
+    [0.7, 0.75],
+  ],
+  [
+    [0.7, 0.25],
+    [0.3, 0.75],
+  ],
+];
+
 describe('"Not a digit" on the Draw screen (real Chromium, shipped model)', () => {
+  it('an X of two crossed strokes reads "Not a digit", not a confident 4', async () => {
+    const { page } = session;
+    await drawStrokes(page, crossedX);
+    await expect.poll(() => predictedDigit(page)).toBe('Not a digit');
+    expect(await page.getByTestId('prediction-top').getAttribute('data-not-a-digit')).toBe('true');
+    await page.screenshot({ path: join(artifactsDir, 'not-a-digit-x.png') });
+    await clear();
+  });
+
   it('a scribbled knot shows "Not a digit" instead of a digit, with the note and the bars dimmed', async () => {
     const { page } = session;
     await drawStrokes(page, knot());

@@ -13,10 +13,9 @@ import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/i
 import { callBackend, nextBackendEvent, removeDirs, smallHyperparameters, tempDir } from '../fixtures';
 import { scribbledKnot } from '../../fixtures/scribbled-knot';
 
-// The app's predict with the shipped model, which keeps a "not a digit" threshold. A
-// two-stroke X is not rejected by it (read as 4 at 97% even calibrated: scoring the logits
-// cannot see that), so the drawing rejected here is a scribbled knot, in canvas fractions
-// as tests/e2e/not-a-digit.test.ts draws it.
+// The app's predict with the shipped model, which keeps a "not a digit" threshold; the
+// drawing rejected here is a scribbled knot, in canvas fractions as
+// tests/e2e/not-a-digit.test.ts draws it.
 const knot = strokesToInput(scribbledKnot(280));
 const three = strokesToInput(traceTemplate(drawnTemplates.find((t) => t.digit === 3)!.strokes));
 const shipped = resolve(import.meta.dirname, '../../../resources');
