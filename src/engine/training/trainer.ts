@@ -21,6 +21,8 @@ import { BatchAssembler, BatchSampler } from './batches';
 import { TrainingCancelledError, TrainingDivergedError } from './errors';
 import { evaluate } from './evaluate';
 import { applyWeightDecay } from './regularisation';
+import type { TrainingSnapshot } from './snapshots';
+import { snapshotSteps, valueCount } from './snapshots';
 import { fitTemperature, measureCalibration } from './temperature-scaling';
 
 export interface TrainingData {
@@ -50,6 +52,8 @@ export interface TrainingResult {
   test: { accuracy: number; loss: number; confusion: number[][] };
   /** Accuracy on the held-out personal drawings, when there were any. */
   personalTest?: { accuracy: number; count: number; confusion: number[][] };
+  /** With `keepSnapshots`: the weights at the steps snapshotSteps chose (uncalibrated, T = 1), the last step's last. */
+  snapshots?: TrainingSnapshot[];
   samplesPerSecond: number;
   trainingSeconds: number;
   totalSeconds: number;
@@ -78,6 +82,8 @@ export interface TrainOptions {
    * a label of NO_CLASS_LABEL trains towards equal probabilities.
    */
   synthetic?: Dataset;
+  /** Keep snapshots of the weights for a training timeline (snapshots.ts); they do not change the run. */
+  keepSnapshots?: boolean;
 }
 
 /**
@@ -121,6 +127,14 @@ export async function train(
   let lastReport = -Infinity;
   let lastYield = performance.now();
   const interval = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
+  const snapshots: TrainingSnapshot[] = [];
+  const snapshotAt = new Set(
+    options.keepSnapshots ? snapshotSteps(totalSteps, stepsPerEpoch, valueCount(model.exportWeights())) : [],
+  );
+  const snapshot = (step: number): void => {
+    if (snapshotAt.has(step)) snapshots.push({ step, epoch: step / stepsPerEpoch, tensors: model.exportWeights() });
+  };
+  snapshot(0);
 
   // The one progress throttle: at most one report per `interval`, except an epoch's last
   // step (before and after its evaluation), which always goes out so that every listener
@@ -154,6 +168,7 @@ export async function train(
     trainingMs += now() - stepStart;
 
     lastLoss = batchLoss;
+    snapshot(step);
     if (step % curveStride === 0 || step === totalSteps) lossCurve.push({ step, loss: batchLoss });
 
     if (step % stepsPerEpoch === 0 || step === totalSteps) {
@@ -211,6 +226,7 @@ export async function train(
       count: finalValidation.count,
     },
     calibration,
+    ...(options.keepSnapshots ? { snapshots } : {}),
     test: {
       accuracy: finalTest.accuracy,
       loss: finalTest.loss,
