@@ -36,6 +36,8 @@ import type { ErrorCode } from '../shared/errors';
 import { editedModel, experimentActivations, runExperiment } from './experiments';
 import { LruCache, MODEL_CACHE_CAPACITY } from './model-cache';
 import { StepModeError, StepModeSession, stepModeRefusal } from './step-mode';
+import { TimelineError, evaluateSnapshot, listSnapshots, snapshotModel } from './timeline';
+import { TIMELINE_LIMITS } from '../shared/timeline';
 import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } from './protocol';
 import { rejectionAfterTraining } from '../digits/synthetic/rejection-sets';
 import { synthesisedDrawings } from '../digits/synthetic/training-set';
@@ -106,6 +108,7 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
     initialModel,
     personal,
     synthetic: synthesisedDrawings(h),
+    keepSnapshots: request.keepSnapshots,
   });
   return {
     spec: result.spec,
@@ -119,6 +122,7 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
     personalTest: result.personalTest && { accuracy: result.personalTest.accuracy, count: result.personalTest.count },
     calibration: result.calibration,
     rejection: rejectionAfterTraining(result.model, data.train, h),
+    snapshots: result.snapshots?.length ? result.snapshots : undefined,
     samplesPerSecond: result.samplesPerSecond,
     trainingSeconds: result.trainingSeconds,
   };
@@ -219,6 +223,21 @@ async function runExperimentJob(request: Extract<EngineRequest, { type: 'experim
   return runExperiment(model, request.edits, request.pixels, test, () => nextTurn(signal, 'experiment'));
 }
 
+/** Snapshot `index` of a model's timeline on the first `testSize` test images, cancellable between turns. */
+async function runSnapshotEvaluation(request: Extract<EngineRequest, { type: 'evaluate-snapshot' }>) {
+  const signal = cancellable(request.jobId);
+  const { spec } = await cachedModel(request.modelPath);
+  const { test } = await mnist(Math.min(request.testSize ?? TIMELINE_LIMITS.defaultTestSize, TIMELINE_LIMITS.testSize));
+  return evaluateSnapshot(request.modelPath, spec, request.snapshot, test, () => nextTurn(signal, 'snapshot evaluation'));
+}
+
+/** The model a look inside is of: a snapshot of its timeline, else the model (or its "break it" copy). */
+async function inspectedModel(request: Extract<EngineRequest, { type: 'inspect-activations' | 'inspect-parameters' }>): Promise<Sequential> {
+  const model = await cachedModel(request.modelPath);
+  if (request.snapshot) return snapshotModel(request.modelPath, model.spec, request.snapshot);
+  return editedModel(model, request.edits ?? []).model;
+}
+
 /** The one step-mode run this process keeps (a new start replaces it; a restart loses it). */
 let stepSession: StepModeSession | undefined;
 
@@ -263,7 +282,7 @@ async function runTestOnly(type: string): Promise<never> {
 }
 
 function errorCodeOf(error: unknown): ErrorCode {
-  if (error instanceof StepModeError) return error.code;
+  if (error instanceof StepModeError || error instanceof TimelineError) return error.code;
   if (error instanceof TrainingCancelledError || error instanceof JobCancelledError) return 'cancelled';
   if (error instanceof TrainingDivergedError) return 'diverged';
   if (error instanceof HyperparameterError || error instanceof DrawingLimitError || error instanceof InspectionError) return 'invalid-payload';
@@ -289,10 +308,14 @@ async function handle(message: unknown, send: Send): Promise<void> {
     else if (request.type === 'ping') value = { pid: process.pid };
     else if (request.type === 'try-model') value = tryModelBytes(request.bytes, request.source);
     else if (request.type === 'rasterise') value = { inputs: await rasteriseInTurns(request.jobId, request.drawings) };
+    else if (request.type === 'inspect-activations' && request.snapshot)
+      value = experimentActivations(await inspectedModel(request), [], request.pixels, request.maxValues);
     else if (request.type === 'inspect-activations')
       value = experimentActivations(await cachedModel(request.modelPath), request.edits ?? [], request.pixels, request.maxValues);
     else if (request.type === 'inspect-parameters')
-      value = inspectParameters(editedModel(await cachedModel(request.modelPath), request.edits ?? []).model, request.layer, request.maxValues);
+      value = inspectParameters(await inspectedModel(request), request.layer, request.maxValues);
+    else if (request.type === 'timeline') value = await listSnapshots(request.modelPath, request.snapshotPath);
+    else if (request.type === 'evaluate-snapshot') value = await runSnapshotEvaluation(request);
     else if (request.type === 'experiment') value = await runExperimentJob(request);
     else if (request.type === 'step-start') value = await startStepMode(request.hyperparameters);
     else if (request.type === 'step-next') value = nextStep();

@@ -3,6 +3,9 @@ import type { Hyperparameters } from '../shared/hyperparameters';
 import type { ExperimentEdit, ExperimentResult } from '../shared/experiment';
 import type { Activations, LayerParameters } from '../shared/inspection';
 import type { StepRecord, StepSession } from '../shared/step-mode';
+import type { SnapshotEvaluation, Timeline } from '../shared/timeline';
+import type { TrainingSnapshot } from '../engine/training/snapshots';
+import type { SnapshotRef } from './timeline';
 import type { ClassificationReport } from '../engine/metrics/classification-report';
 import type { NamedTensor } from '../engine/model/sequential';
 import type { CalibrationMeasure } from '../engine/training/temperature-scaling';
@@ -28,6 +31,8 @@ export type EngineRequest =
       personal?: PersonalTraining & { images: PersonalImages };
       /** With personal mode 'fine-tune': the model file to continue from. */
       fineTune?: FineTuneRequest;
+      /** Keep snapshots of the weights for a training timeline (engine/training/snapshots.ts). */
+      keepSnapshots?: boolean;
     }
   | { type: 'cancel'; jobId: string }
   | { type: 'evaluate'; jobId: string; modelPath: string; testSize?: number }
@@ -46,7 +51,8 @@ export type EngineRequest =
   /**
    * Every layer's output for one input (`inputSize` floats in 0..1) through the model
    * file at `modelPath` (inspectActivations, engine/model/inspect.ts); each layer's values
-   * cut to `maxValues` (default and bound INSPECTION_LIMITS.activationValues).
+   * cut to `maxValues` (default and bound INSPECTION_LIMITS.activationValues). With
+   * `snapshot`: through that snapshot of the model's training timeline (timeline.ts), edits aside.
    */
   | {
       type: 'inspect-activations';
@@ -55,6 +61,7 @@ export type EngineRequest =
       pixels: Float32Array;
       maxValues?: number;
       edits?: ExperimentEdit[];
+      snapshot?: SnapshotRef;
     }
   /** Layer `layer`'s learned tensors (inspectParameters), each cut to `maxValues` (INSPECTION_LIMITS.parameterValues). */
   | {
@@ -64,6 +71,7 @@ export type EngineRequest =
       layer: number;
       maxValues?: number;
       edits?: ExperimentEdit[];
+      snapshot?: SnapshotRef;
     }
   /**
    * "Break it" (engine-process/experiments.ts): the model file at `modelPath` with `edits`
@@ -80,6 +88,13 @@ export type EngineRequest =
       testSize?: number;
     }
   | { type: 'experiment-weights'; jobId: string; modelPath: string; edits: ExperimentEdit[] }
+  /**
+   * The training timeline (timeline.ts): the snapshots kept at `snapshotPath` for the model
+   * file at `modelPath` (none when it kept none), and one snapshot on the first `testSize`
+   * test images (TIMELINE_LIMITS.defaultTestSize), measured once and kept.
+   */
+  | { type: 'timeline'; jobId: string; modelPath: string; snapshotPath: string }
+  | { type: 'evaluate-snapshot'; jobId: string; modelPath: string; snapshot: SnapshotRef; testSize?: number }
   /**
    * Step mode (step-mode.ts): 'step-start' sets up a run from the hyperparameters (the
    * engine keeps one, replacing any before it), 'step-next' takes its next mini-batch.
@@ -117,6 +132,8 @@ export interface TrainedModel extends TrainingOutcome {
   tensors: NamedTensor[];
   /** How the person's drawings took part, when they did. */
   personal?: PersonalTraining;
+  /** The training timeline, when the job was asked to keep one (and the model is small enough for one). */
+  snapshots?: TrainingSnapshot[];
 }
 
 export interface EvaluationResult {
@@ -144,6 +161,8 @@ export interface EngineResults {
   'inspect-parameters': LayerParameters;
   experiment: ExperimentResult;
   'experiment-weights': { tensors: NamedTensor[] };
+  timeline: Timeline;
+  'evaluate-snapshot': SnapshotEvaluation;
   'step-start': StepSession;
   'step-next': StepRecord;
   'test-only:never-answer': never;

@@ -4,6 +4,8 @@ import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { ExperimentEdit, ExperimentResult } from '../../shared/experiment';
 import type { Activations, LayerParameters } from '../../shared/inspection';
 import type { StepRecord, StepSession } from '../../shared/step-mode';
+import type { SnapshotEvaluation, Timeline } from '../../shared/timeline';
+import type { SnapshotRef } from '../../engine-process/timeline';
 import type { NamedTensor } from '../../engine/model/sequential';
 import type {
   EngineMessage,
@@ -69,6 +71,9 @@ export const DEFAULT_JOB_TIMEOUT_MS: Readonly<Record<Exclude<TimedJobKind, TestO
   // An experiment evaluates its edited copy (and once per model and size, the model itself) on up to 10,000 test images.
   experiment: 10 * 60_000,
   'experiment-weights': 60_000,
+  // Reading a timeline of at most 64 MiB; a snapshot's evaluation is an evaluation.
+  timeline: 60_000,
+  'evaluate-snapshot': 10 * 60_000,
   // Reading MNIST and synthesising the drawings the hyperparameters ask for; a step of a network within STEP_LIMITS is milliseconds.
   'step-start': 5 * 60_000,
   'step-next': 60_000,
@@ -196,11 +201,16 @@ export class EngineHost {
   train(
     hyperparameters: Hyperparameters,
     handlers: TrainHandlers = {},
-    options: { testSize?: number; personal?: PersonalTraining & { images: PersonalImages }; fineTune?: FineTuneRequest } = {},
+    options: {
+      testSize?: number;
+      personal?: PersonalTraining & { images: PersonalImages };
+      fineTune?: FineTuneRequest;
+      keepSnapshots?: boolean;
+    } = {},
   ): TrainingJob {
     const jobId = randomUUID();
-    const { testSize, personal, fineTune } = options;
-    const result = this.run<'train'>('train', { type: 'train', jobId, hyperparameters, testSize, personal, fineTune }, handlers);
+    const { testSize, personal, fineTune, keepSnapshots } = options;
+    const result = this.run<'train'>('train', { type: 'train', jobId, hyperparameters, testSize, personal, fineTune, keepSnapshots }, handlers);
     return { jobId, result };
   }
 
@@ -229,13 +239,30 @@ export class EngineHost {
     pixels: Float32Array,
     maxValues?: number,
     edits?: ExperimentEdit[],
+    snapshot?: SnapshotRef,
   ): Promise<Activations & { originalProbabilities?: number[] }> {
-    return this.run('inspect-activations', { type: 'inspect-activations', jobId: randomUUID(), modelPath, pixels, maxValues, edits });
+    return this.run('inspect-activations', { type: 'inspect-activations', jobId: randomUUID(), modelPath, pixels, maxValues, edits, snapshot });
   }
 
   /** Layer `layer`'s learned tensors in the model at `modelPath` (or its copy with `edits`), for display. */
-  inspectParameters(modelPath: string, layer: number, maxValues?: number, edits?: ExperimentEdit[]): Promise<LayerParameters> {
-    return this.run('inspect-parameters', { type: 'inspect-parameters', jobId: randomUUID(), modelPath, layer, maxValues, edits });
+  inspectParameters(
+    modelPath: string,
+    layer: number,
+    maxValues?: number,
+    edits?: ExperimentEdit[],
+    snapshot?: SnapshotRef,
+  ): Promise<LayerParameters> {
+    return this.run('inspect-parameters', { type: 'inspect-parameters', jobId: randomUUID(), modelPath, layer, maxValues, edits, snapshot });
+  }
+
+  /** The training timeline kept at `snapshotPath` for the model at `modelPath`: its snapshots, none if it kept none. */
+  timeline(modelPath: string, snapshotPath: string): Promise<Timeline> {
+    return this.run('timeline', { type: 'timeline', jobId: randomUUID(), modelPath, snapshotPath });
+  }
+
+  /** One snapshot of a timeline on the first `testSize` test images (measured once, then kept by the engine). */
+  evaluateSnapshot(modelPath: string, snapshot: SnapshotRef, testSize?: number): Promise<SnapshotEvaluation> {
+    return this.run('evaluate-snapshot', { type: 'evaluate-snapshot', jobId: randomUUID(), modelPath, snapshot, testSize });
   }
 
   /** "Break it": the model at `modelPath` with `edits` against itself, on `pixels` and the first `testSize` test images. */

@@ -11,6 +11,7 @@ import { toIpcError, withoutAbsolutePaths } from './errors';
 import { createEvaluationHandlers } from './evaluation-handlers';
 import { createInspectHandlers } from './inspect-handlers';
 import { createStepHandlers } from './step-handlers';
+import { createTimelineHandlers } from './timeline-handlers';
 import { CurrentExperiment, createExperimentHandlers } from './experiment-handlers';
 import type { EventListener } from './event-bus';
 import { EventBus } from './event-bus';
@@ -122,6 +123,7 @@ export function createBackend(options: BackendOptions): Backend {
     ...createInspectHandlers({ engineHost, models, activeModel, experiment }),
     ...createExperimentHandlers({ engineHost, models, activeModel, experiment }),
     ...createStepHandlers({ engineHost }),
+    ...createTimelineHandlers({ engineHost, models, activeModel }),
     'notices:startup': async () => {
       await ready;
       const notices = startupNotices ?? [];

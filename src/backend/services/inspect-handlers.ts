@@ -3,6 +3,7 @@ import type { EngineHost } from '../engine/engine-host';
 import type { ActiveModel } from './active-model';
 import type { CurrentExperiment } from './experiment-handlers';
 import type { ModelStore } from './model-store';
+import { modelFiles } from './timeline-handlers';
 
 type InspectChannel = 'inspect:activations' | 'inspect:parameters';
 export type InspectHandlers = { [C in InspectChannel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
@@ -22,21 +23,22 @@ export interface InspectDeps {
  * names another; while a "break it" experiment is on for the model, its edited copy.
  */
 export function createInspectHandlers({ engineHost, models, activeModel, experiment }: InspectDeps): InspectHandlers {
-  const modelFile = async (id: string | undefined): Promise<{ modelId: string; path: string }> => {
-    if (id === undefined) {
-      const { summary, path } = await activeModel.get();
-      return { modelId: summary.id, path };
-    }
-    return { modelId: id, path: models.pathOf(id) };
-  };
   return {
-    'inspect:activations': async ({ id, pixels }) => {
-      const { modelId, path } = await modelFile(id);
+    'inspect:activations': async ({ id, pixels, snapshot }) => {
+      const { modelId, path, snapshotsPath } = await modelFiles(models, activeModel, id);
+      if (snapshot !== undefined) {
+        const ref = { path: snapshotsPath, index: snapshot };
+        return { modelId, snapshot, ...(await engineHost.inspectActivations(path, Float32Array.from(pixels), undefined, undefined, ref)) };
+      }
       const edits = experiment?.editsFor(modelId);
       return { modelId, ...(await engineHost.inspectActivations(path, Float32Array.from(pixels), undefined, edits)) };
     },
-    'inspect:parameters': async ({ id, layer }) => {
-      const { modelId, path } = await modelFile(id);
+    'inspect:parameters': async ({ id, layer, snapshot }) => {
+      const { modelId, path, snapshotsPath } = await modelFiles(models, activeModel, id);
+      if (snapshot !== undefined) {
+        const ref = { path: snapshotsPath, index: snapshot };
+        return { modelId, snapshot, ...(await engineHost.inspectParameters(path, layer, undefined, undefined, ref)) };
+      }
       return {
         modelId,
         ...(await engineHost.inspectParameters(path, layer, undefined, experiment?.editsFor(modelId))),

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { sweepTempFilesSync, writeFileAtomicSync } from '../../digits/io/atomic-write';
-import { decodeModelFile, readModelFileBytes, saveModelFile } from '../../digits/io/model-file';
+import { decodeModelFile, encodeModelFile, modelDigest, readModelFileBytes, saveModelFile } from '../../digits/io/model-file';
+import { SNAPSHOT_FILE_EXTENSION, saveSnapshotFile } from '../../digits/io/snapshot-file';
 import type { ModelFileContent } from '../../digits/io/model-file';
 import { modelToOnnx } from '../../digits/io/onnx/export-onnx';
 import { modelMetadataFor } from '../../digits/io/model-metadata';
@@ -68,7 +69,8 @@ export class ModelStore {
     const index = this.index();
     const user = [...index.models].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((e) => summarize(e, index.activeId));
     const builtIn = await this.defaultSummary().catch(() => undefined);
-    return builtIn ? [{ ...builtIn, active: index.activeId === DEFAULT_MODEL_ID }, ...user] : user;
+    const withTimelines = await Promise.all(user.map(async (m) => ({ ...m, ...(await this.timelineBytes(m.id)) })));
+    return builtIn ? [{ ...builtIn, active: index.activeId === DEFAULT_MODEL_ID }, ...withTimelines] : withTimelines;
   }
 
   async summary(id: string): Promise<ModelSummary> {
@@ -89,6 +91,24 @@ export class ModelStore {
    */
   evaluationPathOf(id: string): string {
     return join(this.modelsDir, `${id}${EVALUATION_FILE_EXTENSION}`);
+  }
+
+  /**
+   * Where the model `id`'s training timeline is kept (digits/io/snapshot-file.ts): a
+   * sidecar beside its file, so the model file itself stays one set of weights.
+   */
+  snapshotsPathOf(id: string): string {
+    return join(this.modelsDir, `${id}${SNAPSHOT_FILE_EXTENSION}`);
+  }
+
+  /** Deletes the model's training timeline, keeping the model; false when it had none. */
+  async deleteSnapshots(id: string): Promise<boolean> {
+    this.assertWritable(id, 'changed');
+    this.entry(id);
+    const had = (await this.timelineBytes(id)).timelineBytes !== undefined;
+    await rm(this.snapshotsPathOf(id), { force: true });
+    if (had) this.update((index) => index);
+    return had;
   }
 
   /** The id the index names as active, or the default's when that model is gone. */
@@ -130,9 +150,35 @@ export class ModelStore {
     const metadata = modelMetadataFor(trained, { name: entry.name, personal: trained.personal, createdAt: new Date(entry.createdAt) });
     const path = join(this.modelsDir, entry.fileName);
     await mkdir(this.modelsDir, { recursive: true, mode: 0o700 });
-    await saveModelFile(path, { spec: trained.spec, metadata, tensors: trained.tensors });
-    await this.commit(path, (index) => ({ ...index, models: [...index.models, entry] }));
-    return summarize(entry, this.index().activeId);
+    const bytes = encodeModelFile({ spec: trained.spec, metadata, tensors: trained.tensors });
+    // Before the model is listed, so a listener of 'models:changed' finds its timeline.
+    if (trained.snapshots?.length) this.saveTimeline(entry.id, modelDigest(bytes), trained.snapshots);
+    try {
+      writeFileAtomicSync(path, bytes);
+      await this.commit(path, (index) => ({ ...index, models: [...index.models, entry] }));
+    } catch (error) {
+      await rm(this.snapshotsPathOf(entry.id), { force: true });
+      throw error;
+    }
+    return { ...summarize(entry, this.index().activeId), ...(await this.timelineBytes(entry.id)) };
+  }
+
+  /** A timeline is a bonus: one that cannot be written is said in the log, and the model is saved without it. */
+  private saveTimeline(id: string, digest: string, snapshots: NonNullable<TrainedModel['snapshots']>): void {
+    try {
+      saveSnapshotFile(this.snapshotsPathOf(id), { modelDigest: digest, snapshots });
+    } catch (error) {
+      this.log(`[models] the training snapshots of ${id} were not saved: ${reasonOf(error)}`);
+    }
+  }
+
+  /** What the model's timeline file takes on disk, when it has one. */
+  private async timelineBytes(id: string): Promise<{ timelineBytes?: number }> {
+    if (id === DEFAULT_MODEL_ID) return {};
+    return stat(this.snapshotsPathOf(id)).then(
+      ({ size }) => ({ timelineBytes: size }),
+      () => ({}),
+    );
   }
 
   /**
@@ -168,7 +214,7 @@ export class ModelStore {
     return this.summary(id);
   }
 
-  /** Removes a model, its file and its saved evaluation; if it was active, the default takes over. */
+  /** Removes a model, its file, its saved evaluation and its timeline; if it was active, the default takes over. */
   async delete(id: string): Promise<void> {
     this.assertWritable(id, 'deleted');
     const path = this.pathOf(id);
@@ -178,6 +224,7 @@ export class ModelStore {
     }));
     await rm(path, { force: true });
     await rm(this.evaluationPathOf(id), { force: true });
+    await rm(this.snapshotsPathOf(id), { force: true });
   }
 
   /** Writes a copy of the model file to `destination` (atomically): the file itself, or the model as ONNX. */
@@ -254,8 +301,10 @@ export class ModelStore {
     const gone = new Set(missing.map((e) => e.id));
     const kept = new Set([DEFAULT_MODEL_ID, ...index.models.filter((e) => !gone.has(e.id)).map((e) => e.id), ...recovered.map((e) => e.id)]);
     // Saved evaluations of models no longer listed (gone by hand, or a crash mid-delete) are only copies.
-    for (const file of files.filter((f) => extname(f) === EVALUATION_FILE_EXTENSION && !kept.has(basename(f, EVALUATION_FILE_EXTENSION)))) {
-      await rm(join(this.modelsDir, file), { force: true });
+    for (const extension of [EVALUATION_FILE_EXTENSION, SNAPSHOT_FILE_EXTENSION]) {
+      for (const file of files.filter((f) => extname(f) === extension && !kept.has(basename(f, extension)))) {
+        await rm(join(this.modelsDir, file), { force: true });
+      }
     }
     if (missing.length === 0 && recovered.length === 0) return notices;
     this.update((current) => ({

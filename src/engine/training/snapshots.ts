@@ -1,3 +1,4 @@
+import { TIMELINE_LIMITS } from '../../shared/timeline';
 import type { NamedTensor } from '../model/sequential';
 
 /**
@@ -8,7 +9,7 @@ import type { NamedTensor } from '../model/sequential';
  */
 
 /** At most this many snapshots a run: enough points to scrub through, few enough to list. */
-export const MAX_SNAPSHOTS = 24;
+export const MAX_SNAPSHOTS = TIMELINE_LIMITS.snapshots;
 
 /**
  * The weights all of a run's snapshots may hold together: 64 MiB of float32, one model

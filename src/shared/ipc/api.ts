@@ -29,10 +29,17 @@ export interface TegakiApi {
   explain(pixels: Float32Array | number[], target?: number): Promise<Result<ResponseOf<'explain'>>>;
   /** Inside a model (the active one unless `id` names another). */
   inspect: {
-    /** Every layer's output for one image, and the probabilities. */
-    activations(pixels: Float32Array | number[], id?: string): Promise<Result<ResponseOf<'inspect:activations'>>>;
-    /** Layer `layer`'s learned tensors: conv filters, dense weights, biases. */
-    parameters(layer: number, id?: string): Promise<Result<ResponseOf<'inspect:parameters'>>>;
+    /** Every layer's output for one image, and the probabilities; with `snapshot`, as that snapshot of its timeline. */
+    activations(pixels: Float32Array | number[], id?: string, snapshot?: number): Promise<Result<ResponseOf<'inspect:activations'>>>;
+    /** Layer `layer`'s learned tensors: conv filters, dense weights, biases (with `snapshot`, that snapshot's). */
+    parameters(layer: number, id?: string, snapshot?: number): Promise<Result<ResponseOf<'inspect:parameters'>>>;
+  };
+  /** A model's training timeline: the snapshots its training kept (the active model unless `id` names another). */
+  timeline: {
+    list(id?: string): Promise<Result<ResponseOf<'timeline:list'>>>;
+    /** Snapshot `index` on the first `testSize` test images (default 1,000). */
+    evaluate(index: number, id?: string, testSize?: number): Promise<Result<ResponseOf<'timeline:evaluate'>>>;
+    delete(id: string): Promise<Result<ResponseOf<'timeline:delete'>>>;
   };
   /** "Break it" experiments on the active model (src/shared/experiment.ts). */
   network: {
@@ -106,8 +113,13 @@ export function createTegakiApi(transport: Transport, shell: TegakiApi['shell'],
     predict: (pixels) => invoke('predict', { pixels }),
     explain: (pixels, target) => invoke('explain', { pixels, target }),
     inspect: {
-      activations: (pixels, id) => invoke('inspect:activations', { pixels, id }),
-      parameters: (layer, id) => invoke('inspect:parameters', { layer, id }),
+      activations: (pixels, id, snapshot) => invoke('inspect:activations', { pixels, id, snapshot }),
+      parameters: (layer, id, snapshot) => invoke('inspect:parameters', { layer, id, snapshot }),
+    },
+    timeline: {
+      list: (id) => invoke('timeline:list', { id }),
+      evaluate: (index, id, testSize) => invoke('timeline:evaluate', { id, index, testSize }),
+      delete: (id) => invoke('timeline:delete', { id }),
     },
     network: {
       experiment: (edits, pixels, testSize) => invoke('network:experiment', { edits, pixels, testSize }),

@@ -19,6 +19,7 @@ import { strokesSchema as drawingSchema } from '../../digits/preprocess/strokes-
 import { activationsSchema, layerParametersSchema } from '../inspection';
 import { EXPERIMENT_LIMITS, experimentEditsSchema, experimentResultSchema } from '../experiment';
 import { stepRecordSchema, stepSessionSchema } from '../step-mode';
+import { TIMELINE_LIMITS, snapshotEvaluationSchema, snapshotIndexSchema, timelineSchema } from '../timeline';
 
 /**
  * Every channel between the renderer and the main process, in one place: for each
@@ -68,6 +69,8 @@ export const modelSummarySchema = z.object({
   metrics: modelMetricsSchema.optional(),
   /** For a model trained elsewhere: the format it arrived in, the tool that wrote it and its opset. */
   importedFrom: importedFromSchema.optional(),
+  /** Bytes of the model's training timeline (its snapshots), when it kept one. */
+  timelineBytes: z.number().int().min(0).optional(),
 });
 
 /** A training job's progress as the renderer receives it: the one progress shape, with its job. */
@@ -207,6 +210,11 @@ export const invokeContract = {
        * (FINE_TUNE_DEFAULTS), unless these say otherwise; `hyperparameters` is not used.
        */
       fineTune: fineTuneOptionsSchema.optional(),
+      /**
+       * Keep snapshots of the weights as it trains, saved beside the model as its training
+       * timeline (src/shared/timeline.ts); they do not change the run. Default: none kept.
+       */
+      keepSnapshots: z.boolean().optional(),
     }),
     response: z.object({ jobId: z.string() }),
   },
@@ -268,12 +276,16 @@ export const invokeContract = {
   /**
    * Inside a model (the active one unless `id` names another): every layer's output for
    * one 28x28 image, in order, and the probabilities; each layer's values within
-   * INSPECTION_LIMITS.activationValues (src/shared/inspection.ts), with `truncated`.
+   * INSPECTION_LIMITS.activationValues (src/shared/inspection.ts), with `truncated`. With
+   * `snapshot`: through that snapshot of the model's training timeline ('timeline:list'), as
+   * the weights were then, without any "break it" edits.
    */
   'inspect:activations': {
-    request: z.object({ id: modelIdSchema.optional(), pixels: pixelsSchema }),
+    request: z.object({ id: modelIdSchema.optional(), pixels: pixelsSchema, snapshot: snapshotIndexSchema.optional() }),
     response: activationsSchema.extend({
       modelId: modelIdSchema,
+      /** The snapshot looked through, when one was asked for. */
+      snapshot: snapshotIndexSchema.optional(),
       /** Present while a "break it" experiment is on for this model: the layers are its edited copy's, these the model's own. */
       originalProbabilities: z.array(z.number()).optional(),
     }),
@@ -285,8 +297,38 @@ export const invokeContract = {
    */
   'inspect:parameters': {
     // MODEL_FILE_LIMITS.layers (src/digits/io/model-header.ts) is 64, which the renderer's build cannot import.
-    request: z.object({ id: modelIdSchema.optional(), layer: z.number().int().min(0, 'layers count from 0').max(63, 'a model has at most 64 layers') }),
-    response: layerParametersSchema.extend({ modelId: modelIdSchema }),
+    request: z.object({
+      id: modelIdSchema.optional(),
+      layer: z.number().int().min(0, 'layers count from 0').max(63, 'a model has at most 64 layers'),
+      snapshot: snapshotIndexSchema.optional(),
+    }),
+    response: layerParametersSchema.extend({ modelId: modelIdSchema, snapshot: snapshotIndexSchema.optional() }),
+  },
+  /**
+   * The training timeline of a model (the active one unless `id` names another): the
+   * snapshots its training kept, in order, and their bytes on disk; empty when it kept none.
+   */
+  'timeline:list': {
+    request: z.object({ id: modelIdSchema.optional() }).optional(),
+    response: timelineSchema.extend({ modelId: modelIdSchema }),
+  },
+  /**
+   * Snapshot `index` on the first `testSize` test images (TIMELINE_LIMITS.defaultTestSize,
+   * 1,000): accuracy, loss and confusion matrix, at temperature 1. Measured once per
+   * snapshot and size by the engine, then given again from memory.
+   */
+  'timeline:evaluate': {
+    request: z.object({
+      id: modelIdSchema.optional(),
+      index: snapshotIndexSchema,
+      testSize: z.number().int().min(1).max(TIMELINE_LIMITS.testSize).optional(),
+    }),
+    response: snapshotEvaluationSchema.extend({ modelId: modelIdSchema }),
+  },
+  /** Deletes a model's timeline and keeps the model; `deleted` is false when it had none. */
+  'timeline:delete': {
+    request: z.object({ id: modelIdSchema }),
+    response: z.object({ modelId: modelIdSchema, deleted: z.boolean() }),
   },
   /**
    * "Break it" (src/shared/experiment.ts): the active model with `edits` applied to a copy of
