@@ -36,13 +36,14 @@ import type { Sequential } from '../src/engine/model/sequential';
 import { evaluate } from '../src/engine/training/evaluate';
 import type { Dataset } from '../src/engine/data/dataset';
 import { sliceDataset } from '../src/engine/data/dataset';
-import { rejectedCount, rejectionScores } from '../src/engine/metrics/rejection';
 import type { ModelRejection } from '../src/shared/model-metadata';
 import { MNIST_VALIDATION_SIZE } from '../src/shared/hyperparameters';
 import { wilsonInterval } from './drawn-set/confidence';
 import { nonDigitDataset, nonDigitTemplatesOf } from '../src/digits/synthetic/non-digits';
 import { describeDistortion, distortedDataset, drawnLikeDistortion } from './drawn-set/distorted-mnist';
-import { MNIST_LACKING_STYLES, drawnDigitsDataset, drawnTemplates } from '../src/digits/synthetic/drawn-digits';
+import { MNIST_LACKING_STYLES, drawnTemplates } from '../src/digits/synthetic/drawn-digits';
+import type { Tally } from '../src/digits/synthetic/drawn-figures';
+import { drawnDigitsOnce, heldOutNonDigitsOnce, rejectionTally, tally } from '../src/digits/synthetic/drawn-figures';
 import type { DrawnNumber } from './drawn-set/numbers';
 import { DRAWN_NUMBER_DEFAULTS, drawnNumbers, sameGroups } from './drawn-set/numbers';
 
@@ -89,64 +90,14 @@ export function readNumbers(model: Sequential, numbers: readonly DrawnNumber[]):
 }
 
 export { describeDistortion, distortedDataset, drawnLikeDistortion } from './drawn-set/distorted-mnist';
+// The figures the app's report shows too: one implementation, in src/.
+export { rejectionTally, styleTallies } from '../src/digits/synthetic/drawn-figures';
 export type { DrawnLikeDistortion } from './drawn-set/distorted-mnist';
 
 /** "97.30% [96.81, 97.72]": the accuracy and its 95% Wilson interval, in percent. */
 export function formatAccuracy(right: number, total: number): string {
   const { low, high } = wilsonInterval(right, total);
   return `${((right / total) * 100).toFixed(2)}% [${(low * 100).toFixed(2)}, ${(high * 100).toFixed(2)}]`;
-}
-
-interface Tally {
-  right: number;
-  total: number;
-  /** Accuracy of each template among those counted, in template order. */
-  perTemplate: number[];
-  /** How often each digit was the wrong answer. */
-  misreadAs: number[];
-}
-
-/** Right answers and totals over the drawings whose template passes `include`. */
-function tally(
-  templateIndex: Uint16Array,
-  labels: Uint8Array,
-  predictions: Uint8Array,
-  include: (template: number) => boolean,
-): Tally {
-  const right = new Map<number, number>();
-  const total = new Map<number, number>();
-  const misreadAs = new Array<number>(10).fill(0);
-  templateIndex.forEach((template, i) => {
-    if (!include(template)) return;
-    total.set(template, (total.get(template) ?? 0) + 1);
-    if (predictions[i] === labels[i]) right.set(template, (right.get(template) ?? 0) + 1);
-    else misreadAs[predictions[i]]++;
-  });
-  const templates = [...total.keys()].sort((a, b) => a - b);
-  const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-  return {
-    right: sum(right),
-    total: sum(total),
-    perTemplate: templates.map((t) => (right.get(t) ?? 0) / total.get(t)!),
-    misreadAs,
-  };
-}
-
-/** Per style MNIST lacks: the tally of its drawings and how many templates it has, for a model's predictions on the drawn set. */
-export function styleTallies(
-  drawn: { templateIndex: Uint16Array },
-  labels: Uint8Array,
-  predictions: Uint8Array,
-): { style: string; right: number; total: number; templates: number }[] {
-  return MNIST_LACKING_STYLES.map((style) => {
-    const { right, total, perTemplate } = tally(
-      drawn.templateIndex,
-      labels,
-      predictions,
-      (t) => drawnTemplates[t].style === style,
-    );
-    return { style, right, total, templates: perTemplate.length };
-  });
 }
 
 /**
@@ -163,17 +114,6 @@ function describeTally({ right, total, perTemplate, misreadAs }: Tally): string 
     `${formatAccuracy(right, total).padEnd(23)} ${total.toLocaleString('en-US')} drawings,` +
     ` ${perTemplate.length} templates (${spread})${misread}`
   );
-}
-
-/** How many of `data` the model's decision rejects, and each image's score. */
-export function rejectionTally(
-  model: Sequential,
-  rejection: ModelRejection,
-  data: Dataset,
-): { rejected: number; total: number; scores: Float64Array } {
-  const { logits } = evaluate(model, data, { keepLogits: true });
-  const scores = rejectionScores(rejection.score, logits!, model.classes, rejection.temperature);
-  return { rejected: rejectedCount(scores, rejection.threshold), total: data.count, scores };
 }
 
 /**
@@ -266,7 +206,7 @@ function splitSpeedFigure(): number {
 /** Prints the figures for `modelPaths`; returns how many bars were missed. */
 export async function runDrawnBench(modelPaths: string[]): Promise<number> {
   const mnist = await loadMnist();
-  const drawn = drawnDigitsDataset();
+  const drawn = drawnDigitsOnce();
   const distorted = distortedDataset(mnist.test, drawnLikeDistortion);
   const perDigitTemplates = Array.from({ length: 10 }, (_, d) => drawnTemplates.filter((t) => t.digit === d).length);
   console.log(
@@ -279,7 +219,7 @@ export async function runDrawnBench(modelPaths: string[]): Promise<number> {
       ' then cropped, scaled to 20 px and centred by mass as the app does',
   );
   const validation = sliceDataset(mnist.train, mnist.train.count - MNIST_VALIDATION_SIZE, mnist.train.count);
-  const heldOutNonDigits = nonDigitDataset('held-out');
+  const heldOutNonDigits = heldOutNonDigitsOnce();
   console.log(
     `Non-digits: ${heldOutNonDigits.count.toLocaleString('en-US')} synthetic drawings (seed 2029) of ${nonDigitTemplatesOf('held-out').length}` +
       ' held-out templates (letters, symbols, shapes, scribbles; src/digits/synthetic/non-digits.ts), none of them seen when the threshold was fitted',

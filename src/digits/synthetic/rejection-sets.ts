@@ -12,15 +12,15 @@ import type { Sequential } from '../../engine/model/sequential';
 import { validationSet } from '../../engine/training/trainer';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { ModelRejection } from '../../shared/model-metadata';
-import { drawnDigitsDataset } from './drawn-digits';
+import { drawnDigitsOnce } from './drawn-figures';
 import { nonDigitDataset } from './non-digits';
 
-let drawn: { digits: Dataset; nonDigits: Dataset } | undefined;
+let fittingNonDigits: Dataset | undefined;
 
 /** The fitting sets for a model whose validation split is `validation`. */
 export function rejectionFittingSets(validation: Dataset): RejectionFittingSets {
-  drawn ??= { digits: drawnDigitsDataset(), nonDigits: nonDigitDataset('fitting') };
-  return { validation, drawn: drawn.digits, nonDigits: drawn.nonDigits };
+  fittingNonDigits ??= nonDigitDataset('fitting');
+  return { validation, drawn: drawnDigitsOnce(), nonDigits: fittingNonDigits };
 }
 
 /**
