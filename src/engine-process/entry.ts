@@ -29,6 +29,7 @@ import { measureCalibration } from '../engine/training/temperature-scaling';
 import { train } from '../engine/training/trainer';
 import { HyperparameterError, parseHyperparameters } from '../shared/hyperparameters';
 import type { Hyperparameters } from '../shared/hyperparameters';
+import type { ModelMetadata } from '../shared/model-metadata';
 import { EXPERIMENT_LIMITS } from '../shared/experiment';
 import type { ExperimentResult } from '../shared/experiment';
 import type { StepRecord, StepSession } from '../shared/step-mode';
@@ -39,6 +40,7 @@ import { StepModeError, StepModeSession, stepModeRefusal } from './step-mode';
 import { TimelineError, evaluateSnapshot, listSnapshots, snapshotModel } from './timeline';
 import { TIMELINE_LIMITS } from '../shared/timeline';
 import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } from './protocol';
+import { drawnDigitsFigures, drawnDigitsOnce, heldOutNonDigitsOnce, rejectionOfLogits } from '../digits/synthetic/drawn-figures';
 import { rejectionAfterTraining } from '../digits/synthetic/rejection-sets';
 import { synthesisedDrawings } from '../digits/synthetic/training-set';
 
@@ -54,7 +56,7 @@ const EVALUATION_TURN = 500;
 
 /** The jobs that stop on a cancel (training, evaluating, rasterising), by job id. */
 const running = new Map<string, AbortController>();
-const models = new LruCache<string, Promise<Sequential>>(MODEL_CACHE_CAPACITY);
+const models = new LruCache<string, Promise<{ model: Sequential; metadata: ModelMetadata }>>(MODEL_CACHE_CAPACITY);
 let mnistFull: Promise<{ train: Dataset; test: Dataset }> | undefined;
 
 /**
@@ -73,19 +75,23 @@ async function mnist(testSize: number | undefined): Promise<{ train: Dataset; te
   return { train, test: testSize === undefined ? test : sliceDataset(test, 0, Math.min(testSize, test.count)) };
 }
 
-async function cachedModel(path: string): Promise<Sequential> {
+async function cachedModelFile(path: string): Promise<{ model: Sequential; metadata: ModelMetadata }> {
   // Keyed by the file as well as its path: a file replaced there (a rebuilt default
   // model) is loaded afresh, never evaluated as the model it replaced.
   const file = await stat(path).then(({ ino, size, mtimeMs }) => `${ino}:${size}:${mtimeMs}`, () => 'unreadable');
   const key = `${path}\0${file}`;
-  let model = models.get(key);
-  if (!model) {
-    const loading = loadModel(path).then((loaded) => loaded.model);
+  let loaded = models.get(key);
+  if (!loaded) {
+    const loading = loadModel(path);
     loading.catch(() => models.deleteIf(key, loading));
     models.set(key, loading);
-    model = loading;
+    loaded = loading;
   }
-  return model;
+  return loaded;
+}
+
+async function cachedModel(path: string): Promise<Sequential> {
+  return (await cachedModelFile(path)).model;
 }
 
 async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, send: Send): Promise<TrainedModel> {
@@ -175,43 +181,73 @@ async function nextTurn(signal: AbortSignal, what: string): Promise<void> {
   if (signal.aborted) throw new JobCancelledError(what);
 }
 
-/**
- * The model on the first `testSize` test images, one batch per turn so that a cancel
- * is heard between batches. Probabilities and loss are the model's (with its temperature);
- * the calibration compares them with the raw softmax's. Each turn is evaluate() on a slice, so the predictions and
- * probabilities are the ones one call over the whole set gives.
- */
-async function runEvaluation(request: Extract<EngineRequest, { type: 'evaluate' }>): Promise<EvaluationResult> {
-  const signal = cancellable(request.jobId);
-  const model = await cachedModel(request.modelPath);
-  const { test } = await mnist(request.testSize);
+/** evaluate() over `data` a turn at a time, so that a cancel is heard between turns; gives what one call over the whole set gives. */
+async function evaluateInTurns(
+  model: Sequential,
+  data: Dataset,
+  signal: AbortSignal,
+): Promise<{ labels: Uint8Array; predictions: Uint8Array; probabilities: Float32Array; logits: Float32Array; loss: number }> {
   const classes = model.classes;
-  const labels = new Uint8Array(test.count);
-  const predictions = new Uint8Array(test.count);
-  const probabilities = new Float32Array(test.count * classes);
-  const logits = new Float32Array(test.count * classes);
+  const labels = new Uint8Array(data.count);
+  const predictions = new Uint8Array(data.count);
+  const probabilities = new Float32Array(data.count * classes);
+  const logits = new Float32Array(data.count * classes);
   let totalLoss = 0;
-  for (let start = 0; start < test.count; start += EVALUATION_TURN) {
+  for (let start = 0; start < data.count; start += EVALUATION_TURN) {
     await nextTurn(signal, 'evaluation');
-    const turn = evaluate(model, sliceDataset(test, start, Math.min(start + EVALUATION_TURN, test.count)), { keepProbabilities: true, keepLogits: true });
+    const turn = evaluate(model, sliceDataset(data, start, Math.min(start + EVALUATION_TURN, data.count)), { keepProbabilities: true, keepLogits: true });
     labels.set(turn.labels, start);
     predictions.set(turn.predictions, start);
     probabilities.set(turn.probabilities!, start * classes);
     logits.set(turn.logits!, start * classes);
     totalLoss += turn.loss * turn.count;
   }
+  return { labels, predictions, probabilities, logits, loss: data.count === 0 ? 0 : totalLoss / data.count };
+}
+
+/**
+ * The model on the first `testSize` test images, one batch per turn so that a cancel
+ * is heard between batches. Probabilities and loss are the model's (with its temperature);
+ * the calibration compares them with the raw softmax's. Each turn is evaluate() on a slice, so the predictions and
+ * probabilities are the ones one call over the whole set gives. Then, as the bench does
+ * (bench/drawn.ts, by the same functions), the drawn digits per style MNIST lacks and,
+ * when the file has a threshold, the share of each set it calls "not a digit".
+ */
+async function runEvaluation(request: Extract<EngineRequest, { type: 'evaluate' }>): Promise<EvaluationResult> {
+  const signal = cancellable(request.jobId);
+  const { model, metadata } = await cachedModelFile(request.modelPath);
+  const { test } = await mnist(request.testSize);
+  const classes = model.classes;
+  const { labels, predictions, probabilities, logits, loss } = await evaluateInTurns(model, test, signal);
   const correct = labels.reduce((sum, label, i) => sum + (label === predictions[i] ? 1 : 0), 0);
   const confusion = confusionMatrix(labels, predictions, classes);
+
+  await nextTurn(signal, 'evaluation');
+  const drawnSet = drawnDigitsOnce();
+  const onDrawn = await evaluateInTurns(model, drawnSet, signal);
+  const rejection = metadata.rejection;
+  let notADigit: EvaluationResult['notADigit'] = null;
+  if (rejection) {
+    await nextTurn(signal, 'evaluation');
+    const onNonDigits = await evaluateInTurns(model, heldOutNonDigitsOnce(), signal);
+    const share = (of: Float32Array) => {
+      const { rejected, total } = rejectionOfLogits(rejection, of, classes);
+      return { rejected, total };
+    };
+    notADigit = { mnistTest: share(logits), drawnDigits: share(onDrawn.logits), heldOutNonDigits: share(onNonDigits.logits) };
+  }
   return {
     count: test.count,
     accuracy: test.count === 0 ? 0 : correct / test.count,
-    loss: test.count === 0 ? 0 : totalLoss / test.count,
+    loss,
     confusion,
     report: classificationReport(confusion),
     labels,
     predictions,
     probabilities,
     calibration: measureCalibration(logits, labels, classes, model.temperature),
+    drawn: drawnDigitsFigures(drawnSet, onDrawn.predictions),
+    notADigit,
   };
 }
 

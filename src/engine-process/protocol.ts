@@ -1,3 +1,4 @@
+import type { DrawnDigitsFigures, NotADigitFigures } from '../shared/drawn-evaluation';
 import type { ErrorCode } from '../shared/errors';
 import type { Hyperparameters } from '../shared/hyperparameters';
 import type { ExperimentEdit, ExperimentResult } from '../shared/experiment';
@@ -147,6 +148,10 @@ export interface EvaluationResult {
   probabilities: Float32Array;
   /** Expected calibration error and reliability bins on these test images, at T = 1 and at the model's temperature. */
   calibration: CalibrationMeasure;
+  /** The bench's drawn digits (all 5,000, whatever the test size) read right, overall and per style MNIST lacks. */
+  drawn: DrawnDigitsFigures;
+  /** At the model file's threshold, the rejected share of these test images, the drawn digits and the held-out non-digits; null when the file has none. */
+  notADigit: NotADigitFigures | null;
 }
 
 /** What each request's job resolves to. */

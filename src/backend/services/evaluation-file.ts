@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { writeFileAtomicSync } from '../../digits/io/atomic-write';
 import type { EvaluationResult } from '../../engine-process/protocol';
+import { drawnDigitsFiguresSchema, notADigitFiguresSchema } from '../../shared/drawn-evaluation';
 import { calibrationMeasureSchema, classificationReportSchema } from '../../shared/model-metadata';
 import { DIGEST_BYTES, PREAMBLE_BYTES, align4, digestHolds, sealDigest } from '../../digits/io/signed-bytes';
 
@@ -14,13 +15,15 @@ import { DIGEST_BYTES, PREAMBLE_BYTES, align4, digestHolds, sealDigest } from '.
  *   probabilities (count x classes float32, little-endian) | SHA-256 of all of the above
  *
  * The header says what it is the evaluation of (EvaluationKey: the model file's digest
- * and the test-set size asked for) and holds the rest of the engine's EvaluationResult.
+ * and the test-set size asked for) and holds the rest of the engine's EvaluationResult,
+ * the drawn-digit and "not a digit" figures too. A file of another version (version 1
+ * had no drawn figures) is refused, so the report evaluates afresh.
  * It is only ever a copy of what the engine can compute again, so a file that is not
  * exactly right (truncated, corrupted, another model's, too large) is refused whole
  * and the caller evaluates afresh.
  */
 export const EVALUATION_FILE_MAGIC = 'TGKE';
-export const EVALUATION_FILE_VERSION = 1;
+export const EVALUATION_FILE_VERSION = 2;
 export const EVALUATION_FILE_EXTENSION = '.evaluation';
 
 /** What an evaluation file may hold: MNIST's test set of digits, and a header far larger than one needs. */
@@ -50,6 +53,8 @@ const headerSchema = z
     confusion: z.array(z.array(z.number())),
     report: classificationReportSchema,
     calibration: calibrationMeasureSchema,
+    drawn: drawnDigitsFiguresSchema,
+    notADigit: notADigitFiguresSchema.nullable(),
   })
   .strict();
 
@@ -61,11 +66,12 @@ export class EvaluationFileError extends Error {
 }
 
 export function encodeEvaluationFile(key: EvaluationKey, evaluation: EvaluationResult): Uint8Array {
-  const { count, labels, predictions, probabilities, accuracy, loss, confusion, report, calibration } = evaluation;
+  const { count, labels, predictions, probabilities, accuracy, loss, confusion, report, calibration, drawn, notADigit } =
+    evaluation;
   // The engine's confusion matrix is classes x classes (confusionMatrix), even for no images.
   const classes = confusion.length;
   const header = new TextEncoder().encode(
-    JSON.stringify({ ...key, count, classes, accuracy, loss, confusion, report, calibration }),
+    JSON.stringify({ ...key, count, classes, accuracy, loss, confusion, report, calibration, drawn, notADigit }),
   );
   const shapeProblem = layoutProblem(
     header.length,

@@ -20,6 +20,7 @@ import { activationsSchema, layerParametersSchema } from '../inspection';
 import { EXPERIMENT_LIMITS, experimentEditsSchema, experimentResultSchema } from '../experiment';
 import { stepRecordSchema, stepSessionSchema } from '../step-mode';
 import { TIMELINE_LIMITS, snapshotEvaluationSchema, snapshotIndexSchema, timelineSchema } from '../timeline';
+import { drawnDigitsFiguresSchema, notADigitFiguresSchema } from '../drawn-evaluation';
 
 /**
  * Every channel between the renderer and the main process, in one place: for each
@@ -250,6 +251,10 @@ export const invokeContract = {
       probabilities: floatsSchema,
       /** On these test images: expected calibration error and reliability bins before and after the temperature. */
       calibration: calibrationMeasureSchema,
+      /** The bench's 5,000 drawn digits read right, overall and per style MNIST lacks. */
+      drawn: drawnDigitsFiguresSchema,
+      /** The rejected share of these test images, the drawn digits and the held-out non-digits; null: the model never says "not a digit". */
+      notADigit: notADigitFiguresSchema.nullable(),
     }),
   },
   /**

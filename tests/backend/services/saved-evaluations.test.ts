@@ -6,7 +6,8 @@ import { EngineHost } from '../../../src/backend/engine/engine-host';
 import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
 import type { Backend } from '../../../src/backend/services/backend';
 import { createBackend } from '../../../src/backend/services/backend';
-import { readEvaluationFile } from '../../../src/backend/services/evaluation-file';
+import { EVALUATION_FILE_VERSION, readEvaluationFile } from '../../../src/backend/services/evaluation-file';
+import { align4, sealDigest } from '../../../src/digits/io/signed-bytes';
 import { checkedModelDigest, encodeModelFile, modelDigest } from '../../../src/digits/io/model-file';
 import { saveModel } from '../../../src/digits/io/saved-model';
 import { Sequential } from '../../../src/engine/model/sequential';
@@ -119,6 +120,21 @@ describe('a saved evaluation', () => {
     expect(logged.filter((line) => line.includes('ignored'))).toHaveLength(damages.length);
   });
 
+  it('saved by an older version, before the drawn-digit figures, is evaluated afresh and saved at this version', async () => {
+    const first = await call('evaluate', { id: 'default', testSize });
+    const path = backend.models.evaluationPathOf('default');
+    const { key, evaluation } = await readEvaluationFile(path);
+    await writeFile(path, versionOneFile(key, evaluation));
+
+    await reopen();
+    expect(await call('evaluate', { id: 'default', testSize })).toEqual(first);
+    expect(engineEvaluations).toHaveBeenCalledTimes(2);
+    expect(logged.some((line) => line.includes(`version 1, not ${EVALUATION_FILE_VERSION}`))).toBe(true);
+    const resaved = await readFile(path);
+    expect(new DataView(resaved.buffer, resaved.byteOffset).getUint32(4, true)).toBe(EVALUATION_FILE_VERSION);
+    expect((await readEvaluationFile(path)).evaluation.drawn).toEqual(first.drawn);
+  });
+
   it("of a model file since replaced is not served: the new file's is evaluated and saved", async () => {
     const old = await call('evaluate', { id: 'default', testSize });
     const modelPath = join(resources, 'default-model.tgk');
@@ -163,3 +179,31 @@ describe('a saved evaluation', () => {
     expect(engineEvaluations).toHaveBeenCalledTimes(2);
   });
 });
+
+/**
+ * A saved evaluation as version 1 wrote it: the same layout, its header without the
+ * drawn-digit and "not a digit" figures, which that version did not have.
+ */
+function versionOneFile(
+  key: Awaited<ReturnType<typeof readEvaluationFile>>['key'],
+  evaluation: Awaited<ReturnType<typeof readEvaluationFile>>['evaluation'],
+): Uint8Array {
+  const { count, labels, predictions, probabilities, accuracy, loss, confusion, report, calibration } = evaluation;
+  const classes = confusion.length;
+  const header = new TextEncoder().encode(
+    JSON.stringify({ ...key, count, classes, accuracy, loss, confusion, report, calibration }),
+  );
+  const labelsAt = align4(12 + header.length);
+  const probabilitiesAt = align4(labelsAt + 2 * count);
+  const bytes = new Uint8Array(probabilitiesAt + 4 * count * classes + 32);
+  const view = new DataView(bytes.buffer);
+  bytes.set(new TextEncoder().encode('TGKE'), 0);
+  view.setUint32(4, 1, true);
+  view.setUint32(8, header.length, true);
+  bytes.set(header, 12);
+  bytes.set(labels, labelsAt);
+  bytes.set(predictions, labelsAt + count);
+  probabilities.forEach((p, i) => view.setFloat32(probabilitiesAt + i * 4, p, true));
+  sealDigest(bytes);
+  return bytes;
+}

@@ -25,6 +25,8 @@ const evaluation = (modelId: string): Evaluation => ({
   predictions: new Uint8Array(1),
   probabilities: new Float32Array(10),
   calibration: { temperature: 1, count: 1, eceBefore: 0, eceAfter: 0, reliabilityBefore: [], reliabilityAfter: [] },
+  drawn: { right: 0, total: 0, styles: [] },
+  notADigit: null,
 });
 
 /** An API whose evaluations answer only when the test says so, a model's in the order asked. */
