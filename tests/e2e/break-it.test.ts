@@ -7,31 +7,21 @@
  * on the engine's own answers, captured off the wire.
  */
 import { join } from 'node:path';
-import type { Page, Response } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../src/shared/ipc/contract';
-import { fromWire } from '../../src/shared/ipc/wire';
+import type { ResponseOf } from '../../src/shared/ipc/contract';
 import type { ModelActivations } from '../../src/renderer/src/network/network-store';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, digits, drawStrokes, predictedDigit, startAppInBrowser } from './harness';
+import { artifactsDir, digits, drawStrokes, lastAnswerOn, predictedDigit, startAppInBrowser } from './harness';
 
 let app: RunningApp;
 let session: BrowserSession;
 /** The engine's last answer to 'inspect:activations', as the page received it. */
-let lastActivations: ModelActivations | undefined;
+let lastActivations: () => ResponseOf<'inspect:activations'> | undefined = () => undefined;
 
 beforeAll(async () => {
   ({ app, session } = await startAppInBrowser());
-  session.page.on('response', (response: Response) => {
-    if (!response.url().includes('/api/invoke/inspect%3Aactivations')) return;
-    void response
-      .text()
-      .then((text) => {
-        const result = fromWire(text) as Result<ModelActivations>;
-        if (result.ok) lastActivations = result.value;
-      })
-      .catch(() => undefined);
-  });
+  lastActivations = lastAnswerOn(session.page, 'inspect:activations');
 });
 
 afterAll(async () => {
@@ -88,9 +78,9 @@ describe('Break it on the Network screen (browser mode, real engine process)', (
     await page.getByTestId('tab-network').click();
     await expect.poll(() => settled(page), { timeout: 15_000 }).toBe(true);
     await expect
-      .poll(() => lastActivations?.originalProbabilities === undefined && lastActivations !== undefined)
+      .poll(() => lastActivations()?.originalProbabilities === undefined && lastActivations() !== undefined)
       .toBe(true);
-    original = lastActivations!;
+    original = lastActivations()!;
     // Folded away until opened, by the keyboard here.
     expect(await page.getByTestId('experiment-layer').isVisible()).toBe(false);
     await pressButton(page, 'experiment-toggle');
@@ -111,9 +101,9 @@ describe('Break it on the Network screen (browser mode, real engine process)', (
 
     await expect.poll(() => page.getByTestId('experiment-panel').getAttribute('data-edits')).toBe('1');
     await expect.poll(() => settled(page), { timeout: 30_000 }).toBe(true);
-    await expect.poll(() => lastActivations?.originalProbabilities !== undefined, { timeout: 10_000 }).toBe(true);
-    expect(mapOf(lastActivations!, firstLayer, unit).every((v) => v === 0)).toBe(true);
-    expect(mapOf(lastActivations!, firstLayer, unit === 0 ? 1 : 0)).toEqual(
+    await expect.poll(() => lastActivations()?.originalProbabilities !== undefined, { timeout: 10_000 }).toBe(true);
+    expect(mapOf(lastActivations()!, firstLayer, unit).every((v) => v === 0)).toBe(true);
+    expect(mapOf(lastActivations()!, firstLayer, unit === 0 ? 1 : 0)).toEqual(
       mapOf(original, firstLayer, unit === 0 ? 1 : 0),
     );
     expect(await page.getByTestId('experiment-on').isVisible()).toBe(true);
@@ -142,10 +132,12 @@ describe('Break it on the Network screen (browser mode, real engine process)', (
     // The logits move (a confident 7 may keep its probability to three places); the probabilities with them.
     const logits = (a: ModelActivations) => Array.from(a.layers.at(-1)!.values);
     await expect
-      .poll(() => logits(lastActivations!).some((z, i) => Math.abs(z - logits(original)[i]) > 0.1), { timeout: 10_000 })
+      .poll(() => logits(lastActivations()!).some((z, i) => Math.abs(z - logits(original)[i]) > 0.1), {
+        timeout: 10_000,
+      })
       .toBe(true);
-    expect(lastActivations!.probabilities).not.toEqual(original.probabilities);
-    expect(lastActivations!.originalProbabilities).toEqual(original.probabilities);
+    expect(lastActivations()!.probabilities).not.toEqual(original.probabilities);
+    expect(lastActivations()!.originalProbabilities).toEqual(original.probabilities);
     expect(await page.getByTestId('experiment-edit-1').textContent()).toMatch(
       new RegExp(`^Layer ${lastLayer}: noise 3 × RMS \\(σ = [0-9.]+\\), seed 7`),
     );
@@ -176,10 +168,10 @@ describe('Break it on the Network screen (browser mode, real engine process)', (
     await pressButton(page, 'experiment-restore');
     await expect.poll(() => page.getByTestId('experiment-none').isVisible(), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => settled(page), { timeout: 15_000 }).toBe(true);
-    await expect.poll(() => lastActivations?.originalProbabilities === undefined, { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => lastActivations()?.originalProbabilities === undefined, { timeout: 10_000 }).toBe(true);
     expect(await page.getByTestId('experiment-on').count()).toBe(0);
-    expect(lastActivations!.probabilities).toEqual(original.probabilities);
-    lastActivations!.layers.forEach((layer, i) =>
+    expect(lastActivations()!.probabilities).toEqual(original.probabilities);
+    lastActivations()!.layers.forEach((layer, i) =>
       expect(Array.from(layer.values), `layer ${i}`).toEqual(Array.from(original.layers[i].values)),
     );
   });

@@ -13,6 +13,8 @@ import {
   drawStrokes,
   predictedDigit,
   readBars,
+  latencySummary,
+  measurePointerUpLatencies,
   recordFigure,
   startAppInBrowser,
   throwPageErrors,
@@ -39,9 +41,11 @@ async function clear(): Promise<void> {
 describe('drawing and prediction in a real Chromium (browser mode, real engine process)', () => {
   it('the harness catches an uncaught error in the page (it would fail the test it happened in)', async () => {
     const { page } = session;
-    await page.evaluate(() => setTimeout(() => {
-      throw new Error('deliberate page error');
-    }));
+    await page.evaluate(() =>
+      setTimeout(() => {
+        throw new Error('deliberate page error');
+      }),
+    );
     await expect.poll(() => session.pageErrors.length).toBe(1);
     expect(() => throwPageErrors(session)).toThrow(/deliberate page error/);
     expect(session.pageErrors).toEqual([]);
@@ -114,34 +118,7 @@ describe('drawing and prediction in a real Chromium (browser mode, real engine p
 
   it('measures pointer-up to fresh bars over 60 strokes (a figure, bar: p95 under 50 ms), every stroke answered', async () => {
     const { page } = session;
-    // In the page: from each pointerup to the first moment the panel shows the answer
-    // to the drawing as it is after that pointerup (data-answered-version catches up).
-    await page.evaluate(() => {
-      const w = window as unknown as { __latencies: number[] };
-      w.__latencies = [];
-      const panel = document.querySelector<HTMLElement>('[data-testid="prediction-panel"]')!;
-      window.addEventListener(
-        'pointerup',
-        (event) => {
-          // Only the pen leaving the canvas ends a stroke; clicks on buttons do not count.
-          if (!(event.target as Element).closest('[data-testid="draw-canvas"]')) return;
-          const t0 = performance.now();
-          const before = Number(panel.dataset.drawingVersion);
-          const observer = new MutationObserver(() => {
-            const drawing = Number(panel.dataset.drawingVersion);
-            if (drawing > before && panel.dataset.answeredVersion === panel.dataset.drawingVersion) {
-              w.__latencies.push(performance.now() - t0);
-              observer.disconnect();
-            }
-          });
-          observer.observe(panel, {
-            attributes: true,
-            attributeFilter: ['data-drawing-version', 'data-answered-version'],
-          });
-        },
-        { capture: true },
-      );
-    });
+    const meter = await measurePointerUpLatencies(page, 'prediction-panel');
     await clear();
     const shapes = Object.values(digits);
     const strokes = 60;
@@ -149,18 +126,14 @@ describe('drawing and prediction in a real Chromium (browser mode, real engine p
       if (i % 6 === 0) await page.getByTestId('clear-button').click();
       const shape = shapes[i % shapes.length];
       await drawStrokes(page, [shape[0]], 2);
-      await expect
-        .poll(() => page.evaluate(() => (window as unknown as { __latencies: number[] }).__latencies.length))
-        .toBe(i + 1);
+      await expect.poll(async () => (await meter.read()).length).toBe(i + 1);
     }
-    const latencies = await page.evaluate(() => (window as unknown as { __latencies: number[] }).__latencies);
-    latencies.sort((a, b) => a - b);
-    const median = latencies[Math.floor(latencies.length / 2)];
-    const p95 = latencies[Math.ceil(latencies.length * 0.95) - 1];
+    const latencies = await meter.read();
+    const { medianMs, p95Ms } = latencySummary(latencies);
     await recordFigure(
       'pointer-up to fresh bars',
-      { strokes: latencies.length, medianMs: median, p95Ms: p95, barMs: 50 },
-      { value: p95, atMost: 50 },
+      { strokes: latencies.length, medianMs, p95Ms, barMs: 50 },
+      { value: p95Ms, atMost: 50 },
     );
     expect(latencies).toHaveLength(strokes);
     expect(latencies.every((ms) => Number.isFinite(ms) && ms > 0)).toBe(true);

@@ -13,9 +13,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Response } from 'playwright-core';
 import { afterEach } from 'vitest';
-import type { RequestOf } from '../../src/shared/ipc/contract';
+import type { InvokeChannel, RequestOf, ResponseOf, Result } from '../../src/shared/ipc/contract';
+import { fromWire } from '../../src/shared/ipc/wire';
 
 export const root = resolve(import.meta.dirname, '..', '..');
 export const artifactsDir = join(root, 'artifacts', 'e2e');
@@ -115,7 +116,8 @@ const openSessions = new Set<BrowserSession>();
 /** Takes a session's unreported page errors; throws them as one error if there were any. */
 export function throwPageErrors(session: BrowserSession): void {
   const errors = session.pageErrors.splice(0);
-  if (errors.length > 0) throw new Error(`uncaught error${errors.length > 1 ? 's' : ''} in the page:\n${errors.join('\n')}`);
+  if (errors.length > 0)
+    throw new Error(`uncaught error${errors.length > 1 ? 's' : ''} in the page:\n${errors.join('\n')}`);
 }
 
 // An uncaught error in the app's page fails the test during which it happened, even
@@ -308,7 +310,8 @@ export async function recordFigure(
   const rounded = Object.fromEntries(
     Object.entries(figure).map(([k, v]) => [k, v === undefined ? v : Math.round(v * 10) / 10]),
   );
-  const verdict = bar === undefined ? '' : bar.value !== undefined && bar.value <= bar.atMost ? ' (bar met)' : ' (BAR MISSED)';
+  const verdict =
+    bar === undefined ? '' : bar.value !== undefined && bar.value <= bar.atMost ? ' (bar met)' : ' (BAR MISSED)';
   if (bar) rounded.barMet = bar.value !== undefined && bar.value <= bar.atMost ? 1 : 0;
   console.log(`[figure] ${name}: ${JSON.stringify(rounded)}${verdict}`);
   await mkdir(artifactsDir, { recursive: true });
@@ -316,6 +319,71 @@ export async function recordFigure(
   const all = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>) : {};
   all[name] = { ...rounded, measuredAt: new Date().toISOString() };
   await writeFile(file, JSON.stringify(all, null, 2));
+}
+
+/**
+ * The backend's last successful answer on `channel` as the page received it, read off the
+ * wire, so a test can check what the screen shows against the engine's own numbers.
+ */
+export function lastAnswerOn<C extends InvokeChannel>(page: Page, channel: C): () => ResponseOf<C> | undefined {
+  let last: ResponseOf<C> | undefined;
+  const path = `/api/invoke/${encodeURIComponent(channel)}`;
+  page.on('response', (response: Response) => {
+    if (!response.url().includes(path)) return;
+    void response
+      .text()
+      .then((text) => {
+        const result = fromWire(text) as Result<ResponseOf<C>>;
+        if (result.ok) last = result.value;
+      })
+      .catch(() => undefined);
+  });
+  return () => last;
+}
+
+/**
+ * Starts measuring, in the page, from each pointerup on the canvas to the first moment the
+ * element `testId` shows the answer to the drawing as it is after that pointerup (its
+ * data-answered-version catches up with its data-drawing-version). `read()` gives the
+ * latencies so far, in ms.
+ */
+export async function measurePointerUpLatencies(
+  page: Page,
+  testId: string,
+): Promise<{ read: () => Promise<number[]> }> {
+  await page.evaluate((id) => {
+    const w = window as unknown as { __latencies: number[] };
+    w.__latencies = [];
+    const element = document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!;
+    window.addEventListener(
+      'pointerup',
+      (event) => {
+        // Only the pen leaving the canvas ends a stroke; clicks on buttons do not count.
+        if (!(event.target as Element).closest('[data-testid="draw-canvas"]')) return;
+        const t0 = performance.now();
+        const before = Number(element.dataset.drawingVersion);
+        const observer = new MutationObserver(() => {
+          const drawing = Number(element.dataset.drawingVersion);
+          if (drawing > before && element.dataset.answeredVersion === element.dataset.drawingVersion) {
+            w.__latencies.push(performance.now() - t0);
+            observer.disconnect();
+          }
+        });
+        observer.observe(element, {
+          attributes: true,
+          attributeFilter: ['data-drawing-version', 'data-answered-version'],
+        });
+      },
+      { capture: true },
+    );
+  }, testId);
+  return { read: () => page.evaluate(() => [...(window as unknown as { __latencies: number[] }).__latencies]) };
+}
+
+/** The median and 95th percentile of a list of latencies. */
+export function latencySummary(latencies: readonly number[]): { medianMs: number; p95Ms: number } {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { medianMs: sorted[Math.floor(sorted.length / 2)], p95Ms: sorted[Math.ceil(sorted.length * 0.95) - 1] };
 }
 
 /** A training request of a second or two: enough to save a real model. */

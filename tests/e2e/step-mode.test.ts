@@ -6,31 +6,20 @@
  * checked against the engine's own record, captured off the wire.
  */
 import { join } from 'node:path';
-import type { Page, Response } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../src/shared/ipc/contract';
-import { fromWire } from '../../src/shared/ipc/wire';
-import type { StepRecord } from '../../src/shared/step-mode';
+import type { ResponseOf } from '../../src/shared/ipc/contract';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, startAppInBrowser } from './harness';
+import { artifactsDir, lastAnswerOn, startAppInBrowser } from './harness';
 
 let app: RunningApp;
 let session: BrowserSession;
 /** The engine's last step record, as the page received it. */
-let lastRecord: StepRecord | undefined;
+let lastRecord: () => ResponseOf<'step:next'> | undefined = () => undefined;
 
 beforeAll(async () => {
   ({ app, session } = await startAppInBrowser());
-  session.page.on('response', (response: Response) => {
-    if (!response.url().includes('/api/invoke/step%3Anext')) return;
-    void response
-      .text()
-      .then((text) => {
-        const result = fromWire(text) as Result<StepRecord>;
-        if (result.ok) lastRecord = result.value;
-      })
-      .catch(() => undefined);
-  });
+  lastRecord = lastAnswerOn(session.page, 'step:next');
 });
 
 afterAll(async () => {
@@ -71,8 +60,8 @@ describe('Step mode on the Network screen (browser mode, real engine process)', 
       .toContain('784-100-10 sigmoid (79,510 parameters)');
     await page.keyboard.press('n');
     await expect.poll(() => stepShown(page), { timeout: 15_000 }).toBe(1);
-    await expect.poll(() => lastRecord?.step).toBe(1);
-    const record = lastRecord!;
+    await expect.poll(() => lastRecord()?.step).toBe(1);
+    const record = lastRecord()!;
     const loss = Number(await page.getByTestId('step-status').getAttribute('data-loss'));
     expect(loss).toBe(record.loss);
     expect(loss).toBeGreaterThan(0.5); // a fresh network is near chance: about log 10
@@ -107,7 +96,7 @@ describe('Step mode on the Network screen (browser mode, real engine process)', 
 
   it('the Step button takes the next step, and the losses so far are listed', async () => {
     const { page } = session;
-    const first = lastRecord!.loss;
+    const first = lastRecord()!.loss;
     await page.getByTestId('step-next').click();
     await expect.poll(() => stepShown(page), { timeout: 15_000 }).toBe(2);
     expect(await page.getByTestId('step-losses').textContent()).toContain(`1: ${first.toFixed(3)}`);
