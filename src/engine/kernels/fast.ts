@@ -3,6 +3,9 @@ import type { Kernels } from './kernels';
 import * as reference from './reference';
 import type { WasmKernels } from './wasm/memory';
 
+/** Scratch one pass of the filter gradient may take (its padded input and dY's lists); larger batches take several passes. */
+export const FILTER_GRADIENT_CHUNK_BYTES = 16 * 2 ** 20;
+
 /**
  * The kernel table backed by WebAssembly SIMD (wasm/assembly/), with the same
  * signatures and meaning as `reference`. Each entry calls the WebAssembly export of
@@ -285,6 +288,86 @@ export function fastKernels(wasm: WasmKernels): Kernels {
           writeBack(target, pd, inFloats);
         },
         () => reference.col2im(cols, count, g, dx, dxOffset),
+      );
+    },
+
+    conv2d(x, count, g, filters, w, bias, y) {
+      const inFloats = count * g.height * g.width * g.channels;
+      const outFloats = count * g.outHeight * g.outWidth * filters;
+      const weights = g.kernel * g.kernel * g.channels * filters;
+      run(
+        [x, w, bias, y],
+        () => {
+          const py = output(y, outFloats);
+          const geometry = convGeometry(g);
+          const scratchBytes = ex.conv2dScratch(geometry, filters);
+          ex.conv2d(
+            input(x, inFloats),
+            count,
+            geometry,
+            filters,
+            input(w, weights),
+            input(bias, filters),
+            py,
+            reserve(scratchBytes),
+          );
+          writeBack(y, py, outFloats);
+        },
+        () => reference.conv2d(x, count, g, filters, w, bias, y),
+      );
+    },
+
+    conv2dFilterGradient(x, dy, count, g, filters, dw) {
+      const inFloats = count * g.height * g.width * g.channels;
+      const outFloats = count * g.outHeight * g.outWidth * filters;
+      const weights = g.kernel * g.kernel * g.channels * filters;
+      run(
+        [x, dy, dw],
+        () => {
+          const pw = output(dw, weights);
+          const geometry = convGeometry(g);
+          // Samples per pass: a pass's padded block and lists fit in FILTER_GRADIENT_CHUNK_BYTES.
+          const perSample = ex.conv2dFilterGradientSampleScratch(geometry, filters);
+          const chunk = Math.max(1, Math.min(count, Math.floor(FILTER_GRADIENT_CHUNK_BYTES / perSample)));
+          const scratchBytes = ex.conv2dFilterGradientScratch(geometry, filters, chunk);
+          ex.conv2dFilterGradient(
+            input(x, inFloats),
+            input(dy, outFloats),
+            count,
+            geometry,
+            filters,
+            pw,
+            chunk,
+            reserve(scratchBytes),
+          );
+          writeBack(dw, pw, weights);
+        },
+        () => reference.conv2dFilterGradient(x, dy, count, g, filters, dw),
+      );
+    },
+
+    conv2dInputGradient(dy, w, count, g, filters, dx) {
+      const inFloats = count * g.height * g.width * g.channels;
+      const outFloats = count * g.outHeight * g.outWidth * filters;
+      const weights = g.kernel * g.kernel * g.channels * filters;
+      run(
+        [dy, w, dx],
+        () => {
+          const pd = output(dx, inFloats);
+          const geometry = convGeometry(g);
+          const scratchBytes = ex.conv2dInputGradientScratch(geometry, filters);
+          ex.conv2dInputGradient(
+            input(dy, outFloats),
+            input(w, weights),
+            count,
+            geometry,
+            filters,
+            pd,
+            reserve(scratchBytes),
+          );
+          writeBack(dx, pd, inFloats);
+        },
+        () => reference.conv2dInputGradient(dy, w, count, g, filters, dx),
       );
     },
 

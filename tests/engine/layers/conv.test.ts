@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gradientCheck } from '../../../src/engine/gradient-check';
 import { BatchNorm } from '../../../src/engine/layers/batch-norm';
 import { Conv2D } from '../../../src/engine/layers/conv2d';
@@ -143,10 +143,6 @@ describe('gradient check: image layers agree with central differences in float64
 });
 
 describe('Conv2D', () => {
-  afterEach(() => {
-    Conv2D.maxColumnFloats = 1 << 22;
-  });
-
   it('computes a hand-worked cross-correlation with zero padding', () => {
     // 3x3 image 1..9, one 2x2 filter [[1, 0], [0, -1]], 'same' pads the bottom and right.
     const layer = new Conv2D(conv(1, 2, 'same'), shape(3, 3, 1), 'c', new Random(1), 'float64');
@@ -159,23 +155,31 @@ describe('Conv2D', () => {
     expect(y).toEqual([1 - 5, 2 - 6, 3, 4 - 8, 5 - 9, 6, 7, 8, 9].map((v) => v + 0.5));
   });
 
-  it('gives the same outputs and gradients when a batch is cut into im2col chunks', () => {
+  it("gives each sample of a batch the output and input gradient it gets alone, and sums the filters' gradient", () => {
     const spec = conv(4, 3, 'same');
-    const run = (limit: number) => {
-      Conv2D.maxColumnFloats = limit;
-      const layer = new Conv2D(spec, shape(6, 6, 2), 'c', new Random(2), 'float32');
-      const random = new Random(5);
-      const x = randomMatrix(7, 72, random, 'float32');
-      const y = Float32Array.from(layer.forward(x, true).data);
-      const dx = Float32Array.from(layer.backward(randomMatrix(7, 144, random, 'float32'), true).data);
-      return { y, dx, dW: Float32Array.from(layer.weights.grad), db: Float32Array.from(layer.bias.grad) };
-    };
-    const whole = run(1 << 22);
-    const chunked = run(36 * 18 * 2); // two samples per chunk
-    expect(Array.from(chunked.y)).toEqual(Array.from(whole.y));
-    expect(Array.from(chunked.dx)).toEqual(Array.from(whole.dx));
-    for (let i = 0; i < whole.dW.length; i++) expect(chunked.dW[i]).toBeCloseTo(whole.dW[i], 4);
-    expect(Array.from(chunked.db)).toEqual(Array.from(whole.db));
+    const layer = new Conv2D(spec, shape(6, 6, 2), 'c', new Random(2), 'float32');
+    const random = new Random(5);
+    const x = randomMatrix(7, 72, random, 'float32');
+    const g = randomMatrix(7, 144, random, 'float32');
+    const y = Float32Array.from(layer.forward(x, true).data);
+    const dx = Float32Array.from(layer.backward(g, true).data);
+    const dW = Float32Array.from(layer.weights.grad);
+    const db = Float32Array.from(layer.bias.grad);
+    const dWSum = new Float64Array(dW.length);
+    const dbSum = new Float64Array(db.length);
+    for (let n = 0; n < 7; n++) {
+      const one = (m: typeof x) => {
+        const row = matrix(1, m.cols, 'float32');
+        row.data.set(m.data.subarray(n * m.cols, (n + 1) * m.cols));
+        return row;
+      };
+      expect(Array.from(layer.forward(one(x), true).data)).toEqual(Array.from(y.subarray(n * 144, (n + 1) * 144)));
+      expect(Array.from(layer.backward(one(g), true).data)).toEqual(Array.from(dx.subarray(n * 72, (n + 1) * 72)));
+      layer.weights.grad.forEach((v, i) => (dWSum[i] += v));
+      layer.bias.grad.forEach((v, i) => (dbSum[i] += v));
+    }
+    for (let i = 0; i < dW.length; i++) expect(dW[i]).toBeCloseTo(dWSum[i], 4);
+    for (let i = 0; i < db.length; i++) expect(db[i]).toBeCloseTo(dbSum[i], 4);
   });
 });
 
@@ -238,7 +242,10 @@ describe('BatchNorm', () => {
     const r = randomMatrix(2, 12, random);
     layer.forward(x, false);
     const dx = Float64Array.from(layer.backward(r).data);
-    const [check] = gradientCheck(() => dot(r, layer.forward(x, false)), [{ name: 'input', value: x.data as Float64Array, grad: dx }]);
+    const [check] = gradientCheck(
+      () => dot(r, layer.forward(x, false)),
+      [{ name: 'input', value: x.data as Float64Array, grad: dx }],
+    );
     expect(check.maxRelativeError).toBeLessThan(BOUND);
     expect(() => new BatchNorm({ type: 'batch-norm' }, 3, 'bn').backward(r)).toThrow(/needs a forward first/);
   });

@@ -65,6 +65,39 @@ export interface WasmExports {
   unitPixels(src: number, dst: number, len: number): void;
   im2col(x: number, count: number, geometry: number, cols: number): void;
   col2im(cols: number, count: number, geometry: number, dx: number): void;
+  conv2dScratch(geometry: number, filters: number): number;
+  conv2d(
+    x: number,
+    count: number,
+    geometry: number,
+    filters: number,
+    w: number,
+    bias: number,
+    y: number,
+    scratch: number,
+  ): void;
+  conv2dFilterGradientSampleScratch(geometry: number, filters: number): number;
+  conv2dFilterGradientScratch(geometry: number, filters: number, chunk: number): number;
+  conv2dFilterGradient(
+    x: number,
+    dy: number,
+    count: number,
+    geometry: number,
+    filters: number,
+    dw: number,
+    chunk: number,
+    scratch: number,
+  ): void;
+  conv2dInputGradientScratch(geometry: number, filters: number): number;
+  conv2dInputGradient(
+    dy: number,
+    w: number,
+    count: number,
+    geometry: number,
+    filters: number,
+    dx: number,
+    scratch: number,
+  ): void;
   maxPool(x: number, count: number, geometry: number, y: number): void;
   maxPoolBackward(x: number, g: number, count: number, geometry: number, dx: number): void;
   channelSums(a: number, b: number, center: number, rows: number, C: number, out: number): void;

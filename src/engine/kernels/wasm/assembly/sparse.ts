@@ -1,0 +1,112 @@
+// Sparse rows: what the matrix products and the convolutions share. Not an entry
+// point of its own (index.ts does not re-export it): these are helpers without twins.
+
+import { madd } from './simd';
+
+/**
+ * Writes the non-zeros of row[0..len) as (index · scale, value) pairs to off/val and
+ * returns how many. All-zero groups of 4 are skipped with one test; inside a group the
+ * pair is always written and the count advanced by (x ≠ 0), so there is no branch to
+ * mispredict. off/val need room for `len` entries.
+ */
+export function compactRow(row: usize, len: i32, scale: i32, off: usize, val: usize): i32 {
+  let count = 0;
+  let p = 0;
+  for (; p + 4 <= len; p += 4) {
+    const v = v128.load(row + (<usize>p << 2));
+    if (!v128.any_true(v)) continue;
+    for (let q = 0; q < 4; q++) {
+      const x = load<f32>(row + (<usize>(p + q) << 2));
+      store<i32>(off + (<usize>count << 2), (p + q) * scale);
+      store<f32>(val + (<usize>count << 2), x);
+      count += i32(x != 0);
+    }
+  }
+  for (; p < len; p++) {
+    const x = load<f32>(row + (<usize>p << 2));
+    store<i32>(off + (<usize>count << 2), p * scale);
+    store<f32>(val + (<usize>count << 2), x);
+    count += i32(x != 0);
+  }
+  return count;
+}
+
+/**
+ * One output row from a compacted list: crow[j] = bias[j] + Σ_t val[t] · B[row t][j],
+ * where off[t] is the byte offset of row t of B. Terms are added in list order.
+ */
+export function sparseRow(off: usize, val: usize, count: i32, b: usize, bias: usize, crow: usize, n: i32): void {
+  // Six accumulators: with the splat and six loaded B vectors that is 13 of the 15 xmm
+  // registers V8 allocates; eight accumulators made it spill one to the stack.
+  let j = 0;
+  for (; j + 24 <= n; j += 24) {
+    const bj = b + (<usize>j << 2);
+    let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    if (bias) {
+      const q = bias + (<usize>j << 2);
+      c0 = v128.load(q, 0); c1 = v128.load(q, 16); c2 = v128.load(q, 32);
+      c3 = v128.load(q, 48); c4 = v128.load(q, 64); c5 = v128.load(q, 80);
+    }
+    for (let t = 0; t < count; t++) {
+      const s = v128.load32_splat(val + (<usize>t << 2));
+      const q = bj + <usize>load<i32>(off + (<usize>t << 2));
+      c0 = madd(s, v128.load(q, 0), c0);
+      c1 = madd(s, v128.load(q, 16), c1);
+      c2 = madd(s, v128.load(q, 32), c2);
+      c3 = madd(s, v128.load(q, 48), c3);
+      c4 = madd(s, v128.load(q, 64), c4);
+      c5 = madd(s, v128.load(q, 80), c5);
+    }
+    const q = crow + (<usize>j << 2);
+    v128.store(q, c0, 0); v128.store(q, c1, 16); v128.store(q, c2, 32);
+    v128.store(q, c3, 48); v128.store(q, c4, 64); v128.store(q, c5, 80);
+  }
+  for (; j + 8 <= n; j += 8) {
+    const bj = b + (<usize>j << 2);
+    let c0 = f32x4.splat(0), c1 = c0;
+    if (bias) {
+      c0 = v128.load(bias + (<usize>j << 2), 0);
+      c1 = v128.load(bias + (<usize>j << 2), 16);
+    }
+    for (let t = 0; t < count; t++) {
+      const s = v128.load32_splat(val + (<usize>t << 2));
+      const q = bj + <usize>load<i32>(off + (<usize>t << 2));
+      c0 = madd(s, v128.load(q, 0), c0);
+      c1 = madd(s, v128.load(q, 16), c1);
+    }
+    v128.store(crow + (<usize>j << 2), c0, 0);
+    v128.store(crow + (<usize>j << 2), c1, 16);
+  }
+  for (; j + 4 <= n; j += 4) {
+    const bj = b + (<usize>j << 2);
+    let c0 = bias ? v128.load(bias + (<usize>j << 2)) : f32x4.splat(0);
+    for (let t = 0; t < count; t++) {
+      const s = v128.load32_splat(val + (<usize>t << 2));
+      c0 = madd(s, v128.load(bj + <usize>load<i32>(off + (<usize>t << 2))), c0);
+    }
+    v128.store(crow + (<usize>j << 2), c0);
+  }
+  for (; j < n; j++) {
+    const bj = b + (<usize>j << 2);
+    let c: f32 = bias ? load<f32>(bias + (<usize>j << 2)) : 0;
+    for (let t = 0; t < count; t++) {
+      c += load<f32>(val + (<usize>t << 2)) * load<f32>(bj + <usize>load<i32>(off + (<usize>t << 2)));
+    }
+    store<f32>(crow + (<usize>j << 2), c);
+  }
+}
+
+/** Non-zero entries among `len` floats at `x`. */
+export function countNonZero(x: usize, len: i32): i32 {
+  let count = 0;
+  let i = 0;
+  const zero = f32x4.splat(0);
+  for (; i + 4 <= len; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    // ne gives -1 per non-zero lane; summing the lanes counts them.
+    const ne = f32x4.ne(v, zero);
+    count -= i32x4.extract_lane(ne, 0) + i32x4.extract_lane(ne, 1) + i32x4.extract_lane(ne, 2) + i32x4.extract_lane(ne, 3);
+  }
+  for (; i < len; i++) if (load<f32>(x + (<usize>i << 2)) != 0) count++;
+  return count;
+}
