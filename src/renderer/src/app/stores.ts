@@ -7,6 +7,7 @@ import { ModelsStore } from '../models/models-store';
 import { ExperimentStore } from '../network/experiment-store';
 import { NetworkStore } from '../network/network-store';
 import { StepStore } from '../network/step-store';
+import { TimelineStore } from '../network/timeline-store';
 import { NumberStore } from '../prediction/number-store';
 import { PredictionStore } from '../prediction/prediction-store';
 import { StepsViewStore } from '../prediction/steps-view';
@@ -35,6 +36,8 @@ export interface AppStores {
   readonly experiment: ExperimentStore;
   /** Step mode: a small network trained one mini-batch at a time, on the Network screen. */
   readonly step: StepStore;
+  /** The active model's training timeline, which the Network screen scrubs through. */
+  readonly timeline: TimelineStore;
   /** Whether "How the network sees it" shows the preprocessing beside the canvas. */
   readonly stepsView: StepsViewStore;
   /** The person's corrected drawings, and the heat map of which pixels decided. */
@@ -62,10 +65,11 @@ export function createAppStores(api: TegakiApi): AppStores {
     if (navigation.getSnapshot().tab === 'train') navigation.openReport(model.id);
   });
   const network = new NetworkStore(drawing, {
-    activations: (pixels) => api.inspect.activations(pixels),
-    parameters: (layer, id) => api.inspect.parameters(layer, id),
+    activations: (pixels, snapshot) => api.inspect.activations(pixels, snapshot?.modelId, snapshot?.index),
+    parameters: (layer, id, snapshot) => api.inspect.parameters(layer, id, snapshot),
     onModelsChanged: (listener) => api.models.onChanged(listener),
   });
+  const models = new ModelsStore(api);
   return {
     api,
     drawing,
@@ -75,10 +79,11 @@ export function createAppStores(api: TegakiApi): AppStores {
     network,
     experiment: new ExperimentStore(api.network, network),
     step: new StepStore(api.step),
+    timeline: new TimelineStore(api.timeline, network, models),
     stepsView: new StepsViewStore(),
     personal: new PersonalStore(api),
     explanation: new ExplanationStore(prediction, (pixels) => api.explain(pixels)),
-    models: new ModelsStore(api),
+    models,
     navigation,
     notices: new NoticeStore(),
     trainingForm: new TrainingFormStore(),

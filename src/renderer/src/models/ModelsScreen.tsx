@@ -6,6 +6,7 @@ import { useStores } from '../app/stores-context';
 import { useStore } from '../app/use-store';
 import { useLocale, useT } from '../i18n/use-t';
 import { checkModelName, describeOrigin, formatAccuracy, formatCreatedAt } from './model-names';
+import { DeleteTimelineButton } from './DeleteTimelineButton';
 import './models.css';
 
 /** The files the import button offers: every format Tegaki reads (".tgk,.onnx"). */
@@ -261,6 +262,7 @@ function ModelRow({
           <button type="button" onClick={onReport} data-testid={`report-${model.id}`} aria-describedby={nameId}>
             {t('models.report')}
           </button>
+          <DeleteTimelineButton model={model} describedBy={nameId} />
         </div>
       </td>
     </tr>

@@ -32,6 +32,7 @@ import {
 import { ExperimentPanel } from './ExperimentPanel';
 import { SheetCanvas, UnitsSheet } from './Sheets';
 import { StepPanel } from './StepPanel';
+import { TimelinePanel } from './TimelinePanel';
 import './network.css';
 
 const CANVAS_SIZE = 240;
@@ -61,7 +62,10 @@ export function NetworkScreen(): React.JSX.Element {
   useEffect(() => network.start(), [network]);
 
   const layers = activations?.layers;
-  const byLayer = parameters?.modelId === activations?.modelId ? parameters?.byLayer : undefined;
+  const byLayer =
+    parameters?.modelId === activations?.modelId && parameters?.snapshot === activations?.snapshot
+      ? parameters?.byLayer
+      : undefined;
   // A unit chosen on another model's layers may no longer exist.
   const unit = selected && layers && selected.layer < layers.length ? selected : undefined;
   const title = (name: DrawingActionName): string => describeAction(byName.get(name) as DrawingAction, t);
@@ -105,6 +109,7 @@ export function NetworkScreen(): React.JSX.Element {
         {!layers && !error && <p className="hint">{t('network.loading')}</p>}
         {layers && input && (
           <>
+            <TimelinePanel t={t} />
             <ExperimentPanel layers={layers} live={activations} selected={unit} modelName={modelName} t={t} />
             <StepPanel dark={dark} t={t} />
             {activations.originalProbabilities && (

@@ -5,10 +5,22 @@ import type { StrokeStore } from '../drawing/stroke-store';
 import { createLatestRunner } from '../prediction/latest-runner';
 import type { LatestRunner } from '../prediction/latest-runner';
 
-/** A model's activations; `originalProbabilities` while a "break it" experiment is on (the layers are then its copy's). */
-export type ModelActivations = Activations & { modelId: string; originalProbabilities?: number[] };
-export type InspectActivations = (pixels: Float32Array) => Promise<Result<ModelActivations>>;
-export type InspectParameters = (layer: number, id: string) => Promise<Result<LayerParameters & { modelId: string }>>;
+/**
+ * A model's activations; `originalProbabilities` while a "break it" experiment is on (the
+ * layers are then its copy's); `snapshot` when they are a snapshot's of its training timeline.
+ */
+export type ModelActivations = Activations & { modelId: string; originalProbabilities?: number[]; snapshot?: number };
+/** A snapshot of a model's training timeline to look through instead of the model as saved. */
+export interface SnapshotChoice {
+  modelId: string;
+  index: number;
+}
+export type InspectActivations = (pixels: Float32Array, snapshot?: SnapshotChoice) => Promise<Result<ModelActivations>>;
+export type InspectParameters = (
+  layer: number,
+  id: string,
+  snapshot?: number,
+) => Promise<Result<LayerParameters & { modelId: string }>>;
 
 /** Layers whose learned tensors the screen shows or its formulas read. */
 const LEARNING_KINDS = new Set(['conv2d', 'dense', 'batch-norm']);
@@ -22,8 +34,10 @@ export interface NetworkState {
   drawingVersion: number;
   /** Which drawing the activations answer, so the page can tell fresh from stale. */
   answeredVersion: number | undefined;
-  /** The learned tensors of `modelId`'s conv, dense and batch norm layers, by layer index; loaded once per model. */
-  parameters: { modelId: string; byLayer: ReadonlyMap<number, LayerParameters> } | undefined;
+  /** The learned tensors of `modelId`'s conv, dense and batch norm layers, by layer index; loaded once per model (and snapshot). */
+  parameters: { modelId: string; snapshot?: number; byLayer: ReadonlyMap<number, LayerParameters> } | undefined;
+  /** The snapshot of the timeline looked through; undefined: the model as saved. */
+  snapshot: SnapshotChoice | undefined;
   error: IpcError | undefined;
 }
 
@@ -35,6 +49,7 @@ const EMPTY: NetworkState = {
   drawingVersion: 0,
   answeredVersion: undefined,
   parameters: undefined,
+  snapshot: undefined,
   error: undefined,
 };
 
@@ -105,6 +120,17 @@ export class NetworkStore {
     this.refresh();
   }
 
+  /**
+   * Looks through a snapshot of the model's training timeline (or, with undefined, the
+   * model as saved again): the layers and the parameters are asked for anew.
+   */
+  setSnapshot(snapshot: SnapshotChoice | undefined): void {
+    const now = this.state.snapshot;
+    if (now?.modelId === snapshot?.modelId && now?.index === snapshot?.index) return;
+    this.state = { ...this.state, snapshot };
+    this.reload();
+  }
+
   /** Resolves once the latest drawing has its activations. */
   idle(): Promise<void> {
     return this.runner.idle();
@@ -121,7 +147,7 @@ export class NetworkStore {
 
   private async run(version: number): Promise<void> {
     const input = preprocessSteps(this.drawing.inputStrokes())?.input ?? BLANK;
-    const result = await this.api.activations(input);
+    const result = await this.api.activations(input, this.state.snapshot);
     if (version < this.shownVersion) return;
     this.shownVersion = version;
     if (!result.ok) {
@@ -134,15 +160,17 @@ export class NetworkStore {
   }
 
   private async loadParameters(activations: ModelActivations): Promise<void> {
-    const { modelId } = activations;
-    if (this.state.parameters?.modelId === modelId || this.parametersLoading === modelId) return;
-    this.parametersLoading = modelId;
+    const { modelId, snapshot } = activations;
+    const key = `${modelId}:${snapshot ?? ''}`;
+    const shown = this.state.parameters;
+    if ((shown?.modelId === modelId && shown.snapshot === snapshot) || this.parametersLoading === key) return;
+    this.parametersLoading = key;
     const generation = this.parametersGeneration;
     const byLayer = new Map<number, LayerParameters>();
     for (const layer of activations.layers) {
       if (!LEARNING_KINDS.has(layer.kind)) continue;
-      const result = await this.api.parameters(layer.index, modelId);
-      if (this.parametersLoading !== modelId || generation !== this.parametersGeneration) return;
+      const result = await this.api.parameters(layer.index, modelId, snapshot);
+      if (this.parametersLoading !== key || generation !== this.parametersGeneration) return;
       if (!result.ok) {
         this.parametersLoading = undefined;
         this.set({ ...this.state, error: result.error });
@@ -151,7 +179,7 @@ export class NetworkStore {
       byLayer.set(layer.index, result.value);
     }
     this.parametersLoading = undefined;
-    this.set({ ...this.state, parameters: { modelId, byLayer } });
+    this.set({ ...this.state, parameters: { modelId, snapshot, byLayer } });
   }
 
   private set(next: NetworkState): void {

@@ -9,6 +9,7 @@ import { ClassificationTable } from './ClassificationTable';
 import type { MatrixView } from './ConfusionMatrix';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import type { ModelReport } from './report-store';
+import { SnapshotTimeline } from './SnapshotTimeline';
 import { TrainingCurves } from './TrainingCurves';
 
 /** One model's report: summary, classification table, confusion matrix and curves. */
@@ -133,6 +134,7 @@ export function ReportPanel({
             rejection={report.details?.rejection}
           />
           <TrainingCurves details={report.details} />
+          {model.timelineBytes !== undefined && <SnapshotTimeline model={model} />}
         </>
       )}
     </article>

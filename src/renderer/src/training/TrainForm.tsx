@@ -374,6 +374,18 @@ export function TrainForm({ formStore, training, personal }: Props): React.JSX.E
           {number('styleDrawings', 'train.styleDrawings', { integer: true, placeholder: t('train.off') })}
           {number('nonDigitDrawings', 'train.nonDigitDrawings', { integer: true, placeholder: t('train.off') })}
           {number('seed', 'train.seed', { integer: true })}
+          <div className="field checkbox-field wide">
+            <label>
+              <input
+                type="checkbox"
+                checked={form.keepSnapshots}
+                onChange={(event) => formStore.set('keepSnapshots', event.target.checked)}
+                data-testid="keep-snapshots"
+              />{' '}
+              {t('train.keepSnapshots')}
+            </label>
+            <span className="hint">{t('train.keepSnapshotsHint')}</span>
+          </div>
         </fieldset>
 
         <fieldset className="train-group" data-testid="personal-group">

@@ -1,13 +1,16 @@
+import type { Hyperparameters } from '../../../shared/hyperparameters';
 import { MAX_CONV_BLOCKS, MAX_HIDDEN_LAYERS } from '../../../shared/hyperparameters';
 import type { PresetName } from '../../../shared/presets';
 import type { AugmentationField, ConvBlockDraft, LayerDraft, PersonalDraft, ReadForm, TrainingForm } from './form';
 import {
   DEFAULT_INIT_SCALE,
   DEFAULT_PRESET,
+  formFromHyperparameters,
   formFromPreset,
   matchingPreset,
   newConvBlock,
   newLayer,
+  defaultPersonalDraft,
   readForm,
 } from './form';
 
@@ -45,8 +48,17 @@ export class TrainingFormStore {
 
   /** Fills every hyperparameter from a preset; the model name, test-set size and personal-sample choices stay. */
   applyPreset(name: PresetName): void {
-    const { name: modelName, testSize, personal } = this.state.form;
-    this.replace(formFromPreset(name, { name: modelName, testSize, personal }));
+    const { name: modelName, testSize, personal, keepSnapshots } = this.state.form;
+    this.replace(formFromPreset(name, { name: modelName, testSize, personal, keepSnapshots }));
+  }
+
+  /**
+   * Fills every hyperparameter from a trained model's (a replay with a change to make),
+   * with its snapshots kept and `name` as the new model's name; the test-set size stays.
+   */
+  loadHyperparameters(h: Hyperparameters, name: string): void {
+    const { testSize } = this.state.form;
+    this.replace(formFromHyperparameters(h, { name, testSize, personal: defaultPersonalDraft(), keepSnapshots: true }));
   }
 
   set<K extends keyof TrainingForm>(field: K, value: TrainingForm[K]): void {

@@ -93,10 +93,12 @@ export interface TrainingForm {
   testSize: string;
   /** Whether and how the person's drawings take part: the request's `personal`. */
   personal: PersonalDraft;
+  /** Keep snapshots of the weights as it trains, for the training timeline: the request's `keepSnapshots`. */
+  keepSnapshots: boolean;
 }
 
-/** What a preset leaves alone: the request's own options and the choice of data. */
-export type KeptFields = Pick<TrainingForm, 'name' | 'testSize' | 'personal'>;
+/** What a preset leaves alone: the request's own options and the choice of data (snapshots kept unless said). */
+export type KeptFields = Pick<TrainingForm, 'name' | 'testSize' | 'personal'> & Partial<Pick<TrainingForm, 'keepSnapshots'>>;
 
 /** The text fields that hold one number, by the path their errors are reported under. */
 export type NumberField =
@@ -157,6 +159,7 @@ export function newConvBlock(): ConvBlockDraft {
 export function formFromHyperparameters(h: Hyperparameters, keep?: KeptFields): TrainingForm {
   const scaled = h.init === 'gaussian' || h.init === 'uniform';
   return {
+    keepSnapshots: true,
     ...(keep ?? { name: '', testSize: '', personal: defaultPersonalDraft() }),
     convBlocks: (h.convBlocks ?? []).map((b) => ({
       id: draftId(),
@@ -341,6 +344,7 @@ export function readForm(form: TrainingForm): ReadForm {
       ...(testSize !== undefined ? { testSize } : {}),
       // Fine-tuning follows the backend's recipe (FINE_TUNE_DEFAULTS): no overrides from the form.
       ...(personal ? { personal } : {}),
+      keepSnapshots: form.keepSnapshots,
     },
   };
 }
