@@ -5,6 +5,7 @@
  * follow), and in its report the test accuracy at an early snapshot against the final one.
  * The layers are checked on the engine's own answers, captured off the wire.
  */
+import { join } from 'node:path';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestOf, Result } from '../../src/shared/ipc/contract';
@@ -12,7 +13,7 @@ import { fromWire } from '../../src/shared/ipc/wire';
 import type { ModelActivations } from '../../src/renderer/src/network/network-store';
 import type { LayerParameters } from '../../src/shared/inspection';
 import type { BrowserSession, RunningApp } from './harness';
-import { digits, drawStrokes, smallTrainingRequest, startAppInBrowser } from './harness';
+import { artifactsDir, digits, drawStrokes, smallTrainingRequest, startAppInBrowser } from './harness';
 
 let app: RunningApp;
 let session: BrowserSession;
@@ -127,6 +128,7 @@ describe('the training timeline (browser mode, real engine process)', () => {
       Array.from(parametersBySnapshot.get('')!.tensors[0].values),
     );
     await page.getByTestId('layer-templates-0').waitFor();
+    await page.screenshot({ path: join(artifactsDir, 'timeline', 'network-at-start.png') });
 
     // The arrow key moves one snapshot on; End goes back to the model as saved, exactly.
     await page.keyboard.press('ArrowRight');

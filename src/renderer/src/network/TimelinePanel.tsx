@@ -37,7 +37,8 @@ export function TimelinePanel({ t }: { t: Translate }): React.JSX.Element | null
   const shown = useStore(network).activations?.snapshot;
   const active = useStore(models).models.find((m) => m.active);
 
-  const [open, setOpen] = useState(true);
+  // Open by itself when the model has snapshots, closed when it has none, until the person folds it.
+  const [toggled, setToggled] = useState<boolean | undefined>();
   useEffect(() => timeline.start(), [timeline]);
 
   if (!active || active.id !== modelId) return null;
@@ -64,8 +65,8 @@ export function TimelinePanel({ t }: { t: Translate }): React.JSX.Element | null
       data-count={count}
       data-index={index ?? ''}
       data-shown-snapshot={shown ?? ''}
-      open={open}
-      onToggle={(event) => setOpen(event.currentTarget.open)}
+      open={toggled ?? count > 0}
+      onToggle={(event) => setToggled(event.currentTarget.open)}
     >
       <summary>{t('timeline.title')}</summary>
       <p className="hint">{t('timeline.intro')}</p>
