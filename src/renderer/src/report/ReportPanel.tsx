@@ -5,6 +5,7 @@ import { describeOrigin } from '../models/model-names';
 import { formatPercent } from '../prediction/ProbabilityBars';
 import { HeldOutAccuracy } from '../training/HeldOutAccuracy';
 import { CalibrationSection } from './CalibrationSection';
+import { DrawnDigitsSection } from './DrawnDigitsSection';
 import { ClassificationTable } from './ClassificationTable';
 import type { MatrixView } from './ConfusionMatrix';
 import { ConfusionMatrix } from './ConfusionMatrix';
@@ -12,7 +13,7 @@ import type { ModelReport } from './report-store';
 import { SnapshotTimeline } from './SnapshotTimeline';
 import { TrainingCurves } from './TrainingCurves';
 
-/** One model's report: summary, classification table, confusion matrix and curves. */
+/** One model's report: summary, classification table, confusion matrix, calibration, drawn digits and curves. */
 export function ReportPanel({
   model,
   report,
@@ -133,6 +134,7 @@ export function ReportPanel({
             fitted={report.details?.calibration}
             rejection={report.details?.rejection}
           />
+          <DrawnDigitsSection drawn={report.evaluation.drawn} notADigit={report.evaluation.notADigit} />
           <TrainingCurves details={report.details} />
           {model.timelineBytes !== undefined && <SnapshotTimeline model={model} />}
         </>
