@@ -34,7 +34,7 @@ describe('the report screen in a real Chromium (browser mode, real engine proces
     const { page } = session;
     const started = Date.now();
     await page.getByTestId('tab-report').click();
-    await page.getByTestId('report-table').waitFor({ timeout: 30_000 });
+    await page.getByTestId('report-table').waitFor({ timeout: 90_000 });
     await recordFigure('report: tab click to evaluated report (10,000 images)', { ms: Date.now() - started });
 
     expect(await page.getByTestId('report-model').inputValue()).toBe('default');
@@ -192,7 +192,7 @@ describe('the report screen in a real Chromium (browser mode, real engine proces
     expect(second).toMatch(/^m-/);
     await compare.selectOption(second!);
 
-    await page.getByTestId(`report-panel-${second}`).getByTestId('report-table').waitFor({ timeout: 30_000 });
+    await page.getByTestId(`report-panel-${second}`).getByTestId('report-table').waitFor({ timeout: 90_000 });
     expect(await page.getByTestId('report-table').count()).toBe(2);
     expect(await page.getByTestId('confusion-matrix').count()).toBe(2);
     // Same weights, same report.
@@ -240,7 +240,7 @@ describe('the report screen in a real Chromium (browser mode, real engine proces
 
     await page.getByTestId(`report-${id}`).click();
     const panel = page.getByTestId(`report-panel-${id}`);
-    await panel.getByTestId('report-table').waitFor({ timeout: 30_000 });
+    await panel.getByTestId('report-table').waitFor({ timeout: 90_000 });
     await panel.getByTestId('no-curves').waitFor();
     expect(await panel.getByTestId('loss-curve').count()).toBe(0);
     // An untrained network is no better than chance.
