@@ -26,7 +26,8 @@ describe('the electron-vite build', () => {
 
   it('keeps Electron out of the engine process entry', () => {
     const chunks = readdirSync(join(out, 'main', 'chunks')).filter((name) => /^entry-.*\.js$/.test(name));
-    for (const chunk of chunks) expect(readFileSync(join(out, 'main', 'chunks', chunk), 'utf8')).not.toMatch(/from ["']electron["']/);
+    for (const chunk of chunks)
+      expect(readFileSync(join(out, 'main', 'chunks', chunk), 'utf8')).not.toMatch(/from ["']electron["']/);
   });
 
   it('keeps the strict Content-Security-Policy in the built page', () => {

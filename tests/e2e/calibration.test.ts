@@ -13,7 +13,7 @@ import { loadModel } from '../../src/digits/io/saved-model';
 import { evaluate } from '../../src/engine/training/evaluate';
 import { measureCalibration } from '../../src/engine/training/temperature-scaling';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, modelRowIds, openBrowser, root, startApp } from './harness';
+import { REPORT_TIMEOUT_MS, artifactsDir, modelRowIds, openBrowser, root, startApp } from './harness';
 
 const percent = (value: number): string => `${(value * 100).toFixed(2)}%`;
 const torchMlp = join(root, 'tests', 'fixtures', 'onnx', 'torch-mlp-opset9.onnx');
@@ -42,7 +42,7 @@ describe('calibration on the report screen, in a real Chromium (browser mode, re
     const { page } = session;
     await page.getByTestId('tab-report').click();
     const section = page.getByTestId('report-calibration');
-    await section.waitFor({ timeout: 60_000 });
+    await section.waitFor({ timeout: REPORT_TIMEOUT_MS });
     expect(await section.getByTestId('calibration-summary').textContent()).toBe(
       `Expected calibration error on these 10,000 test images: ${percent(expected.eceBefore)} before, ` +
         `${percent(expected.eceAfter)} after the temperature ${model.temperature.toFixed(3)} (fitted on 5,000 held-out training images).`,
@@ -104,7 +104,7 @@ describe('calibration on the report screen, in a real Chromium (browser mode, re
     await page.getByTestId(`report-${imported}`).click();
     const panel = page.getByTestId(`report-panel-${imported}`);
     const summary = panel.getByTestId('calibration-summary');
-    await summary.waitFor({ timeout: 60_000 });
+    await summary.waitFor({ timeout: REPORT_TIMEOUT_MS });
     expect(await summary.textContent()).toMatch(
       /^Uncalibrated \(temperature 1\): expected calibration error \d+\.\d\d% on these 10,000 test images\.$/,
     );

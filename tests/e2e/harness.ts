@@ -322,6 +322,13 @@ export async function recordFigure(
 }
 
 /**
+ * How long a test waits for a report to appear: the first one in an engine process evaluates
+ * MNIST's 10,000 test images and the 6,100 drawings of the drawn-digit figures (the drawings
+ * drawn first), which a busy 2-core machine takes tens of seconds over.
+ */
+export const REPORT_TIMEOUT_MS = 90_000;
+
+/**
  * The backend's last successful answer on `channel` as the page received it, read off the
  * wire, so a test can check what the screen shows against the engine's own numbers.
  */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/digits/io/model-file';
 import { describeArchitecture } from '../../src/engine/training/architecture';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, modelRowIds, openBrowser, root, startApp } from './harness';
+import { REPORT_TIMEOUT_MS, artifactsDir, modelRowIds, openBrowser, root, startApp } from './harness';
 
 let app: RunningApp;
 let session: BrowserSession;
@@ -124,7 +124,7 @@ describe('the models screen in a real Chromium (browser mode, real model store)'
     const { page } = session;
     const id = (await rowIds()).find((r) => r !== 'default')!;
     await page.getByTestId(`report-${id}`).click();
-    await page.getByTestId(`report-panel-${id}`).getByTestId('report-table').waitFor({ timeout: 30_000 });
+    await page.getByTestId(`report-panel-${id}`).getByTestId('report-table').waitFor({ timeout: REPORT_TIMEOUT_MS });
     expect(await page.getByTestId('report-model').inputValue()).toBe(id);
     await page.getByTestId('tab-models').click();
   });

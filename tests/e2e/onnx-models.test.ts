@@ -14,7 +14,19 @@ import { onnxToModel } from '../../src/digits/io/onnx/import-onnx';
 import { Sequential } from '../../src/engine/model/sequential';
 import { fromWire } from '../../src/shared/ipc/wire';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, modelRowIds, digits, drawStrokes, openBrowser, predictedDigit, readBars, root, startApp, waitForCanvas } from './harness';
+import {
+  REPORT_TIMEOUT_MS,
+  artifactsDir,
+  digits,
+  drawStrokes,
+  modelRowIds,
+  openBrowser,
+  predictedDigit,
+  readBars,
+  root,
+  startApp,
+  waitForCanvas,
+} from './harness';
 
 const torchCnn = join(root, 'tests', 'fixtures', 'onnx', 'torch-cnn-opset13.onnx');
 const TEST_SET = 10_000;
@@ -82,7 +94,7 @@ describe('a PyTorch model imported from ONNX, in a real Chromium (browser mode, 
     await page.getByTestId(`active-mark-${imported}`).waitFor();
     await page.getByTestId(`report-${imported}`).click();
     const panel = page.getByTestId(`report-panel-${imported}`);
-    await panel.getByTestId('report-table').waitFor({ timeout: 60_000 });
+    await panel.getByTestId('report-table').waitFor({ timeout: REPORT_TIMEOUT_MS });
     expect(await page.getByTestId('report-model').inputValue()).toBe(imported);
     expect(await panel.getByTestId(`report-origin-${imported}`).textContent()).toBe(
       'Imported from ONNX · pytorch 1.13.0 · opset 13',
@@ -115,7 +127,9 @@ describe('a PyTorch model imported from ONNX, in a real Chromium (browser mode, 
     expect(diagonal / TEST_SET).toBeCloseTo(accuracy, 4);
     // Trained elsewhere: no curves, and it says so.
     await panel.getByTestId('no-curves').waitFor();
-    await page.screenshot({ path: join(artifactsDir, 'onnx-models', 'report.png'), fullPage: true }).catch(() => undefined);
+    await page
+      .screenshot({ path: join(artifactsDir, 'onnx-models', 'report.png'), fullPage: true })
+      .catch(() => undefined);
   });
 
   it('a digit drawn on the Draw screen gets probability bars from that model, and its heat map', async () => {
@@ -132,7 +146,10 @@ describe('a PyTorch model imported from ONNX, in a real Chromium (browser mode, 
     // The bars answer the finished drawing, not one the pen sent on its way.
     const panel = page.getByTestId('prediction-panel');
     await expect
-      .poll(async () => (await panel.getAttribute('data-answered-version')) === (await panel.getAttribute('data-drawing-version')))
+      .poll(
+        async () =>
+          (await panel.getAttribute('data-answered-version')) === (await panel.getAttribute('data-drawing-version')),
+      )
       .toBe(true);
     page.off('response', record);
     expect(await panel.textContent()).toContain('torch-cnn-opset13');
@@ -167,7 +184,10 @@ describe('a PyTorch model imported from ONNX, in a real Chromium (browser mode, 
     // The built-in model too, and the plain Export still writes Tegaki's file.
     await page.getByTestId('export-onnx-default').click();
     await expect.poll(exportedPath).toBe(join(app.dataDir, 'exports', 'Built-in-model.onnx'));
-    expect(onnxToModel(new Uint8Array(await readFile(join(app.dataDir, 'exports', 'Built-in-model.onnx')))).spec.layers.length).toBeGreaterThan(0);
+    expect(
+      onnxToModel(new Uint8Array(await readFile(join(app.dataDir, 'exports', 'Built-in-model.onnx')))).spec.layers
+        .length,
+    ).toBeGreaterThan(0);
     await page.getByTestId('export-default').click();
     await expect.poll(exportedPath).toBe(join(app.dataDir, 'exports', 'Built-in-model.tgk'));
   });

@@ -14,7 +14,7 @@ import { nonDigitDataset } from '../../src/digits/synthetic/non-digits';
 import { MNIST_LACKING_STYLES } from '../../src/shared/drawn-evaluation';
 import type { Evaluation } from '../../src/shared/ipc/contract';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, lastAnswerOn, openBrowser, recordFigure, root, startApp } from './harness';
+import { REPORT_TIMEOUT_MS, artifactsDir, lastAnswerOn, openBrowser, recordFigure, root, startApp } from './harness';
 
 const percent = (part: number, total: number): string => `${((part / total) * 100).toFixed(2)}%`;
 
@@ -45,7 +45,7 @@ describe('drawn digits and "not a digit" on the report screen, in a real Chromiu
     const started = Date.now();
     await page.getByTestId('tab-report').click();
     const section = page.getByTestId('report-drawn');
-    await section.waitFor({ timeout: 90_000 });
+    await section.waitFor({ timeout: REPORT_TIMEOUT_MS });
     await recordFigure('report: tab click to the report with its drawn digits', { ms: Date.now() - started });
     await expect.poll(() => lastEvaluation()?.modelId).toBe('default');
     const { drawn } = fromEngine();

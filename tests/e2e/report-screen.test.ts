@@ -13,7 +13,7 @@ import { Sequential } from '../../src/engine/model/sequential';
 import { modelSpecFor } from '../../src/engine/training/architecture';
 import { preset } from '../../src/shared/presets';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, openBrowser, recordFigure, root, startApp } from './harness';
+import { REPORT_TIMEOUT_MS, artifactsDir, openBrowser, recordFigure, root, startApp } from './harness';
 
 let app: RunningApp;
 let session: BrowserSession;
@@ -34,13 +34,15 @@ describe('the report screen in a real Chromium (browser mode, real engine proces
     const { page } = session;
     const started = Date.now();
     await page.getByTestId('tab-report').click();
-    await page.getByTestId('report-table').waitFor({ timeout: 90_000 });
+    await page.getByTestId('report-table').waitFor({ timeout: REPORT_TIMEOUT_MS });
     await recordFigure('report: tab click to evaluated report (10,000 images)', { ms: Date.now() - started });
 
     expect(await page.getByTestId('report-model').inputValue()).toBe('default');
     expect(await page.getByTestId('report-summary').textContent()).toContain('10000');
     // Which set each figure comes from: the test set's is the final one; the validation figure is the file's own.
-    expect(await page.getByTestId('report-summary').textContent()).toMatch(/test images \(MNIST’s test set, the final figure\)/);
+    expect(await page.getByTestId('report-summary').textContent()).toMatch(
+      /test images \(MNIST’s test set, the final figure\)/,
+    );
     expect(await page.getByTestId('report-validation').textContent()).toMatch(
       /^Validation: \d+\.\d\d% on 5,000 training images held out/,
     );
@@ -192,7 +194,10 @@ describe('the report screen in a real Chromium (browser mode, real engine proces
     expect(second).toMatch(/^m-/);
     await compare.selectOption(second!);
 
-    await page.getByTestId(`report-panel-${second}`).getByTestId('report-table').waitFor({ timeout: 90_000 });
+    await page
+      .getByTestId(`report-panel-${second}`)
+      .getByTestId('report-table')
+      .waitFor({ timeout: REPORT_TIMEOUT_MS });
     expect(await page.getByTestId('report-table').count()).toBe(2);
     expect(await page.getByTestId('confusion-matrix').count()).toBe(2);
     // Same weights, same report.
@@ -240,7 +245,7 @@ describe('the report screen in a real Chromium (browser mode, real engine proces
 
     await page.getByTestId(`report-${id}`).click();
     const panel = page.getByTestId(`report-panel-${id}`);
-    await panel.getByTestId('report-table').waitFor({ timeout: 90_000 });
+    await panel.getByTestId('report-table').waitFor({ timeout: REPORT_TIMEOUT_MS });
     await panel.getByTestId('no-curves').waitFor();
     expect(await panel.getByTestId('loss-curve').count()).toBe(0);
     // An untrained network is no better than chance.
