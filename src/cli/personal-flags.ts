@@ -34,7 +34,7 @@ export function addPersonalFlags(command: Command): Command {
   return command;
 }
 
-/** fineTuneOptionsSchema's keys as flags: `--learning-rate`, `--epochs`, `--train-size`. */
+/** fineTuneOptionsSchema's keys as flags: `--learning-rate`, `--epochs`, `--train-size`, `--full`. */
 export type FineTuneFlags = { [K in keyof FineTuneOptions]?: FineTuneOptions[K] } & {
   [A in keyof typeof fineTuneAliases]?: FineTuneOptions[(typeof fineTuneAliases)[A]];
 };
@@ -45,18 +45,28 @@ export const fineTuneAliases = { lr: 'learningRate', mnistSize: 'trainSize' } as
   keyof FineTuneOptions
 >;
 
+/** The numeric overrides, flags with a value; `full` is a switch of its own. */
+type NumericFineTuneKey = Exclude<keyof FineTuneOptions, 'full'>;
+
 const fineTuneHelp = {
-  learningRate: ['learning rate', `${FINE_TUNE_DEFAULTS.learningRateFactor} × the model's`],
+  learningRate: [
+    'learning rate',
+    `${FINE_TUNE_DEFAULTS.headLearningRateFactor} × the model's for the head alone, ${FINE_TUNE_DEFAULTS.learningRateFactor} × with --full`,
+  ],
   epochs: ['passes over the mixed data', String(FINE_TUNE_DEFAULTS.epochs)],
   trainSize: ['MNIST images mixed in so the model does not forget', String(FINE_TUNE_DEFAULTS.trainSize)],
-} as const satisfies Record<keyof FineTuneOptions, readonly [string, string]>;
+} as const satisfies Record<NumericFineTuneKey, readonly [string, string]>;
 
-/** `finetune`'s overrides of the model's hyperparameters, with the schema's bounds and today's aliases. */
+/** `finetune`'s overrides of the model's hyperparameters, with the schema's bounds and today's aliases, and `--full`. */
 export function addFineTuneFlags(command: Command): Command {
   const fields = schemaFields(fineTuneOptionsSchema);
   for (const [key, [help, fallback]] of Object.entries(fineTuneHelp)) {
     command.addOption(schemaOption(key, fields.get(key)!.field, help, fallback));
   }
+  command.option(
+    '--full',
+    'train every layer of a conv model on images, not only its dense head on the frozen conv features (slower)',
+  );
   for (const [alias, key] of Object.entries(fineTuneAliases)) {
     command.addOption(aliasOption(alias, key, fields.get(key)!.field));
   }
@@ -67,7 +77,7 @@ export function addFineTuneFlags(command: Command): Command {
 export function fineTuneOptions(flags: FineTuneFlags): FineTuneOptions {
   const resolved = resolveAliases(flags, fineTuneAliases);
   const given = Object.fromEntries(
-    Object.keys(fineTuneHelp).map((key) => [key, resolved[key as keyof FineTuneOptions]]),
+    [...Object.keys(fineTuneHelp), 'full'].map((key) => [key, resolved[key as keyof FineTuneOptions]]),
   );
   const parsed = fineTuneOptionsSchema.safeParse(given);
   if (!parsed.success) throw new HyperparameterError(`invalid fine-tune options:\n${describeIssues(parsed.error)}`);

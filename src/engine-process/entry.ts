@@ -22,7 +22,12 @@ import { confusionMatrix } from '../engine/metrics/confusion';
 import { InspectionError, inspectParameters } from '../engine/model/inspect';
 import type { Sequential } from '../engine/model/sequential';
 import type { PersonalTrainingData } from '../digits/personal/recipe';
-import { fineTuneHyperparameters, personalTrainingData } from '../digits/personal/recipe';
+import { fineTuneHyperparameters, fineTuneWay, personalTrainingData } from '../digits/personal/recipe';
+import { frozenLayerCount } from '../digits/personal/frozen-features';
+import type { HeadFineTuneOptions } from '../digits/personal/head-fine-tune';
+import { fineTuneHead } from '../digits/personal/head-fine-tune';
+import type { FineTuneWay } from '../shared/personal-training';
+import type { EpochRecord, TrainingProgress } from '../shared/training-progress';
 import { TrainingCancelledError, TrainingDivergedError } from '../engine/training/errors';
 import { evaluate } from '../engine/training/evaluate';
 import { measureCalibration } from '../engine/training/temperature-scaling';
@@ -36,6 +41,8 @@ import type { StepRecord, StepSession } from '../shared/step-mode';
 import type { ErrorCode } from '../shared/errors';
 import { editedModel, experimentActivations, runExperiment } from './experiments';
 import { LruCache, MODEL_CACHE_CAPACITY } from './model-cache';
+import type { FineTuneBase } from './replay-features';
+import { ReplayFeatureCache, loadFineTuneBase } from './replay-features';
 import { StepModeError, StepModeSession, stepModeRefusal } from './step-mode';
 import { TimelineError, evaluateSnapshot, listSnapshots, snapshotModel } from './timeline';
 import { TIMELINE_LIMITS } from '../shared/timeline';
@@ -97,7 +104,7 @@ async function cachedModel(path: string): Promise<Sequential> {
 async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, send: Send): Promise<TrainedModel> {
   const controller = new AbortController();
   running.set(request.jobId, controller);
-  const { h, initialModel, personal } = await trainingSetup(request);
+  const { h, base, fineTuning, personal } = await trainingSetup(request);
   // Reading MNIST takes a moment on the first job: say so before the trainer's first step.
   send({
     type: 'progress',
@@ -106,17 +113,24 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
   });
   const data = await mnist(request.testSize);
   if (controller.signal.aborted) throw new TrainingCancelledError(0);
-  const result = await train(h, data, {
+  const reporting = {
     signal: controller.signal,
     // The trainer throttles; what it reports goes out as it is.
-    onProgress: (progress) => send({ type: 'progress', jobId: request.jobId, progress }),
-    onEpoch: (record) => send({ type: 'epoch', jobId: request.jobId, record }),
-    initialModel,
-    personal,
-    synthetic: synthesisedDrawings(h),
-    keepSnapshots: request.keepSnapshots,
-  });
+    onProgress: (progress: TrainingProgress) => send({ type: 'progress', jobId: request.jobId, progress }),
+    onEpoch: (record: EpochRecord) => send({ type: 'epoch', jobId: request.jobId, record }),
+  };
+  const result =
+    base && fineTuning === 'head'
+      ? await fineTuneHeadOf(base, h, data, personal, reporting)
+      : await train(h, data, {
+          ...reporting,
+          initialModel: base?.model,
+          personal,
+          synthetic: synthesisedDrawings(h),
+          keepSnapshots: request.keepSnapshots,
+        });
   return {
+    fineTuning,
     spec: result.spec,
     tensors: result.model.exportWeights(),
     hyperparameters: h,
@@ -137,27 +151,55 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
 /**
  * The run's hyperparameters, starting weights and personal data. The request crossed a
  * process boundary as an untyped message, so its hyperparameters are checked here, once.
- * Fine-tuning takes its hyperparameters from the model file as `tegaki finetune` does.
+ * Fine-tuning takes its hyperparameters from the model file as `tegaki finetune` does,
+ * and the way (fineTuneWay) from its layers and the request.
  */
 async function trainingSetup(request: Extract<EngineRequest, { type: 'train' }>): Promise<{
   h: Hyperparameters;
-  initialModel?: Sequential;
+  base?: FineTuneBase;
+  fineTuning?: FineTuneWay;
   personal?: PersonalTrainingData;
 }> {
   let h = parseHyperparameters(request.hyperparameters);
-  let initialModel: Sequential | undefined;
+  let base: FineTuneBase | undefined;
+  let fineTuning: FineTuneWay | undefined;
   if (request.fineTune) {
     // A fresh copy, not a cached one: training changes the weights in place.
     const { modelPath, ...options } = request.fineTune;
-    const loaded = await loadModel(modelPath);
-    h = fineTuneHyperparameters(loaded.metadata.hyperparameters, options);
-    initialModel = loaded.model;
+    base = await loadFineTuneBase(modelPath);
+    fineTuning = fineTuneWay(base.model.spec, options);
+    h = fineTuneHyperparameters(base.metadata.hyperparameters, { ...options, way: fineTuning });
   }
   const personal = request.personal;
-  if (!personal || personal.mode === 'none' || personal.images.labels.length === 0) return { h, initialModel };
+  if (!personal || personal.mode === 'none' || personal.images.labels.length === 0) return { h, base, fineTuning };
   const { images, labels } = personal.images;
   const all: Dataset = { images, labels, count: labels.length, rows: 28, cols: 28 };
-  return { h, initialModel, personal: personalTrainingData(all, personal, h.seed) };
+  return { h, base, fineTuning, personal: personalTrainingData(all, personal, h.seed) };
+}
+
+/** The frozen conv features of the base model's replay and test images, kept for the next fine-tune of the same file. */
+const replayFeatures = new ReplayFeatureCache();
+
+/** A conv model's head fine-tuned on its frozen features (head-fine-tune.ts), the features computed once per model file. */
+async function fineTuneHeadOf(
+  base: FineTuneBase,
+  h: Hyperparameters,
+  data: { train: Dataset; test: Dataset },
+  personal: PersonalTrainingData | undefined,
+  reporting: Pick<HeadFineTuneOptions, 'signal' | 'onProgress' | 'onEpoch'>,
+) {
+  const frozen = frozenLayerCount(base.model.spec)!;
+  const replay = await replayFeatures.featuresFor(
+    base,
+    frozen,
+    h,
+    { ...data, synthetic: () => synthesisedDrawings(h) },
+    async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (reporting.signal?.aborted) throw new TrainingCancelledError(0);
+    },
+  );
+  return fineTuneHead(h, base.model, frozen, replay, { ...reporting, personal });
 }
 
 /** A job stopped by a cancel (the host's, or its timeout's) between two of its turns. */

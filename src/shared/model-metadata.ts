@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hyperparametersSchema } from './hyperparameters';
-import { personalTrainingSchema } from './personal-training';
+import { fineTuneWays, personalTrainingSchema } from './personal-training';
 import { epochRecordSchema, lossPointSchema } from './training-progress';
 
 /**
@@ -165,6 +165,8 @@ export const modelMetadataSchema = z.object({
   metrics: lenient(modelFileMetricsSchema),
   /** The file a fine-tuned model continued from. */
   fineTunedFrom: lenient(z.string()),
+  /** How a fine-tuned model was: its dense head alone on frozen conv features, or every layer (personal-training.ts). */
+  fineTuning: lenient(z.enum(fineTuneWays)),
   /** For a model trained elsewhere and imported (digits/io/onnx/import-onnx.ts): its format, the tool that wrote it and its opset. */
   importedFrom: lenient(importedFromSchema),
   /** The temperature the model predicts with, and how it was fitted; absent: uncalibrated, T = 1. */

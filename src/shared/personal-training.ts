@@ -31,16 +31,36 @@ export const personalTrainingSchema = z.object({
 export type PersonalTraining = z.output<typeof personalTrainingSchema>;
 
 /**
- * What fine-tuning changes in the model's own hyperparameters unless told otherwise: a
- * few epochs at a tenth of its learning rate, on 10,000 MNIST images so the model keeps
- * everyone else's digits.
+ * The two ways a model is fine-tuned, kept in its file (`fineTuning`):
+ * - 'head': a conv model's layers up to its flatten stay frozen and only the dense head
+ *   trains, on the frozen layers' features (computed once per base model, so it takes
+ *   seconds; no augmentation, which distorts pixels, not features). The default for conv models.
+ * - 'full': every layer trains, on images (augmented as the model was). MLPs always, and
+ *   conv models when asked (`full`).
  */
-export const FINE_TUNE_DEFAULTS = { epochs: 3, learningRateFactor: 0.1, trainSize: 10_000 } as const;
+export const fineTuneWays = ['head', 'full'] as const;
+export type FineTuneWay = (typeof fineTuneWays)[number];
+
+/**
+ * What fine-tuning changes in the model's own hyperparameters unless told otherwise: a
+ * few epochs at a fraction of its learning rate (a tenth for the whole network; half for
+ * the head alone, which cannot forget the conv features and needs the larger steps to
+ * learn a new hand in 3 epochs: chosen by `npm run bench -- --only finetune`), on 10,000
+ * MNIST images so the model keeps everyone else's digits.
+ */
+export const FINE_TUNE_DEFAULTS = {
+  epochs: 3,
+  learningRateFactor: 0.1,
+  headLearningRateFactor: 0.5,
+  trainSize: 10_000,
+} as const;
 
 export const fineTuneOptionsSchema = z.object({
   epochs: z.number().int().min(1).max(50).optional(),
   learningRate: z.number().positive().max(10).optional(),
   /** How many of MNIST's training images join the drawings (the first N). */
   trainSize: z.number().int().min(10).max(60_000).optional(),
+  /** Train every layer of a conv model, not only its dense head (slower; see fineTuneWays). */
+  full: z.boolean().optional(),
 });
 export type FineTuneOptions = z.output<typeof fineTuneOptionsSchema>;

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quirkyDrawings } from '../fixtures/quirky-drawings';
+import type { ModelTensor } from '../../src/digits/io/model-file';
+import { loadModelFile } from '../../src/digits/io/model-file';
+import { frozenLayerCount } from '../../src/digits/personal/frozen-features';
 
 const run = promisify(execFile);
 const bin = join(import.meta.dirname, '../../bin/tegaki.mjs');
@@ -49,6 +52,14 @@ describe("learning a person's handwriting from the command line (real processes)
     expect(done.personalTestAccuracy).toBeGreaterThanOrEqual(5 / 6);
     // Fine-tuning holds out no validation set: the new weights get no temperature (the old one no longer fits them).
     expect(done.calibration).toBeNull();
+    // By default the conv blocks stay frozen: the file says so, and their weights are the base model's bit for bit.
+    const [base, tunedFile] = await Promise.all([loadModelFile(defaultModel), loadModelFile(tuned)]);
+    expect(tunedFile.metadata.fineTuning).toBe('head');
+    const frozen = frozenLayerCount(base.spec)!;
+    const frozenOf = (tensors: ModelTensor[]) =>
+      tensors.filter((t) => Number(/^layer(\d+)\./.exec(t.name)![1]) < frozen).map((t) => [t.name, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('hex')]);
+    expect(frozenOf(tunedFile.tensors)).toEqual(frozenOf(base.tensors));
+    expect(frozenOf(base.tensors).length).toBeGreaterThan(0);
 
     const after = await tegakiJson<Prediction[]>('predict', tuned, freshFile);
     const rightAfter = after.filter((p, i) => p.label === fresh[i].label).length;

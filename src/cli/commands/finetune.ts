@@ -2,8 +2,13 @@ import { loadMnist } from '../../digits/data/mnist';
 import { modelMetadataFor } from '../../digits/io/model-metadata';
 import { loadModel, saveModel } from '../../digits/io/saved-model';
 import { describeArchitecture } from '../../engine/training/architecture';
+import type { TrainingResult } from '../../engine/training/trainer';
 import { train } from '../../engine/training/trainer';
-import { fineTuneHyperparameters } from '../../digits/personal/recipe';
+import { sliceDataset } from '../../engine/data/dataset';
+import { frozenLayerCount } from '../../digits/personal/frozen-features';
+import { fineTuneHead, replayFeaturesOf } from '../../digits/personal/head-fine-tune';
+import { fineTuneHyperparameters, fineTuneWay } from '../../digits/personal/recipe';
+import type { EpochRecord } from '../../shared/training-progress';
 import { describeCalibration, doneLine, emitJson } from '../output';
 import type { FineTuneFlags, PersonalFlags } from '../personal-flags';
 import { fineTuneOptions, loadPersonal, personalOptions } from '../personal-flags';
@@ -22,31 +27,42 @@ export type FinetuneFlags = PersonalFlags &
 /**
  * `tegaki finetune MODEL --personal FILE`: continues training a model from its weights
  * on a person's drawings, mixed with some MNIST images so it does not forget the
- * digits everyone else writes, at a tenth of its original learning rate.
+ * digits everyone else writes, at a fraction of its original learning rate. A conv
+ * model's conv blocks stay frozen and only its dense head trains, on their features,
+ * unless `--full` asks for every layer (fineTuneWay).
  */
 export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): Promise<void> {
   const { model, metadata } = await loadModel(modelPath);
-  const h = fineTuneHyperparameters(metadata.hyperparameters, { ...fineTuneOptions(flags), seed: flags.seed });
+  const options = fineTuneOptions(flags);
+  const way = fineTuneWay(model.spec, options);
+  const h = fineTuneHyperparameters(metadata.hyperparameters, { ...options, seed: flags.seed, way });
   const personalTraining = personalOptions(flags, 'fine-tune');
   const personal = await loadPersonal(flags.personal, personalTraining, h.seed);
   const data = await loadMnist({ dir: flags.data, trainSize: h.trainSize, testSize: flags.testSize });
   if (!flags.json) {
     process.stderr.write(
-      `fine-tuning ${describeArchitecture(model.spec)} on ${personal.train.count} personal drawings ×${personal.weight}` +
+      `fine-tuning ${way === 'head' ? 'the dense head of ' : ''}${describeArchitecture(model.spec)}` +
+        ` on ${personal.train.count} personal drawings ×${personal.weight}` +
         ` + ${data.train.count} MNIST images at lr ${h.learningRate} for ${h.epochs} epochs` +
         ` (${personal.test.count} drawings held out)\n`,
     );
   }
-  const result = await train(h, data, {
-    initialModel: model,
-    personal,
-    synthetic: synthesisedDrawings(h),
-    onEpoch: (r) => (flags.json ? emitJson({ type: 'epoch', ...r }) : undefined),
-  });
+  const onEpoch = (r: EpochRecord) => (flags.json ? emitJson({ type: 'epoch', ...r }) : undefined);
+  const synthetic = synthesisedDrawings(h);
+  let result: TrainingResult;
+  if (way === 'head') {
+    // One process, one fine-tune: the frozen features are computed here and not kept.
+    const frozen = frozenLayerCount(model.spec)!;
+    const mnist = sliceDataset(data.train, 0, Math.min(h.trainSize, data.train.count));
+    const replay = await replayFeaturesOf(model, frozen, { mnist, synthetic, test: data.test });
+    result = await fineTuneHead(h, model, frozen, replay, { personal, onEpoch });
+  } else {
+    result = await train(h, data, { initialModel: model, personal, synthetic, onEpoch });
+  }
   await saveModel(
     flags.out,
     result.model,
-    modelMetadataFor(result, {
+    modelMetadataFor({ ...result, fineTuning: way }, {
       name: `${metadata.name ?? 'model'} (fine-tuned)`,
       personal: personalTraining,
       fineTunedFrom: modelPath,

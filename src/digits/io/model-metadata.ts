@@ -1,7 +1,7 @@
 import { classificationReport } from '../../engine/metrics/classification-report';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { ModelCalibration, ModelMetadata, ModelRejection } from '../../shared/model-metadata';
-import type { PersonalTraining } from '../../shared/personal-training';
+import type { FineTuneWay, PersonalTraining } from '../../shared/personal-training';
 import type { EpochRecord, LossPoint } from '../../shared/training-progress';
 
 /** What a finished training run knows about itself: the trainer's result, or the engine's TrainedModel. */
@@ -17,6 +17,8 @@ export interface TrainingOutcome {
   calibration?: ModelCalibration;
   /** When it says "not a digit", fitted at that temperature (src/digits/synthetic/rejection-sets.ts), when there was a validation set. */
   rejection?: ModelRejection;
+  /** For a fine-tune: its dense head alone, or every layer. */
+  fineTuning?: FineTuneWay;
   samplesPerSecond: number;
   trainingSeconds: number;
 }
@@ -56,6 +58,7 @@ export function modelMetadataFor(trained: TrainingOutcome, options: ModelMetadat
       personalTestCount: trained.personalTest?.count,
     },
     fineTunedFrom: options.fineTunedFrom,
+    fineTuning: trained.fineTuning,
     calibration: trained.calibration,
     rejection: trained.rejection,
   };

@@ -1,10 +1,12 @@
 import { HyperparameterError, parseHyperparameters } from '../../shared/hyperparameters';
 import type { Hyperparameters } from '../../shared/hyperparameters';
-import type { FineTuneOptions, PersonalTraining } from '../../shared/personal-training';
+import type { FineTuneOptions, FineTuneWay, PersonalTraining } from '../../shared/personal-training';
 import { FINE_TUNE_DEFAULTS } from '../../shared/personal-training';
 import { preset } from '../../shared/presets';
 import type { Dataset } from '../../engine/data/dataset';
+import type { ModelSpec } from '../../engine/model/spec';
 import { Random } from '../../engine/random';
+import { frozenLayerCount } from './frozen-features';
 import { splitPersonal } from './samples';
 
 /**
@@ -14,13 +16,23 @@ import { splitPersonal } from './samples';
  */
 
 /**
+ * How a model is fine-tuned: a conv model's dense head alone on its frozen features
+ * unless `full` is asked for; an MLP, which has no feature extractor, whole.
+ */
+export function fineTuneWay(spec: ModelSpec, options: Pick<FineTuneOptions, 'full'> = {}): FineTuneWay {
+  return frozenLayerCount(spec) !== undefined && !options.full ? 'head' : 'full';
+}
+
+/**
  * The hyperparameters to continue training a model with, from the ones stored in its
  * file (validated here: a file is untrusted). Models from elsewhere may lack them;
- * fine-tuning only needs an optimiser, so the recommended preset stands in.
+ * fine-tuning only needs an optimiser, so the recommended preset stands in. The head
+ * alone (`way` 'head') takes a larger share of the learning rate, and no augmentation:
+ * its inputs are features computed once, not pixels to distort.
  */
 export function fineTuneHyperparameters(
   stored: unknown,
-  options: FineTuneOptions & { seed?: number } = {},
+  options: FineTuneOptions & { seed?: number; way?: FineTuneWay } = {},
 ): Hyperparameters {
   let original: Hyperparameters;
   try {
@@ -40,7 +52,11 @@ export function fineTuneHyperparameters(
     ...original,
     styleDrawings: share(original.styleDrawings),
     nonDigitDrawings: share(original.nonDigitDrawings),
-    learningRate: options.learningRate ?? original.learningRate * FINE_TUNE_DEFAULTS.learningRateFactor,
+    learningRate:
+      options.learningRate ??
+      original.learningRate *
+        (options.way === 'head' ? FINE_TUNE_DEFAULTS.headLearningRateFactor : FINE_TUNE_DEFAULTS.learningRateFactor),
+    ...(options.way === 'head' ? { augmentation: undefined } : {}),
     // A decay schedule belongs to the original run's length, not to a few more epochs.
     learningRateDecay: undefined,
     epochs: options.epochs ?? FINE_TUNE_DEFAULTS.epochs,

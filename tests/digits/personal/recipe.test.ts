@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fineTuneHyperparameters, personalTrainingData } from '../../../src/digits/personal/recipe';
+import { fineTuneHyperparameters, fineTuneWay, personalTrainingData } from '../../../src/digits/personal/recipe';
+import { modelSpecFor } from '../../../src/engine/training/architecture';
 import { FINE_TUNE_DEFAULTS, personalTrainingSchema } from '../../../src/shared/personal-training';
 import { preset } from '../../../src/shared/presets';
 
@@ -41,10 +42,27 @@ describe('fineTuneHyperparameters', () => {
     expect(plain.nonDigitDrawings).toBeUndefined();
   });
 
+  it('trains the head alone at half the learning rate and without augmentation, which cached features cannot take', () => {
+    const original = preset('cnn');
+    const h = fineTuneHyperparameters(original, { way: 'head' });
+    expect(h.learningRate).toBeCloseTo(original.learningRate * FINE_TUNE_DEFAULTS.headLearningRateFactor, 12);
+    expect(h.augmentation).toBeUndefined();
+    expect(fineTuneHyperparameters(original, { way: 'full' }).augmentation).toEqual(original.augmentation);
+  });
+
   it('ignores personal options that older model files kept among their hyperparameters', () => {
     const h = fineTuneHyperparameters({ ...preset('recommended'), personalWeight: 7, personalTestSplit: 0.5 });
     expect(h).not.toHaveProperty('personalWeight');
     expect(h).not.toHaveProperty('personalTestSplit');
+  });
+});
+
+describe('fineTuneWay', () => {
+  it("fine-tunes a conv model's head unless asked for every layer, and an MLP whole", () => {
+    const conv = modelSpecFor(preset('cnn'), 784);
+    expect(fineTuneWay(conv)).toBe('head');
+    expect(fineTuneWay(conv, { full: true })).toBe('full');
+    expect(fineTuneWay(modelSpecFor(preset('recommended'), 784))).toBe('full');
   });
 });
 
