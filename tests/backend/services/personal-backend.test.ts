@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { explainPrediction } from '../../../src/digits/explain/gradient-times-input';
 import { loadModel } from '../../../src/digits/io/saved-model';
+import { frozenLayerCount } from '../../../src/digits/personal/frozen-features';
 import type { Stroke } from '../../../src/digits/preprocess/strokes';
 import { strokesToInput } from '../../../src/digits/preprocess/strokes';
 import { parseStrokesJson } from '../../../src/digits/preprocess/strokes-file';
@@ -294,8 +295,16 @@ describe('correcting drawings and fine-tuning the shipped model (the issue end t
     expect(finished.model.architecture).toBe((await call('models:active', undefined)).architecture);
     expect(finished.personalTestCount).toBe(6);
     expect(finished.personalTestAccuracy).toBeGreaterThanOrEqual(5 / 6);
-    // A tenth of the recommended preset's learning rate, 3 epochs: the CLI's recipe.
+    // 3 epochs on 10,000 MNIST images: the CLI's recipe.
     expect(finished.model.hyperparameters).toMatchObject({ epochs: 3, trainSize: 10_000 });
+    // The conv blocks stayed frozen (the default for a conv model): the saved file says so, and keeps the shipped weights bit for bit.
+    const [shipped, tunedFile] = await Promise.all([backend.models.read('default'), backend.models.read(finished.model.id)]);
+    expect(tunedFile.metadata.fineTuning).toBe('head');
+    const frozenTensors = (content: typeof shipped) =>
+      content.tensors
+        .filter((t) => Number(/^layer(\d+)\./.exec(t.name)![1]) < frozenLayerCount(shipped.spec)!)
+        .map((t) => [t.name, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('hex')]);
+    expect(frozenTensors(tunedFile)).toEqual(frozenTensors(shipped));
 
     const baseline = await call('evaluate', { id: 'default' });
     await call('models:setActive', { id: finished.model.id });
