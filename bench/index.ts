@@ -12,6 +12,7 @@
  *   npm run bench -- --only drawn --models a.tgk,b.tgk   # models on drawn digits (bench/drawn.ts)
  *   npm run bench -- --only calibration [--models ...]   # calibration error before and after T (bench/calibration.ts)
  *   npm run bench -- --only report      # the built-in model's report: first open against a saved evaluation (bench/report-open.ts)
+ *   npm run bench -- --only finetune    # personal fine-tuning of the built-in CNN: head on frozen features against every layer (bench/finetune.ts)
  *   npm run bench -- --smoke            # every part on tiny sizes, no bars checked (CI)
  */
 import { loadMnist } from '../src/digits/data/mnist';
@@ -22,6 +23,7 @@ import type { PresetName } from '../src/shared/presets';
 import { runCalibrationBench } from './calibration';
 import { runDrawnBench } from './drawn';
 import { runReportOpenBench } from './report-open';
+import { runFineTuneBench } from './finetune';
 import { runCnnSpeedBench } from './cnn-speed';
 import { mib } from './shared';
 import { runSpeedBench } from './speed';
@@ -94,6 +96,10 @@ async function main(): Promise<void> {
   }
   if (!only || only.has('report')) {
     await runReportOpenBench(smoke);
+    console.log('');
+  }
+  if (!only || only.has('finetune')) {
+    await runFineTuneBench(smoke);
     console.log('');
   }
   if (only && !accuracyBars.some((bar) => only.has(bar.preset))) {
