@@ -81,7 +81,9 @@ async function showing(page: Page, snapshot: string): Promise<boolean> {
 async function softmaxBars(page: Page): Promise<number[]> {
   const bars = page.getByTestId('network-softmax');
   return Promise.all(
-    Array.from({ length: 10 }, async (_, digit) => Number(await bars.getByTestId(`prob-bar-${digit}`).getAttribute('data-probability'))),
+    Array.from({ length: 10 }, async (_, digit) =>
+      Number(await bars.getByTestId(`prob-bar-${digit}`).getAttribute('data-probability')),
+    ),
   );
 }
 
@@ -91,7 +93,10 @@ describe('the training timeline (browser mode, real engine process)', () => {
   it('trains a small model with snapshots kept: the start, steps 10 and 30, and each epoch end', async () => {
     const { page } = session;
     // 3,000 images in batches of 64: 47 steps an epoch, 94 in all.
-    modelId = await trainThroughApi(page, { ...smallTrainingRequest('timeline e2e', { epochs: 2 }), keepSnapshots: true });
+    modelId = await trainThroughApi(page, {
+      ...smallTrainingRequest('timeline e2e', { epochs: 2 }),
+      keepSnapshots: true,
+    });
     const timeline = await page.evaluate((id) => window.tegaki.timeline.list(id), modelId);
     expect(timeline.ok && timeline.value.snapshots.map((s) => s.step)).toEqual([0, 10, 30, 47, 94]);
     const active = await page.evaluate((id) => window.tegaki.models.setActive(id), modelId);
@@ -106,7 +111,9 @@ describe('the training timeline (browser mode, real engine process)', () => {
     await expect.poll(() => panel.getAttribute('data-count'), { timeout: 30_000 }).toBe('5');
     await expect.poll(() => showing(page, ''), { timeout: 30_000 }).toBe(true);
     const finalBars = await softmaxBars(page);
-    expect(await page.getByTestId('timeline-point').textContent()).toBe('Snapshot 5 of 5: after 94 steps (epoch 2) — the trained model');
+    expect(await page.getByTestId('timeline-point').textContent()).toBe(
+      'Snapshot 5 of 5: after 94 steps (epoch 2) — the trained model',
+    );
     await expect.poll(() => parametersBySnapshot.has(''), { timeout: 30_000 }).toBe(true);
 
     // Home: the weights as initialised from the seed.
@@ -114,7 +121,9 @@ describe('the training timeline (browser mode, real engine process)', () => {
     await page.keyboard.press('Home');
     await expect.poll(() => showing(page, '0'), { timeout: 30_000 }).toBe(true);
     expect(await page.getByTestId('timeline-point').textContent()).toBe('Snapshot 1 of 5: after 0 steps (epoch 0)');
-    expect(await page.getByTestId('timeline-slider').getAttribute('aria-valuetext')).toBe('Snapshot 1 of 5: after 0 steps (epoch 0)');
+    expect(await page.getByTestId('timeline-slider').getAttribute('aria-valuetext')).toBe(
+      'Snapshot 1 of 5: after 0 steps (epoch 0)',
+    );
     const atStart = activationsBySnapshot.get('0')!;
     const atEnd = activationsBySnapshot.get('')!;
     expect(atStart.snapshot).toBe(0);
@@ -156,10 +165,44 @@ describe('the training timeline (browser mode, real engine process)', () => {
     await expect.poll(() => line.getAttribute('data-index'), { timeout: 60_000 }).toBe('0');
     const start = Number(await line.getAttribute('data-accuracy'));
     expect(start).toBeLessThan(final - 0.3);
-    expect(await line.textContent()).toMatch(/^Accuracy here: \d+\.\d% on the first 1,000 test images \(at the end of training: \d+\.\d%\)\.$/);
+    expect(await line.textContent()).toMatch(
+      /^Accuracy here: \d+\.\d% on the first 1,000 test images \(at the end of training: \d+\.\d%\)\.$/,
+    );
     // Its confusion matrix counts the same 1,000 images.
     const cells = fold.getByTestId('confusion-matrix').locator('button');
-    const counts = (await cells.evaluateAll((buttons) => buttons.map((b) => Number(b.getAttribute('data-count')))));
+    const counts = await cells.evaluateAll((buttons) => buttons.map((b) => Number(b.getAttribute('data-count'))));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(1000);
   }, 120_000);
+
+  it('Replay trains the same run again from its seed: the same snapshots, bit for bit', async () => {
+    const { page } = session;
+    await page.getByTestId('tab-network').click();
+    await expect.poll(() => page.getByTestId('timeline-panel').getAttribute('data-count'), { timeout: 30_000 }).toBe('5');
+    const replayed = page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const stop = window.tegaki.training.onDone(({ model }) => {
+            stop();
+            resolve(model.id);
+          });
+        }),
+    );
+    await page.getByTestId('timeline-replay').focus();
+    await page.keyboard.press('Enter');
+    const replayId = await replayed;
+    // The person watched it on the Train screen, which opens the finished model's report.
+    await expect.poll(() => page.getByTestId('report-model').inputValue(), { timeout: 30_000 }).toBe(replayId);
+    const models = await page.evaluate(() => window.tegaki.models.list());
+    expect(models.ok && models.value.find((m) => m.id === replayId)?.name).toBe('timeline e2e (replay)');
+    const weightsAt = (id: string, snapshot: number) =>
+      page.evaluate(
+        async ({ id, snapshot }) => {
+          const result = await window.tegaki.inspect.parameters(0, id, snapshot);
+          return result.ok ? result.value.tensors.map((t) => Array.from(t.values)) : result.error.message;
+        },
+        { id, snapshot },
+      );
+    for (const snapshot of [0, 2, 4])
+      expect(await weightsAt(replayId, snapshot)).toEqual(await weightsAt(modelId, snapshot));
+  }, 180_000);
 });

@@ -5,6 +5,7 @@ import { EngineHost } from '../../../src/backend/engine/engine-host';
 import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
 import type { Backend } from '../../../src/backend/services/backend';
 import { createBackend } from '../../../src/backend/services/backend';
+import { readSnapshotFile } from '../../../src/digits/io/snapshot-file';
 import { inspectParameters } from '../../../src/engine/model/inspect';
 import { Sequential } from '../../../src/engine/model/sequential';
 import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
@@ -92,6 +93,23 @@ describe('the training timeline over the backend', () => {
     expect(first.count).toBe(1000);
     expect(end.accuracy).toBeGreaterThan(first.accuracy + 0.1);
     expect(end.confusion.flat().reduce((a, b) => a + b, 0)).toBe(1000);
+  }, 180_000);
+
+  it('a replay (the same request again) saves the same snapshots, bit for bit', async () => {
+    const request = { hyperparameters: smallHyperparameters({ trainSize: 200, dropout: 0.2 }), testSize: 100, keepSnapshots: true };
+    const trainOnce = async (): Promise<string> => {
+      const done = nextBackendEvent(backend, 'training:done', { timeoutMs: 120_000 });
+      await call('training:start', request);
+      return (await done).model.id;
+    };
+    const first = await readSnapshotFile(backend.models.snapshotsPathOf(await trainOnce()));
+    const replay = await readSnapshotFile(backend.models.snapshotsPathOf(await trainOnce()));
+    const bits = (c: typeof first) =>
+      c.snapshots.map((s) => [s.step, ...s.tensors.map((t) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length)))]);
+    expect(first.snapshots.map((s) => s.step)).toEqual([0, 10]);
+    expect(bits(replay)).toEqual(bits(first));
+    // Two model files (their names and dates differ), the same weights all along.
+    expect(replay.modelDigest).not.toBe(first.modelDigest);
   }, 180_000);
 
   it('a job not asked keeps none', async () => {

@@ -46,6 +46,7 @@ export function TimelinePanel({ t }: { t: Translate }): React.JSX.Element | null
   const position = index ?? count - 1;
   const point = snapshots[position];
   const h = active.hyperparameters;
+  const open = toggled ?? count > 0;
 
   const replay = (): void => {
     if (!h) return;
@@ -65,10 +66,17 @@ export function TimelinePanel({ t }: { t: Translate }): React.JSX.Element | null
       data-count={count}
       data-index={index ?? ''}
       data-shown-snapshot={shown ?? ''}
-      open={toggled ?? count > 0}
-      onToggle={(event) => setToggled(event.currentTarget.open)}
+      open={open}
     >
-      <summary>{t('timeline.title')}</summary>
+      {/* Only the person's own clicks (and Enter or Space) fold it: a list arriving must not. */}
+      <summary
+        onClick={(event) => {
+          event.preventDefault();
+          setToggled(!open);
+        }}
+      >
+        {t('timeline.title')}
+      </summary>
       <p className="hint">{t('timeline.intro')}</p>
       {loading && <p className="hint">{t('common.loading')}</p>}
       {error && (

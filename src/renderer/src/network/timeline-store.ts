@@ -96,7 +96,9 @@ export class TimelineStore {
   private async load(modelId: string | undefined): Promise<void> {
     const request = ++this.asked;
     this.network.setSnapshot(undefined);
-    this.set({ ...EMPTY, modelId, loading: modelId !== undefined });
+    // The same model's list again (the screen shown anew) keeps the one it had until the answer.
+    const kept = modelId === this.state.modelId ? { snapshots: this.state.snapshots, bytes: this.state.bytes } : {};
+    this.set({ ...EMPTY, ...kept, modelId, loading: modelId !== undefined });
     if (modelId === undefined) return;
     const result = await this.api.list(modelId);
     if (request !== this.asked) return;
