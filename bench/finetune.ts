@@ -8,6 +8,8 @@
  * - head, cold: the default, the first fine-tune of this base model in the engine's life,
  *   which computes the frozen conv features of the replay and test images first;
  * - head, warm: the next ones, on the features the engine kept (median of a few);
+ * - head, restart: the first one after the app (a new backend and engine on the same
+ *   folders) restarts, on the features the engine saved on disk;
  * - full: `fineTune: { full: true }`, every layer on images, as before.
  *
  * Then what each way learnt: the 6 held-out corrected drawings and 12 fresh drawings of
@@ -64,11 +66,15 @@ export async function runFineTuneBench(smoke: boolean): Promise<void> {
   const base = await loadModel(join(resourcesDir, 'default-model.tgk'));
   const h = base.metadata.hyperparameters;
   const userDataDir = await mkdtemp(join(tmpdir(), 'tegaki-bench-finetune-'));
-  const engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
-  const backend = createBackend({ userDataDir, resourcesDir, engineHost, log: () => undefined });
-  try {
-    await backend.ready;
+  const start = async (): Promise<Backend> => {
+    const engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
+    const started = createBackend({ userDataDir, resourcesDir, engineHost, log: () => undefined });
+    await started.ready;
     await engineHost.ping();
+    return started;
+  };
+  let backend = await start();
+  try {
     for (const { label, strokes } of quirkyDrawings(24, 1)) {
       const added = await backend.handle('personal:add', { strokes, label });
       if (!added.ok) throw new Error(added.error.message);
@@ -78,6 +84,9 @@ export async function runFineTuneBench(smoke: boolean): Promise<void> {
     for (let i = 0; i < (smoke ? 1 : WARM_RUNS); i++) warm.push(await fineTune(backend, h, 'head, warm', false, smoke));
     const warmMs = warm.map((o) => o.ms);
     outcomes.push({ ...warm[0], ms: median(warmMs) });
+    await backend.dispose();
+    backend = await start();
+    outcomes.push(await fineTune(backend, h, 'head, restart', false, smoke));
     outcomes.push(await fineTune(backend, h, 'full', true, smoke));
 
     const fresh = quirkyDrawings(12, 2, 'held-out');
@@ -102,7 +111,7 @@ export async function runFineTuneBench(smoke: boolean): Promise<void> {
     for (const { way, ms, done } of outcomes) {
       const drop = (baseAccuracy - done.testAccuracy) * 100;
       console.log(
-        `  ${way.padEnd(11)} click to saved model ${(ms / 1000).toFixed(1)} s` +
+        `  ${way.padEnd(13)} click to saved model ${(ms / 1000).toFixed(1)} s` +
           (way === 'head, warm' ? ` (median of ${warmMs.length}: ${warmMs.map((m) => (m / 1000).toFixed(1)).join(', ')})` : '') +
           ` | held-out corrected ${Math.round((done.personalTestAccuracy ?? 0) * (done.personalTestCount ?? 0))}/${done.personalTestCount}` +
           ` | fresh drawings right ${await freshRight(done.model.id)}/12` +

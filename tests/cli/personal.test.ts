@@ -8,6 +8,8 @@ import { quirkyDrawings } from '../fixtures/quirky-drawings';
 import type { ModelTensor } from '../../src/digits/io/model-file';
 import { loadModelFile } from '../../src/digits/io/model-file';
 import { frozenLayerCount } from '../../src/digits/personal/frozen-features';
+import { readFeatureFile } from '../../src/digits/io/feature-file';
+import { loadFineTuneBase } from '../../src/digits/personal/replay-features';
 
 const run = promisify(execFile);
 const bin = join(import.meta.dirname, '../../bin/tegaki.mjs');
@@ -41,12 +43,13 @@ describe("learning a person's handwriting from the command line (real processes)
     expect(wrongBefore).toBeGreaterThanOrEqual(9);
 
     const tuned = join(dir, 'tuned.tgk');
+    const featureCache = join(dir, 'features.tgkf');
     const done = await tegakiJson<{
       type: string;
       personalTestAccuracy: number;
       personalTestCount: number;
       calibration: unknown;
-    }>('finetune', defaultModel, '--personal', personalFile, '--out', tuned, '--test-size', '3000');
+    }>('finetune', defaultModel, '--personal', personalFile, '--out', tuned, '--test-size', '3000', '--feature-cache', featureCache);
     expect(done.type).toBe('done');
     expect(done.personalTestCount).toBe(6);
     expect(done.personalTestAccuracy).toBeGreaterThanOrEqual(5 / 6);
@@ -60,6 +63,10 @@ describe("learning a person's handwriting from the command line (real processes)
       tensors.filter((t) => Number(/^layer(\d+)\./.exec(t.name)![1]) < frozen).map((t) => [t.name, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('hex')]);
     expect(frozenOf(tunedFile.tensors)).toEqual(frozenOf(base.tensors));
     expect(frozenOf(base.tensors).length).toBeGreaterThan(0);
+    // --feature-cache kept the base model's features for the next run, under its digest.
+    const kept = await readFeatureFile(featureCache);
+    expect(kept.modelDigest).toBe((await loadFineTuneBase(defaultModel)).digest);
+    expect([kept.features.mnist.count, kept.features.test.count]).toEqual([10_000, 3000]);
 
     const after = await tegakiJson<Prediction[]>('predict', tuned, freshFile);
     const rightAfter = after.filter((p, i) => p.label === fresh[i].label).length;

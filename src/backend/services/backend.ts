@@ -117,7 +117,17 @@ export function createBackend(options: BackendOptions): Backend {
   const experiment = new CurrentExperiment();
   const handlers: Handlers = {
     ...createModelHandlers({ models, activeModel, dialogs, exportsDir: join(options.userDataDir, 'exports') }),
-    ...createTrainingHandlers({ engineHost, models, activeModel, personalSamples, emit, modelsAnnounced: () => modelsChanged, saves, log }),
+    ...createTrainingHandlers({
+      engineHost,
+      models,
+      activeModel,
+      personalSamples,
+      emit,
+      modelsAnnounced: () => modelsChanged,
+      saves,
+      log,
+      featureCachePath: join(options.userDataDir, 'fine-tune-features.tgkf'),
+    }),
     ...createEvaluationHandlers({ engineHost, models, mnistDir: options.mnistDir, log }),
     ...createPersonalHandlers({ samples: personalSamples, activeModel, dialogs }),
     ...createInspectHandlers({ engineHost, models, activeModel, experiment }),

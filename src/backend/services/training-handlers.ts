@@ -24,6 +24,8 @@ export interface TrainingDeps {
   /** Saves in flight, which quitting waits for. */
   saves: PendingWork;
   log: (line: string) => void;
+  /** Where the engine keeps the frozen conv features of the last model fine-tuned by its head, across restarts (one file). */
+  featureCachePath?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export function createTrainingHandlers({
   modelsAnnounced,
   saves,
   log,
+  featureCachePath,
 }: TrainingDeps): TrainingHandlers {
   let trainingJob: string | undefined;
   /** Trained models whose save failed, by job, until a save succeeds or the app quits. */
@@ -75,7 +78,7 @@ export function createTrainingHandlers({
       let fineTuneFrom;
       if (personal?.mode === 'fine-tune') {
         const active = await activeModel.get();
-        fineTuneFrom = { modelPath: active.path, ...fineTune };
+        fineTuneFrom = { modelPath: active.path, featureCachePath, ...fineTune };
         name ??= `${active.summary.name} (fine-tuned)`.slice(0, MAX_MODEL_NAME);
       }
       if (trainingJob !== undefined) {

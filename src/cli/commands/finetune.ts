@@ -1,12 +1,12 @@
 import { loadMnist } from '../../digits/data/mnist';
 import { modelMetadataFor } from '../../digits/io/model-metadata';
-import { loadModel, saveModel } from '../../digits/io/saved-model';
+import { saveModel } from '../../digits/io/saved-model';
 import { describeArchitecture } from '../../engine/training/architecture';
 import type { TrainingResult } from '../../engine/training/trainer';
 import { train } from '../../engine/training/trainer';
-import { sliceDataset } from '../../engine/data/dataset';
 import { frozenLayerCount } from '../../digits/personal/frozen-features';
-import { fineTuneHead, replayFeaturesOf } from '../../digits/personal/head-fine-tune';
+import { fineTuneHead } from '../../digits/personal/head-fine-tune';
+import { ReplayFeatureCache, loadFineTuneBase } from '../../digits/personal/replay-features';
 import { fineTuneHyperparameters, fineTuneWay } from '../../digits/personal/recipe';
 import type { EpochRecord } from '../../shared/training-progress';
 import { describeCalibration, doneLine, emitJson } from '../output';
@@ -22,6 +22,8 @@ export type FinetuneFlags = PersonalFlags &
     json?: boolean;
     data?: string;
     testSize?: number;
+    /** Where the frozen conv features are kept between runs (digits/personal/replay-features.ts). */
+    featureCache?: string;
   };
 
 /**
@@ -32,7 +34,8 @@ export type FinetuneFlags = PersonalFlags &
  * unless `--full` asks for every layer (fineTuneWay).
  */
 export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): Promise<void> {
-  const { model, metadata } = await loadModel(modelPath);
+  const base = await loadFineTuneBase(modelPath);
+  const { model, metadata } = base;
   const options = fineTuneOptions(flags);
   const way = fineTuneWay(model.spec, options);
   const h = fineTuneHyperparameters(metadata.hyperparameters, { ...options, seed: flags.seed, way });
@@ -48,16 +51,20 @@ export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): 
     );
   }
   const onEpoch = (r: EpochRecord) => (flags.json ? emitJson({ type: 'epoch', ...r }) : undefined);
-  const synthetic = synthesisedDrawings(h);
   let result: TrainingResult;
   if (way === 'head') {
-    // One process, one fine-tune: the frozen features are computed here and not kept.
+    // Computed here, or read from --feature-cache when it holds this model's.
     const frozen = frozenLayerCount(model.spec)!;
-    const mnist = sliceDataset(data.train, 0, Math.min(h.trainSize, data.train.count));
-    const replay = await replayFeaturesOf(model, frozen, { mnist, synthetic, test: data.test });
+    const replay = await new ReplayFeatureCache().featuresFor(
+      base,
+      frozen,
+      h,
+      { ...data, synthetic: () => synthesisedDrawings(h) },
+      { diskPath: flags.featureCache },
+    );
     result = await fineTuneHead(h, model, frozen, replay, { personal, onEpoch });
   } else {
-    result = await train(h, data, { initialModel: model, personal, synthetic, onEpoch });
+    result = await train(h, data, { initialModel: model, personal, synthetic: synthesisedDrawings(h), onEpoch });
   }
   await saveModel(
     flags.out,

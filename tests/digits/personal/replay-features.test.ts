@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Dataset } from '../../src/engine/data/dataset';
-import { Sequential } from '../../src/engine/model/sequential';
-import type { ModelSpec } from '../../src/engine/model/spec';
-import { saveModel } from '../../src/digits/io/saved-model';
-import { frozenFeatures } from '../../src/digits/personal/frozen-features';
-import { ReplayFeatureCache, loadFineTuneBase } from '../../src/engine-process/replay-features';
-import { preset } from '../../src/shared/presets';
+import type { Dataset } from '../../../src/engine/data/dataset';
+import { Sequential } from '../../../src/engine/model/sequential';
+import type { ModelSpec } from '../../../src/engine/model/spec';
+import { saveModel } from '../../../src/digits/io/saved-model';
+import { frozenFeatures } from '../../../src/digits/personal/frozen-features';
+import { ReplayFeatureCache, loadFineTuneBase } from '../../../src/digits/personal/replay-features';
+import { preset } from '../../../src/shared/presets';
 
 const he = { kind: 'he' } as const;
 const spec: ModelSpec = {
@@ -59,7 +59,27 @@ describe('ReplayFeatureCache', () => {
     const expected = await frozenFeatures(replaced.model, 4, images(20));
     expect(Array.from(fresh.mnist.features)).toEqual(Array.from(expected.features));
     expect(Array.from(fresh.mnist.features)).not.toEqual(Array.from(features.mnist.features));
-    expect(cache.keys()).toHaveLength(1);
+    expect(cache.heldKey()).toMatch(new RegExp(`^${replaced.digest}\\|`));
+  });
+
+  it('keeps them on disk for the next process, and computes afresh when the file there is of another model', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'replay-features-'));
+    const path = join(dir, 'model.tgk');
+    const diskPath = join(dir, 'features.tgkf');
+    await saveModel(path, new Sequential(spec, { seed: 1 }), {});
+    const computed = await new ReplayFeatureCache().featuresFor(await loadFineTuneBase(path), 4, h, sources, { diskPath });
+    let batches = 0;
+    const counting = { diskPath, betweenBatches: async () => void batches++ };
+    const read = await new ReplayFeatureCache().featuresFor(await loadFineTuneBase(path), 4, h, sources, counting);
+    expect(batches).toBe(0);
+    expect(Array.from(read.mnist.features)).toEqual(Array.from(computed.mnist.features));
+    expect(Array.from(read.test.labels)).toEqual(Array.from(computed.test.labels));
+
+    await saveModel(path, new Sequential(spec, { seed: 2 }), {});
+    const replaced = await loadFineTuneBase(path);
+    const fresh = await new ReplayFeatureCache().featuresFor(replaced, 4, h, sources, counting);
+    expect(batches).toBeGreaterThan(0);
+    expect(Array.from(fresh.mnist.features)).toEqual(Array.from((await frozenFeatures(replaced.model, 4, images(20))).features));
   });
 
   it('forgets features whose computation was cancelled, so the next fine-tune computes them whole', async () => {
@@ -68,11 +88,13 @@ describe('ReplayFeatureCache', () => {
     await saveModel(path, new Sequential(spec, { seed: 1 }), {});
     const base = await loadFineTuneBase(path);
     const cache = new ReplayFeatureCache();
-    const cancelled = cache.featuresFor(base, 4, h, sources, async () => {
-      throw new Error('cancelled');
+    const cancelled = cache.featuresFor(base, 4, h, sources, {
+      betweenBatches: async () => {
+        throw new Error('cancelled');
+      },
     });
     await expect(cancelled).rejects.toThrow('cancelled');
-    expect(cache.keys()).toEqual([]);
+    expect(cache.heldKey()).toBeUndefined();
     expect((await cache.featuresFor(base, 4, h, sources)).mnist.count).toBe(20);
   });
 });
