@@ -18,6 +18,7 @@ import { Random } from '../random';
 import { modelSpecFor } from './architecture';
 import { Augmenter, augments } from './augmentation';
 import { BatchAssembler, BatchSampler } from './batches';
+import { DataParallel } from './data-parallel';
 import { TrainingCancelledError, TrainingDivergedError } from './errors';
 import { evaluate } from './evaluate';
 import { applyWeightDecay } from './regularisation';
@@ -57,6 +58,8 @@ export interface TrainingResult {
   samplesPerSecond: number;
   trainingSeconds: number;
   totalSeconds: number;
+  /** How many threads trained it (absent: 1): with the seed, what makes the run repeatable (data-parallel.ts). */
+  threads?: number;
 }
 
 export interface TrainOptions {
@@ -84,6 +87,12 @@ export interface TrainOptions {
   synthetic?: Dataset;
   /** Keep snapshots of the weights for a training timeline (snapshots.ts); they do not change the run. */
   keepSnapshots?: boolean;
+  /**
+   * Threads that share each mini-batch (data-parallel.ts; default 1, the calling thread
+   * alone). A seed and a thread count give the same weights every time; another thread
+   * count sums the gradients in another order and draws other dropout masks.
+   */
+  threads?: number;
 }
 
 /**
@@ -109,138 +118,152 @@ export async function train(
   const now = options.now ?? (() => performance.now());
   const started = now();
   const run = startRun(h, data.train, options);
-  const { model, spec, trainSet, stepsPerEpoch, totalSteps, totalEpochs } = run;
-  const validation = validationSet(data.train, h.trainSize, h.validationSize ?? 0);
-  const personalTest = options.personal?.test?.count ? options.personal.test : undefined;
-  // Train accuracy is of collected images only: a no-class image has no right answer.
-  const trainEvalIndices = Uint32Array.from(
-    { length: Math.min(run.collectedCount, options.trainEvalSize ?? 10_000) },
-    (_, i) => i,
-  );
-
-  const history: EpochRecord[] = [];
-  const lossCurve: LossPoint[] = [];
-  const curveStride = Math.ceil(totalSteps / MAX_LOSS_CURVE_POINTS);
-  let lastLoss: number | null = null;
-  let samples = 0;
-  let trainingMs = 0;
-  let lastReport = -Infinity;
-  let lastYield = performance.now();
-  const interval = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
-  const snapshots: TrainingSnapshot[] = [];
-  const snapshotAt = new Set(
-    options.keepSnapshots ? snapshotSteps(totalSteps, stepsPerEpoch, valueCount(model.exportWeights())) : [],
-  );
-  const snapshot = (step: number): void => {
-    if (snapshotAt.has(step)) snapshots.push({ step, epoch: step / stepsPerEpoch, tensors: model.exportWeights() });
-  };
-  snapshot(0);
-
-  // The one progress throttle: at most one report per `interval`, except an epoch's last
-  // step (before and after its evaluation), which always goes out so that every listener
-  // sees each epoch's and the job's end.
-  const report = (step: number, phase: TrainingProgress['phase'], epochEnd = false): void => {
-    const at = now();
-    if (!options.onProgress || (!epochEnd && at - lastReport < interval)) return;
-    lastReport = at;
-    const samplesPerSecond = trainingMs > 0 ? (samples / trainingMs) * 1000 : 0;
-    const msPerStep = step > 0 ? (at - started) / step : 0;
-    const last = history.at(-1);
-    options.onProgress({
-      phase,
-      epoch: Math.min(totalEpochs, Math.floor(Math.max(0, step - 1) / stepsPerEpoch) + 1),
-      totalEpochs,
-      step,
-      totalSteps,
-      samplesPerSecond,
-      loss: lastLoss,
-      trainAccuracy: last?.trainAccuracy ?? null,
-      testAccuracy: last?.testAccuracy ?? null,
-      elapsedSeconds: (at - started) / 1000,
-      etaSeconds: ((totalSteps - step) * msPerStep) / 1000,
-    });
-  };
-
-  for (let step = 1; step <= totalSteps; step++) {
-    const stepStart = now();
-    const { loss: batchLoss, inputs } = trainStep(run);
-    samples += inputs.rows;
-    trainingMs += now() - stepStart;
-
-    lastLoss = batchLoss;
-    snapshot(step);
-    if (step % curveStride === 0 || step === totalSteps) lossCurve.push({ step, loss: batchLoss });
-
-    if (step % stepsPerEpoch === 0 || step === totalSteps) {
-      report(step, 'evaluating', true);
-      const record = evaluateEpoch(step);
-      history.push(record);
-      options.onEpoch?.(record);
-      report(step, 'training', true);
-    } else {
-      report(step, 'training');
-    }
-
-    if (performance.now() - lastYield > 15) {
-      await yieldToEventLoop();
-      lastYield = performance.now();
-    }
-    if (options.signal?.aborted) throw new TrainingCancelledError(step);
+  const threads = options.threads ?? 1;
+  const parallel =
+    threads > 1
+      ? await DataParallel.start(run.model, run.loss, { threads, seed: h.seed, maxRows: h.batchSize })
+      : undefined;
+  try {
+    return await trainRun(run);
+  } finally {
+    await parallel?.close();
   }
 
-  function evaluateEpoch(step: number): EpochRecord {
-    const onTrain = evaluate(model, trainSet, { indices: trainEvalIndices });
-    const onTest = evaluate(model, data.test);
-    const record: EpochRecord = {
-      epoch: Math.ceil(step / stepsPerEpoch),
-      step,
-      trainLoss: onTrain.loss,
-      trainAccuracy: onTrain.accuracy,
-      testLoss: onTest.loss,
-      testAccuracy: onTest.accuracy,
-      elapsedSeconds: (now() - started) / 1000,
+  async function trainRun(run: TrainingRun): Promise<TrainingResult> {
+    const { model, spec, trainSet, stepsPerEpoch, totalSteps, totalEpochs } = run;
+    const validation = validationSet(data.train, h.trainSize, h.validationSize ?? 0);
+    const personalTest = options.personal?.test?.count ? options.personal.test : undefined;
+    // Train accuracy is of collected images only: a no-class image has no right answer.
+    const trainEvalIndices = Uint32Array.from(
+      { length: Math.min(run.collectedCount, options.trainEvalSize ?? 10_000) },
+      (_, i) => i,
+    );
+
+    const history: EpochRecord[] = [];
+    const lossCurve: LossPoint[] = [];
+    const curveStride = Math.ceil(totalSteps / MAX_LOSS_CURVE_POINTS);
+    let lastLoss: number | null = null;
+    let samples = 0;
+    let trainingMs = 0;
+    let lastReport = -Infinity;
+    let lastYield = performance.now();
+    const interval = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
+    const snapshots: TrainingSnapshot[] = [];
+    const snapshotAt = new Set(
+      options.keepSnapshots ? snapshotSteps(totalSteps, stepsPerEpoch, valueCount(model.exportWeights())) : [],
+    );
+    const snapshot = (step: number): void => {
+      if (snapshotAt.has(step)) snapshots.push({ step, epoch: step / stepsPerEpoch, tensors: model.exportWeights() });
     };
-    if (validation) {
-      const onValidation = evaluate(model, validation);
-      record.validationLoss = onValidation.loss;
-      record.validationAccuracy = onValidation.accuracy;
-    }
-    if (personalTest) record.personalTestAccuracy = evaluate(model, personalTest).accuracy;
-    return record;
-  }
+    snapshot(0);
 
-  const calibration = validation ? fitCalibration(model, validation) : undefined;
-  const finalValidation = validation ? evaluate(model, validation) : undefined;
-  const finalTest = evaluate(model, data.test);
-  const finalPersonal = personalTest ? evaluate(model, personalTest) : undefined;
-  const classes = model.classes;
-  return {
-    model,
-    spec,
-    hyperparameters: h,
-    history,
-    lossCurve,
-    validation: finalValidation && {
-      accuracy: finalValidation.accuracy,
-      loss: finalValidation.loss,
-      count: finalValidation.count,
-    },
-    calibration,
-    ...(options.keepSnapshots ? { snapshots } : {}),
-    test: {
-      accuracy: finalTest.accuracy,
-      loss: finalTest.loss,
-      confusion: confusionMatrix(finalTest.labels, finalTest.predictions, classes),
-    },
-    personalTest: finalPersonal && {
-      accuracy: finalPersonal.accuracy,
-      count: finalPersonal.count,
-      confusion: confusionMatrix(finalPersonal.labels, finalPersonal.predictions, classes),
-    },
-    samplesPerSecond: trainingMs > 0 ? (samples / trainingMs) * 1000 : 0,
-    trainingSeconds: trainingMs / 1000,
-    totalSeconds: (now() - started) / 1000,
-  };
+    // The one progress throttle: at most one report per `interval`, except an epoch's last
+    // step (before and after its evaluation), which always goes out so that every listener
+    // sees each epoch's and the job's end.
+    const report = (step: number, phase: TrainingProgress['phase'], epochEnd = false): void => {
+      const at = now();
+      if (!options.onProgress || (!epochEnd && at - lastReport < interval)) return;
+      lastReport = at;
+      const samplesPerSecond = trainingMs > 0 ? (samples / trainingMs) * 1000 : 0;
+      const msPerStep = step > 0 ? (at - started) / step : 0;
+      const last = history.at(-1);
+      options.onProgress({
+        phase,
+        epoch: Math.min(totalEpochs, Math.floor(Math.max(0, step - 1) / stepsPerEpoch) + 1),
+        totalEpochs,
+        step,
+        totalSteps,
+        samplesPerSecond,
+        loss: lastLoss,
+        trainAccuracy: last?.trainAccuracy ?? null,
+        testAccuracy: last?.testAccuracy ?? null,
+        elapsedSeconds: (at - started) / 1000,
+        etaSeconds: ((totalSteps - step) * msPerStep) / 1000,
+      });
+    };
+
+    for (let step = 1; step <= totalSteps; step++) {
+      const stepStart = now();
+      const { loss: batchLoss, inputs } = parallel ? await trainStepParallel(run, parallel) : trainStep(run);
+      samples += inputs.rows;
+      trainingMs += now() - stepStart;
+
+      lastLoss = batchLoss;
+      snapshot(step);
+      if (step % curveStride === 0 || step === totalSteps) lossCurve.push({ step, loss: batchLoss });
+
+      if (step % stepsPerEpoch === 0 || step === totalSteps) {
+        report(step, 'evaluating', true);
+        const record = evaluateEpoch(step);
+        history.push(record);
+        options.onEpoch?.(record);
+        report(step, 'training', true);
+      } else {
+        report(step, 'training');
+      }
+
+      if (performance.now() - lastYield > 15) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+      if (options.signal?.aborted) throw new TrainingCancelledError(step);
+    }
+
+    function evaluateEpoch(step: number): EpochRecord {
+      const onTrain = evaluate(model, trainSet, { indices: trainEvalIndices });
+      const onTest = evaluate(model, data.test);
+      const record: EpochRecord = {
+        epoch: Math.ceil(step / stepsPerEpoch),
+        step,
+        trainLoss: onTrain.loss,
+        trainAccuracy: onTrain.accuracy,
+        testLoss: onTest.loss,
+        testAccuracy: onTest.accuracy,
+        elapsedSeconds: (now() - started) / 1000,
+      };
+      if (validation) {
+        const onValidation = evaluate(model, validation);
+        record.validationLoss = onValidation.loss;
+        record.validationAccuracy = onValidation.accuracy;
+      }
+      if (personalTest) record.personalTestAccuracy = evaluate(model, personalTest).accuracy;
+      return record;
+    }
+
+    const calibration = validation ? fitCalibration(model, validation) : undefined;
+    const finalValidation = validation ? evaluate(model, validation) : undefined;
+    const finalTest = evaluate(model, data.test);
+    const finalPersonal = personalTest ? evaluate(model, personalTest) : undefined;
+    const classes = model.classes;
+    return {
+      model,
+      spec,
+      hyperparameters: h,
+      history,
+      lossCurve,
+      validation: finalValidation && {
+        accuracy: finalValidation.accuracy,
+        loss: finalValidation.loss,
+        count: finalValidation.count,
+      },
+      calibration,
+      ...(options.keepSnapshots ? { snapshots } : {}),
+      test: {
+        accuracy: finalTest.accuracy,
+        loss: finalTest.loss,
+        confusion: confusionMatrix(finalTest.labels, finalTest.predictions, classes),
+      },
+      personalTest: finalPersonal && {
+        accuracy: finalPersonal.accuracy,
+        count: finalPersonal.count,
+        confusion: confusionMatrix(finalPersonal.labels, finalPersonal.predictions, classes),
+      },
+      samplesPerSecond: trainingMs > 0 ? (samples / trainingMs) * 1000 : 0,
+      trainingSeconds: trainingMs / 1000,
+      totalSeconds: (now() - started) / 1000,
+      threads,
+    };
+  }
 }
 
 /**
@@ -336,20 +359,38 @@ export function trainStep(
   run: TrainingRun,
   observe: StepObserver = {},
 ): { loss: number; inputs: Matrix; labels: Uint8Array } {
-  const { h, model, loss, optimizer, params } = run;
+  const { model, loss } = run;
   const step = ++run.step;
   const { inputs, labels } = run.assembler.assemble(run.sampler.next());
   run.augmenter?.applyBatch(inputs.data, inputs.rows);
   const logits = model.forward(inputs, true, observe.onOutput);
-  let batchLoss = loss.forward(logits, labels);
+  const batchLoss = loss.forward(logits, labels);
   model.backward(loss.backward(), false, observe.onOutputGradient);
+  return { loss: update(run, step, batchLoss, observe), inputs, labels };
+}
+
+/** trainStep with the batch's forward and backward shared over threads (data-parallel.ts). */
+export async function trainStepParallel(
+  run: TrainingRun,
+  parallel: DataParallel,
+): Promise<{ loss: number; inputs: Matrix; labels: Uint8Array }> {
+  const step = ++run.step;
+  const { inputs, labels } = run.assembler.assemble(run.sampler.next());
+  run.augmenter?.applyBatch(inputs.data, inputs.rows);
+  const batchLoss = await parallel.gradients(inputs, labels);
+  return { loss: update(run, step, batchLoss), inputs, labels };
+}
+
+/** A step's end, the gradients complete: weight decay, the optimiser's update, the learning rate's decay. */
+function update(run: TrainingRun, step: number, batchLoss: number, observe: StepObserver = {}): number {
+  const { h, optimizer, params } = run;
   batchLoss += applyWeightDecay(params, h.weightDecay, h.l1);
   if (!Number.isFinite(batchLoss)) throw new TrainingDivergedError(step, batchLoss, h.learningRate);
   observe.beforeUpdate?.();
   optimizer.step(params);
   if (step % run.stepsPerEpoch === 0 && h.learningRateDecay !== undefined)
     optimizer.learningRate *= h.learningRateDecay;
-  return { loss: batchLoss, inputs, labels };
+  return batchLoss;
 }
 
 /**

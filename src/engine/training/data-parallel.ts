@@ -1,0 +1,277 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Param, StateTensor } from '../layers/layer';
+import type { Loss } from '../losses';
+import type { Sequential } from '../model/sequential';
+import type { ModelSpec } from '../model/spec';
+import type { Matrix } from '../tensor';
+
+/**
+ * Data-parallel training on `threads` cores: each mini-batch is split into `threads`
+ * contiguous shards; the calling thread runs forward and backward on shard 0 with the
+ * run's own model, and one worker thread per other shard does the same on a replica
+ * (gradient-worker.ts). Everything crosses in shared memory, with Atomics to hand over:
+ *
+ *   weights  [P + S]             the model's parameters and state (batch norm's running
+ *                                statistics), written by the calling thread before each
+ *                                step, read by every replica
+ *   inputs   [batch, in], labels the whole batch; a worker reads its shard's rows
+ *   results  [threads − 1, P + S] each worker's parameter gradients and state after its
+ *                                step, plus its shard's mean loss
+ *
+ * The calling thread then reduces in a fixed order (shard 0, 1, ...), each shard weighted
+ * by its share of the batch, n_k / n: each shard's gradient is the mean over its rows
+ * (the loss divides by the shard's size), so the sum is the batch's mean gradient, exact
+ * up to float32 summation order. Weight decay and the optimiser then run once, as on one
+ * thread (trainer.ts).
+ *
+ * What differs from one thread, by design and the same on every run of a seed and a
+ * thread count:
+ * - dropout: shard 0 draws from the model's own stream, shard k from the stream of a
+ *   replica seeded with `shardSeed(seed, k)`;
+ * - batch norm: each shard normalises with its own batch statistics (as PyTorch's
+ *   DataParallel without SyncBatchNorm); the running statistics are the shards'
+ *   updated ones averaged with the same weights, which is the update of one thread with
+ *   the shards' mean statistics in place of the batch's.
+ *
+ * The calling thread waits with Atomics.waitAsync, so it still hears a worker that dies
+ * (its 'error' or 'exit' event fails the step with the worker's error instead of a hang).
+ */
+export class DataParallel {
+  private readonly workers: Worker[] = [];
+  private readonly control: Int32Array;
+  private readonly losses: Float64Array;
+  private readonly weights: Float32Array;
+  private readonly results: Float32Array;
+  private readonly inputs: Float32Array;
+  private readonly labels: Uint8Array;
+  private readonly params: Param[];
+  private readonly state: StateTensor[];
+  private readonly width: number;
+  private failure: Error | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly model: Sequential,
+    private readonly loss: Loss,
+    readonly threads: number,
+    seed: number,
+    maxRows: number,
+    workerUrl: URL,
+  ) {
+    this.params = model.params();
+    this.state = model.state();
+    this.width = [...this.params, ...this.state].reduce((sum, p) => sum + p.value.length, 0);
+    this.control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4 + threads * 8));
+    this.losses = new Float64Array(new SharedArrayBuffer(threads * 8));
+    this.weights = new Float32Array(new SharedArrayBuffer(this.width * 4));
+    this.results = new Float32Array(new SharedArrayBuffer(Math.max(1, (threads - 1) * this.width) * 4));
+    this.inputs = new Float32Array(new SharedArrayBuffer(maxRows * model.spec.inputSize * 4));
+    this.labels = new Uint8Array(new SharedArrayBuffer(maxRows));
+    for (let shard = 1; shard < threads; shard++) {
+      const workerData: GradientWorkerData = {
+        spec: model.spec,
+        seed: shardSeed(seed, shard),
+        shard,
+        threads,
+        control: this.control,
+        losses: this.losses,
+        weights: this.weights,
+        results: this.results,
+        inputs: this.inputs,
+        labels: this.labels,
+      };
+      const worker = spawnWorker(workerUrl, workerData);
+      worker.on('error', (error) => this.fail(new Error(`training thread ${shard} failed: ${error.message}`)));
+      worker.on('exit', (code) => {
+        if (!this.closed) this.fail(new Error(`training thread ${shard} stopped unexpectedly (exit code ${code})`));
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  /**
+   * Starts `threads − 1` workers for this model, for batches of at most `maxRows` rows,
+   * and waits until each has built its replica.
+   */
+  static async start(
+    model: Sequential,
+    loss: Loss,
+    options: { threads: number; seed: number; maxRows: number; workerUrl?: URL },
+  ): Promise<DataParallel> {
+    const { threads, seed, maxRows, workerUrl = gradientWorkerUrl() } = options;
+    if (!Number.isInteger(threads) || threads < 2)
+      throw new RangeError(`data-parallel training needs 2 or more threads, got ${threads}`);
+    const pool = new DataParallel(model, loss, threads, seed, maxRows, workerUrl);
+    try {
+      await pool.waitFor(READY, threads - 1);
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  /** The worker threads, for tests that make one fail. */
+  get workerThreads(): readonly Worker[] {
+    return this.workers;
+  }
+
+  /**
+   * Forward and backward of the batch over every thread: fills the model's parameter
+   * gradients with the batch's mean gradient (and its state with the averaged running
+   * statistics) and returns the batch's mean loss.
+   */
+  async gradients(inputs: Matrix, labels: Uint8Array): Promise<number> {
+    if (this.failure) throw this.failure;
+    const n = inputs.rows;
+    const cols = inputs.cols;
+    const bounds = shardBounds(n, this.threads);
+    this.publish(inputs, labels, bounds);
+    const generation = Atomics.load(this.control, GENERATION) + 1;
+    Atomics.store(this.control, DONE, 0);
+    Atomics.store(this.control, GENERATION, generation);
+    Atomics.notify(this.control, GENERATION);
+
+    // Shard 0 on this thread, with the model itself; a view of the batch's first rows.
+    const first: Matrix = { rows: bounds[1], cols, data: inputs.data.subarray(0, bounds[1] * cols) };
+    const logits = this.model.forward(first, true);
+    this.losses[0] = this.loss.forward(logits, labels.subarray(0, bounds[1]));
+    this.model.backward(this.loss.backward(), false);
+
+    await this.waitFor(DONE, this.threads - 1);
+    return this.reduce(n, bounds);
+  }
+
+  /** Stops the workers; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.control, STOP, 1);
+    Atomics.add(this.control, GENERATION, 1);
+    Atomics.notify(this.control, GENERATION);
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+
+  private publish(inputs: Matrix, labels: Uint8Array, bounds: number[]): void {
+    const n = inputs.rows;
+    if (this.labels.length < n)
+      throw new RangeError(
+        `a batch of ${n} rows is larger than the ${this.labels.length} the threads were started for`,
+      );
+    const from = bounds[1] * inputs.cols;
+    this.inputs.set(inputs.data.subarray(from, n * inputs.cols), from);
+    this.labels.set(labels.subarray(0, n));
+    let offset = 0;
+    for (const p of [...this.params, ...this.state]) {
+      this.weights.set(p.value, offset);
+      offset += p.value.length;
+    }
+    Atomics.store(this.control, COLS, inputs.cols);
+    for (let shard = 0; shard <= this.threads; shard++) Atomics.store(this.control, BOUNDS + shard, bounds[shard]);
+  }
+
+  /** grad = Σ_k (n_k / n)·grad_k and state = Σ_k (n_k / n)·state_k, shard 0 first; returns the weighted loss. */
+  private reduce(n: number, bounds: number[]): number {
+    const share = (shard: number): number => (bounds[shard + 1] - bounds[shard]) / n;
+    let batchLoss = share(0) * this.losses[0];
+    for (let shard = 1; shard < this.threads; shard++)
+      if (share(shard) > 0) batchLoss += share(shard) * this.losses[shard];
+    let offset = 0;
+    const combine = (target: Float32Array | Float64Array): void => {
+      const w0 = share(0);
+      for (let i = 0; i < target.length; i++) target[i] *= w0;
+      for (let shard = 1; shard < this.threads; shard++) {
+        const w = share(shard);
+        if (w === 0) continue;
+        const base = (shard - 1) * this.width + offset;
+        for (let i = 0; i < target.length; i++) target[i] += w * this.results[base + i];
+      }
+      offset += target.length;
+    };
+    for (const p of this.params) combine(p.grad);
+    for (const s of this.state) combine(s.value);
+    return batchLoss;
+  }
+
+  /** Resolves once control[slot] reaches `count`; rejects as soon as a worker fails. */
+  private async waitFor(slot: number, count: number): Promise<void> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const seen = Atomics.load(this.control, slot);
+      if (seen >= count) return;
+      const waiting = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.control, slot, seen);
+      if (waiting.async) await waiting.value;
+    }
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    // Wakes waitFor, which then sees the failure.
+    Atomics.add(this.control, DONE, 0x4000_0000);
+    Atomics.add(this.control, READY, 0x4000_0000);
+    Atomics.notify(this.control, DONE);
+    Atomics.notify(this.control, READY);
+  }
+}
+
+/** ES2024's Atomics.waitAsync (Node 16+), which the project's TypeScript lib does not declare. */
+interface AtomicsWaitAsync {
+  waitAsync(
+    array: Int32Array,
+    index: number,
+    value: number,
+  ): { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+}
+
+/** What a worker is started with (gradient-worker.ts). */
+export interface GradientWorkerData {
+  spec: ModelSpec;
+  seed: number;
+  shard: number;
+  threads: number;
+  control: Int32Array;
+  losses: Float64Array;
+  weights: Float32Array;
+  results: Float32Array;
+  inputs: Float32Array;
+  labels: Uint8Array;
+}
+
+/** Slots of the shared control array. */
+export const GENERATION = 0;
+export const DONE = 1;
+export const READY = 2;
+export const STOP = 3;
+export const COLS = 4;
+/** `threads + 1` slots from here: shard k is rows [bounds[k], bounds[k + 1]). */
+export const BOUNDS = 5;
+const CONTROL_SLOTS = BOUNDS;
+
+/** Contiguous shards, shard 0 never empty: shard k starts at ceil(k·n / threads). */
+export function shardBounds(n: number, threads: number): number[] {
+  return Array.from({ length: threads + 1 }, (_, k) => Math.ceil((k * n) / threads));
+}
+
+/** The seed of shard k's replica (its dropout stream); shard 0 uses the model's own. */
+export function shardSeed(seed: number, shard: number): number {
+  return (Math.imul(seed ^ 0x5bd1e995, 0x01000193) + shard * 0x9e3779b9) >>> 0;
+}
+
+/**
+ * Where the worker's code is: TEGAKI_GRADIENT_WORKER when the app is bundled (the main
+ * process names the built file), else the TypeScript source beside this file.
+ */
+export function gradientWorkerUrl(): URL {
+  const bundled = process.env.TEGAKI_GRADIENT_WORKER;
+  return bundled ? pathToFileURL(bundled) : new URL('./gradient-worker.ts', import.meta.url);
+}
+
+/** A `.ts` worker starts through tsx's loader, registered in the worker itself. */
+function spawnWorker(url: URL, workerData: GradientWorkerData): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}

@@ -1,0 +1,125 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createLoss } from '../../../src/engine/losses';
+import { Sequential } from '../../../src/engine/model/sequential';
+import { matrix } from '../../../src/engine/tensor';
+import { DataParallel, shardBounds } from '../../../src/engine/training/data-parallel';
+import { TrainingCancelledError } from '../../../src/engine/training/errors';
+import { modelSpecFor } from '../../../src/engine/training/architecture';
+import { train } from '../../../src/engine/training/trainer';
+import { syntheticDigits, syntheticHyperparameters as hyper } from './synthetic';
+
+const data = { train: syntheticDigits(600, 1), test: syntheticDigits(200, 2) };
+const weights = (r: { model: Sequential }) => r.model.exportWeights().map((t) => Array.from(t.data));
+const smallCnn = {
+  convBlocks: [
+    { filters: 4, kernelSize: 3, padding: 'same' as const, activation: 'relu' as const, batchNorm: true, pool: 2 },
+  ],
+  hiddenLayers: [{ units: 16, activation: 'relu' as const }],
+  dropout: 0.2,
+};
+
+describe('data-parallel training', () => {
+  it('splits a batch into contiguous shards, the first never empty', () => {
+    expect(shardBounds(64, 2)).toEqual([0, 32, 64]);
+    expect(shardBounds(7, 3)).toEqual([0, 3, 5, 7]);
+    expect(shardBounds(1, 2)).toEqual([0, 1, 1]);
+  });
+
+  it('threads: 1 gives bit for bit the weights of a run without the option', async () => {
+    const h = hyper({ dropout: 0.3, epochs: 2 });
+    const plain = await train(h, data);
+    const one = await train(h, data, { threads: 1 });
+    expect(weights(one)).toEqual(weights(plain));
+    expect(one.threads).toBe(1);
+  });
+
+  it("sums the shards' gradients to the whole batch's, up to float32 summation order", async () => {
+    const h = hyper({ hiddenLayers: [{ units: 16, activation: 'relu' }] });
+    const spec = modelSpecFor(h, 36);
+    const whole = new Sequential(spec, { seed: 3 });
+    const sharded = Sequential.fromWeights(spec, whole.exportWeights(), { seed: 3 });
+    const batch = matrix(45, 36, 'float32', 'kernel');
+    for (let i = 0; i < batch.data.length; i++) batch.data[i] = data.train.images[i] / 255;
+    const labels = data.train.labels.slice(0, 45);
+
+    const loss = createLoss(spec.loss);
+    const wholeLoss = loss.forward(whole.forward(batch, true), labels);
+    whole.backward(loss.backward());
+    const pool = await DataParallel.start(sharded, createLoss(spec.loss), { threads: 3, seed: 3, maxRows: 64 });
+    try {
+      const shardedLoss = await pool.gradients(batch, labels);
+      expect(shardedLoss).toBeCloseTo(wholeLoss, 5);
+      const expected = whole.params();
+      sharded.params().forEach((p, i) => {
+        const scale = Math.max(...expected[i].grad.map(Math.abs));
+        p.grad.forEach((g, j) => expect(Math.abs(g - expected[i].grad[j])).toBeLessThan(1e-5 * scale + 1e-7));
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('threads: 2 gives the same weights twice, dropout and batch norm included', async () => {
+    const h = hyper({ ...smallCnn, epochs: 2 });
+    const a = await train(h, data, { threads: 2 });
+    const b = await train(h, data, { threads: 2 });
+    const one = await train(h, data, { threads: 1 });
+    expect(weights(a)).toEqual(weights(b));
+    expect(weights(a)).not.toEqual(weights(one));
+    expect(a.threads).toBe(2);
+  });
+
+  // Dropout's masks differ between thread counts, and on 600 tiny images a run with them
+  // swings by several points from one stream to another; without them the runs differ
+  // only by summation order and batch norm's per-shard statistics.
+  it('ends within a small tolerance of one thread, for an MLP and a CNN with batch norm', async () => {
+    for (const h of [hyper(), hyper({ ...smallCnn, dropout: 0 })]) {
+      const one = await train(h, data, { threads: 1 });
+      const two = await train(h, data, { threads: 2 });
+      expect(Math.abs(two.test.accuracy - one.test.accuracy)).toBeLessThan(0.03);
+      expect(two.test.accuracy).toBeGreaterThan(0.75);
+    }
+  });
+
+  it('stops between steps when cancelled', async () => {
+    const controller = new AbortController();
+    let steps = 0;
+    const run = train(hyper({ epochs: 50 }), data, {
+      threads: 2,
+      signal: controller.signal,
+      progressIntervalMs: 0,
+      onProgress: (p) => {
+        steps = p.step;
+        if (p.step >= 5) controller.abort();
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(TrainingCancelledError);
+    expect(steps).toBeLessThan(50 * 19);
+  });
+
+  it('fails the run with the error of a worker that dies, instead of hanging', async () => {
+    const crashing = fileURLToPath(new URL('./fixtures/crashing-gradient-worker.ts', import.meta.url));
+    const previous = process.env.TEGAKI_GRADIENT_WORKER;
+    process.env.TEGAKI_GRADIENT_WORKER = crashing;
+    try {
+      await expect(train(hyper(), data, { threads: 2 })).rejects.toThrow(/training thread 1 failed: out of cheese/);
+    } finally {
+      if (previous === undefined) delete process.env.TEGAKI_GRADIENT_WORKER;
+      else process.env.TEGAKI_GRADIENT_WORKER = previous;
+    }
+  });
+
+  it('fails a step when a worker is stopped from outside', async () => {
+    const spec = modelSpecFor(hyper(), 36);
+    const model = new Sequential(spec, { seed: 1 });
+    const pool = await DataParallel.start(model, createLoss(spec.loss), { threads: 2, seed: 1, maxRows: 8 });
+    try {
+      await pool.workerThreads[0].terminate();
+      const batch = matrix(8, 36, 'float32', 'kernel');
+      await expect(pool.gradients(batch, new Uint8Array(8))).rejects.toThrow(/training thread 1 stopped unexpectedly/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
