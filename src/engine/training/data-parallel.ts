@@ -20,10 +20,10 @@ import type { Matrix } from '../tensor';
  *   results  [threads − 1, P + S] each worker's parameter gradients and state after its
  *                                step, plus its shard's mean loss
  *
- * The calling thread then reduces in a fixed order (shard 0, 1, ...), each shard weighted
- * by its share of the batch, n_k / n: each shard's gradient is the mean over its rows
- * (the loss divides by the shard's size), so the sum is the batch's mean gradient, exact
- * up to float32 summation order. Weight decay and the optimiser then run once, as on one
+ * Each shard's loss is the mean over its rows, so each shard multiplies its dL/dlogits by
+ * its share of the batch, n_k / n, before its backward; the calling thread then sums the
+ * gradients in a fixed order (shard 0, 1, ...), which gives the batch's mean gradient,
+ * exact up to float32 rounding and summation order. Weight decay and the optimiser then run once, as on one
  * thread (trainer.ts).
  *
  * What differs from one thread, by design and the same on every run of a seed and a
@@ -138,7 +138,7 @@ export class DataParallel {
     const first: Matrix = { rows: bounds[1], cols, data: inputs.data.subarray(0, bounds[1] * cols) };
     const logits = this.model.forward(first, true);
     this.losses[0] = this.loss.forward(logits, labels.subarray(0, bounds[1]));
-    this.model.backward(this.loss.backward(), false);
+    this.model.backward(scaleRows(this.loss.backward(), bounds[1] / n), false);
 
     await this.waitFor(DONE, this.threads - 1);
     return this.reduce(n, bounds);
@@ -172,26 +172,38 @@ export class DataParallel {
     for (let shard = 0; shard <= this.threads; shard++) Atomics.store(this.control, BOUNDS + shard, bounds[shard]);
   }
 
-  /** grad = Σ_k (n_k / n)·grad_k and state = Σ_k (n_k / n)·state_k, shard 0 first; returns the weighted loss. */
+  /**
+   * grad = Σ_k grad_k, shard 0 first (each shard scaled its dL/dlogits by n_k / n, so its
+   * gradients arrive weighted), and state = Σ_k (n_k / n)·state_k; returns the batch's loss.
+   */
   private reduce(n: number, bounds: number[]): number {
     const share = (shard: number): number => (bounds[shard + 1] - bounds[shard]) / n;
     let batchLoss = share(0) * this.losses[0];
     for (let shard = 1; shard < this.threads; shard++)
       if (share(shard) > 0) batchLoss += share(shard) * this.losses[shard];
     let offset = 0;
-    const combine = (target: Float32Array | Float64Array): void => {
+    for (const p of this.params) {
+      const grad = p.grad;
+      for (let shard = 1; shard < this.threads; shard++) {
+        if (share(shard) === 0) continue;
+        const from = (shard - 1) * this.width + offset;
+        const theirs = this.results.subarray(from, from + grad.length);
+        for (let i = 0; i < grad.length; i++) grad[i] += theirs[i];
+      }
+      offset += grad.length;
+    }
+    for (const s of this.state) {
+      const value = s.value;
       const w0 = share(0);
-      for (let i = 0; i < target.length; i++) target[i] *= w0;
+      for (let i = 0; i < value.length; i++) value[i] *= w0;
       for (let shard = 1; shard < this.threads; shard++) {
         const w = share(shard);
         if (w === 0) continue;
-        const base = (shard - 1) * this.width + offset;
-        for (let i = 0; i < target.length; i++) target[i] += w * this.results[base + i];
+        const from = (shard - 1) * this.width + offset;
+        for (let i = 0; i < value.length; i++) value[i] += w * this.results[from + i];
       }
-      offset += target.length;
-    };
-    for (const p of this.params) combine(p.grad);
-    for (const s of this.state) combine(s.value);
+      offset += value.length;
+    }
     return batchLoss;
   }
 
@@ -223,6 +235,14 @@ interface AtomicsWaitAsync {
     index: number,
     value: number,
   ): { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+}
+
+/** Multiplies a shard's dL/dlogits by its share of the batch, in place: backward is linear, so every gradient follows. */
+export function scaleRows(gradient: Matrix, share: number): Matrix {
+  if (share === 1) return gradient;
+  const g = gradient.data;
+  for (let i = 0; i < g.length; i++) g[i] *= share;
+  return gradient;
 }
 
 /** What a worker is started with (gradient-worker.ts). */

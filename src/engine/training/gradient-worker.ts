@@ -10,9 +10,10 @@ import { Sequential } from '../model/sequential';
 import { matrix } from '../tensor';
 import type { Matrix } from '../tensor';
 import type { GradientWorkerData } from './data-parallel';
-import { BOUNDS, COLS, DONE, GENERATION, READY, STOP } from './data-parallel';
+import { BOUNDS, COLS, DONE, GENERATION, READY, STOP, scaleRows } from './data-parallel';
 
-const { spec, seed, shard, control, losses, weights, results, inputs, labels } = workerData as GradientWorkerData;
+const { spec, seed, shard, threads, control, losses, weights, results, inputs, labels } =
+  workerData as GradientWorkerData;
 const model = new Sequential(spec, { seed });
 const loss = createLoss(spec.loss);
 const tensors = [
@@ -42,6 +43,7 @@ function step(): void {
   const rows = Atomics.load(control, BOUNDS + shard + 1) - start;
   if (rows === 0) return;
   const cols = Atomics.load(control, COLS);
+  const n = Atomics.load(control, BOUNDS + threads);
   let offset = 0;
   for (const t of tensors) {
     t.value.set(weights.subarray(offset, offset + t.value.length));
@@ -51,7 +53,7 @@ function step(): void {
   batch.data.set(inputs.subarray(start * cols, (start + rows) * cols));
   const logits = model.forward(batch, true);
   losses[shard] = loss.forward(logits, labels.subarray(start, start + rows));
-  model.backward(loss.backward(), false);
+  model.backward(scaleRows(loss.backward(), rows / n), false);
   offset = 0;
   for (const t of tensors) {
     slice.set(t.out, offset);
