@@ -14,6 +14,7 @@ import { predictCommand } from './commands/predict';
 import { trainCommand } from './commands/train';
 import { addHyperparameterFlags } from './hyperparameter-flags';
 import { addFineTuneFlags, addPersonalFlags } from './personal-flags';
+import { addThreadsFlag } from './threads-flag';
 
 /** `tegaki`: the engine from a terminal, no Electron involved. */
 export function createProgram(): Command {
@@ -36,7 +37,7 @@ export function createProgram(): Command {
       .option('--test-size <n>', 'evaluate on the first N test images only', number)
       .option('--personal <file>', 'your labelled drawings (strokes JSON with "label") to train on as well'),
   );
-  addHyperparameterFlags(train).action(trainCommand);
+  addThreadsFlag(addHyperparameterFlags(train)).action(trainCommand);
 
   const finetune = program
     .command('finetune <model>')

@@ -12,6 +12,7 @@
  * digits/personal/replay-features.ts): a trained model goes back to the parent, which owns the model store.
  */
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { Dataset } from '../engine/data/dataset';
 import { sliceDataset } from '../engine/data/dataset';
 import { loadMnist } from '../digits/data/mnist';
@@ -36,6 +37,7 @@ import { train } from '../engine/training/trainer';
 import { HyperparameterError, parseHyperparameters } from '../shared/hyperparameters';
 import type { Hyperparameters } from '../shared/hyperparameters';
 import type { ModelMetadata } from '../shared/model-metadata';
+import { defaultThreads } from '../shared/threads';
 import { EXPERIMENT_LIMITS } from '../shared/experiment';
 import type { ExperimentResult } from '../shared/experiment';
 import type { StepRecord, StepSession } from '../shared/step-mode';
@@ -51,6 +53,9 @@ import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } fro
 import { drawnDigitsFigures, drawnDigitsOnce, heldOutNonDigitsOnce, rejectionOfLogits } from '../digits/synthetic/drawn-figures';
 import { rejectionAfterTraining } from '../digits/synthetic/rejection-sets';
 import { synthesisedDrawings } from '../digits/synthetic/training-set';
+
+/** Every core but one for training (shared/threads.ts): the app's window keeps one for drawing. */
+const ENGINE_THREADS = defaultThreads(availableParallelism(), true);
 
 interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -129,6 +134,7 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
           personal,
           synthetic: synthesisedDrawings(h),
           keepSnapshots: request.keepSnapshots,
+          threads: ENGINE_THREADS,
         });
   return {
     fineTuning,
@@ -146,6 +152,7 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
     snapshots: result.snapshots?.length ? result.snapshots : undefined,
     samplesPerSecond: result.samplesPerSecond,
     trainingSeconds: result.trainingSeconds,
+    threads: result.threads,
   };
 }
 

@@ -1,6 +1,6 @@
 import { app } from 'electron';
 import { electronDialogs } from './dialogs';
-import { engineEntryPath } from './engine-entry';
+import { engineEntryPath, gradientWorkerPath } from './engine-entry';
 import { electronSpawn } from './engine/electron-spawn';
 import { EngineHost } from '../backend/engine/engine-host';
 import { appLocations } from '../backend/paths';
@@ -19,7 +19,7 @@ export function setupBackend(): Backend {
   const engineHost = new EngineHost({
     spawn: electronSpawn,
     entryPath: engineEntryPath,
-    env: { TEGAKI_MNIST_DIR: mnistDir },
+    env: { TEGAKI_MNIST_DIR: mnistDir, TEGAKI_GRADIENT_WORKER: gradientWorkerPath },
   });
   const backend = createBackend({
     userDataDir,

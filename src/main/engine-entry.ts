@@ -1,4 +1,5 @@
 import engineEntry from '../engine-process/entry?modulePath';
+import gradientWorkerEntry from '../engine/training/gradient-worker?modulePath';
 
 /**
  * Absolute path of the built engine process entry (src/engine-process/entry.ts), which
@@ -8,3 +9,10 @@ import engineEntry from '../engine-process/entry?modulePath';
  * the engine-process class should take the path as a parameter and stay testable in Node.
  */
 export const engineEntryPath: string = engineEntry;
+
+/**
+ * Absolute path of the built worker thread of data-parallel training
+ * (src/engine/training/gradient-worker.ts), which the engine starts from
+ * TEGAKI_GRADIENT_WORKER (data-parallel.ts).
+ */
+export const gradientWorkerPath: string = gradientWorkerEntry;

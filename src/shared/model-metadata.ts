@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { threadsSchema } from './threads';
 import { hyperparametersSchema } from './hyperparameters';
 import { fineTuneWays, personalTrainingSchema } from './personal-training';
 import { epochRecordSchema, lossPointSchema } from './training-progress';
@@ -173,6 +174,8 @@ export const modelMetadataSchema = z.object({
   calibration: lenient(modelCalibrationSchema),
   /** When the model says "not a digit"; absent: it never does. */
   rejection: lenient(modelRejectionSchema),
+  /** How many threads trained it (shared/threads.ts); with the seed, what repeats the run. Absent: 1. */
+  threads: lenient(threadsSchema),
 });
 export type ModelMetadata = z.output<typeof modelMetadataSchema>;
 export type ModelFileMetrics = z.output<typeof modelFileMetricsSchema>;

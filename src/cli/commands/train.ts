@@ -18,11 +18,13 @@ import {
   formatDuration,
 } from '../output';
 import type { PersonalFlags } from '../personal-flags';
+import type { ThreadsFlags } from '../threads-flag';
+import { threadsOf } from '../threads-flag';
 import { loadPersonal, personalOptions } from '../personal-flags';
 import { rejectionAfterTraining } from '../../digits/synthetic/rejection-sets';
 import { synthesisedDrawings } from '../../digits/synthetic/training-set';
 
-export interface TrainFlags extends HyperparameterFlags, PersonalFlags {
+export interface TrainFlags extends HyperparameterFlags, PersonalFlags, ThreadsFlags {
   config?: string;
   out: string;
   json?: boolean;
@@ -46,6 +48,8 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
       `testing on ${data.test.count} test images`,
   );
   log(`augmentation: ${describeAugmentation(h.augmentation)}`);
+  const threads = threadsOf(flags);
+  log(`threads: ${threads}`);
 
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
@@ -53,6 +57,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const bar = flags.json ? undefined : createProgressBar();
   try {
     const result = await train(h, data, {
+      threads,
       signal: controller.signal,
       personal,
       synthetic: synthesisedDrawings(h),

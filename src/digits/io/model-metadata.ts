@@ -21,6 +21,8 @@ export interface TrainingOutcome {
   fineTuning?: FineTuneWay;
   samplesPerSecond: number;
   trainingSeconds: number;
+  /** Threads that trained it (absent: 1). */
+  threads?: number;
 }
 
 export interface ModelMetadataOptions {
@@ -61,5 +63,6 @@ export function modelMetadataFor(trained: TrainingOutcome, options: ModelMetadat
     fineTuning: trained.fineTuning,
     calibration: trained.calibration,
     rejection: trained.rejection,
+    threads: trained.threads,
   };
 }
