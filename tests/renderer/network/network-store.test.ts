@@ -82,4 +82,52 @@ describe('NetworkStore', () => {
     expect(state.parameters?.modelId).toBe('m1');
     stop();
   });
+
+  it('does not ask again about an input already answered (the pen lifting where it last moved), unless the model may have changed', async () => {
+    const drawing = new StrokeStore();
+    const asked: Float32Array[] = [];
+    let modelsChanged = (): void => undefined;
+    const network = new NetworkStore(
+      drawing,
+      {
+        activations: async (pixels) => {
+          asked.push(pixels);
+          return answer('m1', asked.length);
+        },
+        parameters: async (layer, id) => ({
+          ok: true,
+          value: { modelId: id, index: layer, kind: 'dense', inputShape: [784], tensors: [] },
+        }),
+        onModelsChanged: (listener) => {
+          modelsChanged = listener;
+          return () => undefined;
+        },
+      },
+      { minIntervalMs: 0 },
+    );
+    const stop = network.start();
+    await network.idle();
+    drawing.beginStroke([10, 10], 12);
+    drawing.extendStroke([30, 60]);
+    await network.idle();
+    const before = asked.length;
+    // Ending the stroke changes the drawing but not one pixel of the input.
+    drawing.endStroke();
+    await network.idle();
+    let state = network.getSnapshot();
+    expect(asked).toHaveLength(before);
+    expect(state.answeredVersion).toBe(state.drawingVersion);
+    expect(state.activations?.layers[0].values[0]).toBe(before);
+    // Another model (or an experiment) may answer the same input differently.
+    modelsChanged();
+    await network.idle();
+    expect(asked).toHaveLength(before + 1);
+    network.reload();
+    await network.idle();
+    expect(asked).toHaveLength(before + 2);
+    state = network.getSnapshot();
+    expect(state.answeredVersion).toBe(state.drawingVersion);
+    expect(state.activations?.layers[0].values[0]).toBe(before + 2);
+    stop();
+  });
 });

@@ -64,6 +64,11 @@ const EMPTY: NetworkState = {
  * It follows the drawing itself rather than PredictionStore's input: the screen shows the
  * probabilities from the activations, so while it shows, the engine answers one request
  * per drawing, not a prediction and then the activations.
+ *
+ * A drawing whose network input is the one last answered, for the same model, snapshot
+ * and experiment, is not asked about again: the answer shown already is its answer. The
+ * pen lifting where it last moved changes the drawing (the stroke ends) but no pixel, so
+ * the screen is up to date as soon as the last move's answer lands, not one round trip later.
  */
 export class NetworkStore {
   private state: NetworkState = EMPTY;
@@ -73,6 +78,10 @@ export class NetworkStore {
   private parametersLoading: string | undefined;
   private parametersGeneration = 0;
   private stopFollowing: (() => void) | undefined;
+  /** Bumped whenever the same input may get another answer: another model, an experiment, a snapshot. */
+  private question = 0;
+  /** The input the shown activations answer, and for which question. */
+  private answered: { input: Float32Array; question: number } | undefined;
 
   constructor(
     private readonly drawing: Pick<StrokeStore, 'subscribe' | 'inputStrokes'>,
@@ -90,23 +99,30 @@ export class NetworkStore {
   start(): () => void {
     this.stopFollowing?.();
     const stopDrawing = this.drawing.subscribe(() => this.refresh());
-    const stopModels = this.api.onModelsChanged(() => this.refresh());
+    const stopModels = this.api.onModelsChanged(() => this.askAgain());
     this.stopFollowing = () => {
       stopDrawing();
       stopModels();
       this.runner.cancelPending();
     };
-    this.refresh();
+    // The models may have changed while the screen was away.
+    this.askAgain();
     return () => {
       this.stopFollowing?.();
       this.stopFollowing = undefined;
     };
   }
 
-  /** Asks about the drawing as it is now (it changed, or another model became active). */
+  /** Asks about the drawing as it is now (it changed). */
   refresh(): void {
     this.set({ ...this.state, drawingVersion: this.state.drawingVersion + 1 });
     this.runner.push(this.state.drawingVersion);
+  }
+
+  /** Asks about the drawing even if its input was answered already (another model may be active). */
+  private askAgain(): void {
+    this.question++;
+    this.refresh();
   }
 
   /**
@@ -117,7 +133,7 @@ export class NetworkStore {
     this.parametersGeneration++;
     this.parametersLoading = undefined;
     this.set({ ...this.state, parameters: undefined });
-    this.refresh();
+    this.askAgain();
   }
 
   /**
@@ -147,14 +163,23 @@ export class NetworkStore {
 
   private async run(version: number): Promise<void> {
     const input = preprocessSteps(this.drawing.inputStrokes())?.input ?? BLANK;
+    const question = this.question;
+    if (this.answered?.question === question && samePixels(this.answered.input, input)) {
+      if (version < this.shownVersion) return;
+      this.shownVersion = version;
+      this.set({ ...this.state, answeredVersion: version });
+      return;
+    }
     const result = await this.api.activations(input, this.state.snapshot);
     if (version < this.shownVersion) return;
     this.shownVersion = version;
     if (!result.ok) {
+      this.answered = undefined;
       this.set({ ...this.state, error: result.error });
       return;
     }
     const activations = result.value;
+    this.answered = { input, question };
     this.set({ ...this.state, activations, input, answeredVersion: version, error: undefined });
     void this.loadParameters(activations);
   }
@@ -186,4 +211,11 @@ export class NetworkStore {
     this.state = next;
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+function samePixels(a: Float32Array, b: Float32Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
