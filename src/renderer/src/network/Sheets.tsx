@@ -1,51 +1,27 @@
 import { useLayoutEffect, useRef } from 'react';
 import type { SheetLayout, UnitRef } from './network-math';
 import { mapOrigin, moveUnit, unitAt } from './network-math';
-
-const HOT = [220, 38, 38];
-const COLD = [37, 99, 235];
+import type { SheetColours } from './sheet-pixels';
+import { sheetPixels } from './sheet-pixels';
 
 /**
- * Paints maps laid out by `layout` onto one canvas, one canvas pixel per value: grey from
- * paper (lowest) to ink (highest) between `lo` and `hi`, as the 28x28 preview shows the
- * input; or, `diverging`, red for positive and blue for negative, scaled to the largest |v|.
+ * Paints maps laid out by `layout` onto one canvas, one canvas pixel per value
+ * (sheetPixels' colours), through `image`, reused while the canvas keeps its size.
  */
 function paintSheet(
   canvas: HTMLCanvasElement | null,
+  image: { current: ImageData | undefined },
   layout: SheetLayout,
   values: ArrayLike<number>,
-  options: { lo: number; hi: number; dark: boolean; diverging?: boolean },
+  colours: SheetColours,
 ): void {
   const context = canvas?.getContext('2d');
   if (!context) return;
-  const { pixelWidth, pixelHeight, height, width, count } = layout;
-  const image = context.createImageData(pixelWidth, pixelHeight);
-  const paper = options.dark ? 27 : 246;
-  const ink = options.dark ? 245 : 24;
-  const gap = options.dark ? 60 : 200;
-  for (let i = 0; i < image.data.length; i += 4) image.data.set([gap, gap, gap, 255], i);
-  const span = options.hi - options.lo || 1;
-  const reach = Math.max(Math.abs(options.lo), Math.abs(options.hi)) || 1;
-  const mapSize = height * width;
-  for (let c = 0; c < count; c++) {
-    const { left, top } = mapOrigin(layout, c);
-    for (let y = 0; y < height; y++)
-      for (let x = 0; x < width; x++) {
-        const v = values[c * mapSize + y * width + x] ?? 0;
-        let pixel: number[];
-        if (options.diverging) {
-          const strength = Math.min(1, Math.abs(v) / reach);
-          const hue = v >= 0 ? HOT : COLD;
-          pixel = hue.map((h) => Math.round(paper + (h - paper) * strength));
-        } else {
-          const amount = Math.max(0, Math.min(1, (v - options.lo) / span));
-          const grey = Math.round(paper + (ink - paper) * amount);
-          pixel = [grey, grey, grey];
-        }
-        image.data.set([...pixel, 255], ((top + y) * pixelWidth + left + x) * 4);
-      }
-  }
-  context.putImageData(image, 0, 0);
+  const { pixelWidth, pixelHeight } = layout;
+  if (image.current?.width !== pixelWidth || image.current.height !== pixelHeight)
+    image.current = context.createImageData(pixelWidth, pixelHeight);
+  sheetPixels(layout, values, colours, image.current.data);
+  context.putImageData(image.current, 0, 0);
 }
 
 /** A sheet of maps or units as one canvas, shown `layout.scale` times larger with square pixels. */
@@ -69,9 +45,10 @@ export function SheetCanvas({
   testId: string;
 }): React.JSX.Element {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const image = useRef<ImageData>(undefined);
   // Painted before the browser paints, so the page never shows a sheet older than its data.
   useLayoutEffect(
-    () => paintSheet(canvas.current, layout, values, { lo, hi, dark, diverging }),
+    () => paintSheet(canvas.current, image, layout, values, { lo, hi, dark, diverging }),
     [layout, values, lo, hi, dark, diverging],
   );
   return (
