@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { LayerActivation, LayerParameters } from '../../../shared/inspection';
 import { describeAction } from '../app/actions';
 import { DIGIT_SIDE, paintDigit } from '../app/paint-digit';
@@ -14,6 +14,7 @@ import { createDrawingActions } from '../drawing/actions';
 import { DrawCanvas } from '../drawing/DrawCanvas';
 import { ProbabilityBars } from '../prediction/ProbabilityBars';
 import { toPrediction } from '../prediction/prediction-store';
+import type { ModelActivations } from './network-store';
 import type { UnitRef } from './network-math';
 import {
   INPUT_SIDE,
@@ -107,41 +108,77 @@ export function NetworkScreen(): React.JSX.Element {
           </p>
         )}
         {!layers && !error && <p className="hint">{t('network.loading')}</p>}
-        {layers && input && (
-          <>
-            <TimelinePanel t={t} />
-            <ExperimentPanel layers={layers} live={activations} selected={unit} modelName={modelName} t={t} />
-            <StepPanel dark={dark} t={t} />
-            {activations.originalProbabilities && (
-              <p className="network-experiment-on" role="status" data-testid="experiment-on">
-                {t('experiment.on')}
-              </p>
-            )}
-            <Architecture layers={layers} t={t} />
-            <ol className="network-layers">
-              {layers.map((layer) => (
-                <LayerCard
-                  key={`${activations.modelId}-${layer.index}`}
-                  layer={layer}
-                  layers={layers}
-                  parameters={byLayer?.get(layer.index)}
-                  selected={unit}
-                  onSelect={setSelected}
-                  dark={dark}
-                  t={t}
-                />
-              ))}
-              <li className="network-layer" data-testid="network-softmax">
-                <h3>{t('network.softmax')}</h3>
-                <ProbabilityBars prediction={toPrediction(activations.probabilities)} />
-              </li>
-            </ol>
-          </>
+        {activations && input && (
+          <NetworkLayers
+            activations={activations}
+            parameters={byLayer}
+            unit={unit}
+            onSelect={setSelected}
+            modelName={modelName}
+            dark={dark}
+            t={t}
+          />
         )}
       </div>
     </section>
   );
 }
+
+/**
+ * The panels and every layer for one answer. The drawing changes far more often than the
+ * answers come (each pointer move bumps its version), so this renders again only when
+ * the answer, the parameters, the chosen unit or the language change.
+ */
+const NetworkLayers = memo(function NetworkLayers({
+  activations,
+  parameters,
+  unit,
+  onSelect,
+  modelName,
+  dark,
+  t,
+}: {
+  activations: ModelActivations;
+  parameters: ReadonlyMap<number, LayerParameters> | undefined;
+  unit: UnitRef | undefined;
+  onSelect: (unit: UnitRef) => void;
+  modelName: string | undefined;
+  dark: boolean;
+  t: Translate;
+}): React.JSX.Element {
+  const { layers } = activations;
+  return (
+    <>
+      <TimelinePanel t={t} />
+      <ExperimentPanel layers={layers} live={activations} selected={unit} modelName={modelName} t={t} />
+      <StepPanel dark={dark} t={t} />
+      {activations.originalProbabilities && (
+        <p className="network-experiment-on" role="status" data-testid="experiment-on">
+          {t('experiment.on')}
+        </p>
+      )}
+      <Architecture layers={layers} t={t} />
+      <ol className="network-layers">
+        {layers.map((layer) => (
+          <LayerCard
+            key={`${activations.modelId}-${layer.index}`}
+            layer={layer}
+            layers={layers}
+            parameters={parameters?.get(layer.index)}
+            selected={unit?.layer === layer.index ? unit : undefined}
+            onSelect={onSelect}
+            dark={dark}
+            t={t}
+          />
+        ))}
+        <li className="network-layer" data-testid="network-softmax">
+          <h3>{t('network.softmax')}</h3>
+          <ProbabilityBars prediction={toPrediction(activations.probabilities)} />
+        </li>
+      </ol>
+    </>
+  );
+});
 
 /** The layers in a row: input, then each layer's kind, output shape and learned parameters. */
 function Architecture({ layers, t }: { layers: readonly LayerActivation[]; t: Translate }): React.JSX.Element {
@@ -177,7 +214,8 @@ function range(layer: LayerActivation): { lo: number; hi: number } {
   return { lo: Math.min(0, layer.stats.min), hi: Math.max(0, layer.stats.max) };
 }
 
-function LayerCard({
+/** One layer's card; a unit chosen on another layer does not render it again. */
+const LayerCard = memo(function LayerCard({
   layer,
   layers,
   parameters,
@@ -222,7 +260,7 @@ function LayerCard({
       {parameters && readsInput(layers, layer.index) && <Templates parameters={parameters} dark={dark} t={t} />}
     </li>
   );
-}
+});
 
 /** Conv filters [F, C, k, k] as a sheet: one row per filter, its C input channels side by side. */
 function Filters({
@@ -309,7 +347,7 @@ function Templates({
 }
 
 /** The chosen unit: where it is, its value, what feeds it and its formula with the numbers. */
-function UnitPanel({
+const UnitPanel = memo(function UnitPanel({
   unit,
   layers,
   input,
@@ -390,7 +428,7 @@ function UnitPanel({
       )}
     </section>
   );
-}
+});
 
 /** The 28x28 input with the receptive field outlined, or the unit's weight template in its place. */
 function Feeds({
