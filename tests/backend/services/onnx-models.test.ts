@@ -13,6 +13,7 @@ import { preset } from '../../../src/shared/presets';
 import { quirkyDrawings } from '../../fixtures/quirky-drawings';
 import { mnistTestImages } from '../../digits/io/onnx/onnx-runtime';
 import {
+import { FINE_TUNE_DEFAULTS } from '../../../src/shared/personal-training';
   callBackend,
   nextBackendEvent,
   recordBackendEvents,
@@ -150,11 +151,12 @@ describe('a PyTorch model imported from ONNX through the services', () => {
     });
     const finished = await done;
     expect(finished.model).toMatchObject({ name: 'torch-cnn-opset13 (fine-tuned)', source: 'trained', architecture: model.architecture });
-    // The recommended preset's optimiser at a tenth of its learning rate: what `tegaki finetune` does for such a file.
+    // The recommended preset's optimiser at the head's share of its learning rate (a conv model
+    // fine-tunes its dense head on frozen features): what `tegaki finetune` does for such a file.
     const recommended = preset('recommended');
     expect(finished.model.hyperparameters).toMatchObject({
       optimizer: recommended.optimizer,
-      learningRate: recommended.learningRate / 10,
+      learningRate: recommended.learningRate * FINE_TUNE_DEFAULTS.headLearningRateFactor,
       epochs: 1,
       trainSize: 2000,
     });

@@ -29,6 +29,9 @@ describe('the IPC contract', () => {
         'network:save-experiment',
         'step:start',
         'step:next',
+        'timeline:list',
+        'timeline:evaluate',
+        'timeline:delete',
         'personal:add',
         'personal:list',
         'personal:delete',
@@ -41,18 +44,32 @@ describe('the IPC contract', () => {
       ].sort(),
     );
     expect(eventChannels.sort()).toEqual(
-      ['models:changed', 'notice', 'personal:changed', 'training:done', 'training:epoch', 'training:error', 'training:progress'].sort(),
+      [
+        'models:changed',
+        'notice',
+        'personal:changed',
+        'training:done',
+        'training:epoch',
+        'training:error',
+        'training:progress',
+      ].sort(),
     );
   });
 
   it('accepts well-formed requests and passes the parsed value on', () => {
-    expect(parseRequest('models:rename', { id: 'm-1', name: '  Mine ' })).toEqual({ ok: true, value: { id: 'm-1', name: 'Mine' } });
+    expect(parseRequest('models:rename', { id: 'm-1', name: '  Mine ' })).toEqual({
+      ok: true,
+      value: { id: 'm-1', name: 'Mine' },
+    });
     expect(parseRequest('models:list', undefined).ok).toBe(true);
     expect(parseRequest('predict', { pixels: new Float32Array(784) }).ok).toBe(true);
     expect(parseRequest('training:start', { hyperparameters: preset('quick') }).ok).toBe(true);
     // A model is exported as Tegaki's file unless ONNX is asked for.
     expect(parseRequest('models:export', { id: 'm-1' })).toEqual({ ok: true, value: { id: 'm-1', format: 'tegaki' } });
-    expect(parseRequest('models:export', { id: 'm-1', format: 'onnx' })).toEqual({ ok: true, value: { id: 'm-1', format: 'onnx' } });
+    expect(parseRequest('models:export', { id: 'm-1', format: 'onnx' })).toEqual({
+      ok: true,
+      value: { id: 'm-1', format: 'onnx' },
+    });
   });
 
   it('refuses malformed requests with a typed error naming the field', () => {
@@ -74,7 +91,12 @@ describe('the IPC contract', () => {
 
 describe('the wire format of the browser bridge', () => {
   it('keeps typed arrays typed and turns non-finite numbers into null', () => {
-    const value = { bytes: Uint8Array.of(0, 7, 255), floats: Float32Array.of(0.5, -1, 3e-8), loss: NaN, nested: [{ n: 1 }] };
+    const value = {
+      bytes: Uint8Array.of(0, 7, 255),
+      floats: Float32Array.of(0.5, -1, 3e-8),
+      loss: NaN,
+      nested: [{ n: 1 }],
+    };
     const back = fromWire(toWire(value)) as typeof value;
     expect(back.bytes).toBeInstanceOf(Uint8Array);
     expect(Array.from(back.bytes)).toEqual([0, 7, 255]);
