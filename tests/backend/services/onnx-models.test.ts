@@ -8,12 +8,19 @@ import type { Backend } from '../../../src/backend/services/backend';
 import { createBackend } from '../../../src/backend/services/backend';
 import type { FileDialogs } from '../../../src/backend/services/file-dialogs';
 import { Sequential } from '../../../src/engine/model/sequential';
-import type { EventChannel, EventOf, InvokeChannel, ModelSummary, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
+import type {
+  EventChannel,
+  EventOf,
+  InvokeChannel,
+  ModelSummary,
+  RequestOf,
+  ResponseOf,
+} from '../../../src/shared/ipc/contract';
 import { preset } from '../../../src/shared/presets';
 import { quirkyDrawings } from '../../fixtures/quirky-drawings';
 import { mnistTestImages } from '../../digits/io/onnx/onnx-runtime';
-import {
 import { FINE_TUNE_DEFAULTS } from '../../../src/shared/personal-training';
+import {
   callBackend,
   nextBackendEvent,
   recordBackendEvents,
@@ -37,7 +44,13 @@ let invalidEvents: string[] = [];
 /** The services with the app's dialogs (a fake) or, without them, as the browser mode has them. */
 function startBackend(dialogs?: FileDialogs): Backend {
   const engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
-  backend = createBackend({ userDataDir: userData, resourcesDir: resources, engineHost, dialogs, log: () => undefined });
+  backend = createBackend({
+    userDataDir: userData,
+    resourcesDir: resources,
+    engineHost,
+    dialogs,
+    log: () => undefined,
+  });
   ({ invalid: invalidEvents } = recordBackendEvents(backend));
   return backend;
 }
@@ -65,7 +78,10 @@ const argmax = (values: readonly number[]): number => values.indexOf(Math.max(..
 
 /** The PyTorch CNN, imported as the Models screen's file input does: its bytes and its name. */
 async function importTorchCnn(): Promise<ModelSummary> {
-  const { model } = await call('models:import', { fileName: 'torch-cnn-opset13.onnx', bytes: await readFile(torchCnn) });
+  const { model } = await call('models:import', {
+    fileName: 'torch-cnn-opset13.onnx',
+    bytes: await readFile(torchCnn),
+  });
   return model!;
 }
 
@@ -134,7 +150,9 @@ describe('a PyTorch model imported from ONNX through the services', () => {
       expect(reimported.predictOne(pixels)).toEqual((await call('predict', { pixels })).probabilities);
     }
     // Tegaki's own format stays the default.
-    expect((await call('models:export', { id: model.id })).path).toBe(join(userData, 'exports', 'torch-cnn-opset13.tgk'));
+    expect((await call('models:export', { id: model.id })).path).toBe(
+      join(userData, 'exports', 'torch-cnn-opset13.tgk'),
+    );
   });
 
   it('fine-tunes on personal samples with the stand-in recipe (its file has no hyperparameters), keeping its architecture', async () => {
@@ -150,7 +168,11 @@ describe('a PyTorch model imported from ONNX through the services', () => {
       testSize: 500,
     });
     const finished = await done;
-    expect(finished.model).toMatchObject({ name: 'torch-cnn-opset13 (fine-tuned)', source: 'trained', architecture: model.architecture });
+    expect(finished.model).toMatchObject({
+      name: 'torch-cnn-opset13 (fine-tuned)',
+      source: 'trained',
+      architecture: model.architecture,
+    });
     // The recommended preset's optimiser at the head's share of its learning rate (a conv model
     // fine-tunes its dense head on frozen features): what `tegaki finetune` does for such a file.
     const recommended = preset('recommended');
