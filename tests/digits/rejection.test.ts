@@ -59,7 +59,16 @@ describe('"not a digit" with the built-in model', () => {
 
   it('is what fitRejection makes of the same sets: the threshold binds on one of them and the kept score rejects the most fitting non-digits', () => {
     const fitted = fitRejection(model, { validation, drawn, nonDigits: nonDigitDataset('fitting') });
-    expect(fitted).toEqual(metadata.rejection);
+    // The kernels may add in another order than when the file was made, so the scores agree to
+    // float rounding: the same choice, thresholds within 1e-5, the same counts.
+    const kept = metadata.rejection!;
+    expect({ ...fitted, threshold: 0, separation: [] }).toEqual({ ...kept, threshold: 0, separation: [] });
+    expect(fitted.threshold).toBeCloseTo(kept.threshold, 5);
+    fitted.separation.forEach((s, i) => {
+      expect({ ...s, threshold: 0, auroc: 0 }).toEqual({ ...kept.separation[i], threshold: 0, auroc: 0 });
+      expect(s.threshold).toBeCloseTo(kept.separation[i].threshold, 5);
+      expect(s.auroc).toBeCloseTo(kept.separation[i].auroc, 4);
+    });
     const { validation: v, drawn: d } = fitted.digitRejection;
     expect(Math.max(v.rejected / v.count, d.rejected / d.count)).toBeGreaterThan(MAX_DIGIT_REJECTION - 0.002);
     const best = Math.max(...fitted.separation.map((s) => s.nonDigits.rejected));
