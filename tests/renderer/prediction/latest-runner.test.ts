@@ -90,4 +90,38 @@ describe('LatestRunner: the newest value only, never the last one dropped', () =
     await runner.idle();
     expect(ran).toEqual([1, 3]);
   });
+
+  it('a value pushed to overtake starts at once beside the run in flight, at most one of them', async () => {
+    const time = fakeTime();
+    const ran: number[] = [];
+    const release: (() => void)[] = [];
+    const runner = createLatestRunner<number>(
+      (value) => {
+        ran.push(value);
+        return new Promise<void>((resolve) => release.push(resolve));
+      },
+      { minIntervalMs: 16, ...time },
+    );
+    runner.push(1);
+    runner.push(2);
+    runner.push(3, { overtake: true });
+    expect(ran).toEqual([1, 3]);
+    // A third run would not overtake: it waits for both, as usual.
+    runner.push(4, { overtake: true });
+    expect(ran).toEqual([1, 3]);
+    release.shift()!();
+    await flush();
+    expect(ran).toEqual([1, 3]);
+    release.shift()!();
+    await flush();
+    time.advance(20);
+    expect(ran).toEqual([1, 3, 4]);
+    let idle = false;
+    void runner.idle().then(() => (idle = true));
+    await flush();
+    expect(idle).toBe(false);
+    release.shift()!();
+    await flush();
+    expect(idle).toBe(true);
+  });
 });

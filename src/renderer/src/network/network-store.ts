@@ -68,7 +68,10 @@ const EMPTY: NetworkState = {
  * A drawing whose network input is the one last answered, for the same model, snapshot
  * and experiment, is not asked about again: the answer shown already is its answer. The
  * pen lifting where it last moved changes the drawing (the stroke ends) but no pixel, so
- * the screen is up to date as soon as the last move's answer lands, not one round trip later.
+ * the screen is up to date as soon as the last move's answer lands, not one round trip later;
+ * an input already being asked about waits for that answer. A drawing changed with the pen
+ * up (the stroke ended, undo, clear) is asked about at once, beside a request still in
+ * flight for a stroke's earlier points (LatestRunner's `overtake`), not after it.
  */
 export class NetworkStore {
   private state: NetworkState = EMPTY;
@@ -82,9 +85,11 @@ export class NetworkStore {
   private question = 0;
   /** The input the shown activations answer, and for which question. */
   private answered: { input: Float32Array; question: number } | undefined;
+  /** The latest request, until it is answered. */
+  private asking: { input: Float32Array; question: number; result: Promise<Result<ModelActivations>> } | undefined;
 
   constructor(
-    private readonly drawing: Pick<StrokeStore, 'subscribe' | 'inputStrokes'>,
+    private readonly drawing: Pick<StrokeStore, 'subscribe' | 'inputStrokes' | 'busy'>,
     private readonly api: {
       activations: InspectActivations;
       parameters: InspectParameters;
@@ -116,7 +121,7 @@ export class NetworkStore {
   /** Asks about the drawing as it is now (it changed). */
   refresh(): void {
     this.set({ ...this.state, drawingVersion: this.state.drawingVersion + 1 });
-    this.runner.push(this.state.drawingVersion);
+    this.runner.push(this.state.drawingVersion, { overtake: !this.drawing.busy });
   }
 
   /** Asks about the drawing even if its input was answered already (another model may be active). */
@@ -170,7 +175,12 @@ export class NetworkStore {
       this.set({ ...this.state, answeredVersion: version });
       return;
     }
-    const result = await this.api.activations(input, this.state.snapshot);
+    const asking =
+      this.asking?.question === question && samePixels(this.asking.input, input)
+        ? this.asking
+        : this.ask(input, question);
+    const result = await asking.result;
+    if (this.asking === asking) this.asking = undefined;
     if (version < this.shownVersion) return;
     this.shownVersion = version;
     if (!result.ok) {
@@ -182,6 +192,11 @@ export class NetworkStore {
     this.answered = { input, question };
     this.set({ ...this.state, activations, input, answeredVersion: version, error: undefined });
     void this.loadParameters(activations);
+  }
+
+  private ask(input: Float32Array, question: number): NonNullable<NetworkStore['asking']> {
+    this.asking = { input, question, result: this.api.activations(input, this.state.snapshot) };
+    return this.asking;
   }
 
   private async loadParameters(activations: ModelActivations): Promise<void> {
