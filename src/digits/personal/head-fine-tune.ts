@@ -1,6 +1,5 @@
 import type { Dataset } from '../../engine/data/dataset';
 import { createLoss } from '../../engine/losses';
-import { confusionMatrix } from '../../engine/metrics/confusion';
 import type { Sequential } from '../../engine/model/sequential';
 import { createOptimizer } from '../../engine/optimizers';
 import { Random } from '../../engine/random';
@@ -10,7 +9,7 @@ import { BatchSampler } from '../../engine/training/batches';
 import { TrainingCancelledError, TrainingDivergedError } from '../../engine/training/errors';
 import { applyWeightDecay } from '../../engine/training/regularisation';
 import type { TrainingResult } from '../../engine/training/trainer';
-import { MAX_LOSS_CURVE_POINTS } from '../../engine/training/trainer';
+import { MAX_LOSS_CURVE_POINTS, finalFigures } from '../../engine/training/trainer';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { EpochRecord, LossPoint, TrainingProgress } from '../../shared/training-progress';
 import { PROGRESS_INTERVAL_MS } from '../../shared/training-progress';
@@ -76,7 +75,9 @@ export async function fineTuneHead(
   const personalTrain = options.personal?.train.count
     ? await frozenFeatures(base, frozen, options.personal.train)
     : undefined;
-  const personalTest = options.personal?.test?.count ? await frozenFeatures(base, frozen, options.personal.test) : undefined;
+  const personalTest = options.personal?.test?.count
+    ? await frozenFeatures(base, frozen, options.personal.test)
+    : undefined;
 
   // The trainer's training set (startRun): MNIST's, the person's `weight` times, the synthesised; as views, not copies.
   const rows: Float32Array[] = [];
@@ -196,19 +197,7 @@ export async function fineTuneHead(
     hyperparameters: h,
     history,
     lossCurve,
-    test: {
-      accuracy: finalTest.accuracy,
-      loss: finalTest.loss,
-      confusion: confusionMatrix(finalTest.labels, finalTest.predictions, classes),
-    },
-    personalTest: finalPersonal && {
-      accuracy: finalPersonal.accuracy,
-      count: finalPersonal.count,
-      confusion: confusionMatrix(finalPersonal.labels, finalPersonal.predictions, classes),
-    },
-    samplesPerSecond: trainingMs > 0 ? (samples / trainingMs) * 1000 : 0,
-    trainingSeconds: trainingMs / 1000,
-    totalSeconds: (now() - started) / 1000,
+    ...finalFigures(classes, finalTest, finalPersonal, { samples, trainingMs, totalSeconds: (now() - started) / 1000 }),
   };
 }
 
@@ -238,10 +227,21 @@ export function evaluateRows(
     }
   }
   const count = data.count;
-  return { loss: count ? totalLoss / count : 0, accuracy: count ? correct / count : 0, count, predictions, labels: data.labels };
+  return {
+    loss: count ? totalLoss / count : 0,
+    accuracy: count ? correct / count : 0,
+    count,
+    predictions,
+    labels: data.labels,
+  };
 }
 
 function sliceRows(data: FeatureRows, count: number): FeatureRows {
   const n = Math.min(count, data.count);
-  return { features: data.features.subarray(0, n * data.width), labels: data.labels.subarray(0, n), count: n, width: data.width };
+  return {
+    features: data.features.subarray(0, n * data.width),
+    labels: data.labels.subarray(0, n),
+    count: n,
+    width: data.width,
+  };
 }

@@ -21,6 +21,7 @@ import { BatchAssembler, BatchSampler } from './batches';
 import { DataParallel } from './data-parallel';
 import { TrainingCancelledError, TrainingDivergedError } from './errors';
 import { evaluate } from './evaluate';
+import type { Evaluation } from './evaluate';
 import { applyWeightDecay } from './regularisation';
 import type { TrainingSnapshot } from './snapshots';
 import { snapshotSteps, valueCount } from './snapshots';
@@ -248,19 +249,11 @@ export async function train(
       },
       calibration,
       ...(options.keepSnapshots ? { snapshots } : {}),
-      test: {
-        accuracy: finalTest.accuracy,
-        loss: finalTest.loss,
-        confusion: confusionMatrix(finalTest.labels, finalTest.predictions, classes),
-      },
-      personalTest: finalPersonal && {
-        accuracy: finalPersonal.accuracy,
-        count: finalPersonal.count,
-        confusion: confusionMatrix(finalPersonal.labels, finalPersonal.predictions, classes),
-      },
-      samplesPerSecond: trainingMs > 0 ? (samples / trainingMs) * 1000 : 0,
-      trainingSeconds: trainingMs / 1000,
-      totalSeconds: (now() - started) / 1000,
+      ...finalFigures(classes, finalTest, finalPersonal, {
+        samples,
+        trainingMs,
+        totalSeconds: (now() - started) / 1000,
+      }),
       threads,
     };
   }
@@ -423,4 +416,35 @@ export function validationSet(train: Dataset, trainSize: number, size: number): 
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** What a final evaluation gives a result: accuracy, loss or count, and the confusion matrix. */
+type FinalEvaluation = Pick<Evaluation, 'accuracy' | 'loss' | 'count' | 'labels' | 'predictions'>;
+
+/**
+ * A run's final figures from its last evaluations and its clock: the test set's (with its
+ * confusion matrix), the person's held-out drawings', and the speed. train() and the head
+ * fine-tune (digits/personal/head-fine-tune.ts) both end with these.
+ */
+export function finalFigures(
+  classes: number,
+  test: FinalEvaluation,
+  personal: FinalEvaluation | undefined,
+  clock: { samples: number; trainingMs: number; totalSeconds: number },
+): Pick<TrainingResult, 'test' | 'personalTest' | 'samplesPerSecond' | 'trainingSeconds' | 'totalSeconds'> {
+  return {
+    test: {
+      accuracy: test.accuracy,
+      loss: test.loss,
+      confusion: confusionMatrix(test.labels, test.predictions, classes),
+    },
+    personalTest: personal && {
+      accuracy: personal.accuracy,
+      count: personal.count,
+      confusion: confusionMatrix(personal.labels, personal.predictions, classes),
+    },
+    samplesPerSecond: clock.trainingMs > 0 ? (clock.samples / clock.trainingMs) * 1000 : 0,
+    trainingSeconds: clock.trainingMs / 1000,
+    totalSeconds: clock.totalSeconds,
+  };
 }
