@@ -1,13 +1,13 @@
 import type { Dataset } from '../engine/data/dataset';
 import { LeakyReLU } from '../engine/layers/activations';
 import type { Param } from '../engine/layers/layer';
-import { modelSpecFor, describeArchitecture } from '../engine/training/architecture';
+import { describeArchitecture } from '../engine/training/architecture';
 import type { TrainingRun } from '../engine/training/trainer';
 import { startRun, trainStep } from '../engine/training/trainer';
 import type { FloatArray, Matrix } from '../engine/tensor';
 import type { Hyperparameters } from '../shared/hyperparameters';
 import type { LayerStep, Norms, StepRecord, StepSession } from '../shared/step-mode';
-import { STEP_LIMITS } from '../shared/step-mode';
+import { describeStepRefusal, STEP_LIMITS, stepRefusal } from '../shared/step-mode';
 
 /** A step request the session cannot take: no session, a network too large, too many steps. */
 export class StepModeError extends Error {
@@ -20,21 +20,10 @@ export class StepModeError extends Error {
   }
 }
 
-/** Why step mode will not take these hyperparameters' network, or undefined when it will. */
+/** Why step mode will not take these hyperparameters' network, in words, or undefined when it will. */
 export function stepModeRefusal(h: Hyperparameters, inputSize = 784): string | undefined {
-  if (h.convBlocks?.length) return 'step mode trains fully connected networks only; this one has convolution blocks';
-  const spec = modelSpecFor(h, inputSize);
-  let inputs = inputSize;
-  let parameters = 0;
-  for (const layer of spec.layers) {
-    if (layer.type !== 'dense') continue;
-    parameters += (inputs + 1) * layer.units;
-    inputs = layer.units;
-  }
-  if (parameters > STEP_LIMITS.parameters) {
-    return `step mode takes networks of up to ${STEP_LIMITS.parameters.toLocaleString('en')} parameters; this one has ${parameters.toLocaleString('en')}`;
-  }
-  return undefined;
+  const refusal = stepRefusal(h, inputSize);
+  return refusal && describeStepRefusal(refusal);
 }
 
 /**

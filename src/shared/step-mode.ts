@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Hyperparameters } from './hyperparameters';
 import { LAYER_TYPES } from './inspection';
 
 /**
@@ -19,6 +20,45 @@ export const STEP_LIMITS = {
   /** Units of each layer whose backward-pass numbers a record carries (for the batch's first image). */
   units: 4,
 } as const;
+
+/** Why step mode will not take a network: it has convolution blocks, or too many parameters. */
+export type StepRefusal =
+  { reason: 'convolution' } | { reason: 'too-many-parameters'; parameters: number; limit: number };
+
+/**
+ * Learned parameters of the fully connected network the hyperparameters describe, laid
+ * out as modelSpecFor lays them (each hidden layer, then the classes): (inputs + 1)·units
+ * per dense layer.
+ */
+export function denseParameterCount(h: Pick<Hyperparameters, 'hiddenLayers'>, inputSize = 784, classes = 10): number {
+  const sizes = [inputSize, ...h.hiddenLayers.map((layer) => layer.units), classes];
+  return sizes.slice(1).reduce((sum, units, i) => sum + (sizes[i] + 1) * units, 0);
+}
+
+/**
+ * Step mode's one rule, used by the engine before it starts a session and by the Train
+ * form before it offers one: fully connected networks of at most STEP_LIMITS.parameters.
+ */
+export function stepRefusal(
+  h: Pick<Hyperparameters, 'hiddenLayers' | 'convBlocks'>,
+  inputSize = 784,
+): StepRefusal | undefined {
+  if (h.convBlocks?.length) return { reason: 'convolution' };
+  const parameters = denseParameterCount(h, inputSize);
+  if (parameters > STEP_LIMITS.parameters) {
+    return { reason: 'too-many-parameters', parameters, limit: STEP_LIMITS.parameters };
+  }
+  return undefined;
+}
+
+/** A refusal in words, as the engine answers a step:start it refuses. */
+export function describeStepRefusal(refusal: StepRefusal): string {
+  if (refusal.reason === 'convolution') {
+    return 'step mode trains fully connected networks only; this one has convolution blocks';
+  }
+  const n = (v: number) => v.toLocaleString('en');
+  return `step mode takes networks of up to ${n(refusal.limit)} parameters; this one has ${n(refusal.parameters)}`;
+}
 
 const size = z.number().int().min(0);
 const floatsSchema = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
