@@ -78,6 +78,12 @@ export const layerActivationSchema = displayTensorSchema.extend({
   alpha: z.number().optional(),
   /** Batch norm's ε in (x − μ) / √(σ² + ε). */
   epsilon: z.number().optional(),
+  /**
+   * Sent without its values (`values` empty; shape, `truncated` and stats as ever): the page
+   * computes them exactly from the layer before (derived-activations.ts withDerivedValues)
+   * before anything reads them. Only an IPC answer has such layers (omitDerivedValues).
+   */
+  derived: z.literal(true).optional(),
 });
 export type LayerActivation = z.infer<typeof layerActivationSchema>;
 
