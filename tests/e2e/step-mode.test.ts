@@ -3,7 +3,8 @@
  * browser mode's real engine process and MNIST: open it by keyboard, start the notes'
  * 784-100-10, take a step with the N key and another with the button, and read the
  * loss, the backward pass's numbers and the first layer's gradient images. The numbers are
- * checked against the engine's own record, captured off the wire.
+ * checked against the engine's own record, captured off the wire. Then the Train form's own
+ * network, sent by its "Step through this network".
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -111,5 +112,45 @@ describe('Step mode on the Network screen (browser mode, real engine process)', 
     expect(await page.getByTestId('step-status').textContent()).toMatch(/^ステップ 2（エポック 1）：損失 /);
     await page.getByTestId('tab-settings').click();
     await page.getByTestId('language-select').selectOption('en');
+  });
+
+  it('steps through the network set up on the Train form: a 784-32-10 ReLU with Adam', async () => {
+    const { page } = session;
+    await page.getByTestId('tab-train').click();
+    await page.getByTestId('preset-select').selectOption('quick');
+    await page.getByTestId('field-hiddenLayers.0.units').fill('32');
+    await page.getByTestId('field-hiddenLayers.0.activation').selectOption('relu');
+    await page.getByTestId('field-optimizer').selectOption('adam');
+    const button = page.getByTestId('step-through-button');
+    expect(await button.isEnabled()).toBe(true);
+
+    // 400 units take it past step mode's limit: the button is disabled and says why.
+    await page.getByTestId('field-hiddenLayers.0.units').fill('400');
+    await expect.poll(() => button.isDisabled()).toBe(true);
+    expect(await page.getByTestId('step-through-note').textContent()).toBe(
+      'Step mode takes networks of up to 300,000 parameters; this one has 318,010.',
+    );
+    await page.getByTestId('field-hiddenLayers.0.units').fill('32');
+    await expect.poll(() => button.isEnabled()).toBe(true);
+
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('step-panel').getAttribute('open')).not.toBeNull();
+    await expect
+      .poll(() => page.getByTestId('step-session').textContent(), { timeout: 30_000 })
+      .toContain('784-32-10 relu (25,450 parameters)');
+    expect(await page.getByTestId('step-session').textContent()).toContain('adam');
+    expect(await page.getByTestId('step-stepping').textContent()).toBe('Stepping: The Train form’s network');
+    expect(await page.getByTestId('step-network').inputValue()).toBe('train-form');
+    await page.keyboard.press('n');
+    await expect.poll(() => stepShown(page), { timeout: 15_000 }).toBe(1);
+    const record = lastRecord()!;
+    expect(record.layers.map((l) => [l.inputs, l.units])).toEqual([
+      [784, 32],
+      [32, 10],
+    ]);
+    const loss = Number(await page.getByTestId('step-status').getAttribute('data-loss'));
+    expect(loss).toBe(record.loss);
+    expect(await page.getByTestId('step-status').textContent()).toMatch(/^Step 1 \(epoch 1\): loss \d+\.\d{4}, /);
   });
 });

@@ -35,7 +35,7 @@ describe('StepStore', () => {
     const store = new StepStore(api);
     await store.next();
     expect(api.next).not.toHaveBeenCalled();
-    await store.start(preset('seed-classic'));
+    await store.start();
     expect(store.getSnapshot().session).toEqual(session);
     // A second press while the first step is out is ignored: no step is skipped or doubled.
     await Promise.all([store.next(), store.next()]);
@@ -53,8 +53,33 @@ describe('StepStore', () => {
       start: async () => ({ ok: true, value: session }),
       next: async () => ({ ok: false, error: { code: 'not-found', message: 'there is no step-mode run' } }),
     });
-    await store.start(preset('seed-classic'));
+    await store.start();
     await store.next();
     expect(store.getSnapshot()).toMatchObject({ session: undefined, error: { code: 'not-found' } });
+  });
+
+  it("starts the chosen notes' network, or the Train form's hyperparameters, and says which it is stepping", async () => {
+    const api = {
+      start: vi.fn(async (): Promise<Result<StepSession>> => ({ ok: true, value: session })),
+      next: async (): Promise<Result<StepRecord>> => ({ ok: true, value: record(1) }),
+    };
+    const store = new StepStore(api);
+    store.choose('train-form'); // nothing from the form yet: stays on the notes' first
+    expect(store.getSnapshot().network).toBe('seed-classic');
+    store.choose('seed-layered');
+    await store.start();
+    expect(api.start).toHaveBeenLastCalledWith(preset('seed-layered'));
+    expect(store.getSnapshot().stepping).toBe('seed-layered');
+
+    const mine = { ...preset('quick'), hiddenLayers: [{ units: 32, activation: 'relu' as const }] };
+    const started = store.stepThrough(mine);
+    // Busy at once, so the Network screen opened next finds the run starting.
+    expect(store.getSnapshot()).toMatchObject({ busy: true, stepping: 'train-form', network: 'train-form' });
+    await started;
+    expect(api.start).toHaveBeenLastCalledWith(mine);
+    expect(store.getSnapshot()).toMatchObject({ session, stepping: 'train-form', formHyperparameters: mine });
+    // Start again keeps to the form's network until another is chosen.
+    await store.start();
+    expect(api.start).toHaveBeenLastCalledWith(mine);
   });
 });

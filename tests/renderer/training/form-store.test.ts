@@ -108,4 +108,32 @@ describe('TrainingFormStore: the form outside React', () => {
     const read = store.getSnapshot().read;
     expect(read.ok && read.request.hyperparameters.augmentation).toEqual({ rotation: 15 });
   });
+
+  it("offers 'Step through this network' for a valid MLP, and says why not for a conv net, a large one or the person's samples", () => {
+    const store = new TrainingFormStore();
+    const offer = () => store.getSnapshot().step;
+    const read = store.getSnapshot().read;
+    expect(offer()).toEqual({ ok: true, hyperparameters: read.ok && read.request.hyperparameters });
+
+    store.addConvBlock();
+    expect(offer()).toEqual({ ok: false, refusal: { reason: 'convolution' } });
+    store.removeConvBlock(store.getSnapshot().form.convBlocks[0].id);
+
+    const [layer] = store.getSnapshot().form.hiddenLayers;
+    store.updateLayer(layer.id, { units: '378' });
+    expect(offer()).toEqual({
+      ok: false,
+      refusal: { reason: 'too-many-parameters', parameters: 300_520, limit: 300_000 },
+    });
+    store.updateLayer(layer.id, { units: '377' });
+    expect(offer()?.ok).toBe(true);
+
+    store.setPersonal('mode', 'include');
+    expect(offer()).toEqual({ ok: false, refusal: { reason: 'personal-samples' } });
+    store.setPersonal('mode', 'none');
+
+    // An invalid form offers nothing: the button is not shown.
+    store.updateLayer(layer.id, { units: '' });
+    expect(offer()).toBeUndefined();
+  });
 });

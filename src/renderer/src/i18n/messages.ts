@@ -448,7 +448,7 @@ const en = {
   'timeline.deleted': 'The training snapshots of “{name}” were deleted.',
   'timeline.error': 'Training timeline: {message}',
   'step.title': 'Step through training',
-  'step.intro': 'One of the notes’ small networks, trained from its seed one mini-batch at a time by the same step the Train screen’s runs take. Each step shows the batch, the loss, every layer’s backward pass with the numbers of the batch’s first image, the size of the gradient and of the update, and the first layer’s weight gradient as images. Step mode takes fully connected networks of up to 300,000 parameters.',
+  'step.intro': 'One of the notes’ small networks, or the one set up on the Train form (its “Step through this network”), trained from its seed one mini-batch at a time by the same step the Train screen’s runs take. Each step shows the batch, the loss, every layer’s backward pass with the numbers of the batch’s first image, the size of the gradient and of the update, and the first layer’s weight gradient as images. Step mode takes fully connected networks of up to 300,000 parameters.',
   'step.network': 'Network',
   'step.network.seed-classic': '784-100-10 sigmoid, SGD η = 0.4, batches of 50 (the notes’ first)',
   'step.network.seed-layered': '784-50-10 ReLU, SGD η = 0.1, batches of 100',
@@ -471,6 +471,13 @@ const en = {
   'step.gradientImagesLabel': 'The weight gradient of the first layer’s first {units} units as 28×28 images',
   'step.error': 'Step mode: {message}',
   'step.numbersFor': 'The numbers for the batch’s first image (a {label}), its first {count} units:',
+  'step.network.train-form': 'The Train form’s network',
+  'step.stepping': 'Stepping: {network}',
+  'train.stepThrough': 'Step through this network',
+  'train.stepThroughHint': 'Trains it from its seed one mini-batch at a time on the Network screen, with each step’s backward pass.',
+  'train.stepRefused.convolution': 'Conv networks cannot be stepped: step mode trains fully connected networks only.',
+  'train.stepRefused.too-many-parameters': 'Step mode takes networks of up to {limit} parameters; this one has {parameters}.',
+  'train.stepRefused.personal-samples': 'Step mode trains on MNIST alone: choose “MNIST only” under My samples to step through this network.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -918,7 +925,7 @@ const ja: Record<MessageKey, string> = {
   'timeline.deleted': '「{name}」の学習のスナップショットを削除しました。',
   'timeline.error': '学習のタイムライン：{message}',
   'step.title': '1 ステップずつ学習',
-  'step.intro': 'ノートの小さなネットワークを、シードからの初期値で、学習画面と同じステップでミニバッチ 1 つずつ学習します。各ステップで、バッチ、損失、各層の逆伝播（バッチの最初の画像の数値つき）、勾配と更新の大きさ、第 1 層の重みの勾配の画像を表示します。対象はパラメータ 300,000 個までの全結合ネットワークです。',
+  'step.intro': 'ノートの小さなネットワーク（または学習フォームの「このネットワークを 1 ステップずつ学習」で送ったネットワーク）を、シードからの初期値で、学習画面と同じステップでミニバッチ 1 つずつ学習します。各ステップで、バッチ、損失、各層の逆伝播（バッチの最初の画像の数値つき）、勾配と更新の大きさ、第 1 層の重みの勾配の画像を表示します。対象はパラメータ 300,000 個までの全結合ネットワークです。',
   'step.network': 'ネットワーク',
   'step.network.seed-classic': '784-100-10 シグモイド、SGD η = 0.4、バッチ 50（ノートの最初のもの）',
   'step.network.seed-layered': '784-50-10 ReLU、SGD η = 0.1、バッチ 100',
@@ -941,6 +948,13 @@ const ja: Record<MessageKey, string> = {
   'step.gradientImagesLabel': '第 1 層の最初の {units} ユニットの重みの勾配（28×28 の画像）',
   'step.error': '1 ステップ学習：{message}',
   'step.numbersFor': 'バッチの最初の画像（{label}）の、最初の {count} ユニットの数値：',
+  'step.network.train-form': '学習フォームのネットワーク',
+  'step.stepping': '対象：{network}',
+  'train.stepThrough': 'このネットワークを 1 ステップずつ学習',
+  'train.stepThroughHint': 'ネットワーク画面で、シードからの初期値でミニバッチ 1 つずつ学習し、各ステップの逆伝播を表示します。',
+  'train.stepRefused.convolution': '畳み込みネットワークは 1 ステップずつ学習できません。対象は全結合ネットワークだけです。',
+  'train.stepRefused.too-many-parameters': '1 ステップずつ学習できるのはパラメータ {limit} 個までのネットワークです。このネットワークは {parameters} 個です。',
+  'train.stepRefused.personal-samples': '1 ステップずつ学習は MNIST だけで学習します。マイサンプルで「MNIST のみ」を選んでください。',
 };
 
 export const messages = { en, ja } satisfies Record<string, Record<MessageKey, string>>;

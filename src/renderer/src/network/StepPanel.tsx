@@ -1,7 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LayerStep, StepRecord } from '../../../shared/step-mode';
-import { preset } from '../../../shared/presets';
-import type { PresetName } from '../../../shared/presets';
 import type { Action } from '../app/actions';
 import { describeAction } from '../app/actions';
 import { useStores } from '../app/stores-context';
@@ -11,9 +9,8 @@ import type { MessageKey } from '../i18n/messages';
 import type { Translate } from '../i18n/use-t';
 import { sheetLayout } from './network-math';
 import { SheetCanvas } from './Sheets';
-
-/** The notes' networks, both well inside step mode's parameter limit. */
-const NETWORKS: readonly PresetName[] = ['seed-classic', 'seed-layered'];
+import type { StepNetwork } from './step-store';
+import { NOTES_NETWORKS } from './step-store';
 
 /** Small numbers stay readable: four decimals from 0.01 up, else three significant digits; a true minus sign. */
 export function formatValue(v: number): string {
@@ -125,16 +122,24 @@ function Batch({ record, dark, t }: { record: StepRecord; dark: boolean; t: Tran
 }
 
 /**
- * Step mode (issue #18 item 3): one of the notes' small networks, trained from its seed
+ * Step mode (issue #18 item 3): one of the notes' small networks, or the one set up on the
+ * Train form ("Step through this network" there), trained from its seed
  * one mini-batch per press of Step (or N), showing the batch, the loss, each dense layer's
  * backward pass as the notes write it with the numbers of the batch's first image, the
  * gradient's size and the update's, and the first layer's weight gradient as 28x28 images.
  */
 export function StepPanel({ dark, t }: { dark: boolean; t: Translate }): React.JSX.Element {
   const { step } = useStores();
-  const { session, record, losses, busy, error } = useStore(step);
-  const [network, setNetwork] = useState<PresetName>('seed-classic');
-  const [open, setOpen] = useState(() => step.getSnapshot().session !== undefined);
+  const { session, record, losses, busy, error, network, formHyperparameters, stepping } = useStore(step);
+  const networks: readonly StepNetwork[] = formHyperparameters ? [...NOTES_NETWORKS, 'train-form'] : NOTES_NETWORKS;
+  // Open on arrival with a run, or with one starting (the Train form's button brought the person here).
+  const [open, setOpen] = useState(() => step.getSnapshot().session !== undefined || step.getSnapshot().busy);
+  const summary = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!step.getSnapshot().busy) return;
+    summary.current?.focus();
+    summary.current?.scrollIntoView({ block: 'start' });
+  }, [step]);
   const actions = useMemo<Action[]>(
     () =>
       open && session
@@ -158,22 +163,26 @@ export function StepPanel({ dark, t }: { dark: boolean; t: Translate }): React.J
       data-testid="step-panel"
       data-busy={busy}
     >
-      <summary data-testid="step-toggle">
+      <summary data-testid="step-toggle" ref={summary}>
         <h2>{t('step.title')}</h2>
       </summary>
       <p className="hint">{t('step.intro')}</p>
       <div className="experiment-row">
         <label className="field">
           <span>{t('step.network')}</span>
-          <select value={network} onChange={(e) => setNetwork(e.target.value as PresetName)} data-testid="step-network">
-            {NETWORKS.map((name) => (
+          <select
+            value={network}
+            onChange={(e) => step.choose(e.target.value as StepNetwork)}
+            data-testid="step-network"
+          >
+            {networks.map((name) => (
               <option key={name} value={name}>
                 {t(`step.network.${name}` as MessageKey)}
               </option>
             ))}
           </select>
         </label>
-        <button type="button" disabled={busy} onClick={() => void step.start(preset(network))} data-testid="step-start">
+        <button type="button" disabled={busy} onClick={() => void step.start()} data-testid="step-start">
           {session ? t('step.restart') : t('step.start')}
         </button>
         <button
@@ -190,6 +199,11 @@ export function StepPanel({ dark, t }: { dark: boolean; t: Translate }): React.J
         {error && (
           <p className="error" role="alert" data-testid="step-error">
             {t('step.error', { message: error.message })}
+          </p>
+        )}
+        {stepping && (session || busy) && (
+          <p data-testid="step-stepping" data-network={stepping}>
+            {t('step.stepping', { network: t(`step.network.${stepping}` as MessageKey) })}
           </p>
         )}
         {session && (

@@ -18,7 +18,8 @@ import {
   samplingKinds,
   scaledInits,
 } from './form';
-import type { TrainingFormStore } from './form-store';
+import type { FormStepRefusal, TrainingFormStore } from './form-store';
+import type { Hyperparameters } from '../../../shared/hyperparameters';
 import { MAX_CONV_BLOCKS, MAX_HIDDEN_LAYERS } from '../../../shared/hyperparameters';
 import { MAX_MODEL_NAME } from '../../../shared/ipc/contract';
 import type { TrainingStore } from './training-store';
@@ -131,12 +132,26 @@ interface Props {
   training: TrainingStore;
   /** The person's corrected drawings: how many of each digit, and whether there are any. */
   personal: PersonalStore;
+  /** "Step through this network": step mode on the Network screen with the form's hyperparameters. */
+  onStepThrough: (hyperparameters: Hyperparameters) => void;
+}
+
+/** Why the form's network cannot be stepped through, in the person's language. */
+function describeFormStepRefusal(refusal: FormStepRefusal, t: Translate): string {
+  if (refusal.reason === 'too-many-parameters') {
+    return t('train.stepRefused.too-many-parameters', {
+      limit: refusal.limit.toLocaleString(),
+      parameters: refusal.parameters.toLocaleString(),
+    });
+  }
+  return t(`train.stepRefused.${refusal.reason}`);
 }
 
 /** Every hyperparameter the engine takes, validated as the person types with the IPC schema. */
-export function TrainForm({ formStore, training, personal }: Props): React.JSX.Element {
+export function TrainForm({ formStore, training, personal, onStepThrough }: Props): React.JSX.Element {
   const t = useT();
-  const { form, read, preset, submitAttempted } = useStore(formStore);
+  const { form, read, preset, submitAttempted, step } = useStore(formStore);
+  const stepNoteId = useId();
   const { status } = useStore(training);
   const samples = useStore(personal);
   const sampleTotal = samples.counts.reduce((sum, n) => sum + n, 0);
@@ -455,6 +470,22 @@ export function TrainForm({ formStore, training, personal }: Props): React.JSX.E
         {submitAttempted && !read.ok && (
           <span className="field-error" id={summaryId} role="alert" data-testid="train-invalid">
             {t('train.invalid')}
+          </span>
+        )}
+        {step && (
+          <span className="train-step">
+            <button
+              type="button"
+              data-testid="step-through-button"
+              disabled={!step.ok}
+              aria-describedby={stepNoteId}
+              onClick={() => step.ok && onStepThrough(step.hyperparameters)}
+            >
+              {t('train.stepThrough')}
+            </button>
+            <span className="field-hint" id={stepNoteId} data-testid="step-through-note">
+              {step.ok ? t('train.stepThroughHint') : describeFormStepRefusal(step.refusal, t)}
+            </span>
           </span>
         )}
       </div>

@@ -10,7 +10,7 @@ import { isTrainingActive } from './training-store';
 /** Choose hyperparameters on the left, watch the job learn on the right. */
 export function TrainScreen(): React.JSX.Element {
   const t = useT();
-  const { navigation, personal, training, trainingForm } = useStores();
+  const { navigation, personal, step, training, trainingForm } = useStores();
   const { status } = useStore(training);
   const screen = useRef<HTMLElement>(null);
 
@@ -26,7 +26,15 @@ export function TrainScreen(): React.JSX.Element {
 
   return (
     <section className="train-page" aria-label={t('train.title')} ref={screen}>
-      <TrainForm formStore={trainingForm} training={training} personal={personal} />
+      <TrainForm
+        formStore={trainingForm}
+        training={training}
+        personal={personal}
+        onStepThrough={(hyperparameters) => {
+          void step.stepThrough(hyperparameters);
+          navigation.show('network');
+        }}
+      />
       <TrainingMonitor training={training} onOpenReport={(id) => navigation.openReport(id)} />
     </section>
   );

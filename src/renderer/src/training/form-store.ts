@@ -1,6 +1,8 @@
 import type { Hyperparameters } from '../../../shared/hyperparameters';
 import { MAX_CONV_BLOCKS, MAX_HIDDEN_LAYERS } from '../../../shared/hyperparameters';
 import type { PresetName } from '../../../shared/presets';
+import type { StepRefusal } from '../../../shared/step-mode';
+import { stepRefusal } from '../../../shared/step-mode';
 import type { AugmentationField, ConvBlockDraft, LayerDraft, PersonalDraft, ReadForm, TrainingForm } from './form';
 import {
   DEFAULT_INIT_SCALE,
@@ -22,8 +24,27 @@ export interface TrainingFormState {
   preset: PresetName | undefined;
   /** Set by a refused submit, so the form summarises its errors only once the person tried. */
   submitAttempted: boolean;
+  /** "Step through this network": absent while the form is invalid. */
+  step: StepOffer | undefined;
 }
 
+/** Why the form's network cannot be stepped through: step mode's own rule, or samples it does not train on. */
+export type FormStepRefusal = StepRefusal | { reason: 'personal-samples' };
+
+export type StepOffer = { ok: true; hyperparameters: Hyperparameters } | { ok: false; refusal: FormStepRefusal };
+
+/**
+ * Whether step mode takes the form's network, by the engine's own rule (stepRefusal), for
+ * a valid form. Step mode trains on MNIST (and the drawings the hyperparameters
+ * synthesise) only, so a form that brings in the person's samples is refused too.
+ */
+export function stepOffer(read: ReadForm): StepOffer | undefined {
+  if (!read.ok) return undefined;
+  const { hyperparameters, personal } = read.request;
+  if (personal && personal.mode !== 'none') return { ok: false, refusal: { reason: 'personal-samples' } };
+  const refusal = stepRefusal(hyperparameters);
+  return refusal ? { ok: false, refusal } : { ok: true, hyperparameters };
+}
 
 /**
  * The training form's contents, outside React so a half-filled form survives switching
@@ -139,5 +160,6 @@ function derive(form: TrainingForm, submitAttempted: boolean): TrainingFormState
     preset: read.ok ? matchingPreset(read.request.hyperparameters) : undefined,
     // Once the form is valid again, the next mistake is shown inline only.
     submitAttempted: submitAttempted && !read.ok,
+    step: stepOffer(read),
   };
 }
