@@ -148,6 +148,27 @@ describe('the training timeline (browser mode, real engine process)', () => {
     expect(await softmaxBars(page)).toEqual(finalBars);
   }, 120_000);
 
+  it('in Japanese, the timeline panel is translated', async () => {
+    const { page } = session;
+    await page.getByTestId('tab-settings').click();
+    await page.getByTestId('language-select').selectOption('ja');
+    await page.getByTestId('tab-network').click();
+    const panel = page.getByTestId('timeline-panel');
+    await expect.poll(() => panel.getAttribute('data-count'), { timeout: 30_000 }).toBe('5');
+    expect(await panel.locator('summary').textContent()).toBe('学習のタイムライン');
+    expect(await page.getByTestId('timeline-point').textContent()).toBe(
+      'スナップショット 5 / 5：94 ステップ後（エポック 2） — 学習済みのモデル',
+    );
+    expect(await page.getByTestId('timeline-slider').getAttribute('aria-valuetext')).toMatch(
+      /^スナップショット 5 \/ 5：/,
+    );
+    expect(await panel.getByText('学習の時点').count()).toBe(1);
+    expect(await page.getByTestId('timeline-replay').textContent()).toBe('再生');
+    await page.screenshot({ path: join(artifactsDir, 'timeline', 'ja.png') }).catch(() => undefined);
+    await page.getByTestId('tab-settings').click();
+    await page.getByTestId('language-select').selectOption('en');
+  });
+
   it("the report's timeline gives the accuracy at an early snapshot, below the final one", async () => {
     const { page } = session;
     await page.getByTestId('tab-report').click();
