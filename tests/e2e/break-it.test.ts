@@ -12,16 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResponseOf } from '../../src/shared/ipc/contract';
 import type { ModelActivations } from '../../src/renderer/src/network/network-store';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, digits, drawStrokes, lastAnswerOn, predictedDigit, startAppInBrowser } from './harness';
+import { artifactsDir, digits, drawStrokes, lastActivationsOn, predictedDigit, startAppInBrowser } from './harness';
 
 let app: RunningApp;
 let session: BrowserSession;
-/** The engine's last answer to 'inspect:activations', as the page received it. */
+/** The engine's last answer to 'inspect:activations', as the page received it and filled in its derived layers. */
 let lastActivations: () => ResponseOf<'inspect:activations'> | undefined = () => undefined;
 
 beforeAll(async () => {
   ({ app, session } = await startAppInBrowser());
-  lastActivations = lastAnswerOn(session.page, 'inspect:activations');
+  lastActivations = lastActivationsOn(session.page);
 });
 
 afterAll(async () => {

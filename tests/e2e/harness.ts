@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { afterEach } from 'vitest';
+import { withDerivedValues } from '../../src/shared/derived-activations';
 import type { InvokeChannel, RequestOf, ResponseOf, Result } from '../../src/shared/ipc/contract';
 import { fromWire } from '../../src/shared/ipc/wire';
 
@@ -346,6 +347,18 @@ export function lastAnswerOn<C extends InvokeChannel>(page: Page, channel: C): (
       .catch(() => undefined);
   });
   return () => last;
+}
+
+/**
+ * The last 'inspect:activations' answer off the wire with every layer's values: those it
+ * left out (`derived`) computed from the layer before, as the page does (withDerivedValues).
+ */
+export function lastActivationsOn(page: Page): () => ResponseOf<'inspect:activations'> | undefined {
+  const last = lastAnswerOn(page, 'inspect:activations');
+  return () => {
+    const answer = last();
+    return answer && withDerivedValues(answer);
+  };
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   artifactsDir,
   digits,
   drawStrokes,
-  lastAnswerOn,
+  lastActivationsOn,
   latencySummary,
   measurePointerUpLatencies,
   predictedDigit,
@@ -24,12 +24,12 @@ import {
 
 let app: RunningApp;
 let session: BrowserSession;
-/** The engine's last answer to 'inspect:activations', as the page received it. */
+/** The engine's last answer to 'inspect:activations', as the page received it and filled in its derived layers. */
 let lastActivations: () => ResponseOf<'inspect:activations'> | undefined = () => undefined;
 
 beforeAll(async () => {
   ({ app, session } = await startAppInBrowser());
-  lastActivations = lastAnswerOn(session.page, 'inspect:activations');
+  lastActivations = lastActivationsOn(session.page);
 });
 
 afterAll(async () => {

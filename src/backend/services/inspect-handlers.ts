@@ -1,3 +1,4 @@
+import { omitDerivedValues } from '../../shared/derived-activations';
 import type { ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract';
 import type { EngineHost } from '../engine/engine-host';
 import type { ActiveModel } from './active-model';
@@ -21,6 +22,7 @@ export interface InspectDeps {
  * model's layers cost the engine process, never the window's: every layer's activations
  * for one image, and one layer's learned tensors. The active model unless the request
  * names another; while a "break it" experiment is on for the model, its edited copy.
+ * The activations go without the values the page computes itself (omitDerivedValues).
  */
 export function createInspectHandlers({ engineHost, models, activeModel, experiment }: InspectDeps): InspectHandlers {
   return {
@@ -28,10 +30,12 @@ export function createInspectHandlers({ engineHost, models, activeModel, experim
       const { modelId, path, snapshotsPath } = await modelFiles(models, activeModel, id);
       if (snapshot !== undefined) {
         const ref = { path: snapshotsPath, index: snapshot };
-        return { modelId, snapshot, ...(await engineHost.inspectActivations(path, Float32Array.from(pixels), undefined, undefined, ref)) };
+        const activations = await engineHost.inspectActivations(path, Float32Array.from(pixels), undefined, undefined, ref);
+        return { modelId, snapshot, ...omitDerivedValues(activations) };
       }
       const edits = experiment?.editsFor(modelId);
-      return { modelId, ...(await engineHost.inspectActivations(path, Float32Array.from(pixels), undefined, edits)) };
+      const activations = await engineHost.inspectActivations(path, Float32Array.from(pixels), undefined, edits);
+      return { modelId, ...omitDerivedValues(activations) };
     },
     'inspect:parameters': async ({ id, layer, snapshot }) => {
       const { modelId, path, snapshotsPath } = await modelFiles(models, activeModel, id);

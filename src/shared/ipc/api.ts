@@ -1,3 +1,4 @@
+import { withDerivedValues } from '../derived-activations';
 import type { ModelFormat } from '../model-metadata';
 import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf, Result } from './contract';
 
@@ -29,7 +30,11 @@ export interface TegakiApi {
   explain(pixels: Float32Array | number[], target?: number): Promise<Result<ResponseOf<'explain'>>>;
   /** Inside a model (the active one unless `id` names another). */
   inspect: {
-    /** Every layer's output for one image, and the probabilities; with `snapshot`, as that snapshot of its timeline. */
+    /**
+     * Every layer's output for one image, and the probabilities; with `snapshot`, as that
+     * snapshot of its timeline. Every layer has its values: those the answer left out
+     * (`derived`) are computed here, so no caller sees an empty layer.
+     */
     activations(pixels: Float32Array | number[], id?: string, snapshot?: number): Promise<Result<ResponseOf<'inspect:activations'>>>;
     /** Layer `layer`'s learned tensors: conv filters, dense weights, biases (with `snapshot`, that snapshot's). */
     parameters(layer: number, id?: string, snapshot?: number): Promise<Result<ResponseOf<'inspect:parameters'>>>;
@@ -113,7 +118,10 @@ export function createTegakiApi(transport: Transport, shell: TegakiApi['shell'],
     predict: (pixels) => invoke('predict', { pixels }),
     explain: (pixels, target) => invoke('explain', { pixels, target }),
     inspect: {
-      activations: (pixels, id, snapshot) => invoke('inspect:activations', { pixels, id, snapshot }),
+      activations: async (pixels, id, snapshot) => {
+        const result = await invoke('inspect:activations', { pixels, id, snapshot });
+        return result.ok ? { ok: true, value: withDerivedValues(result.value) } : result;
+      },
       parameters: (layer, id, snapshot) => invoke('inspect:parameters', { layer, id, snapshot }),
     },
     timeline: {

@@ -6,6 +6,8 @@ import type { Backend } from '../../../src/backend/services/backend';
 import { createBackend } from '../../../src/backend/services/backend';
 import { encodeModelFile } from '../../../src/digits/io/model-file';
 import { loadModel } from '../../../src/digits/io/saved-model';
+import { inspectActivations } from '../../../src/engine/model/inspect';
+import { withDerivedValues } from '../../../src/shared/derived-activations';
 import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
 import {
   callBackend,
@@ -64,6 +66,15 @@ describe('inspect:activations', () => {
     result.layers.at(-1)!.values.forEach((z, i) => expect(z).toBeCloseTo(logits[i], 5));
     const { probabilities } = await call('predict', { pixels: stroke() });
     result.probabilities.forEach((p, i) => expect(p).toBeCloseTo(probabilities[i], 6));
+  });
+
+  it("sends the ReLU's stats but not its values, which the page computes to the engine's bits", async () => {
+    const result = await call('inspect:activations', { pixels: Array.from(stroke()) });
+    const { model } = await loadModel(join(resources, 'default-model.tgk'));
+    const relu = result.layers[1];
+    expect(relu).toMatchObject({ kind: 'relu', derived: true, shape: [8] });
+    expect(relu.values).toHaveLength(0);
+    expect(withDerivedValues(result).layers).toEqual(inspectActivations(model, stroke()).layers);
   });
 
   it('inspects the model `id` names, not the active one', async () => {
