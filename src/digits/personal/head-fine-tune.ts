@@ -9,7 +9,7 @@ import { BatchSampler } from '../../engine/training/batches';
 import { TrainingCancelledError, TrainingDivergedError } from '../../engine/training/errors';
 import { applyWeightDecay } from '../../engine/training/regularisation';
 import type { TrainingResult } from '../../engine/training/trainer';
-import { MAX_LOSS_CURVE_POINTS, finalFigures } from '../../engine/training/trainer';
+import { MAX_LOSS_CURVE_POINTS, finalFigures, progressReporter } from '../../engine/training/trainer';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { EpochRecord, LossPoint, TrainingProgress } from '../../shared/training-progress';
 import { PROGRESS_INTERVAL_MS } from '../../shared/training-progress';
@@ -114,28 +114,18 @@ export async function fineTuneHead(
   let trainingMs = 0;
   let samples = 0;
   let lastLoss: number | null = null;
-  let lastReport = -Infinity;
   let lastYield = performance.now();
 
-  const report = (step: number, phase: TrainingProgress['phase'], epochEnd = false): void => {
-    const at = now();
-    if (!options.onProgress || (!epochEnd && at - lastReport < PROGRESS_INTERVAL_MS)) return;
-    lastReport = at;
-    const last = history.at(-1);
-    options.onProgress({
-      phase,
-      epoch: Math.min(totalEpochs, Math.floor(Math.max(0, step - 1) / stepsPerEpoch) + 1),
-      totalEpochs,
-      step,
-      totalSteps,
-      samplesPerSecond: trainingMs > 0 ? (samples / trainingMs) * 1000 : 0,
-      loss: lastLoss,
-      trainAccuracy: last?.trainAccuracy ?? null,
-      testAccuracy: last?.testAccuracy ?? null,
-      elapsedSeconds: (at - started) / 1000,
-      etaSeconds: step > 0 ? ((totalSteps - step) * (at - started)) / step / 1000 : 0,
-    });
-  };
+  const report = progressReporter(
+    {
+      onProgress: options.onProgress,
+      interval: PROGRESS_INTERVAL_MS,
+      now,
+      started,
+      run: { totalSteps, stepsPerEpoch, totalEpochs },
+    },
+    () => ({ trainingMs, samples, loss: lastLoss, last: history.at(-1) }),
+  );
 
   for (let step = 1; step <= totalSteps; step++) {
     const stepStart = now();

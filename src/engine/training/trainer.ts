@@ -131,7 +131,7 @@ export async function train(
   }
 
   async function trainRun(run: TrainingRun): Promise<TrainingResult> {
-    const { model, spec, trainSet, stepsPerEpoch, totalSteps, totalEpochs } = run;
+    const { model, spec, trainSet, stepsPerEpoch, totalSteps } = run;
     const validation = validationSet(data.train, h.trainSize, h.validationSize ?? 0);
     const personalTest = options.personal?.test?.count ? options.personal.test : undefined;
     // Train accuracy is of collected images only: a no-class image has no right answer.
@@ -146,7 +146,6 @@ export async function train(
     let lastLoss: number | null = null;
     let samples = 0;
     let trainingMs = 0;
-    let lastReport = -Infinity;
     let lastYield = performance.now();
     const interval = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
     const snapshots: TrainingSnapshot[] = [];
@@ -158,30 +157,12 @@ export async function train(
     };
     snapshot(0);
 
-    // The one progress throttle: at most one report per `interval`, except an epoch's last
-    // step (before and after its evaluation), which always goes out so that every listener
-    // sees each epoch's and the job's end.
-    const report = (step: number, phase: TrainingProgress['phase'], epochEnd = false): void => {
-      const at = now();
-      if (!options.onProgress || (!epochEnd && at - lastReport < interval)) return;
-      lastReport = at;
-      const samplesPerSecond = trainingMs > 0 ? (samples / trainingMs) * 1000 : 0;
-      const msPerStep = step > 0 ? (at - started) / step : 0;
-      const last = history.at(-1);
-      options.onProgress({
-        phase,
-        epoch: Math.min(totalEpochs, Math.floor(Math.max(0, step - 1) / stepsPerEpoch) + 1),
-        totalEpochs,
-        step,
-        totalSteps,
-        samplesPerSecond,
-        loss: lastLoss,
-        trainAccuracy: last?.trainAccuracy ?? null,
-        testAccuracy: last?.testAccuracy ?? null,
-        elapsedSeconds: (at - started) / 1000,
-        etaSeconds: ((totalSteps - step) * msPerStep) / 1000,
-      });
-    };
+    const report = progressReporter({ onProgress: options.onProgress, interval, now, started, run }, () => ({
+      trainingMs,
+      samples,
+      loss: lastLoss,
+      last: history.at(-1),
+    }));
 
     for (let step = 1; step <= totalSteps; step++) {
       const stepStart = now();
@@ -446,5 +427,46 @@ export function finalFigures(
     samplesPerSecond: clock.trainingMs > 0 ? (clock.samples / clock.trainingMs) * 1000 : 0,
     trainingSeconds: clock.trainingMs / 1000,
     totalSeconds: clock.totalSeconds,
+  };
+}
+
+/**
+ * The one progress throttle, for train() and the head fine-tune (digits/personal/head-fine-tune.ts):
+ * at most one report per `interval`, except an epoch's last step (before and after its
+ * evaluation), which always goes out so that every listener sees each epoch's and the job's end.
+ * `sofar` reads the run's counters at the moment of the report.
+ */
+export function progressReporter(
+  settings: {
+    onProgress: ((progress: TrainingProgress) => void) | undefined;
+    interval: number;
+    now: () => number;
+    started: number;
+    run: Pick<TrainingRun, 'totalSteps' | 'stepsPerEpoch' | 'totalEpochs'>;
+  },
+  sofar: () => { trainingMs: number; samples: number; loss: number | null; last: EpochRecord | undefined },
+): (step: number, phase: TrainingProgress['phase'], epochEnd?: boolean) => void {
+  const { onProgress, interval, now, started, run } = settings;
+  const { totalSteps, stepsPerEpoch, totalEpochs } = run;
+  let lastReport = -Infinity;
+  return (step, phase, epochEnd = false) => {
+    const at = now();
+    if (!onProgress || (!epochEnd && at - lastReport < interval)) return;
+    lastReport = at;
+    const { trainingMs, samples, loss, last } = sofar();
+    const msPerStep = step > 0 ? (at - started) / step : 0;
+    onProgress({
+      phase,
+      epoch: Math.min(totalEpochs, Math.floor(Math.max(0, step - 1) / stepsPerEpoch) + 1),
+      totalEpochs,
+      step,
+      totalSteps,
+      samplesPerSecond: trainingMs > 0 ? (samples / trainingMs) * 1000 : 0,
+      loss,
+      trainAccuracy: last?.trainAccuracy ?? null,
+      testAccuracy: last?.testAccuracy ?? null,
+      elapsedSeconds: (at - started) / 1000,
+      etaSeconds: ((totalSteps - step) * msPerStep) / 1000,
+    });
   };
 }
