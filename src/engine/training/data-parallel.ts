@@ -5,7 +5,8 @@ import type { Param, StateTensor } from '../layers/layer';
 import type { Loss } from '../losses';
 import type { Sequential } from '../model/sequential';
 import type { ModelSpec } from '../model/spec';
-import type { Matrix } from '../tensor';
+import { kernels } from '../kernels';
+import type { FloatArray, Matrix } from '../tensor';
 
 /**
  * Data-parallel training on `threads` cores: each mini-batch is split into `threads`
@@ -35,8 +36,9 @@ import type { Matrix } from '../tensor';
  *   updated ones averaged with the same weights, which is the update of one thread with
  *   the shards' mean statistics in place of the batch's.
  *
- * The calling thread waits with Atomics.waitAsync, so it still hears a worker that dies
- * (its 'error' or 'exit' event fails the step with the worker's error instead of a hang).
+ * The calling thread waits briefly by blocking, then with Atomics.waitAsync, so it still
+ * hears a worker that dies (its 'error' or 'exit' event fails the step with the worker's
+ * error instead of a hang).
  */
 export class DataParallel {
   private readonly workers: Worker[] = [];
@@ -187,8 +189,7 @@ export class DataParallel {
       for (let shard = 1; shard < this.threads; shard++) {
         if (share(shard) === 0) continue;
         const from = (shard - 1) * this.width + offset;
-        const theirs = this.results.subarray(from, from + grad.length);
-        for (let i = 0; i < grad.length; i++) grad[i] += theirs[i];
+        addInto(grad, this.results.subarray(from, from + grad.length));
       }
       offset += grad.length;
     }
@@ -207,12 +208,27 @@ export class DataParallel {
     return batchLoss;
   }
 
-  /** Resolves once control[slot] reaches `count`; rejects as soon as a worker fails. */
+  /**
+   * Resolves once control[slot] reaches `count`; rejects as soon as a worker fails.
+   *
+   * It first blocks this thread for up to SYNC_WAIT_MS (Atomics.wait): a step's shards
+   * finish within a fraction of a millisecond of each other, and being woken from a futex
+   * is several times quicker than a promise of Atomics.waitAsync going through the event
+   * loop, which on a small network cost as much as the step saved. A worker that dies
+   * cannot be heard while this thread blocks (its 'exit' event needs the event loop), so
+   * past that budget the wait goes on asynchronously.
+   */
   private async waitFor(slot: number, count: number): Promise<void> {
+    const blockUntil = canBlock ? performance.now() + SYNC_WAIT_MS : 0;
     for (;;) {
       if (this.failure) throw this.failure;
       const seen = Atomics.load(this.control, slot);
       if (seen >= count) return;
+      const left = blockUntil - performance.now();
+      if (left > 0) {
+        Atomics.wait(this.control, slot, seen, left);
+        continue;
+      }
       const waiting = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.control, slot, seen);
       if (waiting.async) await waiting.value;
     }
@@ -228,6 +244,11 @@ export class DataParallel {
   }
 }
 
+/** How long the calling thread may block waiting for its workers before it waits asynchronously. */
+const SYNC_WAIT_MS = 20;
+/** Whether this thread may block: Node's main thread may; a browser's window may not. */
+const canBlock = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
 /** ES2024's Atomics.waitAsync (Node 16+), which the project's TypeScript lib does not declare. */
 interface AtomicsWaitAsync {
   waitAsync(
@@ -235,6 +256,15 @@ interface AtomicsWaitAsync {
     index: number,
     value: number,
   ): { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+}
+
+/**
+ * a += b with the kernels' SIMD loop: SGD's update with a learning rate of −1, since
+ * a − (−1)·b is a + b exactly in floating point (negation is exact). A plain loop here
+ * cost as much as a small network's half step.
+ */
+function addInto(a: FloatArray, b: Float32Array): void {
+  kernels().sgd(a, b, -1);
 }
 
 /** Multiplies a shard's dL/dlogits by its share of the batch, in place: backward is linear, so every gradient follows. */
