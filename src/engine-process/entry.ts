@@ -37,7 +37,8 @@ import { train } from '../engine/training/trainer';
 import { HyperparameterError, parseHyperparameters } from '../shared/hyperparameters';
 import type { Hyperparameters } from '../shared/hyperparameters';
 import type { ModelMetadata } from '../shared/model-metadata';
-import { defaultThreads } from '../shared/threads';
+import { MAX_THREADS, defaultThreads, threadsSchema } from '../shared/threads';
+import type { Threads } from '../shared/threads';
 import { EXPERIMENT_LIMITS } from '../shared/experiment';
 import type { ExperimentResult } from '../shared/experiment';
 import type { StepRecord, StepSession } from '../shared/step-mode';
@@ -110,7 +111,7 @@ async function cachedModel(path: string): Promise<Sequential> {
 async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, send: Send): Promise<TrainedModel> {
   const controller = new AbortController();
   running.set(request.jobId, controller);
-  const { h, base, fineTuning, personal } = await trainingSetup(request);
+  const { h, base, fineTuning, personal, threads } = await trainingSetup(request);
   // Reading MNIST takes a moment on the first job: say so before the trainer's first step.
   send({
     type: 'progress',
@@ -134,7 +135,7 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
           personal,
           synthetic: synthesisedDrawings(h),
           keepSnapshots: request.keepSnapshots,
-          threads: ENGINE_THREADS,
+          threads,
         });
   return {
     fineTuning,
@@ -167,8 +168,10 @@ async function trainingSetup(request: Extract<EngineRequest, { type: 'train' }>)
   base?: FineTuneBase;
   fineTuning?: FineTuneWay;
   personal?: PersonalTrainingData;
+  threads: Threads;
 }> {
   let h = parseHyperparameters(request.hyperparameters);
+  const threads = threadsOf(request.threads);
   let base: FineTuneBase | undefined;
   let fineTuning: FineTuneWay | undefined;
   if (request.fineTune) {
@@ -179,10 +182,18 @@ async function trainingSetup(request: Extract<EngineRequest, { type: 'train' }>)
     h = fineTuneHyperparameters(base.metadata.hyperparameters, { ...options, way: fineTuning });
   }
   const personal = request.personal;
-  if (!personal || personal.mode === 'none' || personal.images.labels.length === 0) return { h, base, fineTuning };
+  if (!personal || personal.mode === 'none' || personal.images.labels.length === 0) return { h, base, fineTuning, threads };
   const { images, labels } = personal.images;
   const all: Dataset = { images, labels, count: labels.length, rows: 28, cols: 28 };
-  return { h, base, fineTuning, personal: personalTrainingData(all, personal, h.seed) };
+  return { h, base, fineTuning, threads, personal: personalTrainingData(all, personal, h.seed) };
+}
+
+/** The request's thread count, checked again past the process boundary; absent, the engine's default. */
+function threadsOf(requested: unknown): Threads {
+  if (requested === undefined) return ENGINE_THREADS;
+  const parsed = threadsSchema.safeParse(requested);
+  if (!parsed.success) throw new HyperparameterError(`threads: a whole number from 1 to ${MAX_THREADS}, not ${String(requested)}`);
+  return parsed.data;
 }
 
 /** The frozen conv features of the base model's replay and test images, kept for the next fine-tune of the same file. */

@@ -34,6 +34,11 @@ export type EngineRequest =
       fineTune?: FineTuneRequest;
       /** Keep snapshots of the weights for a training timeline (engine/training/snapshots.ts). */
       keepSnapshots?: boolean;
+      /**
+       * Threads that share each batch (shared/threads.ts) where the run trains through
+       * train(): a fresh network or a full fine-tune. A head fine-tune runs on one. Default: ENGINE_THREADS.
+       */
+      threads?: number;
     }
   | { type: 'cancel'; jobId: string }
   | { type: 'evaluate'; jobId: string; modelPath: string; testSize?: number }

@@ -206,11 +206,13 @@ export class EngineHost {
       personal?: PersonalTraining & { images: PersonalImages };
       fineTune?: FineTuneRequest;
       keepSnapshots?: boolean;
+      /** Threads that share each batch (shared/threads.ts); default: the engine's, every core but one. */
+      threads?: number;
     } = {},
   ): TrainingJob {
     const jobId = randomUUID();
-    const { testSize, personal, fineTune, keepSnapshots } = options;
-    const result = this.run<'train'>('train', { type: 'train', jobId, hyperparameters, testSize, personal, fineTune, keepSnapshots }, handlers);
+    const { testSize, personal, fineTune, keepSnapshots, threads } = options;
+    const result = this.run<'train'>('train', { type: 'train', jobId, hyperparameters, testSize, personal, fineTune, keepSnapshots, threads }, handlers);
     return { jobId, result };
   }
 

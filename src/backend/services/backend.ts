@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { sweepTempFilesSync } from '../../digits/io/atomic-write';
 import type { EventOf, InvokeChannel, ParsedRequestOf, ResponseOf, Result } from '../../shared/ipc/contract';
@@ -22,6 +23,7 @@ import { createPersonalHandlers } from './personal-handlers';
 import { PendingWork } from './pending-work';
 import { PersonalSampleStore } from './personal-samples';
 import { createTrainingHandlers } from './training-handlers';
+import { MAX_THREADS, defaultThreads } from '../../shared/threads';
 
 export interface BackendOptions {
   userDataDir: string;
@@ -35,6 +37,8 @@ export interface BackendOptions {
   log?: (line: string) => void;
   /** How long dispose() waits for saves in flight before it gives up on them (default 10 s). */
   saveBoundMs?: number;
+  /** The machine's cores, as 'app:machine' tells the page (default os.availableParallelism()). */
+  cores?: number;
 }
 
 export interface Backend {
@@ -134,6 +138,11 @@ export function createBackend(options: BackendOptions): Backend {
     ...createExperimentHandlers({ engineHost, models, activeModel, experiment }),
     ...createStepHandlers({ engineHost }),
     ...createTimelineHandlers({ engineHost, models, activeModel }),
+    'app:machine': async () => {
+      const cores = options.cores ?? availableParallelism();
+      // The engine's own default (engine-process/entry.ts): every core but one, beside the window.
+      return { cores, defaultThreads: defaultThreads(cores, true), maxThreads: MAX_THREADS };
+    },
     'notices:startup': async () => {
       await ready;
       const notices = startupNotices ?? [];

@@ -70,7 +70,7 @@ export function createTrainingHandlers({
   };
 
   return {
-    'training:start': async ({ hyperparameters, name, testSize, personal, fineTune, keepSnapshots }) => {
+    'training:start': async ({ hyperparameters, name, testSize, personal, fineTune, keepSnapshots, threads }) => {
       const images = personal && personal.mode !== 'none' ? await personalSamples.images() : undefined;
       if (images?.labels.length === 0) {
         throw new ServiceError('invalid-payload', 'there are no personal samples yet: correct a few predictions on the Draw screen first');
@@ -90,7 +90,7 @@ export function createTrainingHandlers({
           onProgress: (progress) => emit('training:progress', { jobId: job.jobId, ...progress }),
           onEpoch: (record) => emit('training:epoch', { jobId: job.jobId, ...record }),
         },
-        { testSize, personal: personal && images && { ...personal, images }, fineTune: fineTuneFrom, keepSnapshots },
+        { testSize, personal: personal && images && { ...personal, images }, fineTune: fineTuneFrom, keepSnapshots, threads },
       );
       trainingJob = job.jobId;
       // The job counts as running until its last event is out, so a listener that starts

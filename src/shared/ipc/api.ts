@@ -13,6 +13,8 @@ export interface TegakiApi {
   version(): string;
   /** 'electron' in the app, 'web' in the browser mode. */
   readonly shell: 'electron' | 'web';
+  /** The machine training runs on: its cores and the engine's default thread count. */
+  machine(): Promise<Result<ResponseOf<'app:machine'>>>;
   models: {
     list(): Promise<Result<ResponseOf<'models:list'>>>;
     active(): Promise<Result<ResponseOf<'models:active'>>>;
@@ -104,6 +106,7 @@ export function createTegakiApi(transport: Transport, shell: TegakiApi['shell'],
   return {
     version: () => appVersion,
     shell,
+    machine: () => invoke('app:machine', undefined),
     models: {
       list: () => invoke('models:list', undefined),
       active: () => invoke('models:active', undefined),

@@ -21,6 +21,7 @@ import { EXPERIMENT_LIMITS, experimentEditsSchema, experimentResultSchema } from
 import { stepRecordSchema, stepSessionSchema } from '../step-mode';
 import { TIMELINE_LIMITS, snapshotEvaluationSchema, snapshotIndexSchema, timelineSchema } from '../timeline';
 import { drawnDigitsFiguresSchema, notADigitFiguresSchema } from '../drawn-evaluation';
+import { MAX_THREADS, threadsSchema } from '../threads';
 
 /**
  * Every channel between the renderer and the main process, in one place: for each
@@ -216,8 +217,22 @@ export const invokeContract = {
        * timeline (src/shared/timeline.ts); they do not change the run. Default: none kept.
        */
       keepSnapshots: z.boolean().optional(),
+      /**
+       * How many threads share each batch (src/shared/threads.ts; not a hyperparameter).
+       * Default: the engine's, every core but one. The model file records the count. A
+       * conv model's head fine-tune (the dense head on cached features) runs on one thread.
+       */
+      threads: threadsSchema.optional(),
     }),
     response: z.object({ jobId: z.string() }),
+  },
+  /**
+   * The machine training runs on: its cores and the thread count the engine takes by
+   * default (every core but one, so drawing stays smooth), for the Train form's Threads field.
+   */
+  'app:machine': {
+    request: none,
+    response: z.object({ cores: z.number().int().min(1), defaultThreads: threadsSchema, maxThreads: z.literal(MAX_THREADS) }),
   },
   'training:cancel': { request: z.object({ jobId: z.string().optional() }).optional(), response: z.object({ cancelled: z.boolean() }) },
   /**

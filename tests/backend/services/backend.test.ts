@@ -1,4 +1,5 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EngineHost } from '../../../src/backend/engine/engine-host';
@@ -141,6 +142,24 @@ describe('training through the backend', () => {
     expect(evaluation.predictions).toHaveLength(300);
     expect(evaluation.confusion.flat().reduce((a, b) => a + b)).toBe(300);
     expect(evaluation.report.classes.length).toBeGreaterThan(0);
+  });
+
+  it('trains on the threads the request names and records them in the model file; refuses a count out of range', async () => {
+    const done = next('training:done');
+    await call('training:start', { hyperparameters: smallHyperparameters({ batchSize: 20 }), testSize: 100, threads: 2 });
+    const { model } = await done;
+    expect((await backend.models.read(model.id)).metadata.threads).toBe(2);
+    for (const threads of [0, 65, 1.5, '2']) {
+      const refused = await backend.handle('training:start', { hyperparameters: smallHyperparameters(), threads });
+      expect(refused, String(threads)).toMatchObject({ ok: false, error: { code: 'invalid-payload', message: expect.stringMatching(/threads/) } });
+    }
+  });
+
+  it("'app:machine' tells the page the cores and the engine's default thread count, every core but one", async () => {
+    const machine = await call('app:machine', undefined);
+    expect(machine.cores).toBe(availableParallelism());
+    expect(machine.defaultThreads).toBe(Math.max(1, availableParallelism() - 1));
+    expect(machine.maxThreads).toBe(64);
   });
 
   it('refuses a second training request while one is running (refused, not queued)', async () => {

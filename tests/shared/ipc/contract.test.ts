@@ -41,6 +41,7 @@ describe('the IPC contract', () => {
         'training:start',
         'training:saveAgain',
         'notices:startup',
+        'app:machine',
       ].sort(),
     );
     expect(eventChannels.sort()).toEqual(
@@ -87,6 +88,23 @@ describe('the IPC contract', () => {
     const badFormat = parseRequest('models:export', { id: 'm-1', format: 'pdf' });
     expect(!badFormat.ok && badFormat.error.message).toContain('format');
   });
+
+  it('training:start takes threads from 1 to 64, whole numbers only, and refuses the rest naming the field', () => {
+    const start = (threads: unknown) => parseRequest('training:start', { hyperparameters: preset('quick'), threads });
+    expect(start(1)).toMatchObject({ ok: true, value: { threads: 1 } });
+    expect(start(64)).toMatchObject({ ok: true, value: { threads: 64 } });
+    expect(start(undefined)).toMatchObject({ ok: true, value: { threads: undefined } });
+    for (const bad of [0, 65, 2.5, -1, '4', NaN]) {
+      const refused = start(bad);
+      expect(refused, String(bad)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+      expect(!refused.ok && refused.error.message).toContain('threads');
+    }
+    // Threads travel beside the hyperparameters, never inside them.
+    expect(parseRequest('training:start', { hyperparameters: { ...preset('quick'), threads: 2 } })).toMatchObject({
+      ok: true,
+      value: { hyperparameters: expect.not.objectContaining({ threads: 2 }) },
+    });
+  });
 });
 
 describe('the wire format of the browser bridge', () => {
@@ -132,11 +150,13 @@ describe('createTegakiApi', () => {
     await api.training.cancel();
     await api.mnist.testImages([1, 2]);
     await api.models.export('m-1', 'onnx');
+    await api.machine();
     expect(calls).toEqual([
       ['models:rename', { id: 'm-1', name: 'Mine' }],
       ['training:cancel', { jobId: undefined }],
       ['mnist:testImages', { indices: [1, 2] }],
       ['models:export', { id: 'm-1', format: 'onnx' }],
+      ['app:machine', undefined],
     ]);
     const off = api.training.onProgress(() => undefined);
     expect(subscribed).toEqual(['training:progress']);
