@@ -10,6 +10,8 @@ export const initKinds = ['uniform', 'gaussian', 'xavier', 'he'] as const;
 export const optimizerKinds = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const;
 export const samplingKinds = ['shuffle', 'replacement'] as const;
 export const lossKinds = ['softmax-cross-entropy', 'squared-error'] as const;
+/** How the learning rate moves during a run (src/engine/training/learning-rate-schedule.ts defines each). */
+export const learningRateScheduleKinds = ['constant', 'one-cycle'] as const;
 
 export const MNIST_TRAIN_SIZE = 60_000;
 /**
@@ -112,6 +114,14 @@ export const hyperparametersSchema = z
       .gt(0, 'the learning-rate decay must be above 0')
       .max(1, 'the learning-rate decay must be at most 1')
       .optional(),
+    /**
+     * 'constant' (absent): the learning rate, times learningRateDecay after each epoch when
+     * given. 'one-cycle' (Smith & Topin 2019): a cosine warm-up from learningRate / 25 to
+     * learningRate over the first 30% of the steps, then a cosine descent to learningRate / 250,000.
+     */
+    learningRateSchedule: z.enum(learningRateScheduleKinds).optional(),
+    /** Label smoothing ε: softmax-cross-entropy aims at (1 − ε)·onehot + ε/10 (absent = 0). */
+    labelSmoothing: z.number().min(0).max(0.3, 'label smoothing at most 0.3').optional(),
     /** Momentum and Nesterov's α. */
     momentum: z.number().min(0).lt(1, 'momentum must be below 1').optional(),
     batchSize: z.number().int().min(1).max(4096, 'the batch size must be at most 4096'),
@@ -143,6 +153,20 @@ export const hyperparametersSchema = z
   .superRefine((h, ctx) => {
     if ((h.epochs === undefined) === (h.iterations === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['epochs'], message: 'give exactly one of epochs or iterations' });
+    }
+    if (h.learningRateSchedule === 'one-cycle' && h.learningRateDecay !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['learningRateDecay'],
+        message: 'the one-cycle schedule sets the learning rate at every step: leave out the per-epoch decay',
+      });
+    }
+    if ((h.labelSmoothing ?? 0) > 0 && h.loss !== 'softmax-cross-entropy') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['labelSmoothing'],
+        message: 'label smoothing is for the softmax-cross-entropy loss',
+      });
     }
     const validationSize = h.validationSize ?? 0;
     if (h.trainSize + validationSize > MNIST_TRAIN_SIZE) {
@@ -203,6 +227,8 @@ export const hyperparameterHelp = {
   optimizer: 'optimiser',
   learningRate: 'learning rate',
   learningRateDecay: 'multiply the learning rate by this after every epoch',
+  learningRateSchedule: "'one-cycle': warm up to the learning rate over 30% of the steps, then anneal towards 0",
+  labelSmoothing: 'label smoothing ε: aim at (1 − ε)·onehot + ε/10 instead of the one-hot target',
   momentum: "momentum and nesterov's α",
   batchSize: 'mini-batch size',
   epochs: 'passes over the training images',

@@ -92,6 +92,7 @@ describe('gradient check: losses take logits and return d(mean loss)/d(logits)',
   const cases: [string, () => Loss][] = [
     ['softmax-cross-entropy', () => new SoftmaxCrossEntropy('float64')],
     ['squared-error', () => new SquaredError('float64')],
+    ['softmax-cross-entropy with label smoothing 0.1', () => new SoftmaxCrossEntropy('float64', 0.1)],
   ];
   for (const [name, create] of cases) {
     for (const [rows, labels] of [
@@ -122,6 +123,27 @@ describe('gradient check: losses take logits and return d(mean loss)/d(logits)',
     expect(kl(0)).toBeCloseTo(0, 12);
     expect(mean).toBeCloseTo((kl(0) + kl(4)) / 2, 12);
     expect(mean).toBeGreaterThan(0.1);
+  });
+
+  it('label smoothing ε costs (1 − ε)·CE(onehot) + ε·CE(uniform) and leaves a no-class row as it was', () => {
+    const logits = randomMatrix(3, 4, new Random(8), 3);
+    const labels = [2, 0, NO_CLASS_LABEL];
+    const plain = new SoftmaxCrossEntropy('float64');
+    plain.forward(logits, labels);
+    const p = plain.probabilities().data;
+    const ce = (o: number, target: (j: number) => number) =>
+      [0, 1, 2, 3].reduce((s, j) => s - target(j) * Math.log(p[o + j]), 0);
+    const onehot = (t: number) => (j: number) => (j === t ? 1 : 0);
+    const uniform = () => 0.25;
+    const smoothed = (o: number, t: number) => 0.9 * ce(o, onehot(t)) + 0.1 * ce(o, uniform);
+    const noClass = ce(8, uniform) - Math.log(4); // KL(u ‖ p), as without smoothing
+    const loss = new SoftmaxCrossEntropy('float64', 0.1);
+    expect(loss.forward(logits, labels)).toBeCloseTo((smoothed(0, 2) + smoothed(4, 0) + noClass) / 3, 12);
+    // dL/dz = (p − 0.9·onehot − 0.025) / N: the true class's entry p − 0.925, the others p − 0.025.
+    const grad = loss.backward().data;
+    expect(grad[2]).toBeCloseTo((p[2] - 0.925) / 3, 12);
+    expect(grad[1]).toBeCloseTo((p[1] - 0.025) / 3, 12);
+    expect(grad[9]).toBeCloseTo((p[9] - 0.25) / 3, 12);
   });
 
   it('probabilities sum to 1 per row, even for huge logits', () => {

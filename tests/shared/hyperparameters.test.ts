@@ -67,7 +67,9 @@ describe('hyperparameters', () => {
     expect(() => parseHyperparameters({ ...preset('recommended'), trainSize: 55_001 })).toThrow(
       /trainSize: the 55001 training images and the last 5000 held out for validation overlap: together at most 60000/,
     );
-    expect(parseHyperparameters({ ...preset('recommended'), trainSize: 55_000 }).validationSize).toBe(MNIST_VALIDATION_SIZE);
+    expect(parseHyperparameters({ ...preset('recommended'), trainSize: 55_000 }).validationSize).toBe(
+      MNIST_VALIDATION_SIZE,
+    );
     const { validationSize: _none, ...withoutValidation } = { ...preset('recommended'), trainSize: 60_000 };
     expect(parseHyperparameters(withoutValidation).trainSize).toBe(60_000);
   });
@@ -78,6 +80,25 @@ describe('hyperparameters', () => {
       expect(h.validationSize, name).toBe(MNIST_VALIDATION_SIZE);
       expect(h.trainSize + MNIST_VALIDATION_SIZE, name).toBeLessThanOrEqual(MNIST_TRAIN_SIZE);
     }
+  });
+
+  it('one-cycle and label smoothing: bounded, and refused where they mean nothing', () => {
+    const h = parseHyperparameters({
+      ...preset('lenet'),
+      learningRateDecay: undefined,
+      learningRateSchedule: 'one-cycle',
+      labelSmoothing: 0.1,
+    });
+    expect(h).toMatchObject({ learningRateSchedule: 'one-cycle', labelSmoothing: 0.1 });
+    expect(() => parseHyperparameters({ ...preset('lenet'), learningRateSchedule: 'one-cycle' })).toThrow(
+      /learningRateDecay: the one-cycle schedule sets the learning rate at every step/,
+    );
+    expect(() => parseHyperparameters({ ...preset('quick'), labelSmoothing: 0.5 })).toThrow(
+      /labelSmoothing: label smoothing at most 0.3/,
+    );
+    expect(() => parseHyperparameters({ ...preset('quick'), loss: 'squared-error', labelSmoothing: 0.1 })).toThrow(
+      /labelSmoothing: label smoothing is for the softmax-cross-entropy loss/,
+    );
   });
 
   it('dropout adds a layer after each hidden activation', () => {

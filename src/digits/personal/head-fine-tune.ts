@@ -98,7 +98,7 @@ export async function fineTuneHead(
   const width = replay.mnist.width;
   const random = new Random(h.seed);
   const sampler = new BatchSampler(Uint32Array.from(rows.keys()), h.batchSize, h.sampling, random.fork('batches'));
-  const loss = createLoss(head.spec.loss);
+  const loss = createLoss(head.spec.loss, 'float32', h.labelSmoothing);
   const optimizer = createOptimizer({ kind: h.optimizer, learningRate: h.learningRate, momentum: h.momentum });
   const params = head.params();
   const stepsPerEpoch = sampler.stepsPerEpoch;

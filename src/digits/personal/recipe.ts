@@ -59,6 +59,7 @@ export function fineTuneHyperparameters(
     ...(options.way === 'head' ? { augmentation: undefined } : {}),
     // A decay schedule belongs to the original run's length, not to a few more epochs.
     learningRateDecay: undefined,
+    learningRateSchedule: undefined,
     epochs: options.epochs ?? FINE_TUNE_DEFAULTS.epochs,
     iterations: undefined,
     trainSize,

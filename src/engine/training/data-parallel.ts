@@ -60,6 +60,7 @@ export class DataParallel {
     readonly threads: number,
     seed: number,
     maxRows: number,
+    labelSmoothing: number,
     workerUrl: URL,
   ) {
     this.params = model.params();
@@ -75,6 +76,7 @@ export class DataParallel {
       const workerData: GradientWorkerData = {
         spec: model.spec,
         seed: shardSeed(seed, shard),
+        labelSmoothing,
         shard,
         threads,
         control: this.control,
@@ -95,17 +97,18 @@ export class DataParallel {
 
   /**
    * Starts `threads − 1` workers for this model, for batches of at most `maxRows` rows,
-   * and waits until each has built its replica.
+   * and waits until each has built its replica. `labelSmoothing` is `loss`'s ε, for the
+   * workers' own losses (default 0).
    */
   static async start(
     model: Sequential,
     loss: Loss,
-    options: { threads: number; seed: number; maxRows: number; workerUrl?: URL },
+    options: { threads: number; seed: number; maxRows: number; labelSmoothing?: number; workerUrl?: URL },
   ): Promise<DataParallel> {
-    const { threads, seed, maxRows, workerUrl = gradientWorkerUrl() } = options;
+    const { threads, seed, maxRows, labelSmoothing = 0, workerUrl = gradientWorkerUrl() } = options;
     if (!Number.isInteger(threads) || threads < 2)
       throw new RangeError(`data-parallel training needs 2 or more threads, got ${threads}`);
-    const pool = new DataParallel(model, loss, threads, seed, maxRows, workerUrl);
+    const pool = new DataParallel(model, loss, threads, seed, maxRows, labelSmoothing, workerUrl);
     try {
       await pool.waitFor(READY, threads - 1);
     } catch (error) {
@@ -279,6 +282,8 @@ export function scaleRows(gradient: Matrix, share: number): Matrix {
 export interface GradientWorkerData {
   spec: ModelSpec;
   seed: number;
+  /** The run's label smoothing ε (softmax-cross-entropy.ts). */
+  labelSmoothing: number;
   shard: number;
   threads: number;
   control: Int32Array;
@@ -319,7 +324,7 @@ export function gradientWorkerUrl(): URL {
 }
 
 /** A `.ts` worker starts through tsx's loader, registered in the worker itself. */
-function spawnWorker(url: URL, workerData: GradientWorkerData): Worker {
+export function spawnWorker(url: URL, workerData: GradientWorkerData | { kind: 'forward' }): Worker {
   if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); });`;

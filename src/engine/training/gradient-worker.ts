@@ -1,62 +1,70 @@
 /**
- * One worker thread of data-parallel training (data-parallel.ts): a replica of the model
- * that, each step, takes the shared weights, runs forward and backward on its shard of
- * the shared batch, and writes its parameter gradients, its state and its shard's mean
- * loss into its own slice of the shared results.
+ * The engine's worker thread, one file so the app bundles one entry. Started with
+ * `{ kind: 'forward' }` it answers forward passes (parallel-forward.ts); otherwise it is
+ * one worker of data-parallel training (data-parallel.ts): a replica of the model that,
+ * each step, takes the shared weights, runs forward and backward on its shard of the
+ * shared batch, and writes its parameter gradients, its state and its shard's mean loss
+ * into its own slice of the shared results.
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { createLoss } from '../losses';
 import { Sequential } from '../model/sequential';
 import { matrix } from '../tensor';
 import type { Matrix } from '../tensor';
 import type { GradientWorkerData } from './data-parallel';
 import { BOUNDS, COLS, DONE, GENERATION, READY, STOP, scaleRows } from './data-parallel';
+import { serveForward } from './parallel-forward';
 
-const { spec, seed, shard, threads, control, losses, weights, results, inputs, labels } =
-  workerData as GradientWorkerData;
-const model = new Sequential(spec, { seed });
-const loss = createLoss(spec.loss);
-const tensors = [
-  ...model.params().map((p) => ({ value: p.value, out: p.grad })),
-  ...model.state().map((s) => ({ value: s.value, out: s.value })),
-];
-const width = tensors.reduce((sum, t) => sum + t.value.length, 0);
-const slice = results.subarray((shard - 1) * width, shard * width);
-let batch: Matrix | undefined;
+if ((workerData as { kind?: string }).kind === 'forward') serveForward(parentPort!);
+else serveGradients(workerData as GradientWorkerData);
 
-// Read before saying ready: the first step may be published the moment every worker is.
-let generation = Atomics.load(control, GENERATION);
-Atomics.add(control, READY, 1);
-Atomics.notify(control, READY);
+/** The data-parallel training loop: until STOP, a step each time GENERATION moves. */
+function serveGradients(data: GradientWorkerData): void {
+  const { spec, seed, labelSmoothing, shard, threads, control, losses, weights, results, inputs, labels } = data;
+  const model = new Sequential(spec, { seed });
+  const loss = createLoss(spec.loss, 'float32', labelSmoothing);
+  const tensors = [
+    ...model.params().map((p) => ({ value: p.value, out: p.grad })),
+    ...model.state().map((s) => ({ value: s.value, out: s.value })),
+  ];
+  const width = tensors.reduce((sum, t) => sum + t.value.length, 0);
+  const slice = results.subarray((shard - 1) * width, shard * width);
+  let batch: Matrix | undefined;
 
-for (;;) {
-  Atomics.wait(control, GENERATION, generation);
-  generation = Atomics.load(control, GENERATION);
-  if (Atomics.load(control, STOP)) break;
-  step();
-  Atomics.add(control, DONE, 1);
-  Atomics.notify(control, DONE);
-}
+  // Read before saying ready: the first step may be published the moment every worker is.
+  let generation = Atomics.load(control, GENERATION);
+  Atomics.add(control, READY, 1);
+  Atomics.notify(control, READY);
 
-function step(): void {
-  const start = Atomics.load(control, BOUNDS + shard);
-  const rows = Atomics.load(control, BOUNDS + shard + 1) - start;
-  if (rows === 0) return;
-  const cols = Atomics.load(control, COLS);
-  const n = Atomics.load(control, BOUNDS + threads);
-  let offset = 0;
-  for (const t of tensors) {
-    t.value.set(weights.subarray(offset, offset + t.value.length));
-    offset += t.value.length;
+  for (;;) {
+    Atomics.wait(control, GENERATION, generation);
+    generation = Atomics.load(control, GENERATION);
+    if (Atomics.load(control, STOP)) break;
+    step();
+    Atomics.add(control, DONE, 1);
+    Atomics.notify(control, DONE);
   }
-  if (!batch || batch.rows !== rows) batch = matrix(rows, cols, 'float32', 'kernel');
-  batch.data.set(inputs.subarray(start * cols, (start + rows) * cols));
-  const logits = model.forward(batch, true);
-  losses[shard] = loss.forward(logits, labels.subarray(start, start + rows));
-  model.backward(scaleRows(loss.backward(), rows / n), false);
-  offset = 0;
-  for (const t of tensors) {
-    slice.set(t.out, offset);
-    offset += t.out.length;
+
+  function step(): void {
+    const start = Atomics.load(control, BOUNDS + shard);
+    const rows = Atomics.load(control, BOUNDS + shard + 1) - start;
+    if (rows === 0) return;
+    const cols = Atomics.load(control, COLS);
+    const n = Atomics.load(control, BOUNDS + threads);
+    let offset = 0;
+    for (const t of tensors) {
+      t.value.set(weights.subarray(offset, offset + t.value.length));
+      offset += t.value.length;
+    }
+    if (!batch || batch.rows !== rows) batch = matrix(rows, cols, 'float32', 'kernel');
+    batch.data.set(inputs.subarray(start * cols, (start + rows) * cols));
+    const logits = model.forward(batch, true);
+    losses[shard] = loss.forward(logits, labels.subarray(start, start + rows));
+    model.backward(scaleRows(loss.backward(), rows / n), false);
+    offset = 0;
+    for (const t of tensors) {
+      slice.set(t.out, offset);
+      offset += t.out.length;
+    }
   }
 }

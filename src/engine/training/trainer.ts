@@ -21,6 +21,7 @@ import { BatchAssembler, BatchSampler } from './batches';
 import { DataParallel } from './data-parallel';
 import { TrainingCancelledError, TrainingDivergedError } from './errors';
 import { evaluate } from './evaluate';
+import { oneCycleLearningRate } from './learning-rate-schedule';
 import type { Evaluation } from './evaluate';
 import { applyWeightDecay } from './regularisation';
 import type { TrainingSnapshot } from './snapshots';
@@ -122,7 +123,12 @@ export async function train(
   const threads = options.threads ?? 1;
   const parallel =
     threads > 1
-      ? await DataParallel.start(run.model, run.loss, { threads, seed: h.seed, maxRows: h.batchSize })
+      ? await DataParallel.start(run.model, run.loss, {
+          threads,
+          seed: h.seed,
+          maxRows: h.batchSize,
+          labelSmoothing: h.labelSmoothing,
+        })
       : undefined;
   try {
     return await trainRun(run);
@@ -298,7 +304,7 @@ export function startRun(
     h,
     model,
     spec,
-    loss: createLoss(spec.loss),
+    loss: createLoss(spec.loss, 'float32', h.labelSmoothing),
     optimizer: createOptimizer({ kind: h.optimizer, learningRate: h.learningRate, momentum: h.momentum }),
     params: model.params(),
     trainSet,
@@ -325,9 +331,10 @@ export interface StepObserver {
 
 /**
  * One mini-batch: the next batch (distorted when asked), forward in training mode, the
- * loss, backward, weight decay, the optimiser's update; after an epoch's last step the
- * learning rate decays (step decay: smaller steps late in training settle into a better
- * minimum). Throws TrainingDivergedError on a loss that is not a number.
+ * loss, backward, weight decay, the optimiser's update at the step's learning rate (the
+ * one-cycle schedule's, learning-rate-schedule.ts); after an epoch's last step the
+ * learning rate decays when asked (step decay: smaller steps late in training settle into
+ * a better minimum). Throws TrainingDivergedError on a loss that is not a number.
  */
 export function trainStep(
   run: TrainingRun,
@@ -360,6 +367,8 @@ function update(run: TrainingRun, step: number, batchLoss: number, observe: Step
   const { h, optimizer, params } = run;
   batchLoss += applyWeightDecay(params, h.weightDecay, h.l1);
   if (!Number.isFinite(batchLoss)) throw new TrainingDivergedError(step, batchLoss, h.learningRate);
+  if (h.learningRateSchedule === 'one-cycle')
+    optimizer.learningRate = oneCycleLearningRate(h.learningRate, step, run.totalSteps);
   observe.beforeUpdate?.();
   optimizer.step(params);
   if (step % run.stepsPerEpoch === 0 && h.learningRateDecay !== undefined)

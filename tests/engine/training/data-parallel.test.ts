@@ -34,7 +34,7 @@ describe('data-parallel training', () => {
     expect(one.threads).toBe(1);
   });
 
-  it("sums the shards' gradients to the whole batch's, up to float32 summation order", async () => {
+  it("sums the shards' gradients to the whole batch's, up to float32 summation order, label smoothing included", async () => {
     const h = hyper({ hiddenLayers: [{ units: 16, activation: 'relu' }] });
     const spec = modelSpecFor(h, 36);
     const whole = new Sequential(spec, { seed: 3 });
@@ -43,10 +43,15 @@ describe('data-parallel training', () => {
     for (let i = 0; i < batch.data.length; i++) batch.data[i] = data.train.images[i] / 255;
     const labels = data.train.labels.slice(0, 45);
 
-    const loss = createLoss(spec.loss);
+    const loss = createLoss(spec.loss, 'float32', 0.1);
     const wholeLoss = loss.forward(whole.forward(batch, true), labels);
     whole.backward(loss.backward());
-    const pool = await DataParallel.start(sharded, createLoss(spec.loss), { threads: 3, seed: 3, maxRows: 64 });
+    const pool = await DataParallel.start(sharded, createLoss(spec.loss, 'float32', 0.1), {
+      threads: 3,
+      seed: 3,
+      maxRows: 64,
+      labelSmoothing: 0.1,
+    });
     try {
       const shardedLoss = await pool.gradients(batch, labels);
       expect(shardedLoss).toBeCloseTo(wholeLoss, 5);
