@@ -10,6 +10,7 @@ function fakeApi(predicted: unknown[]): TegakiApi {
       apply: (_target, _this, args: unknown[]) => {
         if (/\.on[A-Z]/.test(path)) return () => {};
         if (path === '.predict') predicted.push(args[0]);
+        if (path === '.machine') return Promise.resolve({ ok: true, value: { cores: 6, defaultThreads: 5, maxThreads: 64 } });
         return Promise.resolve({ ok: true, value: { probabilities: Array.from({ length: 10 }, () => 0.1) } });
       },
     });
@@ -34,5 +35,13 @@ describe('createAppStores: the app state, built once from an api', () => {
     expect(stores.prediction.getSnapshot().prediction).toBeDefined();
     expect(others.drawing.getSnapshot().strokes).toHaveLength(0);
     stop();
+  });
+
+  it("asks the api for the machine, and the Train form's Threads field starts at its cores minus one", async () => {
+    const stores = createAppStores(fakeApi([]));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(stores.trainingForm.getSnapshot().form.threads).toBe('5');
+    const read = stores.trainingForm.submit();
+    expect(read.ok && read.request.threads).toBe(5);
   });
 });

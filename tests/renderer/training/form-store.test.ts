@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_HIDDEN_LAYERS } from '../../../src/shared/hyperparameters';
+import { preset } from '../../../src/shared/presets';
 import { TrainingFormStore } from '../../../src/renderer/src/training/form-store';
 
 describe('TrainingFormStore: the form outside React', () => {
@@ -107,6 +108,48 @@ describe('TrainingFormStore: the form outside React', () => {
     store.setAugmentation('rotation', '15');
     const read = store.getSnapshot().read;
     expect(read.ok && read.request.hyperparameters.augmentation).toEqual({ rotation: 15 });
+  });
+
+  it("threads: empty until the machine is known, then its cores minus one; a count typed by hand stays; sent beside the hyperparameters", () => {
+    const store = new TrainingFormStore();
+    expect(store.getSnapshot().form.threads).toBe('');
+    let read = store.submit();
+    // The engine's default then: no count in the request.
+    expect(read.ok && 'threads' in read.request).toBe(false);
+
+    store.setMachine({ cores: 8, defaultThreads: 7 });
+    expect(store.getSnapshot().form.threads).toBe('7');
+    expect(store.getSnapshot().machine).toEqual({ cores: 8, defaultThreads: 7 });
+    read = store.submit();
+    expect(read.ok && read.request.threads).toBe(7);
+    expect(read.ok && 'threads' in read.request.hyperparameters).toBe(false);
+
+    store.set('threads', '2');
+    // A preset, a model's hyperparameters or the machine heard again leave the person's choice alone.
+    store.applyPreset('lenet');
+    store.loadHyperparameters(preset('quick'), 'again');
+    store.setMachine({ cores: 8, defaultThreads: 7 });
+    read = store.submit();
+    expect(read.ok && read.request.threads).toBe(2);
+  });
+
+  it('threads out of 1..64, or not a whole number, is an error on the field and blocks the start', () => {
+    const store = new TrainingFormStore();
+    store.setMachine({ cores: 4, defaultThreads: 3 });
+    const cases: [string, string][] = [
+      ['0', 'train.tooSmall'],
+      ['65', 'train.tooBig'],
+      ['1.5', 'train.notInteger'],
+      ['two', 'train.notANumber'],
+    ];
+    for (const [typed, key] of cases) {
+      store.set('threads', typed);
+      const read = store.submit();
+      expect(read.ok, typed).toBe(false);
+      expect(read.errors.threads?.key, typed).toBe(key);
+    }
+    store.set('threads', '64');
+    expect(store.submit().ok).toBe(true);
   });
 
   it("offers 'Step through this network' for a valid MLP, and says why not for a conv net, a large one or the person's samples", () => {

@@ -70,6 +70,11 @@ export function createAppStores(api: TegakiApi): AppStores {
     onModelsChanged: (listener) => api.models.onChanged(listener),
   });
   const models = new ModelsStore(api);
+  const trainingForm = new TrainingFormStore();
+  // The Threads field's default is the engine's, every core but one of the machine it runs on.
+  void api.machine().then((result) => {
+    if (result.ok) trainingForm.setMachine(result.value);
+  });
   return {
     api,
     drawing,
@@ -86,7 +91,7 @@ export function createAppStores(api: TegakiApi): AppStores {
     models,
     navigation,
     notices: new NoticeStore(),
-    trainingForm: new TrainingFormStore(),
+    trainingForm,
     training,
     reports: new ReportStore(api),
     gallery: new GalleryStore(api),

@@ -150,7 +150,7 @@ function describeFormStepRefusal(refusal: FormStepRefusal, t: Translate): string
 /** Every hyperparameter the engine takes, validated as the person types with the IPC schema. */
 export function TrainForm({ formStore, training, personal, onStepThrough }: Props): React.JSX.Element {
   const t = useT();
-  const { form, read, preset, submitAttempted, step } = useStore(formStore);
+  const { form, read, preset, submitAttempted, step, machine } = useStore(formStore);
   const stepNoteId = useId();
   const { status } = useStore(training);
   const samples = useStore(personal);
@@ -389,6 +389,11 @@ export function TrainForm({ formStore, training, personal, onStepThrough }: Prop
           {number('styleDrawings', 'train.styleDrawings', { integer: true, placeholder: t('train.off') })}
           {number('nonDigitDrawings', 'train.nonDigitDrawings', { integer: true, placeholder: t('train.off') })}
           {number('seed', 'train.seed', { integer: true })}
+          {number('threads', 'train.threads', {
+            integer: true,
+            placeholder: machine ? String(machine.defaultThreads) : undefined,
+            hint: machine ? t('train.threadsHint', { cores: machine.cores }) : t('train.threadsHintUnknown'),
+          })}
           <div className="field checkbox-field wide">
             <label>
               <input

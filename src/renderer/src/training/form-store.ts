@@ -26,6 +26,14 @@ export interface TrainingFormState {
   submitAttempted: boolean;
   /** "Step through this network": absent while the form is invalid. */
   step: StepOffer | undefined;
+  /** The machine training runs on ('app:machine'), once the page has heard: the Threads field's default and hint. */
+  machine: Machine | undefined;
+}
+
+/** What the Threads field needs to know of the machine: its cores and the engine's default (every core but one). */
+export interface Machine {
+  cores: number;
+  defaultThreads: number;
 }
 
 /** Why the form's network cannot be stepped through: step mode's own rule, or samples it does not train on. */
@@ -55,7 +63,19 @@ export class TrainingFormStore {
   private readonly listeners = new Set<() => void>();
 
   constructor(initial: TrainingForm = formFromPreset(DEFAULT_PRESET)) {
-    this.state = derive(initial, false);
+    this.state = { ...derive(initial, false), machine: undefined };
+  }
+
+  /**
+   * The machine the engine trains on: the Threads field takes its default, every core but
+   * one, unless the person has already typed a count of their own.
+   */
+  setMachine(machine: Machine): void {
+    if (!Number.isInteger(machine.defaultThreads)) return;
+    const previous = this.state.machine;
+    const untouched = this.state.form.threads.trim() === '' || this.state.form.threads === String(previous?.defaultThreads);
+    const form = untouched ? { ...this.state.form, threads: String(machine.defaultThreads) } : this.state.form;
+    this.publish({ ...derive(form, this.state.submitAttempted), machine });
   }
 
   getSnapshot = (): TrainingFormState => this.state;
@@ -67,19 +87,19 @@ export class TrainingFormStore {
     };
   };
 
-  /** Fills every hyperparameter from a preset; the model name, test-set size and personal-sample choices stay. */
+  /** Fills every hyperparameter from a preset; the model name, test-set size, personal-sample choices and threads stay. */
   applyPreset(name: PresetName): void {
-    const { name: modelName, testSize, personal, keepSnapshots } = this.state.form;
-    this.replace(formFromPreset(name, { name: modelName, testSize, personal, keepSnapshots }));
+    const { name: modelName, testSize, personal, keepSnapshots, threads } = this.state.form;
+    this.replace(formFromPreset(name, { name: modelName, testSize, personal, keepSnapshots, threads }));
   }
 
   /**
    * Fills every hyperparameter from a trained model's (a replay with a change to make),
-   * with its snapshots kept and `name` as the new model's name; the test-set size stays.
+   * with its snapshots kept and `name` as the new model's name; the test-set size and threads stay.
    */
   loadHyperparameters(h: Hyperparameters, name: string): void {
-    const { testSize } = this.state.form;
-    this.replace(formFromHyperparameters(h, { name, testSize, personal: defaultPersonalDraft(), keepSnapshots: true }));
+    const { testSize, threads } = this.state.form;
+    this.replace(formFromHyperparameters(h, { name, testSize, personal: defaultPersonalDraft(), keepSnapshots: true, threads }));
   }
 
   set<K extends keyof TrainingForm>(field: K, value: TrainingForm[K]): void {
@@ -143,7 +163,7 @@ export class TrainingFormStore {
   }
 
   private replace(form: TrainingForm): void {
-    this.publish(derive(form, this.state.submitAttempted));
+    this.publish({ ...derive(form, this.state.submitAttempted), machine: this.state.machine });
   }
 
   private publish(next: TrainingFormState): void {
@@ -152,7 +172,7 @@ export class TrainingFormStore {
   }
 }
 
-function derive(form: TrainingForm, submitAttempted: boolean): TrainingFormState {
+function derive(form: TrainingForm, submitAttempted: boolean): Omit<TrainingFormState, 'machine'> {
   const read = readForm(form);
   return {
     form,

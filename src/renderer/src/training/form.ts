@@ -15,6 +15,7 @@ import { invokeContract, modelNameSchema } from '../../../shared/ipc/contract';
 import { PERSONAL_TRAINING_DEFAULTS, personalModes, personalTrainingSchema } from '../../../shared/personal-training';
 import type { PersonalMode, PersonalTraining } from '../../../shared/personal-training';
 import { isPresetName, preset, presetNames } from '../../../shared/presets';
+import { threadsSchema } from '../../../shared/threads';
 import type { PresetName } from '../../../shared/presets';
 import type { MessageParams } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
@@ -95,10 +96,15 @@ export interface TrainingForm {
   personal: PersonalDraft;
   /** Keep snapshots of the weights as it trains, for the training timeline: the request's `keepSnapshots`. */
   keepSnapshots: boolean;
+  /**
+   * Threads that share each batch: the request's `threads`, not a hyperparameter
+   * (shared/threads.ts). Empty means the engine's default, every core but one.
+   */
+  threads: string;
 }
 
 /** What a preset leaves alone: the request's own options and the choice of data (snapshots kept unless said). */
-export type KeptFields = Pick<TrainingForm, 'name' | 'testSize' | 'personal'> & Partial<Pick<TrainingForm, 'keepSnapshots'>>;
+export type KeptFields = Pick<TrainingForm, 'name' | 'testSize' | 'personal'> & Partial<Pick<TrainingForm, 'keepSnapshots' | 'threads'>>;
 
 /** The text fields that hold one number, by the path their errors are reported under. */
 export type NumberField =
@@ -117,7 +123,8 @@ export type NumberField =
   | 'validationSize'
   | 'styleDrawings'
   | 'nonDigitDrawings'
-  | 'testSize';
+  | 'testSize'
+  | 'threads';
 
 export const DEFAULT_PRESET: PresetName = 'quick';
 /** The optimisers that use `momentum`; the others ignore it, so the form hides it. */
@@ -160,6 +167,7 @@ export function formFromHyperparameters(h: Hyperparameters, keep?: KeptFields): 
   const scaled = h.init === 'gaussian' || h.init === 'uniform';
   return {
     keepSnapshots: true,
+    threads: '',
     ...(keep ?? { name: '', testSize: '', personal: defaultPersonalDraft() }),
     convBlocks: (h.convBlocks ?? []).map((b) => ({
       id: draftId(),
@@ -333,6 +341,11 @@ export function readForm(form: TrainingForm): ReadForm {
   }
 
   const personal = readPersonal(form.personal, errors);
+  const threads = number('threads', form.threads, false);
+  if (threads !== undefined) {
+    const checked = threadsSchema.safeParse(threads);
+    if (!checked.success) errors.threads = issueMessage(checked.error.issues[0]);
+  }
 
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
   return {
@@ -345,6 +358,7 @@ export function readForm(form: TrainingForm): ReadForm {
       // Fine-tuning follows the backend's recipe (FINE_TUNE_DEFAULTS): no overrides from the form.
       ...(personal ? { personal } : {}),
       keepSnapshots: form.keepSnapshots,
+      ...(threads !== undefined ? { threads } : {}),
     },
   };
 }
