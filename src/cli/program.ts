@@ -44,7 +44,10 @@ export function createProgram(): Command {
     .description('continue training a model on your own drawings, at a lower learning rate')
     .requiredOption('--personal <file>', 'your labelled drawings (strokes JSON with "label")')
     .option('--out <model>', 'where to save the fine-tuned model', 'tegaki-finetuned.tgk');
-  addPersonalFlags(addFineTuneFlags(finetune))
+  addThreadsFlag(
+    addPersonalFlags(addFineTuneFlags(finetune)),
+    "used where every layer trains (an MLP, or --full); a conv model's head fine-tune, on cached features, runs on one thread",
+  )
     .option('--seed <n>', 'random seed', number)
     .option('--json', 'print one JSON object per line')
     .addOption(dataOption())

@@ -8,11 +8,14 @@ export interface ThreadsFlags {
   threads?: Threads;
 }
 
-/** `--threads N`: how many threads share each batch (shared/threads.ts), every core by default. */
-export function addThreadsFlag(command: Command): Command {
+/**
+ * `--threads N`: how many threads share each batch (shared/threads.ts), every core by
+ * default. `note` ends the help line (where the command uses the threads, when not always).
+ */
+export function addThreadsFlag(command: Command, note?: string): Command {
   return command.option(
     '--threads <n>',
-    `threads that share each training batch, 1 to ${MAX_THREADS} (default: every core, ${cliDefaultThreads()} here); with the seed it fixes the weights`,
+    `threads that share each training batch, 1 to ${MAX_THREADS} (default: every core, ${cliDefaultThreads()} here); with the seed it fixes the weights${note ? `; ${note}` : ''}`,
     (value: string) => {
       const parsed = threadsSchema.safeParse(Number(value));
       if (!parsed.success) throw new InvalidArgumentError(`a whole number from 1 to ${MAX_THREADS}`);

@@ -1,9 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/digits/io/model-file';
 import { tegaki } from './run-tegaki';
+import { quirkyDrawings } from '../fixtures/quirky-drawings';
 
 describe('tegaki train --threads', () => {
   it('trains on that many threads, the same weights twice, and records the count in the model file', async () => {
@@ -43,4 +44,30 @@ describe('tegaki train --threads', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/--threads.*a whole number from 1 to 64/);
   });
+});
+
+describe('tegaki finetune --threads', () => {
+  it('fine-tunes every layer on that many threads and records the count; the help says the head fine-tune runs on one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tegaki-finetune-threads-'));
+    const base = join(dir, 'base.tgk');
+    const tuned = join(dir, 'tuned.tgk');
+    const personal = join(dir, 'personal.json');
+    await writeFile(personal, JSON.stringify(quirkyDrawings(20, 3)));
+    const trained = await tegaki('train', '--arch', '784-16-10', '--iterations', '20', '--train-size', '1000', '--test-size', '100', '--threads', '1', '--json', '--out', base);
+    expect(trained.code, trained.stderr).toBe(0);
+    const r = await tegaki('finetune', base, '--personal', personal, '--train-size', '500', '--epochs', '1', '--test-size', '100', '--threads', '2', '--out', tuned);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/on 2 threads/);
+    const file = await loadModelFile(tuned);
+    // An MLP always fine-tunes every layer, through train(): the threads apply.
+    expect(file.metadata.fineTuning).toBe('full');
+    expect(file.metadata.threads).toBe(2);
+
+    const help = await tegaki('finetune', '--help');
+    expect(help.stdout).toMatch(/--threads <n>/);
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/head fine-tune, on cached features, runs on one thread/);
+    const refused = await tegaki('finetune', base, '--personal', personal, '--threads', '65', '--out', tuned);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/--threads.*a whole number from 1 to 64/);
+  }, 120_000);
 });

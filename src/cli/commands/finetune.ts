@@ -13,9 +13,12 @@ import { describeCalibration, doneLine, emitJson } from '../output';
 import type { FineTuneFlags, PersonalFlags } from '../personal-flags';
 import { fineTuneOptions, loadPersonal, personalOptions } from '../personal-flags';
 import { synthesisedDrawings } from '../../digits/synthetic/training-set';
+import type { ThreadsFlags } from '../threads-flag';
+import { threadsOf } from '../threads-flag';
 
 export type FinetuneFlags = PersonalFlags &
-  FineTuneFlags & {
+  FineTuneFlags &
+  ThreadsFlags & {
     personal: string;
     out: string;
     seed?: number;
@@ -42,12 +45,17 @@ export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): 
   const personalTraining = personalOptions(flags, 'fine-tune');
   const personal = await loadPersonal(flags.personal, personalTraining, h.seed);
   const data = await loadMnist({ dir: flags.data, trainSize: h.trainSize, testSize: flags.testSize });
+  // The head's steps on cached features are too small to share out: it runs on one thread.
+  const threads = way === 'head' ? 1 : threadsOf(flags);
   if (!flags.json) {
     process.stderr.write(
       `fine-tuning ${way === 'head' ? 'the dense head of ' : ''}${describeArchitecture(model.spec)}` +
         ` on ${personal.train.count} personal drawings ×${personal.weight}` +
         ` + ${data.train.count} MNIST images at lr ${h.learningRate} for ${h.epochs} epochs` +
-        ` (${personal.test.count} drawings held out)\n`,
+        ` (${personal.test.count} drawings held out)` +
+        (way === 'head'
+          ? `${flags.threads && flags.threads > 1 ? ' on one thread (--threads applies where every layer trains: --full)' : ''}\n`
+          : ` on ${threads} thread${threads === 1 ? '' : 's'}\n`),
     );
   }
   const onEpoch = (r: EpochRecord) => (flags.json ? emitJson({ type: 'epoch', ...r }) : undefined);
@@ -64,7 +72,7 @@ export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): 
     );
     result = await fineTuneHead(h, model, frozen, replay, { personal, onEpoch });
   } else {
-    result = await train(h, data, { initialModel: model, personal, synthetic: synthesisedDrawings(h), onEpoch });
+    result = await train(h, data, { initialModel: model, personal, synthetic: synthesisedDrawings(h), onEpoch, threads });
   }
   await saveModel(
     flags.out,
