@@ -4,11 +4,14 @@
  * process: the form refuses invalid values, a small job shows its progress and curves
  * and opens its report, and a long job is cancelled without saving anything.
  */
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { BrowserSession, RunningApp } from './harness';
 import { artifactsDir, openBrowser, startApp } from './harness';
+import { loadModelFile } from '../../src/digits/io/model-file';
+import { fromWire } from '../../src/shared/ipc/wire';
 
 let app: RunningApp;
 let session: BrowserSession;
@@ -245,6 +248,51 @@ describe('the training screen in a real Chromium (browser mode, real engine proc
       .poll(() => page.getByTestId('train-status').getAttribute('data-status'), { timeout: 30_000 })
       .toBe('cancelled');
     expect(await modelIds(page)).toEqual(before);
+  });
+
+  it('the Threads field starts at the cores minus one, and the count typed there trains the model and is in its file', async () => {
+    const { page } = session;
+    const machine = await page.evaluate(async () => {
+      const result = await window.tegaki.machine();
+      if (!result.ok) throw new Error(result.error.message);
+      return result.value;
+    });
+    const field = page.getByTestId('field-threads');
+    await expect.poll(() => field.inputValue()).toBe(String(Math.max(1, machine.cores - 1)));
+    expect(await page.locator('label[for="train-threads"]').textContent()).toBe('Threads');
+    expect(await page.locator('#train-threads-hint').textContent()).toContain(`${machine.cores} cores minus one`);
+
+    await fill(page, 'threads', '65');
+    await expect.poll(() => page.getByTestId('field-error-threads').textContent()).toBe('Must be at most 64.');
+
+    await page.getByTestId('preset-select').selectOption('quick');
+    await fill(page, 'threads', '2');
+    await fill(page, 'hiddenLayers.0.units', '16');
+    await fill(page, 'trainSize', '1000');
+    await fill(page, 'epochs', '1');
+    await fill(page, 'batchSize', '50');
+    await fill(page, 'testSize', '200');
+    await fill(page, 'name', 'e2e two threads');
+    const sent: unknown[] = [];
+    const onRequest = (request: { url(): string; postData(): string | null }): void => {
+      if (request.url().includes('/api/invoke/training%3Astart')) sent.push((fromWire(request.postData() ?? '') as { payload: unknown }).payload);
+    };
+    page.on('request', onRequest);
+    const filesBefore = await readdir(join(app.dataDir, 'models')).catch(() => [] as string[]);
+    await page.getByTestId('train-button').click();
+    await page.getByTestId('make-active-no').waitFor({ timeout: 60_000 });
+    page.off('request', onRequest);
+    await page.getByTestId('make-active-no').click();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ threads: 2, hyperparameters: { batchSize: 50 } });
+    expect(sent[0]).not.toHaveProperty('hyperparameters.threads');
+    // The form keeps the count for the next run.
+    await page.getByTestId('tab-train').click();
+    expect(await field.inputValue()).toBe('2');
+
+    const added = (await readdir(join(app.dataDir, 'models'))).filter((f) => f.endsWith('.tgk') && !filesBefore.includes(f));
+    expect(added).toHaveLength(1);
+    expect((await loadModelFile(join(app.dataDir, 'models', added[0]))).metadata.threads).toBe(2);
   });
 
   it('trains a convolutional net built in the form', async () => {
