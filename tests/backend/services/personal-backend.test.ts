@@ -269,6 +269,31 @@ describe('training with personal samples', () => {
   });
 });
 
+describe('threads in an app fine-tune', () => {
+  beforeEach(() => startBackend());
+
+  it("an MLP's fine-tune (every layer, through train()) runs on the request's threads, and its file records them", async () => {
+    let done = next('training:done', 60_000);
+    await call('training:start', { hyperparameters: smallHyperparameters(), testSize: 100, threads: 1 });
+    const base = (await done).model;
+    expect((await backend.models.read(base.id)).metadata.threads).toBe(1);
+    await call('models:setActive', { id: base.id });
+    for (const { label, strokes } of quirkyDrawings(6, 1)) await call('personal:add', { strokes, label });
+
+    done = next('training:done', 60_000);
+    await call('training:start', {
+      hyperparameters: smallHyperparameters(),
+      testSize: 100,
+      personal: { mode: 'fine-tune' },
+      fineTune: { epochs: 1, trainSize: 500 },
+      threads: 2,
+    });
+    const tuned = await backend.models.read((await done).model.id);
+    expect(tuned.metadata.fineTuning).toBe('full');
+    expect(tuned.metadata.threads).toBe(2);
+  }, 120_000);
+});
+
 describe('correcting drawings and fine-tuning the shipped model (the issue end to end, through the services)', () => {
   beforeEach(() => startBackend({ resourcesDir: shippedResources }));
 
