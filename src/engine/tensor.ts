@@ -45,12 +45,25 @@ export function fromRows(rows: number[][], dtype: DType = 'float32'): Matrix {
   return out;
 }
 
+/** The allocation each view `reuse` hands out is the start of, kept alive as long as the view. */
+const allocations = new WeakMap<FloatArray, FloatArray>();
+
 /**
- * Returns `m` if it already has the wanted shape, else a fresh matrix. Layers keep
- * their output buffers between steps so a training loop allocates nothing per step
- * once the batch size is stable. These buffers live in kernel memory.
+ * Returns `m` if it already has the wanted shape, else a matrix over the first rows·cols
+ * values of `m`'s allocation when that is large enough, else a fresh one. Layers keep
+ * their output buffers between steps so a training loop allocates nothing per step, and
+ * an epoch's short last batch (or a smaller evaluation pass) writes into the buffers it
+ * already has: a fresh set would touch new kernel memory (kernels/wasm/memory.ts), and
+ * the old one is only returned when the garbage collector gets to it, which a loop that
+ * makes little garbage may never ask for. These buffers live in kernel memory.
  */
 export function reuse(m: Matrix | undefined, rows: number, cols: number, dtype: DType): Matrix {
   if (m && m.rows === rows && m.cols === cols && dtypeOf(m.data) === dtype) return m;
+  const held = m && (allocations.get(m.data) ?? m.data);
+  if (held && dtypeOf(held) === dtype && held.length >= rows * cols) {
+    const data = held.subarray(0, rows * cols);
+    allocations.set(data, held);
+    return { rows, cols, data };
+  }
   return matrix(rows, cols, dtype, 'kernel');
 }
