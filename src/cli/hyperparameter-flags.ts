@@ -217,6 +217,15 @@ export function resolveHyperparameters(given: HyperparameterFlags, config?: Part
   }
   if (flags.epochs !== undefined) delete h.iterations;
   if (flags.iterations !== undefined) delete h.epochs;
+  // One-cycle sets the rate at every step, a per-epoch decay is the other way: the one given last wins.
+  const decayOrSchedule = (given: { learningRateSchedule?: string; learningRateDecay?: number } | undefined) => {
+    if (given?.learningRateSchedule === 'one-cycle' && given.learningRateDecay === undefined)
+      delete h.learningRateDecay;
+    if (given?.learningRateDecay !== undefined && given.learningRateSchedule === undefined)
+      delete h.learningRateSchedule;
+  };
+  decayOrSchedule(config);
+  decayOrSchedule(flags);
   for (const name of scalarNames) {
     const value = flags[name];
     if (value === undefined) continue;

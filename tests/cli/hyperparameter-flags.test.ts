@@ -37,6 +37,20 @@ describe('tegaki train flags', () => {
     expect(g.epochs).toBeUndefined();
   });
 
+  it("--learning-rate-schedule one-cycle replaces a preset's per-epoch decay, and --lr-decay a preset's one-cycle", () => {
+    const h = resolveHyperparameters({ preset: 'recommended', learningRateSchedule: 'one-cycle', labelSmoothing: 0.1 });
+    expect(h).toMatchObject({ learningRateSchedule: 'one-cycle', labelSmoothing: 0.1 });
+    expect(h.learningRateDecay).toBeUndefined();
+    const fromConfig = resolveHyperparameters({}, { learningRateSchedule: 'one-cycle' });
+    expect(fromConfig.learningRateDecay).toBeUndefined();
+    const g = resolveHyperparameters({ lrDecay: 0.9 }, { learningRateSchedule: 'one-cycle' });
+    expect(g).toMatchObject({ learningRateDecay: 0.9 });
+    expect(g.learningRateSchedule).toBeUndefined();
+    expect(() => resolveHyperparameters({ learningRateSchedule: 'one-cycle', lrDecay: 0.9 })).toThrow(
+      /one-cycle schedule sets the learning rate at every step/,
+    );
+  });
+
   it('a config file sits between the preset and the flags', () => {
     const h = resolveHyperparameters({ lr: 0.05 }, { learningRate: 0.2, optimizer: 'momentum', iterations: 100 });
     expect(h).toMatchObject({ learningRate: 0.05, optimizer: 'momentum', iterations: 100 });
@@ -133,7 +147,9 @@ describe('flags named after the schema keys', () => {
     expect(() => resolveHyperparameters(trainFlags(['--train-size', '60000']))).toThrow(
       /trainSize: the 60000 training images and the last 5000 held out for validation overlap/,
     );
-    expect(resolveHyperparameters(trainFlags(['--train-size', '60000', '--validation-size', '0'])).trainSize).toBe(60_000);
+    expect(resolveHyperparameters(trainFlags(['--train-size', '60000', '--validation-size', '0'])).trainSize).toBe(
+      60_000,
+    );
   });
 
   it("each of today's short flags gives the same hyperparameters as its long name", () => {

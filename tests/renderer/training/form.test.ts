@@ -6,6 +6,7 @@ import { preset, presetNames } from '../../../src/shared/presets';
 import { translate } from '../../../src/renderer/src/i18n/i18n';
 import type { PersonalDraft, TrainingForm } from '../../../src/renderer/src/training/form';
 import {
+  formFromHyperparameters,
   formFromPreset,
   matchingPreset,
   newConvBlock,
@@ -69,6 +70,28 @@ describe('training form → hyperparameters', () => {
     expect(read.request.hyperparameters).not.toHaveProperty('learningRateDecay');
     expect(read.request.hyperparameters).not.toHaveProperty('augmentation');
     expect(read.request.hyperparameters).not.toHaveProperty('convBlocks');
+  });
+
+  it('one-cycle replaces the per-epoch decay; label smoothing passes through, and is refused with squared error', () => {
+    const read = readForm(
+      quick({ learningRateSchedule: 'one-cycle', learningRateDecay: '0.8', labelSmoothing: '0.1' }),
+    );
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.request.hyperparameters).toMatchObject({ learningRateSchedule: 'one-cycle', labelSmoothing: 0.1 });
+    expect(read.request.hyperparameters).not.toHaveProperty('learningRateDecay');
+    const constant = readForm(quick({ learningRateSchedule: 'constant', learningRateDecay: '0.8' }));
+    expect(constant.ok && constant.request.hyperparameters).toMatchObject({ learningRateDecay: 0.8 });
+    expect(constant.ok && constant.request.hyperparameters).not.toHaveProperty('learningRateSchedule');
+    const back = formFromHyperparameters(read.request.hyperparameters);
+    expect(back).toMatchObject({ learningRateSchedule: 'one-cycle', labelSmoothing: '0.1' });
+    expect(readForm(quick({ labelSmoothing: '0.5' })).errors.labelSmoothing).toEqual({
+      key: 'train.tooBig',
+      params: { max: 0.3 },
+    });
+    expect(readForm(quick({ loss: 'squared-error', labelSmoothing: '0.1' })).errors.labelSmoothing).toEqual({
+      key: 'train.smoothingNeedsCrossEntropy',
+    });
   });
 
   it('passes conv blocks and augmentation through to the schema', () => {
@@ -223,7 +246,9 @@ describe('training form: my samples', () => {
     expect(messageFor(include({ weight: '' }), 'personal.weight')).toBe('Required.');
     expect(messageFor(include({ testSplit: '0.95' }), 'personal.testSplit')).toBe('Must be at most 0.9.');
     expect(messageFor(include({ testSplit: '-0.1' }), 'personal.testSplit')).toBe('Must be at least 0.');
-    expect(messageFor(withPersonal({ mode: 'fine-tune', testSplit: 'half' }), 'personal.testSplit')).toBe('Enter a number.');
+    expect(messageFor(withPersonal({ mode: 'fine-tune', testSplit: 'half' }), 'personal.testSplit')).toBe(
+      'Enter a number.',
+    );
     expect(messageFor(include({ testSplit: '0' }), 'personal.testSplit')).toBeUndefined();
   });
 

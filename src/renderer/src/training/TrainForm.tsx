@@ -10,6 +10,7 @@ import {
   augmentationFields,
   initKinds,
   isPresetName,
+  learningRateScheduleKinds,
   lossKinds,
   momentumOptimizers,
   optimizerKinds,
@@ -188,7 +189,7 @@ export function TrainForm({ formStore, training, personal, onStepThrough }: Prop
       })}
     </Field>
   );
-  const select = <K extends 'optimizer' | 'init' | 'loss' | 'sampling'>(
+  const select = <K extends 'optimizer' | 'init' | 'loss' | 'sampling' | 'learningRateSchedule'>(
     field: K,
     label: MessageKey,
     options: readonly TrainingForm[K][],
@@ -310,7 +311,11 @@ export function TrainForm({ formStore, training, personal, onStepThrough }: Prop
           {select('optimizer', 'train.optimizer', optimizerKinds)}
           {number('learningRate', 'train.learningRate')}
           {momentumOptimizers.includes(form.optimizer) && number('momentum', 'train.momentum')}
-          {number('learningRateDecay', 'train.learningRateDecay', { placeholder: t('train.decayPlaceholder') })}
+          {select('learningRateSchedule', 'train.learningRateSchedule', learningRateScheduleKinds, (kind) =>
+            t(`train.learningRateSchedule.${kind}`),
+          )}
+          {form.learningRateSchedule !== 'one-cycle' &&
+            number('learningRateDecay', 'train.learningRateDecay', { placeholder: t('train.decayPlaceholder') })}
           {number('batchSize', 'train.batchSize', { integer: true })}
           <div className="field">
             <span id="train-length-label">{t('train.length')}</span>
@@ -349,6 +354,7 @@ export function TrainForm({ formStore, training, personal, onStepThrough }: Prop
             : number('iterations', 'train.iterations', { integer: true })}
           {select('sampling', 'train.sampling', samplingKinds, (kind) => t(`train.sampling.${kind}`))}
           {select('loss', 'train.loss', lossKinds)}
+          {number('labelSmoothing', 'train.labelSmoothing', { placeholder: t('train.smoothingPlaceholder') })}
         </fieldset>
 
         <fieldset className="train-group">

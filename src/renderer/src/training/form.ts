@@ -5,6 +5,7 @@ import {
   DEFAULT_INIT_SCALE,
   hyperparametersSchema,
   initKinds,
+  learningRateScheduleKinds,
   lossKinds,
   MNIST_TRAIN_SIZE,
   optimizerKinds,
@@ -48,6 +49,7 @@ export const augmentationFields = ['shift', 'rotation', 'scale', 'strokeWidth', 
 export type AugmentationField = (typeof augmentationFields)[number];
 
 export type LengthKind = 'epochs' | 'iterations';
+export type LearningRateSchedule = (typeof learningRateScheduleKinds)[number];
 
 /** The personal-training choices as typed: the mode, and the weight and split as text. */
 export interface PersonalDraft {
@@ -71,8 +73,12 @@ export interface TrainingForm {
   loss: Hyperparameters['loss'];
   optimizer: Hyperparameters['optimizer'];
   learningRate: string;
-  /** Empty means a constant learning rate. */
+  /** 'constant' is sent as absent, as the presets have it. */
+  learningRateSchedule: LearningRateSchedule;
+  /** Empty means a constant learning rate; one-cycle hides it (it sets the rate itself). */
   learningRateDecay: string;
+  /** Empty means none. */
+  labelSmoothing: string;
   momentum: string;
   batchSize: string;
   lengthKind: LengthKind;
@@ -104,13 +110,15 @@ export interface TrainingForm {
 }
 
 /** What a preset leaves alone: the request's own options and the choice of data (snapshots kept unless said). */
-export type KeptFields = Pick<TrainingForm, 'name' | 'testSize' | 'personal'> & Partial<Pick<TrainingForm, 'keepSnapshots' | 'threads'>>;
+export type KeptFields = Pick<TrainingForm, 'name' | 'testSize' | 'personal'> &
+  Partial<Pick<TrainingForm, 'keepSnapshots' | 'threads'>>;
 
 /** The text fields that hold one number, by the path their errors are reported under. */
 export type NumberField =
   | 'initScale'
   | 'learningRate'
   | 'learningRateDecay'
+  | 'labelSmoothing'
   | 'momentum'
   | 'batchSize'
   | 'epochs'
@@ -139,7 +147,16 @@ export function defaultPersonalDraft(): PersonalDraft {
   return { mode, weight: String(weight), testSplit: String(testSplit) };
 }
 
-export { activationKinds, DEFAULT_INIT_SCALE, initKinds, lossKinds, optimizerKinds, samplingKinds, presetNames };
+export {
+  activationKinds,
+  DEFAULT_INIT_SCALE,
+  initKinds,
+  learningRateScheduleKinds,
+  lossKinds,
+  optimizerKinds,
+  samplingKinds,
+  presetNames,
+};
 
 let nextDraftId = 1;
 const draftId = (): number => nextDraftId++;
@@ -191,7 +208,9 @@ export function formFromHyperparameters(h: Hyperparameters, keep?: KeptFields): 
     loss: h.loss,
     optimizer: h.optimizer,
     learningRate: String(h.learningRate),
+    learningRateSchedule: h.learningRateSchedule ?? 'constant',
     learningRateDecay: text(h.learningRateDecay),
+    labelSmoothing: text(h.labelSmoothing),
     momentum: text(h.momentum ?? DEFAULT_MOMENTUM),
     batchSize: String(h.batchSize),
     lengthKind: h.iterations !== undefined ? 'iterations' : 'epochs',
@@ -285,6 +304,7 @@ export function readForm(form: TrainingForm): ReadForm {
   }
   const usesMomentum = momentumOptimizers.includes(form.optimizer);
   const usesInitScale = scaledInits.includes(form.init);
+  const oneCycle = form.learningRateSchedule === 'one-cycle';
   const candidate = {
     convBlocks:
       form.convBlocks.length === 0
@@ -307,7 +327,9 @@ export function readForm(form: TrainingForm): ReadForm {
     loss: form.loss,
     optimizer: form.optimizer,
     learningRate: number('learningRate', form.learningRate, true),
-    learningRateDecay: number('learningRateDecay', form.learningRateDecay, false),
+    learningRateSchedule: oneCycle ? form.learningRateSchedule : undefined,
+    learningRateDecay: oneCycle ? undefined : number('learningRateDecay', form.learningRateDecay, false),
+    labelSmoothing: number('labelSmoothing', form.labelSmoothing, false),
     momentum: usesMomentum ? number('momentum', form.momentum, true) : undefined,
     batchSize: number('batchSize', form.batchSize, true),
     epochs: form.lengthKind === 'epochs' ? number('epochs', form.epochs, true) : undefined,
@@ -398,6 +420,7 @@ function customIssueMessage(
     };
   }
   if (path === 'epochs') return { key: 'train.lengthRequired' };
+  if (path === 'labelSmoothing') return { key: 'train.smoothingNeedsCrossEntropy' };
   return { key: 'train.invalidValue' };
 }
 
