@@ -31,7 +31,8 @@ import { fineTuneHead } from '../digits/personal/head-fine-tune';
 import type { FineTuneWay } from '../shared/personal-training';
 import type { EpochRecord, TrainingProgress } from '../shared/training-progress';
 import { TrainingCancelledError, TrainingDivergedError } from '../engine/training/errors';
-import { evaluate } from '../engine/training/evaluate';
+import { scoreLogits } from '../engine/training/evaluate';
+import { ForwardPool } from '../engine/training/parallel-forward';
 import { measureCalibration } from '../engine/training/temperature-scaling';
 import { train } from '../engine/training/trainer';
 import { HyperparameterError, parseHyperparameters } from '../shared/hyperparameters';
@@ -51,7 +52,12 @@ import { StepModeError, StepModeSession, stepModeRefusal } from './step-mode';
 import { TimelineError, evaluateSnapshot, listSnapshots, snapshotModel } from './timeline';
 import { TIMELINE_LIMITS } from '../shared/timeline';
 import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } from './protocol';
-import { drawnDigitsFigures, drawnDigitsOnce, heldOutNonDigitsOnce, rejectionOfLogits } from '../digits/synthetic/drawn-figures';
+import {
+  drawnDigitsFigures,
+  drawnDigitsOnce,
+  heldOutNonDigitsOnce,
+  rejectionOfLogits,
+} from '../digits/synthetic/drawn-figures';
 import { rejectionAfterTraining } from '../digits/synthetic/rejection-sets';
 import { synthesisedDrawings } from '../digits/synthetic/training-set';
 
@@ -65,7 +71,7 @@ interface ParentPortLike {
 
 type Send = (message: EngineMessage) => void;
 
-/** Test images evaluated in one turn (one of evaluate's batches) before a cancel or another job's message is heard. */
+/** Test images evaluated in one turn, per thread, before a cancel or another job's message is heard. */
 const EVALUATION_TURN = 500;
 
 /** The jobs that stop on a cancel (training, evaluating, rasterising), by job id. */
@@ -92,7 +98,10 @@ async function mnist(testSize: number | undefined): Promise<{ train: Dataset; te
 async function cachedModelFile(path: string): Promise<{ model: Sequential; metadata: ModelMetadata }> {
   // Keyed by the file as well as its path: a file replaced there (a rebuilt default
   // model) is loaded afresh, never evaluated as the model it replaced.
-  const file = await stat(path).then(({ ino, size, mtimeMs }) => `${ino}:${size}:${mtimeMs}`, () => 'unreadable');
+  const file = await stat(path).then(
+    ({ ino, size, mtimeMs }) => `${ino}:${size}:${mtimeMs}`,
+    () => 'unreadable',
+  );
   const key = `${path}\0${file}`;
   let loaded = models.get(key);
   if (!loaded) {
@@ -116,7 +125,19 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
   send({
     type: 'progress',
     jobId: request.jobId,
-    progress: { phase: 'loading', step: 0, totalSteps: 0, epoch: 0, totalEpochs: 0, loss: null, trainAccuracy: null, testAccuracy: null, samplesPerSecond: 0, elapsedSeconds: 0, etaSeconds: 0 },
+    progress: {
+      phase: 'loading',
+      step: 0,
+      totalSteps: 0,
+      epoch: 0,
+      totalEpochs: 0,
+      loss: null,
+      trainAccuracy: null,
+      testAccuracy: null,
+      samplesPerSecond: 0,
+      elapsedSeconds: 0,
+      etaSeconds: 0,
+    },
   });
   const data = await mnist(request.testSize);
   if (controller.signal.aborted) throw new TrainingCancelledError(0);
@@ -142,7 +163,11 @@ async function runTraining(request: Extract<EngineRequest, { type: 'train' }>, s
     spec: result.spec,
     tensors: result.model.exportWeights(),
     hyperparameters: h,
-    personal: personal && { mode: request.personal!.mode, weight: request.personal!.weight, testSplit: request.personal!.testSplit },
+    personal: personal && {
+      mode: request.personal!.mode,
+      weight: request.personal!.weight,
+      testSplit: request.personal!.testSplit,
+    },
     history: result.history,
     lossCurve: result.lossCurve,
     validation: result.validation,
@@ -182,7 +207,8 @@ async function trainingSetup(request: Extract<EngineRequest, { type: 'train' }>)
     h = fineTuneHyperparameters(base.metadata.hyperparameters, { ...options, way: fineTuning });
   }
   const personal = request.personal;
-  if (!personal || personal.mode === 'none' || personal.images.labels.length === 0) return { h, base, fineTuning, threads };
+  if (!personal || personal.mode === 'none' || personal.images.labels.length === 0)
+    return { h, base, fineTuning, threads };
   const { images, labels } = personal.images;
   const all: Dataset = { images, labels, count: labels.length, rows: 28, cols: 28 };
   return { h, base, fineTuning, threads, personal: personalTrainingData(all, personal, h.seed) };
@@ -192,7 +218,8 @@ async function trainingSetup(request: Extract<EngineRequest, { type: 'train' }>)
 function threadsOf(requested: unknown): Threads {
   if (requested === undefined) return ENGINE_THREADS;
   const parsed = threadsSchema.safeParse(requested);
-  if (!parsed.success) throw new HyperparameterError(`threads: a whole number from 1 to ${MAX_THREADS}, not ${String(requested)}`);
+  if (!parsed.success)
+    throw new HyperparameterError(`threads: a whole number from 1 to ${MAX_THREADS}, not ${String(requested)}`);
   return parsed.data;
 }
 
@@ -209,13 +236,20 @@ async function fineTuneHeadOf(
   diskPath: string | undefined,
 ) {
   const frozen = frozenLayerCount(base.model.spec)!;
-  const replay = await replayFeatures.featuresFor(base, frozen, h, { ...data, synthetic: () => synthesisedDrawings(h) }, {
-    betweenBatches: async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (reporting.signal?.aborted) throw new TrainingCancelledError(0);
+  const replay = await replayFeatures.featuresFor(
+    base,
+    frozen,
+    h,
+    { ...data, synthetic: () => synthesisedDrawings(h) },
+    {
+      pool: inference,
+      betweenBatches: async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (reporting.signal?.aborted) throw new TrainingCancelledError(0);
+      },
+      diskPath,
     },
-    diskPath,
-  });
+  );
   return fineTuneHead(h, base.model, frozen, replay, { ...reporting, personal });
 }
 
@@ -240,34 +274,47 @@ async function nextTurn(signal: AbortSignal, what: string): Promise<void> {
   if (signal.aborted) throw new JobCancelledError(what);
 }
 
-/** evaluate() over `data` a turn at a time, so that a cancel is heard between turns; gives what one call over the whole set gives. */
+/**
+ * Threads for forward passes over many images (a report's evaluation, a fine-tune's frozen
+ * features): every core, unlike training's default (every core but one). These are short
+ * bursts the person waits for, not minutes beside their drawing.
+ */
+const inference = new ForwardPool(availableParallelism());
+
+/**
+ * evaluate() over `data` a turn at a time, on every core, so that a cancel is heard between
+ * turns; gives what one call of evaluate() over the whole set gives, bit for bit.
+ */
 async function evaluateInTurns(
   model: Sequential,
   data: Dataset,
   signal: AbortSignal,
-): Promise<{ labels: Uint8Array; predictions: Uint8Array; probabilities: Float32Array; logits: Float32Array; loss: number }> {
+): Promise<{
+  labels: Uint8Array;
+  predictions: Uint8Array;
+  probabilities: Float32Array;
+  logits: Float32Array;
+  loss: number;
+}> {
   const classes = model.classes;
-  const labels = new Uint8Array(data.count);
-  const predictions = new Uint8Array(data.count);
-  const probabilities = new Float32Array(data.count * classes);
   const logits = new Float32Array(data.count * classes);
-  let totalLoss = 0;
-  for (let start = 0; start < data.count; start += EVALUATION_TURN) {
+  const turn = EVALUATION_TURN * inference.threads;
+  for (let start = 0; start < data.count; start += turn) {
     await nextTurn(signal, 'evaluation');
-    const turn = evaluate(model, sliceDataset(data, start, Math.min(start + EVALUATION_TURN, data.count)), { keepProbabilities: true, keepLogits: true });
-    labels.set(turn.labels, start);
-    predictions.set(turn.predictions, start);
-    probabilities.set(turn.probabilities!, start * classes);
-    logits.set(turn.logits!, start * classes);
-    totalLoss += turn.loss * turn.count;
+    const { outputs } = await inference.forward(model, sliceDataset(data, start, Math.min(start + turn, data.count)));
+    logits.set(outputs, start * classes);
   }
-  return { labels, predictions, probabilities, logits, loss: data.count === 0 ? 0 : totalLoss / data.count };
+  await nextTurn(signal, 'evaluation');
+  const { labels, predictions, probabilities, loss } = scoreLogits(model, logits, data.labels.subarray(0, data.count), {
+    keepProbabilities: true,
+  });
+  return { labels, predictions, probabilities: probabilities!, logits, loss };
 }
 
 /**
  * The model on the first `testSize` test images, one batch per turn so that a cancel
  * is heard between batches. Probabilities and loss are the model's (with its temperature);
- * the calibration compares them with the raw softmax's. Each turn is evaluate() on a slice, so the predictions and
+ * the calibration compares them with the raw softmax's. The logits come a turn at a time from every core, so the predictions and
  * probabilities are the ones one call over the whole set gives. Then, as the bench does
  * (bench/drawn.ts, by the same functions), the drawn digits per style MNIST lacks and,
  * when the file has a threshold, the share of each set it calls "not a digit".
@@ -293,7 +340,11 @@ async function runEvaluation(request: Extract<EngineRequest, { type: 'evaluate' 
       const { rejected, total } = rejectionOfLogits(rejection, of, classes);
       return { rejected, total };
     };
-    notADigit = { mnistTest: share(logits), drawnDigits: share(onDrawn.logits), heldOutNonDigits: share(onNonDigits.logits) };
+    notADigit = {
+      mnistTest: share(logits),
+      drawnDigits: share(onDrawn.logits),
+      heldOutNonDigits: share(onNonDigits.logits),
+    };
   }
   return {
     count: test.count,
@@ -323,11 +374,15 @@ async function runSnapshotEvaluation(request: Extract<EngineRequest, { type: 'ev
   const signal = cancellable(request.jobId);
   const { spec } = await cachedModel(request.modelPath);
   const { test } = await mnist(Math.min(request.testSize ?? TIMELINE_LIMITS.defaultTestSize, TIMELINE_LIMITS.testSize));
-  return evaluateSnapshot(request.modelPath, spec, request.snapshot, test, () => nextTurn(signal, 'snapshot evaluation'));
+  return evaluateSnapshot(request.modelPath, spec, request.snapshot, test, () =>
+    nextTurn(signal, 'snapshot evaluation'),
+  );
 }
 
 /** The model a look inside is of: a snapshot of its timeline, else the model (or its "break it" copy). */
-async function inspectedModel(request: Extract<EngineRequest, { type: 'inspect-activations' | 'inspect-parameters' }>): Promise<Sequential> {
+async function inspectedModel(
+  request: Extract<EngineRequest, { type: 'inspect-activations' | 'inspect-parameters' }>,
+): Promise<Sequential> {
   const model = await cachedModel(request.modelPath);
   if (request.snapshot) return snapshotModel(request.modelPath, model.spec, request.snapshot);
   return editedModel(model, request.edits ?? []).model;
@@ -348,7 +403,11 @@ async function startStepMode(hyperparameters: Hyperparameters): Promise<StepSess
 }
 
 function nextStep(): StepRecord {
-  if (!stepSession) throw new StepModeError('not-found', 'there is no step-mode run (none was started, or the engine restarted): start one');
+  if (!stepSession)
+    throw new StepModeError(
+      'not-found',
+      'there is no step-mode run (none was started, or the engine restarted): start one',
+    );
   return stepSession.next();
 }
 
@@ -380,7 +439,8 @@ function errorCodeOf(error: unknown): ErrorCode {
   if (error instanceof StepModeError || error instanceof TimelineError) return error.code;
   if (error instanceof TrainingCancelledError || error instanceof JobCancelledError) return 'cancelled';
   if (error instanceof TrainingDivergedError) return 'diverged';
-  if (error instanceof HyperparameterError || error instanceof DrawingLimitError || error instanceof InspectionError) return 'invalid-payload';
+  if (error instanceof HyperparameterError || error instanceof DrawingLimitError || error instanceof InspectionError)
+    return 'invalid-payload';
   const name = error instanceof Error ? error.name : '';
   if (name === 'ModelFileError') return 'invalid-model';
   if (error instanceof Error && /MNIST/.test(error.message)) return 'data-missing';
@@ -406,7 +466,12 @@ async function handle(message: unknown, send: Send): Promise<void> {
     else if (request.type === 'inspect-activations' && request.snapshot)
       value = experimentActivations(await inspectedModel(request), [], request.pixels, request.maxValues);
     else if (request.type === 'inspect-activations')
-      value = experimentActivations(await cachedModel(request.modelPath), request.edits ?? [], request.pixels, request.maxValues);
+      value = experimentActivations(
+        await cachedModel(request.modelPath),
+        request.edits ?? [],
+        request.pixels,
+        request.maxValues,
+      );
     else if (request.type === 'inspect-parameters')
       value = inspectParameters(await inspectedModel(request), request.layer, request.maxValues);
     else if (request.type === 'timeline') value = await listSnapshots(request.modelPath, request.snapshotPath);

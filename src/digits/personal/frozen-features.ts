@@ -1,9 +1,11 @@
 import type { Dataset } from '../../engine/data/dataset';
+import { sliceDataset } from '../../engine/data/dataset';
 import type { NamedTensor } from '../../engine/model/sequential';
 import { Sequential } from '../../engine/model/sequential';
 import type { ModelSpec } from '../../engine/model/spec';
 import { featureCount, layerShapes } from '../../engine/model/spec';
-import { BatchAssembler } from '../../engine/training/batches';
+import { forwardRows } from '../../engine/training/evaluate';
+import type { ForwardPool } from '../../engine/training/parallel-forward';
 
 /**
  * A convolutional model cut at its flatten: the conv blocks below it (the feature
@@ -31,28 +33,28 @@ export function frozenLayerCount(spec: ModelSpec): number | undefined {
   return flatten + 1;
 }
 
-/** Every image's output of the frozen layers, in inference mode, `[count, 784] -> [count, width]`, `batchSize` at a time. */
+/** Images computed between two calls of `betweenBatches`, per thread: a cancel is heard within a fraction of a second. */
+const FEATURE_CHUNK = 500;
+
+/**
+ * Every image's output of the frozen layers, in inference mode, `[count, 784] -> [count, width]`,
+ * on the pool's threads when given (parallel-forward.ts: the same bits as one thread).
+ */
 export async function frozenFeatures(
   model: Sequential,
   frozen: number,
   data: Dataset,
-  options: { batchSize?: number; betweenBatches?: () => Promise<void> } = {},
+  options: { pool?: ForwardPool; betweenBatches?: () => Promise<void> } = {},
 ): Promise<FeatureRows> {
-  const batchSize = options.batchSize ?? 500;
-  const assembler = new BatchAssembler(data);
-  let features = new Float32Array(0);
-  let width = 0;
-  for (let start = 0; start < data.count; start += batchSize) {
-    const end = Math.min(start + batchSize, data.count);
-    const { inputs } = assembler.assemble(Array.from({ length: end - start }, (_, i) => start + i));
-    let x = inputs;
-    for (let i = 0; i < frozen; i++) x = model.layers[i].forward(x, false);
-    if (start === 0) {
-      width = x.cols;
-      features = new Float32Array(data.count * width);
-    }
-    // Layers reuse their output buffers: copy this batch's rows out before the next.
-    features.set(x.data.subarray(0, (end - start) * width), start * width);
+  const chunk = FEATURE_CHUNK * (options.pool?.threads ?? 1);
+  const width = frozenWidth(model, frozen);
+  const features = new Float32Array(data.count * width);
+  for (let start = 0; start < data.count; start += chunk) {
+    const part = sliceDataset(data, start, Math.min(start + chunk, data.count));
+    const rows = options.pool
+      ? await options.pool.forward(model, part, { layers: frozen })
+      : forwardRows(model, part, { layers: frozen });
+    features.set(rows.outputs, start * width);
     await options.betweenBatches?.();
   }
   return { features, labels: Uint8Array.from(data.labels.subarray(0, data.count)), count: data.count, width };

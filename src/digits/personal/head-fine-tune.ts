@@ -13,6 +13,7 @@ import { MAX_LOSS_CURVE_POINTS, finalFigures, progressReporter } from '../../eng
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { EpochRecord, LossPoint, TrainingProgress } from '../../shared/training-progress';
 import { PROGRESS_INTERVAL_MS } from '../../shared/training-progress';
+import type { ForwardPool } from '../../engine/training/parallel-forward';
 import type { FeatureRows } from './frozen-features';
 import { frozenFeatures, headOf, withHead } from './frozen-features';
 
@@ -31,9 +32,9 @@ export async function replayFeaturesOf(
   model: Sequential,
   frozen: number,
   sets: { mnist: Dataset; synthetic?: Dataset; test: Dataset },
-  betweenBatches?: () => Promise<void>,
+  options: { pool?: ForwardPool; betweenBatches?: () => Promise<void> } = {},
 ): Promise<ReplayFeatures> {
-  const of = (data: Dataset) => frozenFeatures(model, frozen, data, { betweenBatches });
+  const of = (data: Dataset) => frozenFeatures(model, frozen, data, options);
   const mnist = await of(sets.mnist);
   const synthetic: FeatureRows = sets.synthetic?.count
     ? await of(sets.synthetic)

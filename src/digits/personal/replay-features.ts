@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dataset } from '../../engine/data/dataset';
 import { sliceDataset } from '../../engine/data/dataset';
 import type { Sequential } from '../../engine/model/sequential';
+import type { ForwardPool } from '../../engine/training/parallel-forward';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { ModelMetadata } from '../../shared/model-metadata';
 import { readFeatureFile, saveFeatureFile } from '../io/feature-file';
@@ -48,18 +49,27 @@ export class ReplayFeatureCache {
 
   /**
    * The features held, else the ones saved at `diskPath` when they are of this model and
-   * these images, else computed, `betweenBatches` a batch at a time (a cancel there
-   * forgets the half-made entry), and saved at `diskPath` for the next process.
+   * these images, else computed (on `pool`'s threads when given), `betweenBatches` a
+   * chunk at a time (a cancel there forgets the half-made entry), and saved at `diskPath`
+   * for the next process.
    */
   featuresFor(
     base: FineTuneBase,
     frozen: number,
     h: Pick<Hyperparameters, 'trainSize' | 'styleDrawings' | 'nonDigitDrawings' | 'seed'>,
     sources: ReplaySources,
-    options: { betweenBatches?: () => Promise<void>; diskPath?: string } = {},
+    options: { pool?: ForwardPool; betweenBatches?: () => Promise<void>; diskPath?: string } = {},
   ): Promise<ReplayFeatures> {
     const trainCount = Math.min(h.trainSize, sources.train.count);
-    const key = [base.digest, frozen, trainCount, h.styleDrawings ?? 0, h.nonDigitDrawings ?? 0, h.seed, sources.test.count].join('|');
+    const key = [
+      base.digest,
+      frozen,
+      trainCount,
+      h.styleDrawings ?? 0,
+      h.nonDigitDrawings ?? 0,
+      h.seed,
+      sources.test.count,
+    ].join('|');
     if (this.held?.key === key) return this.held.features;
     const computing = (async () => {
       const saved = options.diskPath ? await readFeatureFile(options.diskPath).catch(() => undefined) : undefined;
@@ -68,7 +78,7 @@ export class ReplayFeatureCache {
         base.model,
         frozen,
         { mnist: sliceDataset(sources.train, 0, trainCount), synthetic: sources.synthetic(), test: sources.test },
-        options.betweenBatches,
+        { pool: options.pool, betweenBatches: options.betweenBatches },
       );
       // A cache: a file that cannot be written costs the next process the computation, nothing more.
       if (options.diskPath) {

@@ -3,6 +3,7 @@ import { createLoss } from '../losses';
 import type { Sequential } from '../model/sequential';
 import type { Matrix } from '../tensor';
 import { BatchAssembler } from './batches';
+import type { ForwardPool } from './parallel-forward';
 
 export interface Evaluation {
   /** Mean loss (the model's own loss function, without weight decay). */
@@ -43,46 +44,102 @@ export interface EvaluateOptions {
  * probabilities are the model's own: of the logits divided by its temperature.
  */
 export function evaluate(model: Sequential, data: Dataset, options: EvaluateOptions = {}): Evaluation {
-  const indices = options.indices ?? Uint32Array.from({ length: data.count }, (_, i) => i);
-  const count = indices.length;
-  const batchSize = options.batchSize ?? EVALUATION_BATCH;
-  const classes = model.classes;
-  const loss = createLoss(model.spec.loss, model.dtype);
+  const { outputs } = forwardRows(model, data, options);
+  const labels = options.indices
+    ? Uint8Array.from(options.indices, (i) => data.labels[i])
+    : data.labels.slice(0, data.count);
+  return scoreLogits(model, outputs, labels, options);
+}
+
+/**
+ * evaluate() with the forward passes shared by a pool's threads (parallel-forward.ts):
+ * the same figures, bit for bit.
+ */
+export async function evaluateOnThreads(
+  pool: ForwardPool,
+  model: Sequential,
+  data: Dataset,
+  options: Omit<EvaluateOptions, 'indices'> = {},
+): Promise<Evaluation> {
+  const { outputs } = await pool.forward(model, data);
+  return scoreLogits(model, outputs, data.labels.slice(0, data.count), options);
+}
+
+/**
+ * The outputs of the model's first `layers` layers (default all: the logits) for the
+ * images of `data` (or those at `indices`), `[count, width]`, in inference mode, in passes
+ * of `batchSize` images. Every pass has the same rows, so the layers keep their buffers (a
+ * new shape would allocate a new set, and touch new pages of kernel memory until the old
+ * set is collected): a short last pass starts earlier, re-reading images already done.
+ */
+export function forwardRows(
+  model: Sequential,
+  data: Dataset,
+  options: { layers?: number; indices?: ArrayLike<number>; batchSize?: number } = {},
+): { outputs: Float32Array; width: number } {
+  const layers = options.layers ?? model.layers.length;
+  const indices = options.indices;
+  const count = indices ? indices.length : data.count;
+  const batchSize = Math.min(options.batchSize ?? EVALUATION_BATCH, Math.max(1, count));
   const assembler = new BatchAssembler(data);
+  let outputs = new Float32Array(0);
+  let width = 0;
+  for (let start = 0; start < count; start += batchSize) {
+    const end = Math.min(start + batchSize, count);
+    const from = Math.max(0, end - batchSize);
+    const pass = Array.from({ length: end - from }, (_, i) => (indices ? indices[from + i] : from + i));
+    let x = assembler.assemble(pass).inputs;
+    for (let i = 0; i < layers; i++) x = model.layers[i].forward(x, false);
+    if (start === 0) {
+      width = x.cols;
+      outputs = new Float32Array(count * width);
+    }
+    // Layers reuse their output buffers: copy this pass's new rows out before the next.
+    outputs.set(x.data.subarray((start - from) * width, (end - from) * width), start * width);
+  }
+  return { outputs, width };
+}
+
+/**
+ * An evaluation's figures from the model's logits `[count, classes]` of images with these
+ * `labels`: the loss and probabilities of the logits divided by the model's temperature,
+ * the loss summed in chunks of `batchSize` as evaluate() always has.
+ */
+export function scoreLogits(
+  model: Sequential,
+  logits: Float32Array,
+  labels: Uint8Array,
+  options: Omit<EvaluateOptions, 'indices'> = {},
+): Evaluation {
+  const count = labels.length;
+  const classes = model.classes;
+  const batchSize = options.batchSize ?? EVALUATION_BATCH;
+  const loss = createLoss(model.spec.loss, model.dtype);
   const predictions = new Uint8Array(count);
-  const labels = new Uint8Array(count);
   const probabilities = options.keepProbabilities ? new Float32Array(count * classes) : undefined;
-  const logits = options.keepLogits ? new Float32Array(count * classes) : undefined;
   let totalLoss = 0;
   let correct = 0;
   for (let start = 0; start < count; start += batchSize) {
-    const end = Math.min(start + batchSize, count);
-    // A short last pass starts earlier, re-reading images already counted, so that every
-    // pass has the same rows and the layers keep their buffers (a new shape would allocate
-    // a new set, and touch new pages of kernel memory until the old set is collected).
-    const from = Math.max(0, end - batchSize);
-    const counted = start - from;
-    const rows = end - start;
-    const batch = Array.prototype.slice.call(indices, from, end) as number[];
-    const { inputs, labels: passLabels } = assembler.assemble(batch);
-    const passLogits = model.forward(inputs, false);
-    const batchLogits: Matrix = {
-      rows,
-      cols: classes,
-      data: passLogits.data.subarray(counted * classes, (counted + rows) * classes),
-    };
-    const batchLabels = passLabels.subarray(counted);
-    logits?.set(batchLogits.data, start * classes);
-    totalLoss += loss.forward(model.scaleLogits(batchLogits), batchLabels) * rows;
+    const rows = Math.min(batchSize, count - start);
+    const batch: Matrix = { rows, cols: classes, data: logits.subarray(start * classes, (start + rows) * classes) };
+    const batchLabels = labels.subarray(start, start + rows);
+    totalLoss += loss.forward(model.scaleLogits(batch), batchLabels) * rows;
     const p = loss.probabilities().data;
     for (let r = 0; r < rows; r++) {
       let best = 0;
       for (let j = 1; j < classes; j++) if (p[r * classes + j] > p[r * classes + best]) best = j;
       predictions[start + r] = best;
-      labels[start + r] = batchLabels[r];
       if (best === batchLabels[r]) correct++;
     }
     probabilities?.set(p.subarray(0, rows * classes), start * classes);
   }
-  return { loss: totalLoss / count, accuracy: correct / count, count, predictions, labels, probabilities, logits };
+  return {
+    loss: totalLoss / count,
+    accuracy: correct / count,
+    count,
+    predictions,
+    labels,
+    probabilities,
+    logits: options.keepLogits ? logits : undefined,
+  };
 }

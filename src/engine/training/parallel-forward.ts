@@ -4,8 +4,8 @@ import { sliceDataset } from '../data/dataset';
 import type { NamedTensor } from '../model/sequential';
 import { Sequential } from '../model/sequential';
 import type { ModelSpec } from '../model/spec';
-import { BatchAssembler } from './batches';
 import { gradientWorkerUrl, shardBounds, spawnWorker } from './data-parallel';
+import { forwardRows } from './evaluate';
 
 /**
  * Inference over many images on several threads: the test set of a report, the drawn
@@ -19,9 +19,6 @@ import { gradientWorkerUrl, shardBounds, spawnWorker } from './data-parallel';
  * bit-identical to one thread's, whatever the thread count (tests/engine/training).
  */
 
-/** Images one forward pass takes at once: bounds the layers' output buffers (see evaluate.ts's EVALUATION_BATCH). */
-export const FORWARD_BATCH = 64;
-
 export interface ForwardOptions {
   /** Run the first `layers` layers only (default: all, giving logits). */
   layers?: number;
@@ -31,25 +28,6 @@ export interface ForwardOptions {
 export interface ForwardRows {
   outputs: Float32Array;
   width: number;
-}
-
-/** Every image of `data` through the model's first `layers` layers in inference mode, FORWARD_BATCH at a time. */
-export function forwardRows(model: Sequential, data: Dataset, layers = model.layers.length): ForwardRows {
-  const assembler = new BatchAssembler(data);
-  let outputs = new Float32Array(0);
-  let width = 0;
-  for (let start = 0; start < data.count; start += FORWARD_BATCH) {
-    const end = Math.min(start + FORWARD_BATCH, data.count);
-    let x = assembler.assemble(Array.from({ length: end - start }, (_, i) => start + i)).inputs;
-    for (let i = 0; i < layers; i++) x = model.layers[i].forward(x, false);
-    if (start === 0) {
-      width = x.cols;
-      outputs = new Float32Array(data.count * width);
-    }
-    // Layers reuse their output buffers: copy this pass's rows out before the next.
-    outputs.set(x.data.subarray(0, (end - start) * width), start * width);
-  }
-  return { outputs, width };
 }
 
 /** What the calling thread sends a worker. */
@@ -85,7 +63,7 @@ export class ForwardPool {
       throw new RangeError(`a forward pool needs 1 or more threads, got ${threads}`);
   }
 
-  /** The model's outputs for every image of `data`: as forwardRows gives, computed on `threads` threads. */
+  /** The model's outputs for every image of `data`: what evaluate.ts's forwardRows gives, computed on `threads` threads. */
   async forward(model: Sequential, data: Dataset, options: ForwardOptions = {}): Promise<ForwardRows> {
     if (this.closed) throw new Error('the forward pool is closed');
     const layers = options.layers ?? model.layers.length;
@@ -105,7 +83,7 @@ export class ForwardPool {
     }
     // Heard even when shard 0 throws: a worker's later rejection must not go unhandled.
     const settled = Promise.allSettled(replies);
-    const first = forwardRows(model, sliceDataset(data, 0, bounds[1]), layers);
+    const first = forwardRows(model, sliceDataset(data, 0, bounds[1]), { layers });
     const rest = await settled;
     for (const worker of this.workers) worker.unref();
     const failed = rest.find((r) => r.status === 'rejected');
@@ -209,7 +187,7 @@ export function serveForward(port: {
         rows: request.rows,
         cols: request.cols,
       };
-      const { outputs, width } = forwardRows(replica.model, data, request.layers);
+      const { outputs, width } = forwardRows(replica.model, data, { layers: request.layers });
       port.postMessage({ id: request.id, outputs, width }, [outputs.buffer as ArrayBuffer]);
     } catch (error) {
       port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Sequential } from '../../../src/engine/model/sequential';
 import { modelSpecFor } from '../../../src/engine/training/architecture';
-import { ForwardPool, forwardRows } from '../../../src/engine/training/parallel-forward';
+import { evaluate, evaluateOnThreads, forwardRows } from '../../../src/engine/training/evaluate';
+import { ForwardPool } from '../../../src/engine/training/parallel-forward';
 import { syntheticDigits, syntheticHyperparameters as hyper } from './synthetic';
 
 const data = syntheticDigits(203, 4);
@@ -47,11 +48,18 @@ describe('forward passes on several threads', () => {
   it('stops after the first `layers` layers (a fine-tune’s frozen features)', async () => {
     const model = trainedLooking(cnn, 6);
     const flatten = cnn.layers.findIndex((layer) => layer.type === 'flatten') + 1;
-    const one = forwardRows(model, data, flatten);
+    const one = forwardRows(model, data, { layers: flatten });
     const many = await poolOf(2).forward(model, data, { layers: flatten });
     expect(many.width).toBe(one.width);
     expect(many.width).toBeGreaterThan(10);
     expect(Array.from(many.outputs)).toEqual(Array.from(one.outputs));
+  });
+
+  it('evaluates as evaluate() does, every figure bit for bit', async () => {
+    const model = trainedLooking(cnn, 11);
+    model.temperature = 1.3;
+    const options = { keepLogits: true, keepProbabilities: true };
+    expect(await evaluateOnThreads(poolOf(2), model, data, options)).toEqual(evaluate(model, data, options));
   });
 
   it('takes each call’s weights: a second model of the same shape is not answered with the first’s', async () => {
