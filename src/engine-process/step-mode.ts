@@ -70,7 +70,8 @@ export class StepModeSession {
     const gradients = new Map<number, number[]>();
     let logits: Float32Array | undefined;
     const before = new Map<Param, { value: Float32Array; grad: Norms }>();
-    const learningRate = run.optimizer.learningRate;
+    // The rate this step's update uses: a schedule sets it just before beforeUpdate.
+    let learningRate = run.optimizer.learningRate;
 
     const { loss, inputs, labels } = trainStep(run, {
       onOutput: (i, output) => {
@@ -80,6 +81,7 @@ export class StepModeSession {
       onOutputGradient: (i, gradient) =>
         gradients.set(i, firstRow(gradient, Math.min(gradient.cols, STEP_LIMITS.units))),
       beforeUpdate: () => {
+        learningRate = run.optimizer.learningRate;
         for (const p of run.params) before.set(p, { value: Float32Array.from(p.value), grad: normsOf(p.grad) });
       },
     });

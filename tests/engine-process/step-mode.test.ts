@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StepModeError, StepModeSession, stepModeRefusal } from '../../src/engine-process/step-mode';
+import { oneCycleLearningRate } from '../../src/engine/training/learning-rate-schedule';
 import { train } from '../../src/engine/training/trainer';
 import type { Hyperparameters } from '../../src/shared/hyperparameters';
 import { stepRecordSchema, STEP_LIMITS } from '../../src/shared/step-mode';
@@ -37,6 +38,10 @@ const configurations: [string, Partial<Hyperparameters>][] = [
       batchSize: 64,
       augmentation: { shift: 1 },
     },
+  ],
+  [
+    'momentum SGD with the one-cycle schedule and label smoothing',
+    { optimizer: 'momentum', momentum: 0.9, learningRate: 0.1, learningRateSchedule: 'one-cycle', labelSmoothing: 0.1 },
   ],
 ];
 
@@ -95,6 +100,13 @@ describe('step mode', () => {
     expect(record.firstLayerGradient.units).toBe(STEP_LIMITS.gradientImages);
     expect(record.firstLayerGradient.values[3 * 36 + 5]).toBe(w.grad[5 * 20 + 3]);
     expect(session.next().step).toBe(2);
+  });
+
+  it("records the rate each step's update used: the one-cycle schedule's", () => {
+    const h = syntheticHyperparameters({ learningRateSchedule: 'one-cycle', iterations: 10, epochs: undefined });
+    const session = new StepModeSession(h, data.train);
+    const rates = Array.from({ length: 10 }, () => session.next().learningRate);
+    expect(rates).toEqual(Array.from({ length: 10 }, (_, i) => oneCycleLearningRate(h.learningRate, i + 1, 10)));
   });
 
   it('refuses a conv net and a network over the parameter limit, by name', () => {
