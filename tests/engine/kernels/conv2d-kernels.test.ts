@@ -52,6 +52,8 @@ interface Case {
   count: number;
   /** Share of zeros in the input and in dY, as MNIST, ReLU and max pooling give. */
   zeros: number;
+  /** dY's share of zeros when it differs: after max pooling's backward dY is sparser than the layer's input. */
+  dyZeros?: number;
 }
 
 const cases: Case[] = [
@@ -71,6 +73,12 @@ const cases: Case[] = [
   { g: geometry(9, 8, 4, 4, 2, 'valid'), filters: 36, count: 2, zeros: 0.5 },
   { g: geometry(6, 6, 5, 4, 3, 'same'), filters: 7, count: 2, zeros: 0 },
   { g: geometry(3, 4, 2, 5, 1, 'same'), filters: 4, count: 2, zeros: 0.2 },
+  // A dense input and a sparse dY (the filter gradient lists dY by filter, its windows' lines
+  // in runs of 28 floats): k·C of 80, 21, 28 (one run exactly), 30, with odd sizes and strides.
+  { g: geometry(13, 11, 16, 5, 1, 'same'), filters: 32, count: 3, zeros: 0.3, dyZeros: 0.85 },
+  { g: geometry(10, 9, 7, 3, 1, 'valid'), filters: 9, count: 2, zeros: 0, dyZeros: 0.8 },
+  { g: geometry(9, 9, 7, 4, 2, 'same'), filters: 13, count: 2, zeros: 0.1, dyZeros: 0.7 },
+  { g: geometry(11, 12, 6, 5, 2, 'valid'), filters: 6, count: 3, zeros: 0.2, dyZeros: 0 },
   // All zeros: every list empty.
   { g: geometry(8, 8, 4, 3, 1, 'same'), filters: 8, count: 2, zeros: 1 },
   // Enough samples that the filter gradient takes two passes (fast.ts FILTER_GRADIENT_CHUNK_BYTES),
@@ -79,10 +87,11 @@ const cases: Case[] = [
   { g: geometry(28, 28, 1, 1, 2, 'valid'), filters: 64, count: 90, zeros: 0.5 },
 ];
 
-function name({ g, filters, count, zeros }: Case): string {
+function name({ g, filters, count, zeros, dyZeros }: Case): string {
   return (
     `${count} x ${g.height}x${g.width}x${g.channels} -> ${filters} filters ${g.kernel}x${g.kernel}, ` +
-    `stride ${g.stride}, pad ${g.padTop},${g.padLeft}, ${Math.round(zeros * 100)}% zeros`
+    `stride ${g.stride}, pad ${g.padTop},${g.padLeft}, ${Math.round(zeros * 100)}% zeros` +
+    (dyZeros === undefined ? '' : ` (dY ${Math.round(dyZeros * 100)}%)`)
   );
 }
 
@@ -101,7 +110,7 @@ describe('conv layer kernels: fast agrees with the im2col reference to float32 r
   it('loaded', () => expect(fast).toBeDefined());
 
   for (const c of cases) {
-    const { g, filters, count, zeros } = c;
+    const { g, filters, count, zeros, dyZeros = zeros } = c;
     const inFloats = count * g.height * g.width * g.channels;
     const outFloats = count * g.outHeight * g.outWidth * filters;
     const weights = g.kernel * g.kernel * g.channels * filters;
@@ -111,7 +120,7 @@ describe('conv layer kernels: fast agrees with the im2col reference to float32 r
         const x = filled(inFloats, random, placement, zeros);
         const w = filled(weights, random, placement, 0);
         const bias = filled(filters, random, placement, 0);
-        const dy = filled(outFloats, random, placement, zeros);
+        const dy = filled(outFloats, random, placement, dyZeros);
 
         const y = allocate('float32', outFloats, placement) as Float32Array;
         const yExpected = new Float32Array(outFloats);

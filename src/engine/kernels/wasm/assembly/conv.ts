@@ -517,31 +517,30 @@ function outputPaddedSide(inSide: i32, padBefore: i32, outSide: i32, k: i32): i3
   return max(outSide, inSide + padBefore) + k - 1;
 }
 
-/** Scratch bytes one sample takes in `conv2dFilterGradient` (the caller picks the samples per pass from it). */
+/** Scratch bytes one sample takes in `conv2dFilterGradient`'s pass over the input's non-zeros (the caller picks the samples per pass from it). */
 export function conv2dFilterGradientSampleScratch(geometry: usize, F: i32): i32 {
   const H = load<i32>(geometry, 0), W = load<i32>(geometry, 4), C = load<i32>(geometry, 8);
-  const k = load<i32>(geometry, 12), stride = load<i32>(geometry, 16);
+  const k = load<i32>(geometry, 12);
   const padTop = load<i32>(geometry, 20), padLeft = load<i32>(geometry, 24);
   const outH = load<i32>(geometry, 28), outW = load<i32>(geometry, 32);
-  const byOutput = paddedSide(outH, stride, k) * paddedSide(outW, stride, k) * C + outH * outW * (1 + 2 * F);
-  const byInput = outputPaddedSide(H, padTop, outH, k) * outputPaddedSide(W, padLeft, outW, k) * F + H * W * (1 + 2 * C);
-  return 4 * max(byOutput, byInput);
+  return 4 * (outputPaddedSide(H, padTop, outH, k) * outputPaddedSide(W, padLeft, outW, k) * F + H * W * (1 + 2 * C));
 }
 
 /** Scratch bytes `conv2dFilterGradient` needs for `chunk` samples at a time. */
 export function conv2dFilterGradientScratch(geometry: usize, F: i32, chunk: i32): i32 {
   const C = load<i32>(geometry, 8), k = load<i32>(geometry, 12);
-  return 4 * (k * k * C * F + 2 * (max(F, C) + 1)) + chunk * conv2dFilterGradientSampleScratch(geometry, F);
+  const byInput = 4 * (k * k * C * F + 2 * (C + 1)) + chunk * conv2dFilterGradientSampleScratch(geometry, F);
+  return max(byInput, byOutputScratch(geometry, F));
 }
 
 /**
  * dW[ky, kx, c, f] = Σ_{n, oy, ox} X[n, oy·s + ky − padTop, ox·s + kx − padLeft, c] · dY[n, oy, ox, f]
  * over `count` samples: x [count, H·W·C], dy [count, H_out·W_out·F], dw [k·k·C, F]
- * (overwritten), `chunk` samples per pass. Either operand's zeros can be skipped: each
- * non-zero of dY adds k rows of k·C floats, each non-zero of X k rows of k·F floats, so
- * at stride 1 the cheaper side is listed (the first layer's MNIST input, whose rows of
- * k·C = 5 floats would barely fill a vector; a deeper layer's dY, mostly zeros after
- * max pooling).
+ * (overwritten), `chunk` samples per pass over the input's non-zeros. Either operand's
+ * zeros can be skipped: each non-zero of X adds k lines of k·F floats, each non-zero of
+ * dY k lines of k·C floats (in runs of 28), so at stride 1 the cheaper side is
+ * listed (the first layer's MNIST input, whose lines of k·C = 5 floats would barely
+ * fill a vector; a deeper layer's dY, mostly zeros after max pooling).
  */
 export function conv2dFilterGradient(x: usize, dy: usize, count: i32, geometry: usize, F: i32, dw: usize, chunk: i32, scratch: usize): void {
   const H = load<i32>(geometry, 0), W = load<i32>(geometry, 4), C = load<i32>(geometry, 8);
@@ -550,12 +549,13 @@ export function conv2dFilterGradient(x: usize, dy: usize, count: i32, geometry: 
   const k = load<i32>(geometry, 12);
   if (
     stride == 1 &&
-    <i64>countNonZero(x, count * H * W * C) * sparseRowCost(k * F) <
-      <i64>countNonZero(dy, count * outH * outW * F) * sparseRowCost(k * C)
+    // Vectors and loads per entry and pass over a line, as sparseRow and sumRun spend them.
+    <i64>countNonZero(x, count * H * W * C) * k * sparseRowCost(k * F) <
+      <i64>countNonZero(dy, count * outH * outW * F) * k * (outputLineFloats(k, C) / RUN_FLOATS) * (7 + 2)
   ) {
     filterGradientByInput(x, dy, count, geometry, F, dw, chunk, scratch);
   } else {
-    filterGradientByOutput(x, dy, count, geometry, F, dw, chunk, scratch);
+    filterGradientByOutput(x, dy, count, geometry, F, dw, scratch);
   }
 }
 
@@ -629,70 +629,131 @@ function filterGradientByInput(x: usize, dy: usize, count: i32, geometry: usize,
   }
 }
 
+/** Floats in a run: seven vectors, the block filterGradientByOutput sums in registers. */
+const RUN_FLOATS = 28;
+
+/** Floats of one line of a filter's gradient as filterGradientByOutput keeps it: the window's k·C rounded up to whole runs. */
+// @ts-ignore: decorator
+@inline
+function outputLineFloats(k: i32, C: i32): i32 {
+  return (k * C + RUN_FLOATS - 1) / RUN_FLOATS * RUN_FLOATS;
+}
+
+/** Scratch bytes `filterGradientByOutput` needs (one sample at a time). */
+function byOutputScratch(geometry: usize, F: i32): i32 {
+  const C = load<i32>(geometry, 8), k = load<i32>(geometry, 12), stride = load<i32>(geometry, 16);
+  const outH = load<i32>(geometry, 28), outW = load<i32>(geometry, 32);
+  const positions = outH * outW;
+  const L = outputLineFloats(k, C);
+  // The padded block, then slack for the last window's line read past k·C up to L; the
+  // lists (F of positions + 1 entries, off and val); the window offsets; dWᵀ.
+  return 4 * (paddedSide(outH, stride, k) * paddedSide(outW, stride, k) * C + L + 2 * F * (positions + 1) + positions + F * k * L + F);
+}
+
 /**
  * dW[ky, kx, c, f] = Σ_{n, oy, ox} X[n, oy·s + ky − padTop, ox·s + kx − padLeft, c] · dY[n, oy, ox, f]
  * over `count` samples: x [count, H·W·C], dy [count, H_out·W_out·F], dw [k·k·C, F] (overwritten).
- * `chunk` samples at a time: the input is copied into a zero-padded block, dY's non-zeros
- * are listed per filter (the byte offset of their window in the block, and the value),
- * and for each filter f and kernel row ky the k·C floats of dWᵀ[f, ky, ·, ·] are one
- * sparse row over the windows' lines ky (contiguous in the padded block).
+ * One sample at a time, so its blocks stay in the first-level cache: the input is copied
+ * into a zero-padded block where every window fits, and dY's non-zeros are listed per
+ * filter (the byte offset of their window in the block, and the value) without a branch,
+ * each filter's list in a slot of positions + 1 entries. Filter f's gradient is kept
+ * transposed, dWᵀ[f, ky, ·] a line of the window's k·C floats (padded to L, whole runs
+ * of seven vectors), and summed in registers a run at a time over the windows' lines:
+ * seven independent multiply-adds per list entry nearly hide their latency, and with
+ * the seven loads that feed them fill the 15 vector registers V8 gives, which loads all
+ * of an iteration's operands before its first multiply-add. Past k·C a run reads the
+ * block's next floats and sums into the padding, which is dropped.
  */
-function filterGradientByOutput(x: usize, dy: usize, count: i32, geometry: usize, F: i32, dw: usize, chunk: i32, scratch: usize): void {
+function filterGradientByOutput(x: usize, dy: usize, count: i32, geometry: usize, F: i32, dw: usize, scratch: usize): void {
   const H = load<i32>(geometry, 0), W = load<i32>(geometry, 4), C = load<i32>(geometry, 8);
   const k = load<i32>(geometry, 12), stride = load<i32>(geometry, 16);
   const padTop = load<i32>(geometry, 20), padLeft = load<i32>(geometry, 24);
   const outH = load<i32>(geometry, 28), outW = load<i32>(geometry, 32);
   const Hp = paddedSide(outH, stride, k), Wp = paddedSide(outW, stride, k);
-  const K = k * k * C;
   const positions = outH * outW;
-  const run = k * C;
+  const L = outputLineFloats(k, C);
   const lineBytes = <usize>(Wp * C) << 2;
-  const dwt = scratch;
-  const start = dwt + (<usize>(K * F) << 2);
-  const cursor = start + (<usize>(F + 1) << 2);
-  const padded = cursor + (<usize>(F + 1) << 2);
-  const rowOffset = padded + (<usize>(chunk * Hp * Wp * C) << 2);
-  const off = rowOffset + (<usize>(chunk * positions) << 2);
-  const val = off + (<usize>(chunk * positions * F) << 2);
+  const slot = positions + 1;
+  const padded = scratch;
+  const off = padded + (<usize>(Hp * Wp * C + L) << 2);
+  const val = off + (<usize>(F * slot) << 2);
+  const windows = val + (<usize>(F * slot) << 2);
+  const dwt = windows + (<usize>positions << 2);
+  const length = dwt + (<usize>(F * k * L) << 2);
+  memory.fill(padded, 0, <usize>(Hp * Wp * C + L) << 2);
+  memory.fill(dwt, 0, <usize>(F * k * L) << 2);
+  for (let oy = 0, p = 0; oy < outH; oy++) {
+    for (let ox = 0; ox < outW; ox++, p++) {
+      store<i32>(windows + (<usize>p << 2), oy * stride * <i32>lineBytes + ((ox * stride * C) << 2));
+    }
+  }
   // Input rows and columns that land inside the padded block (a 'valid' window with a
-  // stride may never reach the last ones).
+  // stride may never reach the last ones); the rest of the block stays zero.
   const rows = min(H, Hp - padTop), cols = min(W, Wp - padLeft);
-  for (let s0 = 0; s0 < count; s0 += chunk) {
-    const n = min(chunk, count - s0);
-    memory.fill(padded, 0, <usize>(n * Hp * Wp * C) << 2);
-    for (let i = 0; i < n; i++) {
-      const sample = x + (<usize>((s0 + i) * H * W * C) << 2);
-      const block = padded + (<usize>(i * Hp * Wp * C) << 2);
-      for (let yy = 0; yy < rows; yy++) {
-        memory.copy(
-          block + <usize>(yy + padTop) * lineBytes + (<usize>(padLeft * C) << 2),
-          sample + (<usize>(yy * W * C) << 2),
-          <usize>(cols * C) << 2,
-        );
+  for (let n = 0; n < count; n++) {
+    const sample = x + (<usize>(n * H * W * C) << 2);
+    for (let yy = 0; yy < rows; yy++) {
+      memory.copy(
+        padded + <usize>(yy + padTop) * lineBytes + (<usize>(padLeft * C) << 2),
+        sample + (<usize>(yy * W * C) << 2),
+        <usize>(cols * C) << 2,
+      );
+    }
+    // Each entry is written at its list's end, which moves on only for a non-zero (a
+    // zero's entry is overwritten by the next, or lands in the slot's spare entry).
+    memory.fill(length, 0, <usize>F << 2);
+    for (let p = 0; p < positions; p++) {
+      const grads = dy + (<usize>((n * positions + p) * F) << 2);
+      const window = load<i32>(windows + (<usize>p << 2));
+      for (let f = 0; f < F; f++) {
+        const v = load<f32>(grads + (<usize>f << 2));
+        const q = length + (<usize>f << 2);
+        const t = load<i32>(q);
+        const at = <usize>(f * slot + t) << 2;
+        store<i32>(off + at, window);
+        store<f32>(val + at, v);
+        store<i32>(q, t + i32(v != 0));
       }
     }
-    let r = 0;
-    for (let i = 0; i < n; i++) {
-      for (let oy = 0; oy < outH; oy++) {
-        for (let ox = 0; ox < outW; ox++, r++) {
-          store<i32>(rowOffset + (<usize>r << 2), (((i * Hp + oy * stride) * Wp + ox * stride) * C) << 2);
-        }
-      }
-    }
-    listByColumn(dy + (<usize>(s0 * positions * F) << 2), n * positions, F, rowOffset, start, cursor, off, val);
     for (let f = 0; f < F; f++) {
-      const from = load<i32>(start + (<usize>f << 2));
-      const length = load<i32>(start + (<usize>(f + 1) << 2)) - from;
+      const listed = load<i32>(length + (<usize>f << 2));
+      if (listed == 0) continue;
+      const lo = off + (<usize>(f * slot) << 2), lv = val + (<usize>(f * slot) << 2);
       for (let ky = 0; ky < k; ky++) {
-        const target = dwt + (<usize>(f * K + ky * run) << 2);
-        // The first chunk writes dWᵀ, later ones add to it (sparseRow's bias is the row itself).
-        sparseRow(off + (<usize>from << 2), val + (<usize>from << 2), length, padded + <usize>ky * lineBytes,
-          s0 == 0 ? 0 : target, target, run);
+        const target = dwt + (<usize>((f * k + ky) * L) << 2);
+        const line = padded + <usize>ky * lineBytes;
+        for (let j = 0; j < L; j += RUN_FLOATS) sumRun(lo, lv, listed, line + (<usize>j << 2), target + (<usize>j << 2));
       }
     }
   }
-  if (count == 0) memory.fill(dwt, 0, <usize>(K * F) << 2);
-  for (let f = 0; f < F; f++) {
-    for (let p = 0; p < K; p++) store<f32>(dw + (<usize>(p * F + f) << 2), load<f32>(dwt + (<usize>(f * K + p) << 2)));
+  for (let ky = 0; ky < k; ky++) {
+    for (let j = 0; j < k * C; j++) {
+      const to = dw + (<usize>((ky * k * C + j) * F) << 2);
+      for (let f = 0; f < F; f++) store<f32>(to + (<usize>f << 2), load<f32>(dwt + (<usize>((f * k + ky) * L + j) << 2)));
+    }
   }
+}
+
+/**
+ * acc[0..28) += Σ_t val[t] · X[off[t] ..] over `listed` entries: one run of seven
+ * vectors of the listed windows' lines (x: the run's start in the first window's
+ * frame), summed in registers. Not inlined, so its loop has the general registers to itself.
+ */
+function sumRun(off: usize, val: usize, listed: i32, x: usize, acc: usize): void {
+  let c0 = v128.load(acc, 0), c1 = v128.load(acc, 16), c2 = v128.load(acc, 32), c3 = v128.load(acc, 48);
+  let c4 = v128.load(acc, 64), c5 = v128.load(acc, 80), c6 = v128.load(acc, 96);
+  const end = off + (<usize>listed << 2);
+  for (let o = off, v = val; o < end; o += 4, v += 4) {
+    const s = v128.load32_splat(v);
+    const q = x + <usize>load<i32>(o);
+    c0 = madd(s, v128.load(q, 0), c0);
+    c1 = madd(s, v128.load(q, 16), c1);
+    c2 = madd(s, v128.load(q, 32), c2);
+    c3 = madd(s, v128.load(q, 48), c3);
+    c4 = madd(s, v128.load(q, 64), c4);
+    c5 = madd(s, v128.load(q, 80), c5);
+    c6 = madd(s, v128.load(q, 96), c6);
+  }
+  v128.store(acc, c0, 0); v128.store(acc, c1, 16); v128.store(acc, c2, 32); v128.store(acc, c3, 48);
+  v128.store(acc, c4, 64); v128.store(acc, c5, 80); v128.store(acc, c6, 96);
 }
