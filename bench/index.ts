@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     console.log('');
   }
   if (!only || only.has('report')) {
-    await runReportOpenBench(smoke);
+    failures += await runReportOpenBench(smoke);
     console.log('');
   }
   if (!only || only.has('finetune')) {
