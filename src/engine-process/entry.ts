@@ -51,7 +51,7 @@ import { ReplayFeatureCache, loadFineTuneBase } from '../digits/personal/replay-
 import { StepModeError, StepModeSession, stepModeRefusal } from './step-mode';
 import { TimelineError, evaluateSnapshot, listSnapshots, snapshotModel } from './timeline';
 import { TIMELINE_LIMITS } from '../shared/timeline';
-import type { EngineMessage, EngineRequest, EvaluationResult, TrainedModel } from './protocol';
+import type { EngineMessage, EngineRequest, EvaluationResult, FineTuneRequest, TrainedModel } from './protocol';
 import {
   drawnDigitsFigures,
   drawnDigitsOnce,
@@ -199,13 +199,7 @@ async function trainingSetup(request: Extract<EngineRequest, { type: 'train' }>)
   const threads = threadsOf(request.threads);
   let base: FineTuneBase | undefined;
   let fineTuning: FineTuneWay | undefined;
-  if (request.fineTune) {
-    // A fresh copy, not a cached one: training changes the weights in place.
-    const { modelPath, featureCachePath: _, ...options } = request.fineTune;
-    base = await loadFineTuneBase(modelPath);
-    fineTuning = fineTuneWay(base.model.spec, options);
-    h = fineTuneHyperparameters(base.metadata.hyperparameters, { ...options, way: fineTuning });
-  }
+  if (request.fineTune) ({ base, way: fineTuning, h } = await fineTuneSetup(request.fineTune));
   const personal = request.personal;
   if (!personal || personal.mode === 'none' || personal.images.labels.length === 0)
     return { h, base, fineTuning, threads };
@@ -236,7 +230,20 @@ async function fineTuneHeadOf(
   diskPath: string | undefined,
 ) {
   const frozen = frozenLayerCount(base.model.spec)!;
-  const replay = await replayFeatures.featuresFor(
+  const replay = await replayFeaturesFor(base, h, data, reporting.signal, diskPath);
+  return fineTuneHead(h, base.model, frozen, replay, { ...reporting, personal });
+}
+
+/** The replay features a head fine-tune of `base` with `h` trains on: held, read from `diskPath`, or computed on every core. */
+function replayFeaturesFor(
+  base: FineTuneBase,
+  h: Hyperparameters,
+  data: { train: Dataset; test: Dataset },
+  signal: AbortSignal | undefined,
+  diskPath: string | undefined,
+) {
+  const frozen = frozenLayerCount(base.model.spec)!;
+  return replayFeatures.featuresFor(
     base,
     frozen,
     h,
@@ -245,12 +252,40 @@ async function fineTuneHeadOf(
       pool: inference,
       betweenBatches: async () => {
         await new Promise((resolve) => setImmediate(resolve));
-        if (reporting.signal?.aborted) throw new TrainingCancelledError(0);
+        if (signal?.aborted) throw new TrainingCancelledError(0);
       },
       diskPath,
     },
   );
-  return fineTuneHead(h, base.model, frozen, replay, { ...reporting, personal });
+}
+
+/**
+ * The features the first head fine-tune of a model computes, computed ahead (the backend
+ * asks when the person starts correcting drawings), with the hyperparameters that
+ * fine-tune will have: the same key, so it finds them held, or on disk after a restart.
+ */
+async function prepareFineTune(
+  request: Extract<EngineRequest, { type: 'prepare-fine-tune' }>,
+): Promise<{ prepared: boolean }> {
+  const signal = cancellable(request.jobId);
+  const { base, way, h } = await fineTuneSetup(request.fineTune);
+  if (way !== 'head') return { prepared: false };
+  await replayFeaturesFor(base, h, await mnist(request.testSize), signal, request.fineTune.featureCachePath);
+  return { prepared: true };
+}
+
+/**
+ * A fine-tune's base model, way and hyperparameters: taken from the model file as
+ * `tegaki finetune` does, the way (fineTuneWay) from its layers and the request.
+ */
+async function fineTuneSetup(
+  fineTune: FineTuneRequest,
+): Promise<{ base: FineTuneBase; way: FineTuneWay; h: Hyperparameters }> {
+  const { modelPath, featureCachePath: _, ...options } = fineTune;
+  // A fresh copy, not a cached one: training changes the weights in place.
+  const base = await loadFineTuneBase(modelPath);
+  const way = fineTuneWay(base.model.spec, options);
+  return { base, way, h: fineTuneHyperparameters(base.metadata.hyperparameters, { ...options, way }) };
 }
 
 /** A job stopped by a cancel (the host's, or its timeout's) between two of its turns. */
@@ -460,6 +495,7 @@ async function handle(message: unknown, send: Send): Promise<void> {
     let value;
     if (request.type === 'train') value = await runTraining(request, send);
     else if (request.type === 'evaluate') value = await runEvaluation(request);
+    else if (request.type === 'prepare-fine-tune') value = await prepareFineTune(request);
     else if (request.type === 'ping') value = { pid: process.pid };
     else if (request.type === 'try-model') value = tryModelBytes(request.bytes, request.source);
     else if (request.type === 'rasterise') value = { inputs: await rasteriseInTurns(request.jobId, request.drawings) };

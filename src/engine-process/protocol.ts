@@ -41,6 +41,13 @@ export type EngineRequest =
       threads?: number;
     }
   | { type: 'cancel'; jobId: string }
+  /**
+   * Compute, ahead of the click, what the first fine-tune of this model by its head would
+   * compute first (the frozen features of its replay and test images, kept in memory and
+   * at `featureCachePath`), so the click finds them ready. Nothing for a model a fine-tune
+   * trains whole (an MLP, or `full`). Cancellable between chunks.
+   */
+  | { type: 'prepare-fine-tune'; jobId: string; fineTune: FineTuneRequest; testSize?: number }
   | { type: 'evaluate'; jobId: string; modelPath: string; testSize?: number }
   | { type: 'ping'; jobId: string }
   /**
@@ -164,6 +171,8 @@ export interface EvaluationResult {
 /** What each request's job resolves to. */
 export interface EngineResults {
   train: TrainedModel;
+  /** prepared: false when the model's fine-tune trains every layer, so there is nothing to compute ahead. */
+  'prepare-fine-tune': { prepared: boolean };
   evaluate: EvaluationResult;
   ping: { pid: number };
   'try-model': ModelTrial;

@@ -64,6 +64,8 @@ export type TimedJobKind = Exclude<JobKind, 'train'>;
  */
 export const DEFAULT_JOB_TIMEOUT_MS: Readonly<Record<Exclude<TimedJobKind, TestOnlyRequestType>, number>> = {
   evaluate: 10 * 60_000,
+  // A fine-tune's frozen features: a forward pass of the conv layers over about 22,000 images, like an evaluation.
+  'prepare-fine-tune': 10 * 60_000,
   'try-model': 60_000,
   rasterise: 60_000,
   'inspect-activations': 60_000,
@@ -212,8 +214,21 @@ export class EngineHost {
   ): TrainingJob {
     const jobId = randomUUID();
     const { testSize, personal, fineTune, keepSnapshots, threads } = options;
-    const result = this.run<'train'>('train', { type: 'train', jobId, hyperparameters, testSize, personal, fineTune, keepSnapshots, threads }, handlers);
+    const result = this.run<'train'>(
+      'train',
+      { type: 'train', jobId, hyperparameters, testSize, personal, fineTune, keepSnapshots, threads },
+      handlers,
+    );
     return { jobId, result };
+  }
+
+  /**
+   * Computes what the first head fine-tune of `fineTune.modelPath` would compute first (its
+   * frozen features), so that fine-tune starts at once; cancellable like an evaluation.
+   */
+  prepareFineTune(fineTune: FineTuneRequest): { jobId: string; result: Promise<{ prepared: boolean }> } {
+    const jobId = randomUUID();
+    return { jobId, result: this.run('prepare-fine-tune', { type: 'prepare-fine-tune', jobId, fineTune }) };
   }
 
   /** Cancellable: `cancel(jobId)` stops it between two batches. */
@@ -243,7 +258,15 @@ export class EngineHost {
     edits?: ExperimentEdit[],
     snapshot?: SnapshotRef,
   ): Promise<Activations & { originalProbabilities?: number[] }> {
-    return this.run('inspect-activations', { type: 'inspect-activations', jobId: randomUUID(), modelPath, pixels, maxValues, edits, snapshot });
+    return this.run('inspect-activations', {
+      type: 'inspect-activations',
+      jobId: randomUUID(),
+      modelPath,
+      pixels,
+      maxValues,
+      edits,
+      snapshot,
+    });
   }
 
   /** Layer `layer`'s learned tensors in the model at `modelPath` (or its copy with `edits`), for display. */
@@ -254,7 +277,15 @@ export class EngineHost {
     edits?: ExperimentEdit[],
     snapshot?: SnapshotRef,
   ): Promise<LayerParameters> {
-    return this.run('inspect-parameters', { type: 'inspect-parameters', jobId: randomUUID(), modelPath, layer, maxValues, edits, snapshot });
+    return this.run('inspect-parameters', {
+      type: 'inspect-parameters',
+      jobId: randomUUID(),
+      modelPath,
+      layer,
+      maxValues,
+      edits,
+      snapshot,
+    });
   }
 
   /** The training timeline kept at `snapshotPath` for the model at `modelPath`: its snapshots, none if it kept none. */
@@ -264,17 +295,29 @@ export class EngineHost {
 
   /** One snapshot of a timeline on the first `testSize` test images (measured once, then kept by the engine). */
   evaluateSnapshot(modelPath: string, snapshot: SnapshotRef, testSize?: number): Promise<SnapshotEvaluation> {
-    return this.run('evaluate-snapshot', { type: 'evaluate-snapshot', jobId: randomUUID(), modelPath, snapshot, testSize });
+    return this.run('evaluate-snapshot', {
+      type: 'evaluate-snapshot',
+      jobId: randomUUID(),
+      modelPath,
+      snapshot,
+      testSize,
+    });
   }
 
   /** "Break it": the model at `modelPath` with `edits` against itself, on `pixels` and the first `testSize` test images. */
-  experiment(modelPath: string, edits: ExperimentEdit[], pixels: Float32Array, testSize?: number): Promise<ExperimentResult> {
+  experiment(
+    modelPath: string,
+    edits: ExperimentEdit[],
+    pixels: Float32Array,
+    testSize?: number,
+  ): Promise<ExperimentResult> {
     return this.run('experiment', { type: 'experiment', jobId: randomUUID(), modelPath, edits, pixels, testSize });
   }
 
   /** The tensors of the model at `modelPath` with `edits` applied, to save as a new model. */
   async experimentWeights(modelPath: string, edits: ExperimentEdit[]): Promise<NamedTensor[]> {
-    return (await this.run('experiment-weights', { type: 'experiment-weights', jobId: randomUUID(), modelPath, edits })).tensors;
+    return (await this.run('experiment-weights', { type: 'experiment-weights', jobId: randomUUID(), modelPath, edits }))
+      .tensors;
   }
 
   /** Step mode: a run of a small network from the hyperparameters' seed, kept in the engine (replacing any before). */
@@ -314,7 +357,8 @@ export class EngineHost {
   /** Ends every job, asks the process to exit and kills it if it has not in time; no new process afterwards. */
   async dispose(): Promise<void> {
     this.disposed = true;
-    for (const engine of new Set([...this.jobs.values()].map((job) => job.engine))) this.failJobsOf(engine, 'the app is closing');
+    for (const engine of new Set([...this.jobs.values()].map((job) => job.engine)))
+      this.failJobsOf(engine, 'the app is closing');
     const running = this.running;
     if (!running) return;
     running.child.postMessage({ type: 'shutdown' });
@@ -323,7 +367,11 @@ export class EngineHost {
     clearTimeout(timer);
   }
 
-  private run<K extends keyof EngineResults>(kind: K, request: JobRequest, handlers?: TrainHandlers): Promise<EngineResults[K]> {
+  private run<K extends keyof EngineResults>(
+    kind: K,
+    request: JobRequest,
+    handlers?: TrainHandlers,
+  ): Promise<EngineResults[K]> {
     if (this.disposed) return Promise.reject(new EngineJobError('engine-crashed', 'the engine has been shut down'));
     const running = this.ensureRunning();
     return new Promise<EngineResults[K]>((resolve, reject) => {
@@ -359,8 +407,15 @@ export class EngineHost {
     if (job.settled || this.jobs.get(jobId) !== job) return;
     job.settled = true;
     const why = `${job.kind} ran past its time limit of ${duration(limitMs)}`;
-    job.reject(new EngineJobError('timeout', `The job (${job.kind}) did not finish within its time limit of ${duration(limitMs)} and was stopped; the next job works as usual.`));
-    const others = [...this.jobs.values()].some((other) => other !== job && other.engine === job.engine && !other.settled);
+    job.reject(
+      new EngineJobError(
+        'timeout',
+        `The job (${job.kind}) did not finish within its time limit of ${duration(limitMs)} and was stopped; the next job works as usual.`,
+      ),
+    );
+    const others = [...this.jobs.values()].some(
+      (other) => other !== job && other.engine === job.engine && !other.settled,
+    );
     if (others) this.stopJob(jobId, job, `${why} and did not stop within ${duration(this.config.cancelGraceMs)}`);
     else this.restart(job.engine, why);
   }
@@ -414,8 +469,12 @@ export class EngineHost {
         clearTimeout(startTimer);
         markFailed(new Error('engine exited'));
         if (this.running === engine) this.running = undefined;
-        log(`[engine] process ${child.pid ?? '?'} exited (code ${exit.code}, signal ${exit.signal}${exit.reason ? `, ${exit.reason}` : ''})`);
-        const kinds = [...new Set([...this.jobs.values()].filter((job) => job.engine === engine).map((job) => job.kind))];
+        log(
+          `[engine] process ${child.pid ?? '?'} exited (code ${exit.code}, signal ${exit.signal}${exit.reason ? `, ${exit.reason}` : ''})`,
+        );
+        const kinds = [
+          ...new Set([...this.jobs.values()].filter((job) => job.engine === engine).map((job) => job.kind)),
+        ];
         this.failJobsOf(engine, crashMessage(exit, kinds, engine, maxOldSpaceSizeMb));
         resolve(exit);
       });

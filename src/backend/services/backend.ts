@@ -10,6 +10,7 @@ import { JsonFileStore } from '../store/json-file-store';
 import { ActiveModel } from './active-model';
 import { toIpcError, withoutAbsolutePaths } from './errors';
 import { createEvaluationHandlers } from './evaluation-handlers';
+import { FineTunePreparer } from './fine-tune-preparer';
 import { createInspectHandlers } from './inspect-handlers';
 import { createStepHandlers } from './step-handlers';
 import { createTimelineHandlers } from './timeline-handlers';
@@ -111,9 +112,14 @@ export function createBackend(options: BackendOptions): Backend {
       (error: unknown) => log(`[backend] listing models failed: ${String(error)}`),
     );
   });
+  const featureCachePath = join(options.userDataDir, 'fine-tune-features.tgkf');
+  const fineTunePreparer = new FineTunePreparer({ engineHost, activeModel, featureCachePath, log });
   personalSamples.onChanged(() => {
     personalSamples.counts().then(
-      (counts) => emit('personal:changed', { counts }),
+      (counts) => {
+        emit('personal:changed', { counts });
+        void fineTunePreparer.samplesChanged(counts.reduce((sum, n) => sum + n, 0));
+      },
       (error: unknown) => log(`[backend] counting personal samples failed: ${String(error)}`),
     );
   });
@@ -130,7 +136,7 @@ export function createBackend(options: BackendOptions): Backend {
       modelsAnnounced: () => modelsChanged,
       saves,
       log,
-      featureCachePath: join(options.userDataDir, 'fine-tune-features.tgkf'),
+      featureCachePath,
     }),
     ...createEvaluationHandlers({ engineHost, models, mnistDir: options.mnistDir, log }),
     ...createPersonalHandlers({ samples: personalSamples, activeModel, dialogs }),

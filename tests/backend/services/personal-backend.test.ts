@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { explainPrediction } from '../../../src/digits/explain/gradient-times-input';
+import { readFeatureFile } from '../../../src/digits/io/feature-file';
+import { modelDigest } from '../../../src/digits/io/model-file';
 import { loadModel } from '../../../src/digits/io/saved-model';
+import { PREPARE_FINE_TUNE_AT } from '../../../src/backend/services/fine-tune-preparer';
 import { frozenLayerCount } from '../../../src/digits/personal/frozen-features';
 import type { Stroke } from '../../../src/digits/preprocess/strokes';
 import { strokesToInput } from '../../../src/digits/preprocess/strokes';
@@ -257,7 +260,9 @@ describe('training with personal samples', () => {
     const right = finished.personalTestAccuracy! * 6;
     expect(right).toBeCloseTo(Math.round(right), 9);
     expect(finished.testAccuracy).toBeGreaterThan(0);
-    const epochs = events.filter((e) => e.channel === 'training:epoch').map((e) => e.payload as EventOf<'training:epoch'>);
+    const epochs = events
+      .filter((e) => e.channel === 'training:epoch')
+      .map((e) => e.payload as EventOf<'training:epoch'>);
     expect(epochs.at(-1)!.personalTestAccuracy).toBe(finished.personalTestAccuracy);
     // The model file keeps how the drawings took part and what they scored, for the report.
     const details = await call('models:details', { id: finished.model.id });
@@ -297,6 +302,30 @@ describe('threads in an app fine-tune', () => {
 describe('correcting drawings and fine-tuning the shipped model (the issue end to end, through the services)', () => {
   beforeEach(() => startBackend({ resourcesDir: shippedResources }));
 
+  it(`prepares the first fine-tune once ${PREPARE_FINE_TUNE_AT} drawings are corrected: the engine computes its frozen features before the click`, async () => {
+    const jobs: Promise<{ prepared: boolean }>[] = [];
+    const prepare = engineHost.prepareFineTune.bind(engineHost);
+    engineHost.prepareFineTune = (fineTune) => {
+      const job = prepare(fineTune);
+      jobs.push(job.result);
+      return job;
+    };
+    const drawings = quirkyDrawings(PREPARE_FINE_TUNE_AT + 1, 3);
+    for (const { label, strokes } of drawings.slice(0, PREPARE_FINE_TUNE_AT - 1))
+      await call('personal:add', { strokes, label });
+    await call('personal:list', undefined);
+    expect(jobs).toHaveLength(0);
+    for (const { label, strokes } of drawings.slice(PREPARE_FINE_TUNE_AT - 1))
+      await call('personal:add', { strokes, label });
+    await vi.waitFor(() => expect(jobs).toHaveLength(1));
+    expect(await jobs[0]).toEqual({ prepared: true });
+    // Saved for the next process too, keyed by the shipped model's digest.
+    const saved = await readFeatureFile(join(userData, 'fine-tune-features.tgkf'));
+    expect(saved.modelDigest).toBe(modelDigest(await readFile(join(shippedResources, 'default-model.tgk'))));
+    expect(saved.features.mnist.count).toBe(10_000);
+    expect(jobs).toHaveLength(1);
+  }, 200_000);
+
   it('corrected drawings are then classified as labelled, and MNIST test accuracy drops by at most 0.5 points', async () => {
     // Drawings the fine-tuning never sees, in the same hand, are mostly misread at first.
     const fresh = quirkyDrawings(12, 2, 'held-out');
@@ -314,7 +343,11 @@ describe('correcting drawings and fine-tuning the shipped model (the issue end t
     expect((await call('personal:list', undefined)).counts).toEqual([0, 0, 0, 8, 8, 0, 0, 0, 8, 0]);
 
     const done = next('training:done', 200_000);
-    await call('training:start', { hyperparameters: smallHyperparameters(), personal: { mode: 'fine-tune' }, fineTune: {} });
+    await call('training:start', {
+      hyperparameters: smallHyperparameters(),
+      personal: { mode: 'fine-tune' },
+      fineTune: {},
+    });
     const finished = await done;
     expect(finished.model.name).toBe('Built-in model (fine-tuned)');
     expect(finished.model.architecture).toBe((await call('models:active', undefined)).architecture);
@@ -323,7 +356,10 @@ describe('correcting drawings and fine-tuning the shipped model (the issue end t
     // 3 epochs on 10,000 MNIST images: the CLI's recipe.
     expect(finished.model.hyperparameters).toMatchObject({ epochs: 3, trainSize: 10_000 });
     // The conv blocks stayed frozen (the default for a conv model): the saved file says so, and keeps the shipped weights bit for bit.
-    const [shipped, tunedFile] = await Promise.all([backend.models.read('default'), backend.models.read(finished.model.id)]);
+    const [shipped, tunedFile] = await Promise.all([
+      backend.models.read('default'),
+      backend.models.read(finished.model.id),
+    ]);
     expect(tunedFile.metadata.fineTuning).toBe('head');
     const frozenTensors = (content: typeof shipped) =>
       content.tensors
