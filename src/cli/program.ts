@@ -46,7 +46,7 @@ export function createProgram(): Command {
     .option('--out <model>', 'where to save the fine-tuned model', 'tegaki-finetuned.tgk');
   addThreadsFlag(
     addPersonalFlags(addFineTuneFlags(finetune)),
-    "used where every layer trains (an MLP, or --full); a conv model's head fine-tune, on cached features, runs on one thread",
+    "used where every layer trains (an MLP, or --full); a conv model's head fine-tune computes its frozen features on them and trains its head, on cached features, on one thread",
   )
     .option('--seed <n>', 'random seed', number)
     .option('--json', 'print one JSON object per line')
@@ -74,7 +74,9 @@ export function createProgram(): Command {
 
   program
     .command('calibrate <model>')
-    .description('fit the temperature that makes the probabilities honest, on the last 5,000 training images, and save it with the model')
+    .description(
+      'fit the temperature that makes the probabilities honest, on the last 5,000 training images, and save it with the model',
+    )
     .option('--out <model>', 'where to write the calibrated model (default: the model itself)')
     .option('--json', 'print JSON')
     .addOption(dataOption())
@@ -96,10 +98,18 @@ export function createProgram(): Command {
   };
   program
     .command('inspect <model> [input]')
-    .description("show every layer's output for a PNG or strokes JSON input: its shape, min, max, mean and share of zeros")
+    .description(
+      "show every layer's output for a PNG or strokes JSON input: its shape, min, max, mean and share of zeros",
+    )
     .option('--layer <n>', 'only layer N (0 is the first; the list shows them all)', layerIndex)
-    .option('--png <file>', "draw a layer (--layer, else the first) as a PNG sheet: feature maps as small grey images, a dense layer as a strip")
-    .option('--filters', "the layers' learned filters and weights instead (no input needed); with --png, a filter sheet or an MLP's 28x28 templates")
+    .option(
+      '--png <file>',
+      'draw a layer (--layer, else the first) as a PNG sheet: feature maps as small grey images, a dense layer as a strip',
+    )
+    .option(
+      '--filters',
+      "the layers' learned filters and weights instead (no input needed); with --png, a filter sheet or an MLP's 28x28 templates",
+    )
     .option('--json', 'print JSON, values included (each layer cut to whole maps or units within the size limit)')
     .action(inspectCommand);
 

@@ -47,15 +47,45 @@ describe('tegaki train --threads', () => {
 });
 
 describe('tegaki finetune --threads', () => {
-  it('fine-tunes every layer on that many threads and records the count; the help says the head fine-tune runs on one', async () => {
+  it('fine-tunes every layer on that many threads and records the count; the help says where a head fine-tune uses them', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tegaki-finetune-threads-'));
     const base = join(dir, 'base.tgk');
     const tuned = join(dir, 'tuned.tgk');
     const personal = join(dir, 'personal.json');
     await writeFile(personal, JSON.stringify(quirkyDrawings(20, 3)));
-    const trained = await tegaki('train', '--arch', '784-16-10', '--iterations', '20', '--train-size', '1000', '--test-size', '100', '--threads', '1', '--json', '--out', base);
+    const trained = await tegaki(
+      'train',
+      '--arch',
+      '784-16-10',
+      '--iterations',
+      '20',
+      '--train-size',
+      '1000',
+      '--test-size',
+      '100',
+      '--threads',
+      '1',
+      '--json',
+      '--out',
+      base,
+    );
     expect(trained.code, trained.stderr).toBe(0);
-    const r = await tegaki('finetune', base, '--personal', personal, '--train-size', '500', '--epochs', '1', '--test-size', '100', '--threads', '2', '--out', tuned);
+    const r = await tegaki(
+      'finetune',
+      base,
+      '--personal',
+      personal,
+      '--train-size',
+      '500',
+      '--epochs',
+      '1',
+      '--test-size',
+      '100',
+      '--threads',
+      '2',
+      '--out',
+      tuned,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/on 2 threads/);
     const file = await loadModelFile(tuned);
@@ -65,9 +95,64 @@ describe('tegaki finetune --threads', () => {
 
     const help = await tegaki('finetune', '--help');
     expect(help.stdout).toMatch(/--threads <n>/);
-    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/head fine-tune, on cached features, runs on one thread/);
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(
+      /head fine-tune computes its frozen features on them and trains its head, on cached features, on one thread/,
+    );
     const refused = await tegaki('finetune', base, '--personal', personal, '--threads', '65', '--out', tuned);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/--threads.*a whole number from 1 to 64/);
+  }, 120_000);
+
+  it("a conv model's head fine-tune computes its features on that many threads, with the weights of one thread bit for bit", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tegaki-finetune-head-threads-'));
+    const base = join(dir, 'base.tgk');
+    const personal = join(dir, 'personal.json');
+    await writeFile(personal, JSON.stringify(quirkyDrawings(20, 3)));
+    const trained = await tegaki(
+      'train',
+      '--conv-blocks',
+      '4x3',
+      '--hidden-layers',
+      '16',
+      '--iterations',
+      '20',
+      '--train-size',
+      '1000',
+      '--test-size',
+      '100',
+      '--threads',
+      '1',
+      '--json',
+      '--out',
+      base,
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    const tunedOn = async (threads: number) => {
+      const out = join(dir, `tuned-${threads}.tgk`);
+      const r = await tegaki(
+        'finetune',
+        base,
+        '--personal',
+        personal,
+        '--train-size',
+        '500',
+        '--epochs',
+        '1',
+        '--test-size',
+        '100',
+        '--threads',
+        String(threads),
+        '--out',
+        out,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`its features on ${threads} threads?`));
+      return loadModelFile(out);
+    };
+    const [one, two] = [await tunedOn(1), await tunedOn(2)];
+    expect(two.metadata.fineTuning).toBe('head');
+    const bytes = (file: typeof one) =>
+      file.tensors.map((t) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('hex'));
+    expect(bytes(two)).toEqual(bytes(one));
   }, 120_000);
 });

@@ -15,6 +15,7 @@ import { fineTuneOptions, loadPersonal, personalOptions } from '../personal-flag
 import { synthesisedDrawings } from '../../digits/synthetic/training-set';
 import type { ThreadsFlags } from '../threads-flag';
 import { threadsOf } from '../threads-flag';
+import { ForwardPool } from '../../engine/training/parallel-forward';
 
 export type FinetuneFlags = PersonalFlags &
   FineTuneFlags &
@@ -45,8 +46,9 @@ export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): 
   const personalTraining = personalOptions(flags, 'fine-tune');
   const personal = await loadPersonal(flags.personal, personalTraining, h.seed);
   const data = await loadMnist({ dir: flags.data, trainSize: h.trainSize, testSize: flags.testSize });
-  // The head's steps on cached features are too small to share out: it runs on one thread.
-  const threads = way === 'head' ? 1 : threadsOf(flags);
+  // The head's steps on cached features are too small to share out: they run on one
+  // thread, and --threads computes the features (a forward pass over the replay images).
+  const threads = threadsOf(flags);
   if (!flags.json) {
     process.stderr.write(
       `fine-tuning ${way === 'head' ? 'the dense head of ' : ''}${describeArchitecture(model.spec)}` +
@@ -54,7 +56,7 @@ export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): 
         ` + ${data.train.count} MNIST images at lr ${h.learningRate} for ${h.epochs} epochs` +
         ` (${personal.test.count} drawings held out)` +
         (way === 'head'
-          ? `${flags.threads && flags.threads > 1 ? ' on one thread (--threads applies where every layer trains: --full)' : ''}\n`
+          ? `, its features on ${threads} thread${threads === 1 ? '' : 's'}\n`
           : ` on ${threads} thread${threads === 1 ? '' : 's'}\n`),
     );
   }
@@ -63,25 +65,39 @@ export async function finetuneCommand(modelPath: string, flags: FinetuneFlags): 
   if (way === 'head') {
     // Computed here, or read from --feature-cache when it holds this model's.
     const frozen = frozenLayerCount(model.spec)!;
-    const replay = await new ReplayFeatureCache().featuresFor(
-      base,
-      frozen,
-      h,
-      { ...data, synthetic: () => synthesisedDrawings(h) },
-      { diskPath: flags.featureCache },
-    );
-    result = await fineTuneHead(h, model, frozen, replay, { personal, onEpoch });
+    const pool = new ForwardPool(threads);
+    try {
+      const replay = await new ReplayFeatureCache().featuresFor(
+        base,
+        frozen,
+        h,
+        { ...data, synthetic: () => synthesisedDrawings(h) },
+        { diskPath: flags.featureCache, pool },
+      );
+      result = await fineTuneHead(h, model, frozen, replay, { personal, onEpoch });
+    } finally {
+      await pool.close();
+    }
   } else {
-    result = await train(h, data, { initialModel: model, personal, synthetic: synthesisedDrawings(h), onEpoch, threads });
+    result = await train(h, data, {
+      initialModel: model,
+      personal,
+      synthetic: synthesisedDrawings(h),
+      onEpoch,
+      threads,
+    });
   }
   await saveModel(
     flags.out,
     result.model,
-    modelMetadataFor({ ...result, fineTuning: way }, {
-      name: `${metadata.name ?? 'model'} (fine-tuned)`,
-      personal: personalTraining,
-      fineTunedFrom: modelPath,
-    }),
+    modelMetadataFor(
+      { ...result, fineTuning: way },
+      {
+        name: `${metadata.name ?? 'model'} (fine-tuned)`,
+        personal: personalTraining,
+        fineTunedFrom: modelPath,
+      },
+    ),
   );
   if (flags.json) emitJson(doneLine(result, flags.out));
   else {
