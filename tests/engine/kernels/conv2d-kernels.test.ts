@@ -81,8 +81,8 @@ const cases: Case[] = [
   { g: geometry(11, 12, 6, 5, 2, 'valid'), filters: 6, count: 3, zeros: 0.2, dyZeros: 0 },
   // All zeros: every list empty.
   { g: geometry(8, 8, 4, 3, 1, 'same'), filters: 8, count: 2, zeros: 1 },
-  // Enough samples that the filter gradient takes two passes (fast.ts FILTER_GRADIENT_CHUNK_BYTES),
-  // listing the input's non-zeros (stride 1) and dY's (stride 2).
+  // Many samples: the filter gradient listing the input's non-zeros (stride 1) takes a pass per
+  // sample or few (fast.ts FILTER_GRADIENT_CHUNK_BYTES); listing dY's (stride 2) goes sample by sample.
   { g: geometry(28, 28, 1, 1, 1, 'same'), filters: 64, count: 45, zeros: 0.5 },
   { g: geometry(28, 28, 1, 1, 2, 'valid'), filters: 64, count: 90, zeros: 0.5 },
 ];

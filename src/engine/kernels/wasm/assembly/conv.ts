@@ -583,9 +583,10 @@ function filterGradientByInput(x: usize, dy: usize, count: i32, geometry: usize,
   const rowOffset = padded + (<usize>(chunk * Rq * Wq * F) << 2);
   const off = rowOffset + (<usize>(chunk * pixels) << 2);
   const val = off + (<usize>(chunk * pixels * C) << 2);
+  // Zeroed once: each pass writes the same blocks' interiors, so their borders stay zero.
+  memory.fill(padded, 0, <usize>(min(chunk, count) * Rq * Wq * F) << 2);
   for (let s0 = 0; s0 < count; s0 += chunk) {
     const n = min(chunk, count - s0);
-    memory.fill(padded, 0, <usize>(n * Rq * Wq * F) << 2);
     for (let i = 0; i < n; i++) {
       const block = padded + <usize>(i * Rq + k - 1) * lineBytes + (<usize>((k - 1) * F) << 2);
       for (let oy = 0; oy < outH; oy++) {
