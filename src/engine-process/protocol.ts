@@ -36,7 +36,8 @@ export type EngineRequest =
       keepSnapshots?: boolean;
       /**
        * Threads that share each batch (shared/threads.ts) where the run trains through
-       * train(): a fresh network or a full fine-tune. A head fine-tune runs on one. Default: ENGINE_THREADS.
+       * train(): a fresh network or a full fine-tune. A head fine-tune trains on one (its features
+       * come from the engine's ForwardPool). Default: ENGINE_THREADS.
        */
       threads?: number;
     }

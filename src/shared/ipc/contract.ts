@@ -220,7 +220,8 @@ export const invokeContract = {
       /**
        * How many threads share each batch (src/shared/threads.ts; not a hyperparameter).
        * Default: the engine's, every core but one. The model file records the count. A
-       * conv model's head fine-tune (the dense head on cached features) runs on one thread.
+       * conv model's head fine-tune does not use it: its dense head trains on one thread
+       * (its frozen features come from the engine's own pool, computed once per model).
        */
       threads: threadsSchema.optional(),
     }),

@@ -112,9 +112,9 @@ const en = {
   'train.seed': 'Seed',
   'train.threads': 'Threads',
   'train.threadsHint':
-    'Threads share each batch: each computes the gradient of its part, and they are added up before the update. With the seed, the count fixes the weights (the model file records it). Default: this machine’s {cores} cores minus one; more than that may make drawing less smooth while it trains. A conv model’s head fine-tune uses one thread.',
+    'Threads share each batch: each computes the gradient of its part, and they are added up before the update. With the seed, the count fixes the weights (the model file records it). Default: this machine’s {cores} cores minus one; more than that may make drawing less smooth while it trains. A conv model’s head fine-tune does not use this setting: it trains its small dense head on one thread.',
   'train.threadsHintUnknown':
-    'Threads share each batch: each computes the gradient of its part, and they are added up before the update. With the seed, the count fixes the weights (the model file records it). Empty: every core but one; more than that may make drawing less smooth while it trains. A conv model’s head fine-tune uses one thread.',
+    'Threads share each batch: each computes the gradient of its part, and they are added up before the update. With the seed, the count fixes the weights (the model file records it). Empty: every core but one; more than that may make drawing less smooth while it trains. A conv model’s head fine-tune does not use this setting: it trains its small dense head on one thread.',
   'train.trainSize': 'Training images',
   'train.validationSize': 'Validation images (the last of the 60,000)',
   'train.validationNone': 'none',
@@ -602,9 +602,9 @@ const ja: Record<MessageKey, string> = {
   'train.seed': '乱数シード',
   'train.threads': 'スレッド数',
   'train.threadsHint':
-    '各ミニバッチを複数のスレッドで分け合い、それぞれが担当分の勾配を計算して、更新の前に足し合わせます。乱数シードとスレッド数が同じなら重みも同じになります（モデルファイルに記録されます）。既定値はこのマシンのコア数 {cores} から 1 を引いた数です。それより多いと、学習中の描画がなめらかでなくなることがあります。畳み込みモデルのヘッドだけのファインチューニングは 1 スレッドで行います。',
+    '各ミニバッチを複数のスレッドで分け合い、それぞれが担当分の勾配を計算して、更新の前に足し合わせます。乱数シードとスレッド数が同じなら重みも同じになります（モデルファイルに記録されます）。既定値はこのマシンのコア数 {cores} から 1 を引いた数です。それより多いと、学習中の描画がなめらかでなくなることがあります。畳み込みモデルのヘッドだけのファインチューニングはこの設定を使わず、小さな全結合のヘッドを 1 スレッドで学習します。',
   'train.threadsHintUnknown':
-    '各ミニバッチを複数のスレッドで分け合い、それぞれが担当分の勾配を計算して、更新の前に足し合わせます。乱数シードとスレッド数が同じなら重みも同じになります（モデルファイルに記録されます）。空欄なら全コア数から 1 を引いた数です。それより多いと、学習中の描画がなめらかでなくなることがあります。畳み込みモデルのヘッドだけのファインチューニングは 1 スレッドで行います。',
+    '各ミニバッチを複数のスレッドで分け合い、それぞれが担当分の勾配を計算して、更新の前に足し合わせます。乱数シードとスレッド数が同じなら重みも同じになります（モデルファイルに記録されます）。空欄なら全コア数から 1 を引いた数です。それより多いと、学習中の描画がなめらかでなくなることがあります。畳み込みモデルのヘッドだけのファインチューニングはこの設定を使わず、小さな全結合のヘッドを 1 スレッドで学習します。',
   'train.trainSize': '学習画像数',
   'train.validationSize': '検証画像数（60,000 枚の末尾）',
   'train.validationNone': 'なし',
