@@ -88,6 +88,8 @@ describe('conv and pooling kernels: fast agrees with reference exactly', () => {
     { height: 7, width: 7, channels: 16, size: 2, stride: 2, outHeight: 3, outWidth: 3 },
     { height: 9, width: 8, channels: 5, size: 3, stride: 2, outHeight: 4, outWidth: 3 },
     { height: 6, width: 6, channels: 1, size: 3, stride: 3, outHeight: 2, outWidth: 2 },
+    // Windows that tile the image (the backward pass writes each dx once, without a fill).
+    { height: 9, width: 6, channels: 12, size: 3, stride: 3, outHeight: 3, outWidth: 2 },
   ];
   for (const g of poolCases) {
     it(`max pool forward and backward, ${g.height}x${g.width}x${g.channels} window ${g.size} stride ${g.stride}`, () => {
@@ -105,7 +107,7 @@ describe('conv and pooling kernels: fast agrees with reference exactly', () => {
 
       const grad = filled(outFloats, random, 'kernel', 0);
       const dxExpected = new Float32Array(inFloats);
-      const dxActual = allocate('float32', inFloats, 'kernel');
+      const dxActual = allocate('float32', inFloats, 'kernel').fill(7); // every entry overwritten
       reference.maxPoolBackward(x, grad, count, g, dxExpected);
       fastKernels.maxPoolBackward(x, grad, count, g, dxActual);
       expect(Array.from(dxActual)).toEqual(Array.from(dxExpected));

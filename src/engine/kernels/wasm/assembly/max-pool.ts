@@ -47,14 +47,19 @@ export function maxPool(x: usize, count: i32, geometry: usize, y: usize): void {
 
 /**
  * Max pooling's backward: dx = 0, then each window's gradient goes to its maximum
- * input (the first one on a tie), found again from x.
+ * input (the first one on a tie), found again from x. When the windows tile the image
+ * (stride = size, no pixel left out, whole vectors of channels), each dx is written
+ * once, 0 + g or 0 + 0, with no fill beforehand and no read of dx: a third of the
+ * memory traffic of a 2x2 pool after a conv layer.
  */
 export function maxPoolBackward(x: usize, g: usize, count: i32, geometry: usize, dx: usize): void {
   const H = load<i32>(geometry, 0), W = load<i32>(geometry, 4), C = load<i32>(geometry, 8);
   const size = load<i32>(geometry, 12), stride = load<i32>(geometry, 16);
   const outH = load<i32>(geometry, 20), outW = load<i32>(geometry, 24);
   const lineBytes = <usize>(W * C) << 2;
-  memory.fill(dx, 0, <usize>(count * H * W * C) << 2);
+  const tiled = stride == size && outH * stride == H && outW * stride == W && (C & 3) == 0;
+  if (!tiled) memory.fill(dx, 0, <usize>(count * H * W * C) << 2);
+  const zero = f32x4.splat(0);
   let o = g;
   for (let n = 0; n < count; n++) {
     const offset = <usize>(n * H * W * C) << 2;
@@ -80,7 +85,7 @@ export function maxPoolBackward(x: usize, g: usize, count: i32, geometry: usize,
               const hit = v128.and(f32x4.eq(v128.load(x + at), m), open);
               open = v128.andnot(open, hit);
               const q = dx + at;
-              v128.store(q, f32x4.add(v128.load(q), v128.and(gv, hit)));
+              v128.store(q, f32x4.add(tiled ? zero : v128.load(q), v128.and(gv, hit)));
             }
           }
           o += 16;
