@@ -141,6 +141,21 @@ describe('fast kernels agree with the reference kernels', () => {
     }
   });
 
+  it('sumRows adds each column over the rows in order, as the reference does: bit for bit', () => {
+    const random = new Random(5);
+    // Column blocks of 16, 8 and 4 and a scalar tail; a conv layer's bias gradient has many rows.
+    for (const n of [4, 8, 12, 24, 30, 32]) {
+      for (const m of [1, 50, 3000]) {
+        const g = filled(m * n, random, 'kernel');
+        const expected = allocate('float32', n);
+        const actual = allocate('float32', n);
+        reference.sumRows(g, expected, m, n);
+        fastKernels.sumRows(g, actual, m, n);
+        expect(Array.from(actual)).toEqual(Array.from(expected));
+      }
+    }
+  });
+
   it('addBias and sumRows', () => {
     const random = new Random(2);
     for (const m of SIZES) {
