@@ -1,38 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EngineHost } from '../../../src/backend/engine/engine-host';
-import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
-import type { Backend } from '../../../src/backend/services/backend';
-import { createBackend } from '../../../src/backend/services/backend';
-import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
+import { describe, expect, it } from 'vitest';
 import { preset } from '../../../src/shared/presets';
-import { callBackend, removeDirs, resourcesWithDefaultModel, smallHyperparameters, tempDir } from '../fixtures';
+import { smallHyperparameters, useRealBackend } from '../fixtures';
 
 // 'step:start' and 'step:next' as the app calls them: backend.handle, a real engine child
 // process and MNIST's training images.
 
-const dirs: string[] = [];
-let backend: Backend;
-
-beforeEach(async () => {
-  const userData = await tempDir('step');
-  const resources = await resourcesWithDefaultModel();
-  dirs.push(userData, resources);
-  const engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
-  backend = createBackend({ userDataDir: userData, resourcesDir: resources, engineHost, log: () => undefined });
-  await backend.ready;
-});
-
-afterEach(async () => {
-  await backend.dispose();
-  await removeDirs(dirs);
-});
-
-const call = <C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> =>
-  callBackend(backend, channel, request);
+const env = useRealBackend({ ready: true });
+const { call } = env;
 
 describe('step mode over the engine process', () => {
   it("trains the notes' 784-100-10 one MNIST batch a step, each step's record checked by its schema", async () => {
-    expect(await backend.handle('step:next', undefined)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await env.backend.handle('step:next', undefined)).toMatchObject({ ok: false, error: { code: 'not-found' } });
     const session = await call('step:start', { hyperparameters: { ...preset('seed-classic'), validationSize: 0 } });
     expect(session).toMatchObject({
       architecture: '784-100-10 sigmoid',
@@ -54,10 +32,10 @@ describe('step mode over the engine process', () => {
   });
 
   it('refuses a conv net and a network over the limit with the reason, and a new start begins again at step 1', async () => {
-    const conv = await backend.handle('step:start', { hyperparameters: preset('cnn') });
+    const conv = await env.backend.handle('step:start', { hyperparameters: preset('cnn') });
     expect(conv).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     expect(!conv.ok && conv.error.message).toContain('fully connected networks only');
-    const wide = await backend.handle('step:start', {
+    const wide = await env.backend.handle('step:start', {
       hyperparameters: smallHyperparameters({ hiddenLayers: [{ units: 512, activation: 'relu' }] }),
     });
     expect(!wide.ok && wide.error.message).toBe(
