@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     console.log('');
   }
   if (!only || only.has('finetune')) {
-    await runFineTuneBench(smoke);
+    failures += await runFineTuneBench(smoke);
     console.log('');
   }
   if (only && !accuracyBars.some((bar) => only.has(bar.preset))) {
