@@ -1,23 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EngineHost } from '../../../src/backend/engine/engine-host';
-import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
-import type { Backend } from '../../../src/backend/services/backend';
-import { createBackend } from '../../../src/backend/services/backend';
+import { describe, expect, it } from 'vitest';
 import { loadModel, saveModel } from '../../../src/digits/io/saved-model';
 import { Sequential } from '../../../src/engine/model/sequential';
 import { matrix } from '../../../src/engine/tensor';
 import { temperedSoftmax } from '../../../src/engine/training/temperature-scaling';
-import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
-import {
-  callBackend,
-  fakeTrainedModel,
-  nextBackendEvent,
-  removeDirs,
-  smallHyperparameters,
-  tempDir,
-} from '../fixtures';
+import { fakeTrainedModel, smallHyperparameters, useRealBackend } from '../fixtures';
 
 // The app's services with a calibrated built-in model (T = 2.5): every probability the
 // page gets is softmax(z / T), and the report's evaluation says what T did.
@@ -33,32 +21,16 @@ const rawLogits = (): number[] => {
   return Array.from(network.forward(input, false).data);
 };
 
-const dirs: string[] = [];
-let backend: Backend;
-let userDataDir: string;
-
-beforeEach(async () => {
-  const userData = await tempDir('calibration');
-  userDataDir = userData;
-  const resources = await tempDir('calibration-resources');
-  dirs.push(userData, resources);
-  await saveModel(join(resources, 'default-model.tgk'), network, {
-    name: 'calibrated default',
-    createdAt: '2024-01-01T00:00:00.000Z',
-    metrics: { testAccuracy: 0.5, testLoss: 1 },
-    calibration,
-  });
-  const engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
-  backend = createBackend({ userDataDir: userData, resourcesDir: resources, engineHost, log: () => undefined });
+const env = useRealBackend({
+  resources: (dir) =>
+    saveModel(join(dir, 'default-model.tgk'), network, {
+      name: 'calibrated default',
+      createdAt: '2024-01-01T00:00:00.000Z',
+      metrics: { testAccuracy: 0.5, testLoss: 1 },
+      calibration,
+    }),
 });
-
-afterEach(async () => {
-  await backend.dispose();
-  await removeDirs(dirs);
-});
-
-const call = <C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> =>
-  callBackend(backend, channel, request);
+const { call, next } = env;
 
 describe('a calibrated model in the app', () => {
   it('predicts and explains with its temperature: softmax(z / T), the same top digit as softmax(z)', async () => {
@@ -93,7 +65,7 @@ describe('a calibrated model in the app', () => {
   });
 
   it('a model trained in the app gets its temperature, fitted on its validation set, in its file and in its predictions', async () => {
-    const done = nextBackendEvent(backend, 'training:done');
+    const done = next('training:done');
     await call('training:start', { hyperparameters: smallHyperparameters(), name: 'Warm', testSize: 200 });
     const { model: summary } = await done;
     const details = await call('models:details', { id: summary.id });
@@ -102,9 +74,9 @@ describe('a calibrated model in the app', () => {
     expect(temperature).toBeGreaterThan(0);
     expect(temperature).not.toBe(1);
     await call('models:setActive', { id: summary.id });
-    const files = (await readdir(join(userDataDir, 'models'))).filter((f) => f.endsWith('.tgk'));
+    const files = (await readdir(join(env.userData, 'models'))).filter((f) => f.endsWith('.tgk'));
     expect(files).toHaveLength(1);
-    const { model } = await loadModel(join(userDataDir, 'models', files[0]));
+    const { model } = await loadModel(join(env.userData, 'models', files[0]));
     expect(model.temperature).toBe(temperature);
     const input = matrix(1, 784);
     input.data.set(pixels);
