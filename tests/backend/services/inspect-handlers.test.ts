@@ -1,49 +1,16 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EngineHost } from '../../../src/backend/engine/engine-host';
-import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
-import type { Backend } from '../../../src/backend/services/backend';
-import { createBackend } from '../../../src/backend/services/backend';
+import { describe, expect, it } from 'vitest';
 import { encodeModelFile } from '../../../src/digits/io/model-file';
 import { loadModel } from '../../../src/digits/io/saved-model';
 import { inspectActivations } from '../../../src/engine/model/inspect';
 import { withDerivedValues } from '../../../src/shared/derived-activations';
-import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
-import {
-  callBackend,
-  fakeTrainedModel,
-  recordBackendEvents,
-  removeDirs,
-  resourcesWithDefaultModel,
-  tempDir,
-} from '../fixtures';
+import { fakeTrainedModel, useRealBackend } from '../fixtures';
 
 // 'inspect:activations' and 'inspect:parameters' as the Electron shell and the browser
 // mode call them: backend.handle, real temp folders, a real engine child process.
 
-const dirs: string[] = [];
-let resources: string;
-let backend: Backend;
-let invalidEvents: string[];
-
-beforeEach(async () => {
-  const userData = await tempDir('inspect');
-  resources = await resourcesWithDefaultModel();
-  dirs.push(userData, resources);
-  const engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
-  backend = createBackend({ userDataDir: userData, resourcesDir: resources, engineHost, log: () => undefined });
-  ({ invalid: invalidEvents } = recordBackendEvents(backend));
-  await backend.ready;
-});
-
-afterEach(async () => {
-  expect(invalidEvents).toEqual([]);
-  await backend.dispose();
-  await removeDirs(dirs);
-});
-
-const call = <C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> =>
-  callBackend(backend, channel, request);
+const env = useRealBackend({ ready: true });
+const { call } = env;
 
 const stroke = (): Float32Array => {
   const pixels = new Float32Array(784);
@@ -54,7 +21,7 @@ const stroke = (): Float32Array => {
 describe('inspect:activations', () => {
   it("gives the active model's layers for the drawing, the last one its logits, and its prediction", async () => {
     const result = await call('inspect:activations', { pixels: Array.from(stroke()) });
-    const { model } = await loadModel(join(resources, 'default-model.tgk'));
+    const { model } = await loadModel(join(env.resources, 'default-model.tgk'));
     expect(result.modelId).toBe('default');
     // The fixture's default model is 784-8-10 relu.
     expect(result.layers.map((l) => [l.kind, l.shape])).toEqual([
@@ -70,7 +37,7 @@ describe('inspect:activations', () => {
 
   it("sends the ReLU's stats but not its values, which the page computes to the engine's bits", async () => {
     const result = await call('inspect:activations', { pixels: Array.from(stroke()) });
-    const { model } = await loadModel(join(resources, 'default-model.tgk'));
+    const { model } = await loadModel(join(env.resources, 'default-model.tgk'));
     const relu = result.layers[1];
     expect(relu).toMatchObject({ kind: 'relu', derived: true, shape: [8] });
     expect(relu.values).toHaveLength(0);
@@ -91,12 +58,12 @@ describe('inspect:activations', () => {
   });
 
   it('refuses pixels that are not 784 numbers in 0..1, and a model that does not exist', async () => {
-    const wrongCount = await backend.handle('inspect:activations', { pixels: new Float32Array(783) });
+    const wrongCount = await env.backend.handle('inspect:activations', { pixels: new Float32Array(783) });
     expect(wrongCount).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     expect(!wrongCount.ok && wrongCount.error.message).toContain('784 pixels');
-    const tooBright = await backend.handle('inspect:activations', { pixels: Array.from({ length: 784 }, () => 2) });
+    const tooBright = await env.backend.handle('inspect:activations', { pixels: Array.from({ length: 784 }, () => 2) });
     expect(!tooBright.ok && tooBright.error.message).toContain('0..1');
-    expect(await backend.handle('inspect:activations', { id: 'no-such-model', pixels: stroke() })).toMatchObject({
+    expect(await env.backend.handle('inspect:activations', { id: 'no-such-model', pixels: stroke() })).toMatchObject({
       ok: false,
       error: { code: 'not-found' },
     });
@@ -106,7 +73,7 @@ describe('inspect:activations', () => {
 describe('inspect:parameters', () => {
   it("gives the first dense layer's weights as [784, units] (a 28x28 template per unit) and its biases", async () => {
     const result = await call('inspect:parameters', { layer: 0 });
-    const { model } = await loadModel(join(resources, 'default-model.tgk'));
+    const { model } = await loadModel(join(env.resources, 'default-model.tgk'));
     expect(result).toMatchObject({ modelId: 'default', index: 0, kind: 'dense', inputShape: [784] });
     expect(result.tensors.map((t) => [t.name, t.shape])).toEqual([
       ['weights', [784, 8]],
@@ -117,13 +84,13 @@ describe('inspect:parameters', () => {
   });
 
   it('refuses a layer the model does not have, naming the ones it has', async () => {
-    const missing = await backend.handle('inspect:parameters', { layer: 3 });
+    const missing = await env.backend.handle('inspect:parameters', { layer: 3 });
     expect(missing).toMatchObject({
       ok: false,
       error: { code: 'invalid-payload', message: 'there is no layer 3: this model has layers 0 to 2' },
     });
     for (const layer of [-1, 64, 0.5, '1'])
-      expect(await backend.handle('inspect:parameters', { layer })).toMatchObject({
+      expect(await env.backend.handle('inspect:parameters', { layer })).toMatchObject({
         ok: false,
         error: { code: 'invalid-payload' },
       });
