@@ -1,45 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EngineHost } from '../../../src/backend/engine/engine-host';
-import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
-import type { Backend } from '../../../src/backend/services/backend';
-import { createBackend } from '../../../src/backend/services/backend';
+import { describe, expect, it } from 'vitest';
 import { decodeModelFile } from '../../../src/digits/io/model-file';
 import { loadModel } from '../../../src/digits/io/saved-model';
 import { applyEdits } from '../../../src/engine/model/experiment';
 import type { ExperimentEdit } from '../../../src/shared/experiment';
-import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
-import { callBackend, recordBackendEvents, removeDirs, resourcesWithDefaultModel, tempDir } from '../fixtures';
+import { useRealBackend } from '../fixtures';
 
 // "Break it" ('network:experiment', 'network:restore', 'network:save-experiment') as the
 // app calls it: backend.handle, real temp folders, a real engine child process and MNIST's
 // first test images. The fixture's default model is 784-8-10 relu.
 
-const dirs: string[] = [];
-let resources: string;
-let userData: string;
-let backend: Backend;
-let invalidEvents: string[];
-
-beforeEach(async () => {
-  userData = await tempDir('experiment');
-  resources = await resourcesWithDefaultModel();
-  dirs.push(userData, resources);
-  const engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
-  backend = createBackend({ userDataDir: userData, resourcesDir: resources, engineHost, log: () => undefined });
-  ({ invalid: invalidEvents } = recordBackendEvents(backend));
-  await backend.ready;
-});
-
-afterEach(async () => {
-  expect(invalidEvents).toEqual([]);
-  await backend.dispose();
-  await removeDirs(dirs);
-});
-
-const call = <C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> =>
-  callBackend(backend, channel, request);
+const env = useRealBackend({ ready: true });
+const { call } = env;
 
 const stroke = (): number[] => {
   const pixels = new Array<number>(784).fill(0);
@@ -56,13 +29,13 @@ describe('network:experiment', () => {
   it('measures the edited copy against the model on the drawing and the first test images, and the layers follow it until restore', async () => {
     const before = await call('inspect:activations', { pixels: stroke() });
     expect(before.originalProbabilities).toBeUndefined();
-    const file = await readFile(join(resources, 'default-model.tgk'));
+    const file = await readFile(join(env.resources, 'default-model.tgk'));
 
     const result = await call('network:experiment', { edits, pixels: stroke(), testSize: 300 });
     expect(result).toMatchObject({ modelId: 'default', testCount: 300, edits });
     expect(result.applied[1].sigma).toBeGreaterThan(0);
     // The same model, edited here, gives the same probabilities.
-    const { model } = await loadModel(join(resources, 'default-model.tgk'));
+    const { model } = await loadModel(join(env.resources, 'default-model.tgk'));
     const here = applyEdits(model, edits).model.predictOne(Float32Array.from(stroke()));
     result.probabilities.forEach((p, i) => expect(p).toBeCloseTo(here[i], 6));
     result.originalProbabilities.forEach((p, i) => expect(p).toBeCloseTo(before.probabilities[i], 6));
@@ -85,12 +58,12 @@ describe('network:experiment', () => {
     const restored = await call('inspect:parameters', { layer: 2 });
     expect(Array.from(restored.tensors[0].values)).toEqual(Array.from(model.layers[2].params()[0].value));
     // Nothing was written.
-    expect(await readFile(join(resources, 'default-model.tgk'))).toEqual(file);
+    expect(await readFile(join(env.resources, 'default-model.tgk'))).toEqual(file);
     expect(await call('network:restore', undefined)).toEqual({ modelId: 'default', restored: false });
   });
 
   it('refuses edits the model cannot take, and more edits or noise than the limits', async () => {
-    const relu = await backend.handle('network:experiment', {
+    const relu = await env.backend.handle('network:experiment', {
       edits: [{ kind: 'biases-off', layer: 1 }],
       pixels: stroke(),
     });
@@ -102,12 +75,12 @@ describe('network:experiment', () => {
       },
     });
     const tooMany = Array.from({ length: 33 }, () => ({ kind: 'biases-off', layer: 0 }));
-    expect(await backend.handle('network:experiment', { edits: tooMany, pixels: stroke() })).toMatchObject({
+    expect(await env.backend.handle('network:experiment', { edits: tooMany, pixels: stroke() })).toMatchObject({
       ok: false,
       error: { code: 'invalid-payload' },
     });
     const loud = [{ kind: 'weight-noise', layer: 0, scale: 100, seed: 1 }];
-    expect(await backend.handle('network:experiment', { edits: loud, pixels: stroke() })).toMatchObject({
+    expect(await env.backend.handle('network:experiment', { edits: loud, pixels: stroke() })).toMatchObject({
       ok: false,
       error: { code: 'invalid-payload' },
     });
@@ -116,7 +89,7 @@ describe('network:experiment', () => {
 
 describe('network:save-experiment', () => {
   it('saves the edited copy as a new model, leaves the original as it was, and refuses when no experiment is on', async () => {
-    expect(await backend.handle('network:save-experiment', { name: 'nothing' })).toMatchObject({
+    expect(await env.backend.handle('network:save-experiment', { name: 'nothing' })).toMatchObject({
       ok: false,
       error: { code: 'not-found' },
     });
@@ -129,8 +102,8 @@ describe('network:save-experiment', () => {
       architecture: '784-8-10 relu',
     });
     expect((await call('models:list', undefined)).map((m) => m.id)).toContain(saved.id);
-    const content = decodeModelFile(await readFile(backend.models.pathOf(saved.id)));
-    const { model } = await loadModel(join(resources, 'default-model.tgk'));
+    const content = decodeModelFile(await readFile(env.backend.models.pathOf(saved.id)));
+    const { model } = await loadModel(join(env.resources, 'default-model.tgk'));
     const expected = applyEdits(model, edits).model.exportWeights();
     expect(content.tensors.map((t) => [t.name, Array.from(t.data)])).toEqual(
       expected.map((t) => [t.name, Array.from(t.data)]),
