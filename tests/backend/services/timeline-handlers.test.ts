@@ -1,53 +1,20 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EngineHost } from '../../../src/backend/engine/engine-host';
-import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
-import type { Backend } from '../../../src/backend/services/backend';
-import { createBackend } from '../../../src/backend/services/backend';
+import { describe, expect, it } from 'vitest';
 import { readSnapshotFile } from '../../../src/digits/io/snapshot-file';
 import { inspectParameters } from '../../../src/engine/model/inspect';
 import { Sequential } from '../../../src/engine/model/sequential';
-import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
-import {
-  callBackend,
-  fakeTrainedModel,
-  nextBackendEvent,
-  recordBackendEvents,
-  removeDirs,
-  resourcesWithDefaultModel,
-  smallHyperparameters,
-  tempDir,
-} from '../fixtures';
+import type { InvokeChannel, RequestOf } from '../../../src/shared/ipc/contract';
+import { fakeTrainedModel, smallHyperparameters, useRealBackend } from '../fixtures';
 
 // The training timeline as the Electron shell and the browser mode call it: backend.handle,
 // real temp folders, a real engine child process on MNIST.
 
-const dirs: string[] = [];
-let backend: Backend;
-let invalidEvents: string[];
-
-beforeEach(async () => {
-  const userData = await tempDir('timeline');
-  const resources = await resourcesWithDefaultModel();
-  dirs.push(userData, resources);
-  const engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
-  backend = createBackend({ userDataDir: userData, resourcesDir: resources, engineHost, log: () => undefined });
-  ({ invalid: invalidEvents } = recordBackendEvents(backend));
-  await backend.ready;
-});
-
-afterEach(async () => {
-  expect(invalidEvents).toEqual([]);
-  await backend.dispose();
-  await removeDirs(dirs);
-});
-
-const call = <C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> =>
-  callBackend(backend, channel, request);
+const env = useRealBackend({ ready: true });
+const { call, next } = env;
 
 async function refused<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<string> {
-  const result = await backend.handle(channel, request);
+  const result = await env.backend.handle(channel, request);
   if (result.ok) throw new Error(`${channel} was not refused`);
   return result.error.code;
 }
@@ -64,13 +31,13 @@ async function modelWithTimeline(): Promise<{ id: string; weights: Sequential[] 
   const weights = [new Sequential(trained.spec, { seed: 5 }), new Sequential(trained.spec, { seed: 6 }), Sequential.fromWeights(trained.spec, trained.tensors)];
   const steps = [0, 10, 25];
   const snapshots = weights.map((m, i) => ({ step: steps[i], epoch: steps[i] / 25, tensors: m.exportWeights() }));
-  const summary = await backend.models.addTrained({ ...trained, snapshots });
+  const summary = await env.backend.models.addTrained({ ...trained, snapshots });
   return { id: summary.id, weights };
 }
 
 describe('the training timeline over the backend', () => {
   it('a training job asked to keep snapshots saves its timeline beside the model; its last snapshot is the final model', async () => {
-    const done = nextBackendEvent(backend, 'training:done', { timeoutMs: 120_000 });
+    const done = next('training:done', { timeoutMs: 120_000 });
     // 500 images in batches of 20: 25 steps, snapshots after 0, 10 and 25.
     await call('training:start', { hyperparameters: smallHyperparameters(), testSize: 200, keepSnapshots: true });
     const { model } = await done;
@@ -98,12 +65,12 @@ describe('the training timeline over the backend', () => {
   it('a replay (the same request again) saves the same snapshots, bit for bit', async () => {
     const request = { hyperparameters: smallHyperparameters({ trainSize: 200, dropout: 0.2 }), testSize: 100, keepSnapshots: true };
     const trainOnce = async (): Promise<string> => {
-      const done = nextBackendEvent(backend, 'training:done', { timeoutMs: 120_000 });
+      const done = next('training:done', { timeoutMs: 120_000 });
       await call('training:start', request);
       return (await done).model.id;
     };
-    const first = await readSnapshotFile(backend.models.snapshotsPathOf(await trainOnce()));
-    const replay = await readSnapshotFile(backend.models.snapshotsPathOf(await trainOnce()));
+    const first = await readSnapshotFile(env.backend.models.snapshotsPathOf(await trainOnce()));
+    const replay = await readSnapshotFile(env.backend.models.snapshotsPathOf(await trainOnce()));
     const bits = (c: typeof first) =>
       c.snapshots.map((s) => [s.step, ...s.tensors.map((t) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length)))]);
     expect(first.snapshots.map((s) => s.step)).toEqual([0, 10]);
@@ -113,7 +80,7 @@ describe('the training timeline over the backend', () => {
   }, 180_000);
 
   it('a job not asked keeps none', async () => {
-    const done = nextBackendEvent(backend, 'training:done', { timeoutMs: 120_000 });
+    const done = next('training:done', { timeoutMs: 120_000 });
     await call('training:start', { hyperparameters: smallHyperparameters({ trainSize: 100 }), testSize: 100 });
     const { model } = await done;
     expect(model.timelineBytes).toBeUndefined();
@@ -137,7 +104,7 @@ describe('the training timeline over the backend', () => {
 
   it('refuses a corrupted or truncated timeline and one of another model file, and keeps the model', async () => {
     const { id } = await modelWithTimeline();
-    const path = backend.models.snapshotsPathOf(id);
+    const path = env.backend.models.snapshotsPathOf(id);
     const bytes = await readFile(path);
     await writeFile(path, bytes.subarray(0, bytes.length - 7));
     expect(await refused('timeline:list', { id })).toBe('invalid-model');
@@ -147,7 +114,7 @@ describe('the training timeline over the backend', () => {
     expect(await refused('inspect:activations', { id, pixels: stroke(), snapshot: 0 })).toBe('invalid-model');
     // Another model's timeline put in its place.
     const other = await modelWithTimeline();
-    await writeFile(path, await readFile(backend.models.snapshotsPathOf(other.id)));
+    await writeFile(path, await readFile(env.backend.models.snapshotsPathOf(other.id)));
     expect(await refused('timeline:list', { id })).toBe('invalid-model');
     // The model itself is untouched.
     expect((await call('inspect:activations', { id, pixels: stroke() })).modelId).toBe(id);
@@ -155,13 +122,13 @@ describe('the training timeline over the backend', () => {
 
   it("deletes a model's timeline and keeps the model; deleting the model deletes its timeline", async () => {
     const { id } = await modelWithTimeline();
-    const changed = nextBackendEvent(backend, 'models:changed', { where: (e) => e.models.some((m) => m.id === id && m.timelineBytes === undefined) });
+    const changed = next('models:changed', { where: (e) => e.models.some((m) => m.id === id && m.timelineBytes === undefined) });
     expect(await call('timeline:delete', { id })).toEqual({ modelId: id, deleted: true });
     await changed;
     expect(await call('timeline:delete', { id })).toEqual({ modelId: id, deleted: false });
     expect((await call('timeline:list', { id })).snapshots).toEqual([]);
     const again = await modelWithTimeline();
-    const path = backend.models.snapshotsPathOf(again.id);
+    const path = env.backend.models.snapshotsPathOf(again.id);
     expect(existsSync(path)).toBe(true);
     await call('models:delete', { id: again.id });
     expect(existsSync(path)).toBe(false);
