@@ -95,6 +95,7 @@ async function benchTegaki(
   repetitions: number,
   steps: number,
   network: Hyperparameters,
+  threads: number,
 ) {
   const rates: number[] = [];
   const losses: number[] = [];
@@ -102,7 +103,10 @@ async function benchTegaki(
   const small = { train: data.train, test: sliceDataset(data.test, 0, 500) };
   const lossImages = sliceDataset(data.train, 0, LOSS_IMAGES);
   for (let rep = 0; rep < repetitions; rep++) {
-    const result = await train({ ...network, iterations: steps, seed: rep + 1 }, small, { trainEvalSize: 500 });
+    const result = await train({ ...network, iterations: steps, seed: rep + 1 }, small, {
+      trainEvalSize: 500,
+      threads,
+    });
     rates.push(result.samplesPerSecond);
     losses.push(evaluate(result.model, lossImages).loss);
   }
@@ -257,10 +261,11 @@ async function main(): Promise<void> {
   const repetitions = Number(process.argv[3] ?? 3);
   const steps = Number(process.argv[4] ?? 200);
   const network = (process.argv[5] ?? 'small-cnn') as CnnNetwork;
+  const threads = Number(process.argv[6] ?? 1);
   if (!(network in cnnNetworks)) throw new Error(`unknown network ${network}`);
   const data = await loadMnist();
   let run: { detail: string; rates: number[]; losses: number[]; kernels?: TfjsKernelUse };
-  if (implementation === 'tegaki') run = await benchTegaki(data, repetitions, steps, cnnNetworks[network]());
+  if (implementation === 'tegaki') run = await benchTegaki(data, repetitions, steps, cnnNetworks[network](), threads);
   else if (network !== 'small-cnn') throw new Error('the TF.js side builds only the small CNN');
   else if (implementation === 'tfjs-wasm') run = await benchTfjsWasm(data, repetitions, steps);
   else throw new Error(`unknown implementation ${implementation}`);

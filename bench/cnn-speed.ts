@@ -25,16 +25,19 @@ const RATIO_BAR = 5;
 /** Issue 16: training the `cnn` preset's layers peaks at this resident size or less. */
 const CNN_PRESET_PEAK_RSS_BAR = 300 * 2 ** 20;
 
+/** `threads`: how many threads Tegaki trains on (data-parallel.ts); the TF.js side ignores it. */
 export const runCnnWorker = (
   implementation: CnnImplementation,
   sizes: CnnSizes,
   network: CnnNetwork = 'small-cnn',
+  threads = 1,
 ): Promise<CnnSpeedResult> =>
   runWorker('cnn-speed-worker.ts', implementation, [
     implementation,
     String(sizes.repetitions),
     String(sizes.steps),
     network,
+    String(threads),
   ]);
 
 export async function runCnnSpeedBench(smoke = false): Promise<number> {

@@ -66,6 +66,7 @@ async function benchTegaki(
   data: { train: Dataset; test: Dataset },
   repetitions: number,
   fraction: number,
+  threads: number,
 ): Promise<SpeedResult> {
   const runs: Repetition[] = [];
   let model;
@@ -75,7 +76,7 @@ async function benchTegaki(
       delete h.epochs;
       h.iterations = Math.ceil((fraction * data.train.count) / BATCH);
     }
-    const result = await train(h, data);
+    const result = await train(h, data, { threads });
     runs.push({
       samplesPerSecond: result.samplesPerSecond,
       testAccuracy: result.test.accuracy,
@@ -254,9 +255,10 @@ async function main(): Promise<void> {
   const repetitions = Number(process.argv[3] ?? 3);
   const fraction = Number(process.argv[4] ?? 1);
   const testSize = Number(process.argv[5] ?? 10_000);
+  const threads = Number(process.argv[6] ?? 1);
   const data = await loadMnist({ testSize });
   let result: SpeedResult;
-  if (implementation === 'tegaki') result = await benchTegaki(data, repetitions, fraction);
+  if (implementation === 'tegaki') result = await benchTegaki(data, repetitions, fraction, threads);
   else if (implementation === 'tfjs-wasm') result = await benchTfjs('wasm', data, repetitions, fraction);
   else if (implementation === 'tfjs-cpu') result = await benchTfjs('cpu', data, repetitions, fraction);
   else throw new Error(`unknown implementation ${implementation}`);

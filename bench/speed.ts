@@ -33,16 +33,19 @@ const bars = {
 const percent = (x: number): string => `${(x * 100).toFixed(2)}%`;
 const verdict = (passed: boolean): string => (passed ? 'PASS' : 'FAIL');
 
+/** `threads`: how many threads Tegaki trains on (data-parallel.ts); the TF.js sides ignore it. */
 export const runSpeedWorker = (
   implementation: Implementation,
   sizes: SpeedSizes,
   fraction: number,
+  threads = 1,
 ): Promise<SpeedResult> =>
   runWorker('speed-worker.ts', implementation, [
     implementation,
     String(sizes.repetitions),
     String(fraction),
     String(sizes.testSize),
+    String(threads),
   ]);
 
 const speed = (r: { repetitions: { samplesPerSecond: number }[] }) =>
