@@ -1,18 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EngineHost } from '../../../src/backend/engine/engine-host';
-import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
-import type { Backend } from '../../../src/backend/services/backend';
-import { createBackend } from '../../../src/backend/services/backend';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { EVALUATION_FILE_VERSION, readEvaluationFile } from '../../../src/backend/services/evaluation-file';
 import { align4, sealDigest } from '../../../src/digits/io/signed-bytes';
 import { checkedModelDigest, encodeModelFile, modelDigest } from '../../../src/digits/io/model-file';
 import { saveModel } from '../../../src/digits/io/saved-model';
 import { Sequential } from '../../../src/engine/model/sequential';
-import type { InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
-import { callBackend, fakeTrainedModel, removeDirs, resourcesWithDefaultModel, tempDir } from '../fixtures';
+import { fakeTrainedModel, useRealBackend } from '../fixtures';
 
 // A model's evaluation on the test set is saved beside it and read back when its report
 // opens again, against real folders and a real engine child process. A "reopened"
@@ -21,59 +16,26 @@ import { callBackend, fakeTrainedModel, removeDirs, resourcesWithDefaultModel, t
 
 /** Small enough to be quick, large enough for the two models below to differ. */
 const testSize = 300;
-const dirs: string[] = [];
-let userData: string;
-let resources: string;
-let engineHost: EngineHost;
+const env = useRealBackend();
+const { call, reopen } = env;
 let engineEvaluations: ReturnType<typeof vi.spyOn>;
-let backend: Backend;
-let logged: string[];
 
-function open(): Backend {
-  return createBackend({
-    userDataDir: userData,
-    resourcesDir: resources,
-    engineHost,
-    log: (line) => logged.push(line),
-  });
-}
-
-beforeEach(async () => {
-  userData = await tempDir('saved-evaluations');
-  resources = await resourcesWithDefaultModel();
-  dirs.push(userData, resources);
-  engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
-  engineEvaluations = vi.spyOn(engineHost, 'evaluate');
-  logged = [];
-  backend = open();
+beforeEach(() => {
+  engineEvaluations = vi.spyOn(env.engineHost, 'evaluate');
 });
-
-afterEach(async () => {
-  await backend.dispose();
-  await removeDirs(dirs);
-});
-
-const call = <C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> =>
-  callBackend(backend, channel, request);
-
-/** A new backend on the same folders (the app restarted), its models folder checked. */
-async function reopen(): Promise<void> {
-  backend = open();
-  await backend.ready;
-}
 
 /** What a fresh engine evaluation of the file at `path` answers, with the id the backend adds. */
 async function freshEvaluation(path: string, modelId: string) {
-  return { modelId, ...(await engineHost.evaluate(path, testSize).result) };
+  return { modelId, ...(await env.engineHost.evaluate(path, testSize).result) };
 }
 
 describe('a saved evaluation', () => {
   it('opens the report again without running the engine, after a restart too, and equals a fresh evaluation', async () => {
     const first = await call('evaluate', { id: 'default', testSize });
     expect(engineEvaluations).toHaveBeenCalledTimes(1);
-    const saved = await readEvaluationFile(backend.models.evaluationPathOf('default'));
+    const saved = await readEvaluationFile(env.backend.models.evaluationPathOf('default'));
     expect(saved.key).toEqual({
-      modelDigest: modelDigest(await readFile(join(resources, 'default-model.tgk'))),
+      modelDigest: modelDigest(await readFile(join(env.resources, 'default-model.tgk'))),
       testSize,
     });
 
@@ -81,7 +43,7 @@ describe('a saved evaluation', () => {
     const second = await call('evaluate', { id: 'default', testSize });
     expect(engineEvaluations).toHaveBeenCalledTimes(1);
     expect(second).toEqual(first);
-    expect(second).toEqual(await freshEvaluation(join(resources, 'default-model.tgk'), 'default'));
+    expect(second).toEqual(await freshEvaluation(join(env.resources, 'default-model.tgk'), 'default'));
   });
 
   it('is keyed by the test size: another size is evaluated, not served the saved one', async () => {
@@ -95,7 +57,7 @@ describe('a saved evaluation', () => {
   it('cut short, corrupted, replaced by garbage or emptied, is evaluated afresh and saved again, never shown', async () => {
     const first = await call('evaluate', { id: 'default', testSize });
     const { modelId: _, ...evaluation } = first;
-    const path = backend.models.evaluationPathOf('default');
+    const path = env.backend.models.evaluationPathOf('default');
     const size = (await readFile(path)).length;
     const damages: [string, () => Promise<void>][] = [
       ['cut short', () => truncate(path, size - 100)],
@@ -117,19 +79,19 @@ describe('a saved evaluation', () => {
       expect(engineEvaluations, damage).toHaveBeenCalledTimes(2 + index);
       expect((await readEvaluationFile(path)).evaluation, `${damage}: saved again`).toEqual(evaluation);
     }
-    expect(logged.filter((line) => line.includes('ignored'))).toHaveLength(damages.length);
+    expect(env.logged.filter((line) => line.includes('ignored'))).toHaveLength(damages.length);
   });
 
   it('saved by an older version, before the drawn-digit figures, is evaluated afresh and saved at this version', async () => {
     const first = await call('evaluate', { id: 'default', testSize });
-    const path = backend.models.evaluationPathOf('default');
+    const path = env.backend.models.evaluationPathOf('default');
     const { key, evaluation } = await readEvaluationFile(path);
     await writeFile(path, versionOneFile(key, evaluation));
 
     await reopen();
     expect(await call('evaluate', { id: 'default', testSize })).toEqual(first);
     expect(engineEvaluations).toHaveBeenCalledTimes(2);
-    expect(logged.some((line) => line.includes(`version 1, not ${EVALUATION_FILE_VERSION}`))).toBe(true);
+    expect(env.logged.some((line) => line.includes(`version 1, not ${EVALUATION_FILE_VERSION}`))).toBe(true);
     const resaved = await readFile(path);
     expect(new DataView(resaved.buffer, resaved.byteOffset).getUint32(4, true)).toBe(EVALUATION_FILE_VERSION);
     expect((await readEvaluationFile(path)).evaluation.drawn).toEqual(first.drawn);
@@ -137,7 +99,7 @@ describe('a saved evaluation', () => {
 
   it("of a model file since replaced is not served: the new file's is evaluated and saved", async () => {
     const old = await call('evaluate', { id: 'default', testSize });
-    const modelPath = join(resources, 'default-model.tgk');
+    const modelPath = join(env.resources, 'default-model.tgk');
     const other = fakeTrainedModel(7);
     await saveModel(modelPath, Sequential.fromWeights(other.spec, other.tensors), { name: 'another default' });
 
@@ -146,7 +108,7 @@ describe('a saved evaluation', () => {
     expect(engineEvaluations).toHaveBeenCalledTimes(2);
     expect(replaced.probabilities).not.toEqual(old.probabilities);
     expect(replaced).toEqual(await freshEvaluation(modelPath, 'default'));
-    const saved = await readEvaluationFile(backend.models.evaluationPathOf('default'));
+    const saved = await readEvaluationFile(env.backend.models.evaluationPathOf('default'));
     expect(saved.key.modelDigest).toBe(checkedModelDigest(await readFile(modelPath)));
   });
 
@@ -155,25 +117,25 @@ describe('a saved evaluation', () => {
     const bytes = encodeModelFile({ spec: trained.spec, metadata: { name: 'mine' }, tensors: trained.tensors });
     const { model } = await call('models:import', { fileName: 'mine.tgk', bytes });
     await call('evaluate', { id: model!.id, testSize });
-    const path = backend.models.evaluationPathOf(model!.id);
+    const path = env.backend.models.evaluationPathOf(model!.id);
     expect(existsSync(path)).toBe(true);
     await call('models:delete', { id: model!.id });
     expect(existsSync(path)).toBe(false);
 
-    const orphan = backend.models.evaluationPathOf('m-gone-00000000');
+    const orphan = env.backend.models.evaluationPathOf('m-gone-00000000');
     await writeFile(orphan, 'left behind by a crash mid-delete');
     await call('evaluate', { id: 'default', testSize });
     await reopen();
     expect(existsSync(orphan)).toBe(false);
-    expect(existsSync(backend.models.evaluationPathOf('default'))).toBe(true);
+    expect(existsSync(env.backend.models.evaluationPathOf('default'))).toBe(true);
   });
 
   it('that cannot be written loses nothing: the report still comes, and the next open evaluates again', async () => {
     // A folder where the file should go: every write of it fails, as on a full disk.
-    await mkdir(backend.models.evaluationPathOf('default'), { recursive: true });
+    await mkdir(env.backend.models.evaluationPathOf('default'), { recursive: true });
     const first = await call('evaluate', { id: 'default', testSize });
     expect(first.count).toBe(testSize);
-    expect(logged.some((line) => line.includes('was not saved'))).toBe(true);
+    expect(env.logged.some((line) => line.includes('was not saved'))).toBe(true);
     await reopen();
     expect(await call('evaluate', { id: 'default', testSize })).toEqual(first);
     expect(engineEvaluations).toHaveBeenCalledTimes(2);
