@@ -47,45 +47,30 @@ describe('tegaki train --threads', () => {
 });
 
 describe('tegaki finetune --threads', () => {
-  it('fine-tunes every layer on that many threads and records the count; the help says where a head fine-tune uses them', async () => {
+  /** A small model trained with `architecture` flags on one thread, and 20 drawings of the quirky hand to fine-tune on. */
+  async function baseAndDrawings(architecture: string[]): Promise<{ dir: string; base: string; personal: string }> {
     const dir = await mkdtemp(join(tmpdir(), 'tegaki-finetune-threads-'));
     const base = join(dir, 'base.tgk');
-    const tuned = join(dir, 'tuned.tgk');
     const personal = join(dir, 'personal.json');
     await writeFile(personal, JSON.stringify(quirkyDrawings(20, 3)));
-    const trained = await tegaki(
-      'train',
-      '--arch',
-      '784-16-10',
-      '--iterations',
-      '20',
-      '--train-size',
-      '1000',
-      '--test-size',
-      '100',
-      '--threads',
-      '1',
-      '--json',
-      '--out',
-      base,
-    );
+    const flags = ['--iterations', '20', '--train-size', '1000', '--test-size', '100', '--threads', '1', '--json'];
+    const trained = await tegaki('train', ...architecture, ...flags, '--out', base);
     expect(trained.code, trained.stderr).toBe(0);
-    const r = await tegaki(
-      'finetune',
-      base,
-      '--personal',
-      personal,
-      '--train-size',
-      '500',
-      '--epochs',
-      '1',
-      '--test-size',
-      '100',
-      '--threads',
-      '2',
-      '--out',
-      tuned,
-    );
+    return { dir, base, personal };
+  }
+  /** `tegaki finetune` of `base` on the drawings, one epoch among 500 MNIST images, on `threads` threads. */
+  const fineTuneArgs = (base: string, personal: string, threads: string, out: string): string[] => [
+    'finetune',
+    base,
+    '--personal',
+    personal,
+    ...['--train-size', '500', '--epochs', '1', '--test-size', '100', '--threads', threads, '--out', out],
+  ];
+
+  it('fine-tunes every layer on that many threads and records the count; the help says where a head fine-tune uses them', async () => {
+    const { dir, base, personal } = await baseAndDrawings(['--arch', '784-16-10']);
+    const tuned = join(dir, 'tuned.tgk');
+    const r = await tegaki(...fineTuneArgs(base, personal, '2', tuned));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/on 2 threads/);
     const file = await loadModelFile(tuned);
@@ -104,47 +89,10 @@ describe('tegaki finetune --threads', () => {
   }, 120_000);
 
   it("a conv model's head fine-tune computes its features on that many threads, with the weights of one thread bit for bit", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'tegaki-finetune-head-threads-'));
-    const base = join(dir, 'base.tgk');
-    const personal = join(dir, 'personal.json');
-    await writeFile(personal, JSON.stringify(quirkyDrawings(20, 3)));
-    const trained = await tegaki(
-      'train',
-      '--conv-blocks',
-      '4x3',
-      '--hidden-layers',
-      '16',
-      '--iterations',
-      '20',
-      '--train-size',
-      '1000',
-      '--test-size',
-      '100',
-      '--threads',
-      '1',
-      '--json',
-      '--out',
-      base,
-    );
-    expect(trained.code, trained.stderr).toBe(0);
+    const { dir, base, personal } = await baseAndDrawings(['--conv-blocks', '4x3', '--hidden-layers', '16']);
     const tunedOn = async (threads: number) => {
       const out = join(dir, `tuned-${threads}.tgk`);
-      const r = await tegaki(
-        'finetune',
-        base,
-        '--personal',
-        personal,
-        '--train-size',
-        '500',
-        '--epochs',
-        '1',
-        '--test-size',
-        '100',
-        '--threads',
-        String(threads),
-        '--out',
-        out,
-      );
+      const r = await tegaki(...fineTuneArgs(base, personal, String(threads), out));
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(new RegExp(`its features on ${threads} threads?`));
       return loadModelFile(out);
