@@ -1,55 +1,18 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EngineHost } from '../../../src/backend/engine/engine-host';
-import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
-import type { Backend } from '../../../src/backend/services/backend';
-import { createBackend } from '../../../src/backend/services/backend';
+import { describe, expect, it } from 'vitest';
 import { paddedConvThenPoolFile } from '../../digits/io/hostile-model-files';
 import { PERSONAL_SAMPLES_FILE } from '../../../src/backend/services/personal-samples';
-import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
+import type { EventOf } from '../../../src/shared/ipc/contract';
 import type { Hyperparameters } from '../../../src/shared/hyperparameters';
-import {
-  callBackend,
-  nextBackendEvent,
-  recordBackendEvents,
-  removeDirs,
-  resourcesWithDefaultModel,
-  smallHyperparameters,
-  tempDir,
-} from '../fixtures';
+import { smallHyperparameters, useRealBackend } from '../fixtures';
 
 // The services as the Electron shell and the browser mode use them, against real temp
 // folders and a real engine child process.
 
-const dirs: string[] = [];
-let userData: string;
-let backend: Backend;
-let engineHost: EngineHost;
-let events: { channel: EventChannel; payload: unknown }[];
-let invalidEvents: string[];
-
-beforeEach(async () => {
-  userData = await tempDir('backend');
-  const resources = await resourcesWithDefaultModel();
-  dirs.push(userData, resources);
-  engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
-  backend = createBackend({ userDataDir: userData, resourcesDir: resources, engineHost, log: () => undefined });
-  ({ events, invalid: invalidEvents } = recordBackendEvents(backend));
-});
-
-afterEach(async () => {
-  // Every event the renderer got matched its schema.
-  expect(invalidEvents).toEqual([]);
-  await backend.dispose();
-  await removeDirs(dirs);
-});
-
-const call = <C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> =>
-  callBackend(backend, channel, request);
-const next = <C extends EventChannel>(channel: C, where?: (e: EventOf<C>) => boolean): Promise<EventOf<C>> =>
-  nextBackendEvent(backend, channel, { where });
+const env = useRealBackend();
+const { call, next } = env;
 
 const longRun = (): Hyperparameters =>
   smallHyperparameters({
@@ -62,12 +25,12 @@ const longRun = (): Hyperparameters =>
 
 describe('notices', () => {
   it('reach the page without absolute paths, naming the file instead (the log keeps the path)', async () => {
-    await writeFile(join(userData, PERSONAL_SAMPLES_FILE), '{"version":1,"samples":[');
+    await writeFile(join(env.userData, PERSONAL_SAMPLES_FILE), '{"version":1,"samples":[');
     await call('personal:list', undefined);
-    const notices = events.filter((e) => e.channel === 'notice').map((e) => (e.payload as EventOf<'notice'>).message);
+    const notices = env.events.filter((e) => e.channel === 'notice').map((e) => (e.payload as EventOf<'notice'>).message);
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/personal-samples\.json\.unreadable-/);
-    expect(notices[0]).not.toContain(userData);
+    expect(notices[0]).not.toContain(env.userData);
   });
 });
 
@@ -84,11 +47,11 @@ describe('backend.handle', () => {
       ['__proto__', {}],
     ];
     for (const [channel, payload] of cases) {
-      const result = await backend.handle(channel, payload);
+      const result = await env.backend.handle(channel, payload);
       expect(result.ok).toBe(false);
       expect(!result.ok && ['invalid-payload', 'unknown-channel']).toContain(!result.ok && result.error.code);
     }
-    expect(await backend.handle('models:delete', { id: 'default' })).toMatchObject({
+    expect(await env.backend.handle('models:delete', { id: 'default' })).toMatchObject({
       ok: false,
       error: { code: 'read-only' },
     });
@@ -120,16 +83,16 @@ describe('training through the backend', () => {
     expect(finished.jobId).toBe(jobId);
     expect(finished.model).toMatchObject({ name: 'Tiny', source: 'trained' });
 
-    const progress = events
+    const progress = env.events
       .filter((e) => e.channel === 'training:progress')
       .map((e) => e.payload as EventOf<'training:progress'>);
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((p) => p.jobId === jobId)).toBe(true);
-    const epochs = events
+    const epochs = env.events
       .filter((e) => e.channel === 'training:epoch')
       .map((e) => e.payload as EventOf<'training:epoch'>);
     expect(epochs).toHaveLength(1);
-    expect(events.some((e) => e.channel === 'models:changed')).toBe(true);
+    expect(env.events.some((e) => e.channel === 'models:changed')).toBe(true);
 
     const list = await call('models:list', undefined);
     expect(list.map((m) => m.id)).toContain(finished.model.id);
@@ -148,9 +111,9 @@ describe('training through the backend', () => {
     const done = next('training:done');
     await call('training:start', { hyperparameters: smallHyperparameters({ batchSize: 20 }), testSize: 100, threads: 2 });
     const { model } = await done;
-    expect((await backend.models.read(model.id)).metadata.threads).toBe(2);
+    expect((await env.backend.models.read(model.id)).metadata.threads).toBe(2);
     for (const threads of [0, 65, 1.5, '2']) {
-      const refused = await backend.handle('training:start', { hyperparameters: smallHyperparameters(), threads });
+      const refused = await env.backend.handle('training:start', { hyperparameters: smallHyperparameters(), threads });
       expect(refused, String(threads)).toMatchObject({ ok: false, error: { code: 'invalid-payload', message: expect.stringMatching(/threads/) } });
     }
   });
@@ -164,18 +127,18 @@ describe('training through the backend', () => {
 
   it('refuses a second training request while one is running (refused, not queued)', async () => {
     const { jobId } = await call('training:start', { hyperparameters: longRun() });
-    const second = await backend.handle('training:start', { hyperparameters: smallHyperparameters() });
+    const second = await env.backend.handle('training:start', { hyperparameters: smallHyperparameters() });
     expect(second).toMatchObject({ ok: false, error: { code: 'busy' } });
     const ended = next('training:error');
     expect(await call('training:cancel', { jobId })).toEqual({ cancelled: true });
     expect((await ended).error.code).toBe('cancelled');
     // Once the first has ended, a new one is accepted.
-    expect((await backend.handle('training:start', { hyperparameters: smallHyperparameters() })).ok).toBe(true);
+    expect((await env.backend.handle('training:start', { hyperparameters: smallHyperparameters() })).ok).toBe(true);
     await next('training:done');
   });
 
   it('cancels in the middle of a run: an error event, nothing saved', async () => {
-    const started = next('training:progress', (p) => p.step > 0);
+    const started = next('training:progress', { where: (p) => p.step > 0 });
     const { jobId } = await call('training:start', { hyperparameters: longRun() });
     await started;
     const ended = next('training:error');
@@ -187,21 +150,21 @@ describe('training through the backend', () => {
   it('recovers when the engine is killed mid-run: a clear error, saved models untouched, the next job succeeds', async () => {
     await call('training:start', { hyperparameters: smallHyperparameters(), name: 'Saved before' });
     const saved = (await next('training:done')).model;
-    const savedBytes = await readFile(join(userData, 'models', `${saved.id}.tgk`));
-    const indexBefore = await readFile(join(userData, 'tegaki-store.json'), 'utf8');
+    const savedBytes = await readFile(join(env.userData, 'models', `${saved.id}.tgk`));
+    const indexBefore = await readFile(join(env.userData, 'tegaki-store.json'), 'utf8');
 
-    const running = next('training:progress', (p) => p.step > 0);
+    const running = next('training:progress', { where: (p) => p.step > 0 });
     const { jobId } = await call('training:start', { hyperparameters: longRun() });
     await running;
     const ended = next('training:error');
-    process.kill(engineHost.pid!, 'SIGKILL');
+    process.kill(env.engineHost.pid!, 'SIGKILL');
     const error = await ended;
     expect(error).toMatchObject({ jobId, error: { code: 'engine-crashed' } });
     expect(error.error.message).toMatch(/stopped unexpectedly.*nothing saved was touched/);
 
-    expect(await readFile(join(userData, 'models', `${saved.id}.tgk`))).toEqual(savedBytes);
-    expect(await readFile(join(userData, 'tegaki-store.json'), 'utf8')).toBe(indexBefore);
-    expect(await readdir(join(userData, 'models'))).toEqual([`${saved.id}.tgk`]);
+    expect(await readFile(join(env.userData, 'models', `${saved.id}.tgk`))).toEqual(savedBytes);
+    expect(await readFile(join(env.userData, 'tegaki-store.json'), 'utf8')).toBe(indexBefore);
+    expect(await readdir(join(env.userData, 'models'))).toEqual([`${saved.id}.tgk`]);
 
     await call('training:start', { hyperparameters: smallHyperparameters(), name: 'After the crash' });
     expect((await next('training:done')).model.name).toBe('After the crash');
@@ -213,14 +176,12 @@ describe('models through the backend', () => {
     await call('training:start', { hyperparameters: smallHyperparameters(), name: 'Soon broken' });
     const model = (await next('training:done')).model;
     await call('models:setActive', { id: model.id });
-    const path = join(userData, 'models', `${model.id}.tgk`);
+    const path = join(env.userData, 'models', `${model.id}.tgk`);
     const bytes = await readFile(path);
     await writeFile(path, bytes.subarray(0, 1000));
 
     // A fresh backend, as after a restart: the first prediction finds the damage.
-    await backend.dispose();
-    engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
-    backend = createBackend({ userDataDir: userData, resourcesDir: dirs[1], engineHost, log: () => undefined });
+    await env.restart();
     const notice = next('notice');
     const prediction = await call('predict', { pixels: Array(784).fill(0) });
     expect(prediction.modelId).toBe('default');
@@ -230,7 +191,7 @@ describe('models through the backend', () => {
 
   it('rejects a bad import with its reason and leaves the list unchanged', async () => {
     const before = await call('models:list', undefined);
-    const result = await backend.handle('models:import', {
+    const result = await env.backend.handle('models:import', {
       fileName: 'junk.tgk',
       bytes: new TextEncoder().encode('junk'),
     });
@@ -241,16 +202,16 @@ describe('models through the backend', () => {
 
   it('refuses a hostile import, tried in the engine process, with the limit it breaks; the list is unchanged', async () => {
     const before = await call('models:list', undefined);
-    const result = await backend.handle('models:import', { fileName: 'padded.tgk', bytes: paddedConvThenPoolFile() });
+    const result = await env.backend.handle('models:import', { fileName: 'padded.tgk', bytes: paddedConvThenPoolFile() });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-model' } });
     expect(!result.ok && result.error.message).toMatch(/padded\.tgk .*pads by 20000 pixels with a 1x1 kernel/);
-    expect(engineHost.pid).toBeDefined();
+    expect(env.engineHost.pid).toBeDefined();
     expect(await call('models:list', undefined)).toEqual(before);
   });
 
   it('exports to the exports folder when no dialog is available, and imports those bytes back', async () => {
     const { path } = await call('models:export', { id: 'default' });
-    expect(path).toBe(join(userData, 'exports', 'Built-in-model.tgk'));
+    expect(path).toBe(join(env.userData, 'exports', 'Built-in-model.tgk'));
     const { model } = await call('models:import', { fileName: 'copy.tgk', bytes: await readFile(path!) });
     expect(model).toMatchObject({ source: 'imported', name: 'test default' });
     await call('models:rename', { id: model!.id, name: 'Copy' });
