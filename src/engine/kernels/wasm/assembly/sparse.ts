@@ -4,23 +4,52 @@
 import { madd } from './simd';
 
 /**
+ * For each 4-bit mask of non-zero lanes, the i8x16.swizzle pattern that moves those
+ * lanes (4 bytes each), in order, to the front; the other lanes read 0 (index 0x80).
+ */
+const COMPRESS = memory.data<u8>([
+  128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
+  0, 1, 2, 3, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
+  4, 5, 6, 7, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
+  0, 1, 2, 3, 4, 5, 6, 7, 128, 128, 128, 128, 128, 128, 128, 128,
+  8, 9, 10, 11, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
+  0, 1, 2, 3, 8, 9, 10, 11, 128, 128, 128, 128, 128, 128, 128, 128,
+  4, 5, 6, 7, 8, 9, 10, 11, 128, 128, 128, 128, 128, 128, 128, 128,
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 128, 128, 128, 128,
+  12, 13, 14, 15, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
+  0, 1, 2, 3, 12, 13, 14, 15, 128, 128, 128, 128, 128, 128, 128, 128,
+  4, 5, 6, 7, 12, 13, 14, 15, 128, 128, 128, 128, 128, 128, 128, 128,
+  0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 128, 128, 128, 128,
+  8, 9, 10, 11, 12, 13, 14, 15, 128, 128, 128, 128, 128, 128, 128, 128,
+  0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 128, 128, 128, 128,
+  4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 128, 128, 128, 128,
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+], 16);
+
+/**
  * Writes the non-zeros of row[0..len) as (index · scale, value) pairs to off/val and
- * returns how many. All-zero groups of 4 are skipped with one test; inside a group the
- * pair is always written and the count advanced by (x ≠ 0), so there is no branch to
- * mispredict. off/val need room for `len` entries.
+ * returns how many, in order. Four at a time without a branch: the group's mask of
+ * non-zero lanes picks a swizzle that packs those lanes' values (and indices) to the
+ * front, all four lanes are stored at the list's end and the count advances by the
+ * mask's population, so the next group overwrites the rest. The stores stay within
+ * `len` entries (the count never passes the group's own start). off/val need room for
+ * `len` entries.
  */
 export function compactRow(row: usize, len: i32, scale: i32, off: usize, val: usize): i32 {
   let count = 0;
   let p = 0;
+  const zero = f32x4.splat(0);
+  const step = i32x4.splat(scale << 2);
+  let index = i32x4(0, scale, scale << 1, scale * 3);
   for (; p + 4 <= len; p += 4) {
     const v = v128.load(row + (<usize>p << 2));
-    if (!v128.any_true(v)) continue;
-    for (let q = 0; q < 4; q++) {
-      const x = load<f32>(row + (<usize>(p + q) << 2));
-      store<i32>(off + (<usize>count << 2), (p + q) * scale);
-      store<f32>(val + (<usize>count << 2), x);
-      count += i32(x != 0);
-    }
+    const mask = i32x4.bitmask(f32x4.ne(v, zero));
+    const pattern = v128.load(COMPRESS + (<usize>mask << 4));
+    const at = <usize>count << 2;
+    v128.store(val + at, i8x16.swizzle(v, pattern));
+    v128.store(off + at, i8x16.swizzle(index, pattern));
+    count += popcnt<i32>(mask);
+    index = i32x4.add(index, step);
   }
   for (; p < len; p++) {
     const x = load<f32>(row + (<usize>p << 2));
