@@ -1,78 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { onnxToModel } from '../../../src/digits/io/onnx/import-onnx';
-import { EngineHost } from '../../../src/backend/engine/engine-host';
-import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
-import type { Backend } from '../../../src/backend/services/backend';
-import { createBackend } from '../../../src/backend/services/backend';
-import type { FileDialogs } from '../../../src/backend/services/file-dialogs';
 import { Sequential } from '../../../src/engine/model/sequential';
-import type {
-  EventChannel,
-  EventOf,
-  InvokeChannel,
-  ModelSummary,
-  RequestOf,
-  ResponseOf,
-} from '../../../src/shared/ipc/contract';
+import type { ModelSummary } from '../../../src/shared/ipc/contract';
 import { preset } from '../../../src/shared/presets';
 import { quirkyDrawings } from '../../fixtures/quirky-drawings';
 import { mnistTestImages } from '../../digits/io/onnx/onnx-runtime';
 import { FINE_TUNE_DEFAULTS } from '../../../src/shared/personal-training';
-import {
-  callBackend,
-  nextBackendEvent,
-  recordBackendEvents,
-  removeDirs,
-  resourcesWithDefaultModel,
-  smallHyperparameters,
-  tempDir,
-} from '../fixtures';
+import { smallHyperparameters, useRealBackend } from '../fixtures';
 
 // A model trained elsewhere, imported from its ONNX file, is a first-class model: the
 // same services as the Electron shell and the browser mode, against real temp folders
 // and a real engine child process (which tries the file, evaluates and trains it).
 
 const torchCnn = resolve(import.meta.dirname, '../../fixtures/onnx/torch-cnn-opset13.onnx');
-const dirs: string[] = [];
-let userData: string;
-let resources: string;
-let backend: Backend | undefined;
-let invalidEvents: string[] = [];
-
-/** The services with the app's dialogs (a fake) or, without them, as the browser mode has them. */
-function startBackend(dialogs?: FileDialogs): Backend {
-  const engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
-  backend = createBackend({
-    userDataDir: userData,
-    resourcesDir: resources,
-    engineHost,
-    dialogs,
-    log: () => undefined,
-  });
-  ({ invalid: invalidEvents } = recordBackendEvents(backend));
-  return backend;
-}
-
-beforeEach(async () => {
-  userData = await tempDir('onnx-models');
-  resources = await resourcesWithDefaultModel();
-  dirs.push(userData, resources);
-});
-
-afterEach(async () => {
-  // Every event the renderer got matched its schema.
-  expect(invalidEvents).toEqual([]);
-  await backend?.dispose();
-  backend = undefined;
-  await removeDirs(dirs);
-});
-
-const call = <C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> =>
-  callBackend(backend!, channel, request);
-const next = <C extends EventChannel>(channel: C, timeoutMs?: number): Promise<EventOf<C>> =>
-  nextBackendEvent(backend!, channel, { timeoutMs });
+const env = useRealBackend({ manual: true });
+const { call, next } = env;
 
 const argmax = (values: readonly number[]): number => values.indexOf(Math.max(...values));
 
@@ -86,7 +30,9 @@ async function importTorchCnn(): Promise<ModelSummary> {
 }
 
 describe('a PyTorch model imported from ONNX through the services', () => {
-  beforeEach(() => void startBackend());
+  beforeEach(async () => {
+    await env.start();
+  });
 
   it('is listed under its file name with where it came from, and has no figures of its own yet', async () => {
     const model = await importTorchCnn();
@@ -140,7 +86,7 @@ describe('a PyTorch model imported from ONNX through the services', () => {
     const model = await importTorchCnn();
     await call('models:setActive', { id: model.id });
     const { path } = await call('models:export', { id: model.id, format: 'onnx' });
-    expect(path).toBe(join(userData, 'exports', 'torch-cnn-opset13.onnx'));
+    expect(path).toBe(join(env.userData, 'exports', 'torch-cnn-opset13.onnx'));
     const back = onnxToModel(new Uint8Array(await readFile(path!)), 'torch-cnn-opset13.onnx');
     expect(back.metadata.importedFrom).toMatchObject({ format: 'onnx', opset: 13 });
     const reimported = Sequential.fromWeights(back.spec, back.tensors);
@@ -151,7 +97,7 @@ describe('a PyTorch model imported from ONNX through the services', () => {
     }
     // Tegaki's own format stays the default.
     expect((await call('models:export', { id: model.id })).path).toBe(
-      join(userData, 'exports', 'torch-cnn-opset13.tgk'),
+      join(env.userData, 'exports', 'torch-cnn-opset13.tgk'),
     );
   });
 
@@ -160,7 +106,7 @@ describe('a PyTorch model imported from ONNX through the services', () => {
     await call('models:setActive', { id: model.id });
     for (const { label, strokes } of quirkyDrawings(24, 1)) await call('personal:add', { strokes, label });
 
-    const done = next('training:done', 120_000);
+    const done = next('training:done', { timeoutMs: 120_000 });
     await call('training:start', {
       hyperparameters: smallHyperparameters(),
       personal: { mode: 'fine-tune' },
@@ -194,15 +140,17 @@ describe('ONNX in the app: the save and open dialogs', () => {
   it('the save dialog suggests <name>.onnx for ONNX and <name>.tgk otherwise; the open dialog takes any model file', async () => {
     const asked: string[] = [];
     let chosen: string | null = null;
-    startBackend({
-      chooseExportPath: async (name, kind) => (asked.push(`save ${name} ${kind}`), chosen),
-      chooseImportPath: async (kind) => (asked.push(`open ${kind}`), chosen),
+    await env.start({
+      dialogs: {
+        chooseExportPath: async (name, kind) => (asked.push(`save ${name} ${kind}`), chosen),
+        chooseImportPath: async (kind) => (asked.push(`open ${kind}`), chosen),
+      },
     });
     chosen = torchCnn;
     const { model } = await call('models:import', {});
     expect(model).toMatchObject({ name: 'torch-cnn-opset13', importedFrom: { format: 'onnx' } });
 
-    chosen = join(userData, 'chosen', 'mine.onnx');
+    chosen = join(env.userData, 'chosen', 'mine.onnx');
     expect(await call('models:export', { id: model!.id, format: 'onnx' })).toEqual({ path: chosen });
     expect(onnxToModel(new Uint8Array(await readFile(chosen)), 'mine.onnx').spec).toEqual(
       onnxToModel(new Uint8Array(await readFile(torchCnn))).spec,
