@@ -127,15 +127,14 @@ export function sparseRow(off: usize, val: usize, count: i32, b: usize, bias: us
 
 /** Non-zero entries among `len` floats at `x`. */
 export function countNonZero(x: usize, len: i32): i32 {
-  let count = 0;
   let i = 0;
   const zero = f32x4.splat(0);
-  for (; i + 4 <= len; i += 4) {
-    const v = v128.load(x + (<usize>i << 2));
-    // ne gives -1 per non-zero lane; summing the lanes counts them.
-    const ne = f32x4.ne(v, zero);
-    count -= i32x4.extract_lane(ne, 0) + i32x4.extract_lane(ne, 1) + i32x4.extract_lane(ne, 2) + i32x4.extract_lane(ne, 3);
-  }
+  // ne gives -1 per non-zero lane: subtracting it counts per lane, summed once at the end
+  // (a lane's count stays below 2^31 for any array memory can hold).
+  let lanes = i32x4.splat(0);
+  for (; i + 4 <= len; i += 4) lanes = i32x4.sub(lanes, f32x4.ne(v128.load(x + (<usize>i << 2)), zero));
+  let count =
+    i32x4.extract_lane(lanes, 0) + i32x4.extract_lane(lanes, 1) + i32x4.extract_lane(lanes, 2) + i32x4.extract_lane(lanes, 3);
   for (; i < len; i++) if (load<f32>(x + (<usize>i << 2)) != 0) count++;
   return count;
 }
