@@ -7,6 +7,8 @@ import type { Sequential } from '../model/sequential';
 import type { ModelSpec } from '../model/spec';
 import { kernels } from '../kernels';
 import type { FloatArray, Matrix } from '../tensor';
+import type { Dataset } from '../data/dataset';
+import { BatchAssembler } from './batches';
 
 /**
  * Data-parallel training on `threads` cores: each mini-batch is split into `threads`
@@ -48,6 +50,7 @@ export class DataParallel {
   private readonly results: Float32Array;
   private readonly inputs: Float32Array;
   private readonly labels: Uint8Array;
+  private readonly logits: Float32Array;
   private readonly params: Param[];
   private readonly state: StateTensor[];
   private readonly width: number;
@@ -72,6 +75,7 @@ export class DataParallel {
     this.results = new Float32Array(new SharedArrayBuffer(Math.max(1, (threads - 1) * this.width) * 4));
     this.inputs = new Float32Array(new SharedArrayBuffer(maxRows * model.spec.inputSize * 4));
     this.labels = new Uint8Array(new SharedArrayBuffer(maxRows));
+    this.logits = new Float32Array(new SharedArrayBuffer(maxRows * model.classes * 4));
     for (let shard = 1; shard < threads; shard++) {
       const workerData: GradientWorkerData = {
         spec: model.spec,
@@ -85,6 +89,7 @@ export class DataParallel {
         results: this.results,
         inputs: this.inputs,
         labels: this.labels,
+        logits: this.logits,
       };
       const worker = spawnWorker(workerUrl, workerData);
       worker.on('error', (error) => this.fail(new Error(`training thread ${shard} failed: ${error.message}`)));
@@ -133,11 +138,9 @@ export class DataParallel {
     const n = inputs.rows;
     const cols = inputs.cols;
     const bounds = shardBounds(n, this.threads);
+    this.publishWeights();
     this.publish(inputs, labels, bounds);
-    const generation = Atomics.load(this.control, GENERATION) + 1;
-    Atomics.store(this.control, DONE, 0);
-    Atomics.store(this.control, GENERATION, generation);
-    Atomics.notify(this.control, GENERATION);
+    this.start(GRADIENTS);
 
     // Shard 0 on this thread, with the model itself; a view of the batch's first rows.
     const first: Matrix = { rows: bounds[1], cols, data: inputs.data.subarray(0, bounds[1] * cols) };
@@ -147,6 +150,37 @@ export class DataParallel {
 
     await this.waitFor(DONE, this.threads - 1);
     return this.reduce(n, bounds);
+  }
+
+  /**
+   * The model's logits in inference mode for every image of `data`, `[count, classes]`, a
+   * batch of at most `maxRows` at a time split over the threads as training's are: the
+   * trainer's evaluations between epochs, on the workers it already has. Bit-identical to
+   * evaluate.ts's forwardRows (an image's logits do not depend on its batch).
+   */
+  async logitsOf(data: Dataset): Promise<Float32Array> {
+    if (this.failure) throw this.failure;
+    const classes = this.model.classes;
+    const out = new Float32Array(data.count * classes);
+    const assembler = new BatchAssembler(data);
+    const maxRows = this.labels.length;
+    this.publishWeights();
+    for (let start = 0; start < data.count; start += maxRows) {
+      const end = Math.min(start + maxRows, data.count);
+      const { inputs, labels } = assembler.assemble(Array.from({ length: end - start }, (_, i) => start + i));
+      const bounds = shardBounds(inputs.rows, this.threads);
+      this.publish(inputs, labels, bounds);
+      this.start(LOGITS);
+      const first: Matrix = {
+        rows: bounds[1],
+        cols: inputs.cols,
+        data: inputs.data.subarray(0, bounds[1] * inputs.cols),
+      };
+      out.set(this.model.forward(first, false).data.subarray(0, bounds[1] * classes), start * classes);
+      await this.waitFor(DONE, this.threads - 1);
+      out.set(this.logits.subarray(bounds[1] * classes, inputs.rows * classes), (start + bounds[1]) * classes);
+    }
+    return out;
   }
 
   /** Stops the workers; safe to call twice. */
@@ -168,13 +202,26 @@ export class DataParallel {
     const from = bounds[1] * inputs.cols;
     this.inputs.set(inputs.data.subarray(from, n * inputs.cols), from);
     this.labels.set(labels.subarray(0, n));
+    Atomics.store(this.control, COLS, inputs.cols);
+    for (let shard = 0; shard <= this.threads; shard++) Atomics.store(this.control, BOUNDS + shard, bounds[shard]);
+  }
+
+  /** The model's weights and state into shared memory, under a new version number (a worker copies them once per version). */
+  private publishWeights(): void {
     let offset = 0;
     for (const p of [...this.params, ...this.state]) {
       this.weights.set(p.value, offset);
       offset += p.value.length;
     }
-    Atomics.store(this.control, COLS, inputs.cols);
-    for (let shard = 0; shard <= this.threads; shard++) Atomics.store(this.control, BOUNDS + shard, bounds[shard]);
+    Atomics.add(this.control, WEIGHTS_VERSION, 1);
+  }
+
+  /** Wakes the workers for one operation on what was published. */
+  private start(operation: typeof GRADIENTS | typeof LOGITS): void {
+    Atomics.store(this.control, OPERATION, operation);
+    Atomics.store(this.control, DONE, 0);
+    Atomics.add(this.control, GENERATION, 1);
+    Atomics.notify(this.control, GENERATION);
   }
 
   /**
@@ -292,6 +339,8 @@ export interface GradientWorkerData {
   results: Float32Array;
   inputs: Float32Array;
   labels: Uint8Array;
+  /** `[maxRows, classes]`: the logits of an inference batch, each worker writing its shard's rows. */
+  logits: Float32Array;
 }
 
 /** Slots of the shared control array. */
@@ -300,8 +349,14 @@ export const DONE = 1;
 export const READY = 2;
 export const STOP = 3;
 export const COLS = 4;
+/** Which operation a generation asks for: GRADIENTS (a training step) or LOGITS (inference). */
+export const OPERATION = 5;
+/** Bumped each time the weights in shared memory change. */
+export const WEIGHTS_VERSION = 6;
+export const GRADIENTS = 0;
+export const LOGITS = 1;
 /** `threads + 1` slots from here: shard k is rows [bounds[k], bounds[k + 1]). */
-export const BOUNDS = 5;
+export const BOUNDS = 7;
 const CONTROL_SLOTS = BOUNDS;
 
 /** Contiguous shards, shard 0 never empty: shard k starts at ceil(k·n / threads). */

@@ -4,7 +4,8 @@
  * one worker of data-parallel training (data-parallel.ts): a replica of the model that,
  * each step, takes the shared weights, runs forward and backward on its shard of the
  * shared batch, and writes its parameter gradients, its state and its shard's mean loss
- * into its own slice of the shared results.
+ * into its own slice of the shared results; or, asked for LOGITS, runs its shard forward
+ * in inference mode and writes the logits.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLoss } from '../losses';
@@ -12,7 +13,18 @@ import { Sequential } from '../model/sequential';
 import { matrix } from '../tensor';
 import type { Matrix } from '../tensor';
 import type { GradientWorkerData } from './data-parallel';
-import { BOUNDS, COLS, DONE, GENERATION, READY, STOP, scaleRows } from './data-parallel';
+import {
+  BOUNDS,
+  COLS,
+  DONE,
+  GENERATION,
+  LOGITS,
+  OPERATION,
+  READY,
+  STOP,
+  WEIGHTS_VERSION,
+  scaleRows,
+} from './data-parallel';
 import { serveForward } from './parallel-forward';
 
 if ((workerData as { kind?: string }).kind === 'forward') serveForward(parentPort!);
@@ -20,7 +32,8 @@ else serveGradients(workerData as GradientWorkerData);
 
 /** The data-parallel training loop: until STOP, a step each time GENERATION moves. */
 function serveGradients(data: GradientWorkerData): void {
-  const { spec, seed, labelSmoothing, shard, threads, control, losses, weights, results, inputs, labels } = data;
+  const { spec, seed, labelSmoothing, shard, threads, control, losses, weights, results, inputs, labels, logits } =
+    data;
   const model = new Sequential(spec, { seed });
   const loss = createLoss(spec.loss, 'float32', labelSmoothing);
   const tensors = [
@@ -30,6 +43,7 @@ function serveGradients(data: GradientWorkerData): void {
   const width = tensors.reduce((sum, t) => sum + t.value.length, 0);
   const slice = results.subarray((shard - 1) * width, shard * width);
   let batch: Matrix | undefined;
+  let weightsVersion = -1;
 
   // Read before saying ready: the first step may be published the moment every worker is.
   let generation = Atomics.load(control, GENERATION);
@@ -51,16 +65,28 @@ function serveGradients(data: GradientWorkerData): void {
     if (rows === 0) return;
     const cols = Atomics.load(control, COLS);
     const n = Atomics.load(control, BOUNDS + threads);
+    const version = Atomics.load(control, WEIGHTS_VERSION);
     let offset = 0;
-    for (const t of tensors) {
-      t.value.set(weights.subarray(offset, offset + t.value.length));
-      offset += t.value.length;
+    if (version !== weightsVersion) {
+      for (const t of tensors) {
+        t.value.set(weights.subarray(offset, offset + t.value.length));
+        offset += t.value.length;
+      }
+      weightsVersion = version;
     }
     if (!batch || batch.rows !== rows) batch = matrix(rows, cols, 'float32', 'kernel');
     batch.data.set(inputs.subarray(start * cols, (start + rows) * cols));
-    const logits = model.forward(batch, true);
-    losses[shard] = loss.forward(logits, labels.subarray(start, start + rows));
+    if (Atomics.load(control, OPERATION) === LOGITS) {
+      const out = model.forward(batch, false);
+      logits.set(out.data.subarray(0, rows * out.cols), start * out.cols);
+      return;
+    }
+    const z = model.forward(batch, true);
+    losses[shard] = loss.forward(z, labels.subarray(start, start + rows));
     model.backward(scaleRows(loss.backward(), rows / n), false);
+    // The step changed this replica's state (batch norm's running statistics): its copy
+    // of the weights is no longer the published one.
+    weightsVersion = -1;
     offset = 0;
     for (const t of tensors) {
       slice.set(t.out, offset);

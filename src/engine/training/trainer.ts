@@ -20,7 +20,7 @@ import { Augmenter, augments } from './augmentation';
 import { BatchAssembler, BatchSampler } from './batches';
 import { DataParallel } from './data-parallel';
 import { TrainingCancelledError, TrainingDivergedError } from './errors';
-import { evaluate } from './evaluate';
+import { forwardRows, scoreLogits } from './evaluate';
 import { oneCycleLearningRate } from './learning-rate-schedule';
 import type { Evaluation } from './evaluate';
 import { applyWeightDecay } from './regularisation';
@@ -140,11 +140,14 @@ export async function train(
     const { model, spec, trainSet, stepsPerEpoch, totalSteps } = run;
     const validation = validationSet(data.train, h.trainSize, h.validationSize ?? 0);
     const personalTest = options.personal?.test?.count ? options.personal.test : undefined;
-    // Train accuracy is of collected images only: a no-class image has no right answer.
-    const trainEvalIndices = Uint32Array.from(
-      { length: Math.min(run.collectedCount, options.trainEvalSize ?? 10_000) },
-      (_, i) => i,
-    );
+    // Train accuracy is of collected images only (they come first): a no-class image has no right answer.
+    const trainEvalSet = sliceDataset(trainSet, 0, Math.min(run.collectedCount, options.trainEvalSize ?? 10_000));
+    /** The model's raw logits for `d`: on the training threads when there are several (they sit idle between steps). */
+    const logitsOf = (d: Dataset): Promise<Float32Array> | Float32Array =>
+      parallel ? parallel.logitsOf(d) : forwardRows(model, d).outputs;
+    /** evaluate()'s figures for `d`, from logitsOf. */
+    const evaluation = async (d: Dataset, logits?: Float32Array): Promise<Evaluation> =>
+      scoreLogits(model, logits ?? (await logitsOf(d)), d.labels.slice(0, d.count));
 
     const history: EpochRecord[] = [];
     const lossCurve: LossPoint[] = [];
@@ -182,7 +185,7 @@ export async function train(
 
       if (step % stepsPerEpoch === 0 || step === totalSteps) {
         report(step, 'evaluating', true);
-        const record = evaluateEpoch(step);
+        const record = await evaluateEpoch(step);
         history.push(record);
         options.onEpoch?.(record);
         report(step, 'training', true);
@@ -197,9 +200,9 @@ export async function train(
       if (options.signal?.aborted) throw new TrainingCancelledError(step);
     }
 
-    function evaluateEpoch(step: number): EpochRecord {
-      const onTrain = evaluate(model, trainSet, { indices: trainEvalIndices });
-      const onTest = evaluate(model, data.test);
+    async function evaluateEpoch(step: number): Promise<EpochRecord> {
+      const onTrain = await evaluation(trainEvalSet);
+      const onTest = await evaluation(data.test);
       const record: EpochRecord = {
         epoch: Math.ceil(step / stepsPerEpoch),
         step,
@@ -210,18 +213,20 @@ export async function train(
         elapsedSeconds: (now() - started) / 1000,
       };
       if (validation) {
-        const onValidation = evaluate(model, validation);
+        const onValidation = await evaluation(validation);
         record.validationLoss = onValidation.loss;
         record.validationAccuracy = onValidation.accuracy;
       }
-      if (personalTest) record.personalTestAccuracy = evaluate(model, personalTest).accuracy;
+      if (personalTest) record.personalTestAccuracy = (await evaluation(personalTest)).accuracy;
       return record;
     }
 
-    const calibration = validation ? fitCalibration(model, validation) : undefined;
-    const finalValidation = validation ? evaluate(model, validation) : undefined;
-    const finalTest = evaluate(model, data.test);
-    const finalPersonal = personalTest ? evaluate(model, personalTest) : undefined;
+    // The temperature divides the logits only where they are scored, so one pass serves both.
+    const validationLogits = validation ? await logitsOf(validation) : undefined;
+    const calibration = validation ? fitCalibration(model, validation, validationLogits) : undefined;
+    const finalValidation = validation ? await evaluation(validation, validationLogits) : undefined;
+    const finalTest = await evaluation(data.test);
+    const finalPersonal = personalTest ? await evaluation(personalTest) : undefined;
     const classes = model.classes;
     return {
       model,
@@ -380,12 +385,16 @@ function update(run: TrainingRun, step: number, batchLoss: number, observe: Step
  * Fits the model's temperature on the validation set and sets it (see temperature-scaling.ts):
  * the trainer's last step, and `tegaki calibrate`'s for a model that has none.
  */
-export function fitCalibration(model: Sequential, validation: Dataset): ModelCalibration {
-  const { logits, labels, count } = evaluate(model, validation, { keepLogits: true });
-  const temperature = fitTemperature(logits!, labels, model.classes);
-  const { eceBefore, eceAfter } = measureCalibration(logits!, labels, model.classes, temperature);
+export function fitCalibration(
+  model: Sequential,
+  validation: Dataset,
+  logits: Float32Array = forwardRows(model, validation).outputs,
+): ModelCalibration {
+  const labels = validation.labels.subarray(0, validation.count);
+  const temperature = fitTemperature(logits, labels, model.classes);
+  const { eceBefore, eceAfter } = measureCalibration(logits, labels, model.classes, temperature);
   model.temperature = temperature;
-  return { temperature, validationCount: count, eceBefore, eceAfter };
+  return { temperature, validationCount: validation.count, eceBefore, eceAfter };
 }
 
 /**

@@ -7,6 +7,8 @@ import { DataParallel, shardBounds } from '../../../src/engine/training/data-par
 import { TrainingCancelledError } from '../../../src/engine/training/errors';
 import { modelSpecFor } from '../../../src/engine/training/architecture';
 import { train } from '../../../src/engine/training/trainer';
+import { evaluate, forwardRows } from '../../../src/engine/training/evaluate';
+import { sliceDataset } from '../../../src/engine/data/dataset';
 import { syntheticDigits, syntheticHyperparameters as hyper } from './synthetic';
 
 const data = { train: syntheticDigits(600, 1), test: syntheticDigits(200, 2) };
@@ -101,6 +103,34 @@ describe('data-parallel training', () => {
     });
     await expect(run).rejects.toBeInstanceOf(TrainingCancelledError);
     expect(steps).toBeLessThan(50 * 19);
+  });
+
+  it('computes inference logits on the same threads, bit for bit as one thread does, after training steps', async () => {
+    const spec = modelSpecFor(hyper(smallCnn), 36);
+    const model = new Sequential(spec, { seed: 4 });
+    const pool = await DataParallel.start(model, createLoss(spec.loss), { threads: 3, seed: 4, maxRows: 16 });
+    try {
+      const batch = matrix(16, 36, 'float32', 'kernel');
+      for (let i = 0; i < batch.data.length; i++) batch.data[i] = data.train.images[i] / 255;
+      // A step changes the workers' batch norm state; the logits must use the model's own.
+      await pool.gradients(batch, data.train.labels.slice(0, 16));
+      for (const s of model.state()) for (let i = 0; i < s.value.length; i++) s.value[i] = 0.5 + (i % 3) / 4;
+      const images = sliceDataset(data.test, 0, 45); // two full batches of 16 and one of 13
+      const logits = await pool.logitsOf(images);
+      expect(Array.from(logits)).toEqual(Array.from(forwardRows(model, images).outputs));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('evaluates between epochs on its threads: the final figures are those of evaluate() on the final model', async () => {
+    const h = hyper({ ...smallCnn, epochs: 2, validationSize: 100, trainSize: 500 });
+    const result = await train(h, data, { threads: 2 });
+    const onTest = evaluate(result.model, data.test);
+    expect(result.test.accuracy).toBe(onTest.accuracy);
+    expect(result.test.loss).toBe(onTest.loss);
+    expect(result.history.at(-1)!.testAccuracy).toBe(onTest.accuracy);
+    expect(result.validation!.accuracy).toBe(evaluate(result.model, sliceDataset(data.train, 500, 600)).accuracy);
   });
 
   it('fails the run with the error of a worker that dies, instead of hanging', async () => {
