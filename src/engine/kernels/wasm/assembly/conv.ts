@@ -263,42 +263,33 @@ function padColumns(w: usize, rowsCount: i32, n: i32, n4: i32, dst: usize): void
 /** Scratch bytes `conv2d` needs. */
 export function conv2dScratch(geometry: usize, F: i32): i32 {
   const H = load<i32>(geometry, 0), W = load<i32>(geometry, 4), C = load<i32>(geometry, 8);
-  const k = load<i32>(geometry, 12), padLeft = load<i32>(geometry, 24);
-  const outH = load<i32>(geometry, 28), outW = load<i32>(geometry, 32);
+  const k = load<i32>(geometry, 12);
   const F4 = roundUp4(F);
   const gather = H * W * (1 + 2 * C) + k * k * C * F4 + 2 * F4;
-  const scatter = k * k * C * F + 2 * C + outH * scatterWidth(W, padLeft, outW, k) * F;
+  const scatter = k * k * C * F + 2 * C;
   return 4 * max(gather, scatter);
-}
-
-/** Columns of the padded output the scatter writes: a pixel's windows reach k − 1 columns left of the image's outputs. */
-// @ts-ignore: decorator
-@inline
-function scatterWidth(W: i32, padLeft: i32, outW: i32, k: i32): i32 {
-  return max(outW, W + padLeft) + k - 1;
 }
 
 /**
  * The convolution, at stride 1 (x, w, bias, y as for `conv2d`). Pixels with no
  * non-zero channel cost nothing: each other pixel's non-zeros are listed once, and for
  * each kernel row ky they are added onto the k output positions whose window holds the
- * pixel, a contiguous run of k·F floats of the output row oy = y + padTop − ky. The
- * weights are repacked so that the matching run is contiguous too: Wr[ky, c, kx', f] =
- * W[ky, k − 1 − kx', c, f]. The output is padded by k − 1 columns on the left.
+ * pixel, a run of k·F floats of the output row oy = y + padTop − ky (cut where it passes
+ * the row's ends), written in place onto Y, which starts as the bias. The weights are
+ * repacked so that the matching run is contiguous too: Wr[ky, c, kx', f] =
+ * W[ky, k − 1 − kx', c, f], kx' the output column less the run's first.
  */
 function conv2dScatter(x: usize, count: i32, geometry: usize, F: i32, w: usize, bias: usize, y: usize, scratch: usize): void {
   const H = load<i32>(geometry, 0), W = load<i32>(geometry, 4), C = load<i32>(geometry, 8);
   const k = load<i32>(geometry, 12);
   const padTop = load<i32>(geometry, 20), padLeft = load<i32>(geometry, 24);
   const outH = load<i32>(geometry, 28), outW = load<i32>(geometry, 32);
-  const Wq = scatterWidth(W, padLeft, outW, k);
   const run = k * F;
   const runBytes = <usize>run << 2;
-  const rowBytes = <usize>(Wq * F) << 2;
+  const rowBytes = <usize>(outW * F) << 2;
   const wr = scratch;
   const off = wr + (<usize>(k * k * C * F) << 2);
   const val = off + (<usize>C << 2);
-  const out = val + (<usize>C << 2);
   for (let ky = 0; ky < k; ky++) {
     for (let kx = 0; kx < k; kx++) {
       for (let c = 0; c < C; c++) {
@@ -311,32 +302,24 @@ function conv2dScatter(x: usize, count: i32, geometry: usize, F: i32, w: usize, 
     }
   }
   for (let n = 0; n < count; n++) {
-    memory.fill(out, 0, <usize>outH * rowBytes);
+    const sampleOut = y + <usize>(n * outH) * rowBytes;
+    for (let p = 0; p < outH * outW; p++) copyFloats(sampleOut + (<usize>(p * F) << 2), bias, F);
     const sample = x + (<usize>(n * H * W * C) << 2);
     for (let yy = 0; yy < H; yy++) {
       // Kernel rows whose output row oy = yy + padTop − ky exists.
       const ky0 = max(0, yy + padTop - outH + 1), ky1 = min(k, yy + padTop + 1);
       for (let xx = 0; xx < W; xx++) {
+        // The run's output columns first .. first + k − 1, cut to 0 .. outW − 1.
+        const first = xx + padLeft - k + 1;
+        const lo = max(first, 0), hi = min(first + k, outW);
+        if (lo >= hi) continue;
         const listed = compactRow(sample + (<usize>((yy * W + xx) * C) << 2), C, k * F << 2, off, val);
         if (listed == 0) continue;
+        const weights = wr + (<usize>((lo - first) * F) << 2);
+        const floats = (hi - lo) * F;
         for (let ky = ky0; ky < ky1; ky++) {
-          const target = out + <usize>(yy + padTop - ky) * rowBytes + (<usize>((xx + padLeft) * F) << 2);
-          sparseRow(off, val, listed, wr + <usize>(ky * C) * runBytes, target, target, run);
-        }
-      }
-    }
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        const from = out + <usize>oy * rowBytes + (<usize>((ox + k - 1) * F) << 2);
-        const to = y + (<usize>(((n * outH + oy) * outW + ox) * F) << 2);
-        let j = 0;
-        for (; j + 4 <= F; j += 4) {
-          const q = <usize>j << 2;
-          v128.store(to + q, f32x4.add(v128.load(from + q), v128.load(bias + q)));
-        }
-        for (; j < F; j++) {
-          const q = <usize>j << 2;
-          store<f32>(to + q, load<f32>(from + q) + load<f32>(bias + q));
+          const target = sampleOut + <usize>(yy + padTop - ky) * rowBytes + (<usize>(lo * F) << 2);
+          sparseRow(off, val, listed, weights + <usize>(ky * C) * runBytes, target, target, floats);
         }
       }
     }
