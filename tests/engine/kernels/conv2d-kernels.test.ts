@@ -79,6 +79,10 @@ const cases: Case[] = [
   { g: geometry(10, 9, 7, 3, 1, 'valid'), filters: 9, count: 2, zeros: 0, dyZeros: 0.8 },
   { g: geometry(9, 9, 7, 4, 2, 'same'), filters: 13, count: 2, zeros: 0.1, dyZeros: 0.7 },
   { g: geometry(11, 12, 6, 5, 2, 'valid'), filters: 6, count: 3, zeros: 0.2, dyZeros: 0 },
+  // Explicit padding at stride 1: the output larger than 'same' gives, or smaller (the forward
+  // pass cuts each pixel's run of outputs at both ends of the row).
+  { g: geometry(6, 5, 3, 3, 1, 2), filters: 5, count: 2, zeros: 0.3 },
+  { g: geometry(7, 6, 4, 5, 1, 1), filters: 8, count: 2, zeros: 0.2 },
   // All zeros: every list empty.
   { g: geometry(8, 8, 4, 3, 1, 'same'), filters: 8, count: 2, zeros: 1 },
   // Many samples: the filter gradient listing the input's non-zeros (stride 1) takes a pass per
