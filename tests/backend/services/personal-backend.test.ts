@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { explainPrediction } from '../../../src/digits/explain/gradient-times-input';
 import { readFeatureFile } from '../../../src/digits/io/feature-file';
 import { modelDigest } from '../../../src/digits/io/model-file';
@@ -10,21 +10,8 @@ import { frozenLayerCount } from '../../../src/digits/personal/frozen-features';
 import type { Stroke } from '../../../src/digits/preprocess/strokes';
 import { strokesToInput } from '../../../src/digits/preprocess/strokes';
 import { parseStrokesJson } from '../../../src/digits/preprocess/strokes-file';
-import { EngineHost } from '../../../src/backend/engine/engine-host';
-import { engineSourceEntry, nodeSpawn } from '../../../src/backend/engine/node-spawn';
-import type { Backend } from '../../../src/backend/services/backend';
-import type { FileDialogs } from '../../../src/backend/services/file-dialogs';
-import { createBackend } from '../../../src/backend/services/backend';
-import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf } from '../../../src/shared/ipc/contract';
-import {
-  callBackend,
-  nextBackendEvent,
-  recordBackendEvents,
-  removeDirs,
-  resourcesWithDefaultModel,
-  smallHyperparameters,
-  tempDir,
-} from '../fixtures';
+import type { EventOf } from '../../../src/shared/ipc/contract';
+import { shippedResources, smallHyperparameters, useRealBackend } from '../fixtures';
 import { quirkyDrawings } from '../../fixtures/quirky-drawings';
 import { cornerToCornerDrawing } from '../../digits/preprocess/hostile-inputs';
 
@@ -32,45 +19,8 @@ import { cornerToCornerDrawing } from '../../digits/preprocess/hostile-inputs';
 // UI calls (the Electron shell and the browser mode forward to backend.handle), against
 // real temp folders and a real engine child process.
 
-const shippedResources = resolve(import.meta.dirname, '../../../resources');
-const dirs: string[] = [];
-let userData: string;
-let backend: Backend;
-let engineHost: EngineHost;
-let events: { channel: EventChannel; payload: unknown }[];
-let invalidEvents: string[] = [];
-
-async function startBackend(options: { resourcesDir?: string; dialogs?: FileDialogs } = {}): Promise<void> {
-  const resourcesDir = options.resourcesDir ?? (await resourcesWithDefaultModel());
-  if (!options.resourcesDir) dirs.push(resourcesDir);
-  engineHost = new EngineHost({ spawn: nodeSpawn, entryPath: engineSourceEntry, log: () => undefined });
-  backend = createBackend({
-    userDataDir: userData,
-    resourcesDir,
-    engineHost,
-    dialogs: options.dialogs,
-    log: () => undefined,
-  });
-  ({ events, invalid: invalidEvents } = recordBackendEvents(backend));
-}
-
-beforeEach(async () => {
-  userData = await tempDir('personal-backend');
-  dirs.push(userData);
-});
-
-afterEach(async () => {
-  // Every event the renderer got matched its schema.
-  expect(invalidEvents).toEqual([]);
-  invalidEvents = [];
-  await backend?.dispose();
-  await removeDirs(dirs);
-});
-
-const call = <C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> =>
-  callBackend(backend, channel, request);
-const next = <C extends EventChannel>(channel: C, timeoutMs?: number): Promise<EventOf<C>> =>
-  nextBackendEvent(backend, channel, { timeoutMs });
+const env = useRealBackend({ manual: true });
+const { call, next } = env;
 
 const seven: Stroke[] = [
   [
@@ -83,7 +33,9 @@ const seven: Stroke[] = [
 const argmax = (values: readonly number[]): number => values.indexOf(Math.max(...values));
 
 describe('the personal sample channels', () => {
-  beforeEach(() => startBackend());
+  beforeEach(async () => {
+    await env.start();
+  });
 
   it('add, list and delete, with counts per digit and a personal:changed event each time', async () => {
     const changed = next('personal:changed');
@@ -98,14 +50,14 @@ describe('the personal sample channels', () => {
     expect(list.samples.map((s) => s.label)).toEqual([7, 1]);
 
     expect((await call('personal:delete', { id: sample.id })).counts).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
-    expect(await backend.handle('personal:delete', { id: sample.id })).toMatchObject({
+    expect(await env.backend.handle('personal:delete', { id: sample.id })).toMatchObject({
       ok: false,
       error: { code: 'not-found' },
     });
   });
 
   it('refuses a 1,000 x 20,000-point drawing at once, naming the limit; the set is unchanged', async () => {
-    const result = await backend.handle('personal:add', { strokes: cornerToCornerDrawing(), label: 1 });
+    const result = await env.backend.handle('personal:add', { strokes: cornerToCornerDrawing(), label: 1 });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     expect(!result.ok && result.error.message).toMatch(/a drawing has at most 10000 points; this one has 20000000/);
     expect((await call('personal:list', undefined)).samples).toEqual([]);
@@ -114,7 +66,7 @@ describe('the personal sample channels', () => {
   it('rasterises a drawing in the engine process, as strokesToInput does', async () => {
     const { sample } = await call('personal:add', { strokes: seven, label: 7 });
     expect(Array.from(sample.input)).toEqual(Array.from(strokesToInput(seven), (v) => Math.round(v * 255)));
-    expect(engineHost.pid).toBeDefined();
+    expect(env.engineHost.pid).toBeDefined();
   });
 
   it('validates payloads: a label outside 0..9, no strokes, bad points', async () => {
@@ -125,7 +77,7 @@ describe('the personal sample channels', () => {
       { strokes: [[[1, Infinity]]], label: 1 },
       { label: 1 },
     ]) {
-      expect(await backend.handle('personal:add', payload)).toMatchObject({
+      expect(await env.backend.handle('personal:add', payload)).toMatchObject({
         ok: false,
         error: { code: 'invalid-payload' },
       });
@@ -135,8 +87,7 @@ describe('the personal sample channels', () => {
 
   it('persists across a restart of the services', async () => {
     await call('personal:add', { strokes: seven, label: 4 });
-    await backend.dispose();
-    await startBackend();
+    await env.restart();
     expect((await call('personal:list', undefined)).counts[4]).toBe(1);
   });
 
@@ -147,7 +98,7 @@ describe('the personal sample channels', () => {
     expect(exported.count).toBe(1);
     expect(parseStrokesJson(exported.json!)).toEqual([expect.objectContaining({ label: 7, strokes: seven })]);
 
-    const bad = await backend.handle('personal:import', {
+    const bad = await env.backend.handle('personal:import', {
       fileName: 'bad.json',
       text: '[{"id":"x","strokes":[[[0,0]]]}]',
     });
@@ -169,7 +120,7 @@ describe('personal export and import in the app (native dialogs)', () => {
   it('saves where the user chooses, and reads the file the user picks', async () => {
     let chosen: string | null = null;
     const asked: string[] = [];
-    await startBackend({
+    await env.start({
       dialogs: {
         chooseExportPath: async (name, kind) => (asked.push(`save ${name} ${kind}`), chosen),
         chooseImportPath: async (kind) => (asked.push(`open ${kind}`), chosen),
@@ -178,7 +129,7 @@ describe('personal export and import in the app (native dialogs)', () => {
     await call('personal:add', { strokes: seven, label: 7 });
     expect(await call('personal:export', undefined)).toEqual({ path: null, count: 1 });
 
-    chosen = join(userData, 'out', 'mine.json');
+    chosen = join(env.userData, 'out', 'mine.json');
     expect(await call('personal:export', undefined)).toEqual({ path: chosen, count: 1 });
     const text = await readFile(chosen, 'utf8');
     expect(parseStrokesJson(text)[0]).toMatchObject({ label: 7 });
@@ -192,7 +143,9 @@ describe('personal export and import in the app (native dialogs)', () => {
 });
 
 describe('the explain channel', () => {
-  beforeEach(() => startBackend());
+  beforeEach(async () => {
+    await env.start();
+  });
 
   it('is gradient x input of the active model: the top class, zero on blank pixels', async () => {
     const pixels = strokesToInput(seven);
@@ -202,7 +155,7 @@ describe('the explain channel', () => {
     expect(explained.label).toBe(argmax(probabilities));
     expect(explained.attribution).toHaveLength(784);
 
-    const { model } = await loadModel(join(dirs.at(-1)!, 'default-model.tgk'));
+    const { model } = await loadModel(join(env.resources, 'default-model.tgk'));
     const expected = explainPrediction(model, pixels);
     expect(Array.from(explained.attribution)).toEqual(Array.from(expected.attribution));
     const creditedBlank = Array.from(pixels).filter((p, i) => p === 0 && explained.attribution[i] !== 0);
@@ -227,20 +180,22 @@ describe('the explain channel', () => {
   });
 
   it('refuses a malformed image', async () => {
-    expect(await backend.handle('explain', { pixels: [0.5] })).toMatchObject({
+    expect(await env.backend.handle('explain', { pixels: [0.5] })).toMatchObject({
       ok: false,
       error: { code: 'invalid-payload' },
     });
-    expect(await backend.handle('explain', { pixels: new Float32Array(784), target: 10 })).toMatchObject({ ok: false });
+    expect(await env.backend.handle('explain', { pixels: new Float32Array(784), target: 10 })).toMatchObject({ ok: false });
   });
 });
 
 describe('training with personal samples', () => {
-  beforeEach(() => startBackend());
+  beforeEach(async () => {
+    await env.start();
+  });
 
   it('refuses to include personal samples, or fine-tune, when there are none', async () => {
     for (const extra of [{ personal: { mode: 'include' as const } }, { personal: { mode: 'fine-tune' as const } }]) {
-      const result = await backend.handle('training:start', { hyperparameters: smallHyperparameters(), ...extra });
+      const result = await env.backend.handle('training:start', { hyperparameters: smallHyperparameters(), ...extra });
       expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
       expect(!result.ok && result.error.message).toMatch(/no personal samples/);
     }
@@ -260,7 +215,7 @@ describe('training with personal samples', () => {
     const right = finished.personalTestAccuracy! * 6;
     expect(right).toBeCloseTo(Math.round(right), 9);
     expect(finished.testAccuracy).toBeGreaterThan(0);
-    const epochs = events
+    const epochs = env.events
       .filter((e) => e.channel === 'training:epoch')
       .map((e) => e.payload as EventOf<'training:epoch'>);
     expect(epochs.at(-1)!.personalTestAccuracy).toBe(finished.personalTestAccuracy);
@@ -275,17 +230,19 @@ describe('training with personal samples', () => {
 });
 
 describe('threads in an app fine-tune', () => {
-  beforeEach(() => startBackend());
+  beforeEach(async () => {
+    await env.start();
+  });
 
   it("an MLP's fine-tune (every layer, through train()) runs on the request's threads, and its file records them", async () => {
-    let done = next('training:done', 60_000);
+    let done = next('training:done', { timeoutMs: 60_000 });
     await call('training:start', { hyperparameters: smallHyperparameters(), testSize: 100, threads: 1 });
     const base = (await done).model;
-    expect((await backend.models.read(base.id)).metadata.threads).toBe(1);
+    expect((await env.backend.models.read(base.id)).metadata.threads).toBe(1);
     await call('models:setActive', { id: base.id });
     for (const { label, strokes } of quirkyDrawings(6, 1)) await call('personal:add', { strokes, label });
 
-    done = next('training:done', 60_000);
+    done = next('training:done', { timeoutMs: 60_000 });
     await call('training:start', {
       hyperparameters: smallHyperparameters(),
       testSize: 100,
@@ -293,19 +250,21 @@ describe('threads in an app fine-tune', () => {
       fineTune: { epochs: 1, trainSize: 500 },
       threads: 2,
     });
-    const tuned = await backend.models.read((await done).model.id);
+    const tuned = await env.backend.models.read((await done).model.id);
     expect(tuned.metadata.fineTuning).toBe('full');
     expect(tuned.metadata.threads).toBe(2);
   }, 120_000);
 });
 
 describe('correcting drawings and fine-tuning the shipped model (the issue end to end, through the services)', () => {
-  beforeEach(() => startBackend({ resourcesDir: shippedResources }));
+  beforeEach(async () => {
+    await env.start({ resources: 'shipped' });
+  });
 
   it(`prepares the first fine-tune once ${PREPARE_FINE_TUNE_AT} drawings are corrected: the engine computes its frozen features before the click`, async () => {
     const jobs: Promise<{ prepared: boolean }>[] = [];
-    const prepare = engineHost.prepareFineTune.bind(engineHost);
-    engineHost.prepareFineTune = (fineTune) => {
+    const prepare = env.engineHost.prepareFineTune.bind(env.engineHost);
+    env.engineHost.prepareFineTune = (fineTune) => {
       const job = prepare(fineTune);
       jobs.push(job.result);
       return job;
@@ -320,7 +279,7 @@ describe('correcting drawings and fine-tuning the shipped model (the issue end t
     await vi.waitFor(() => expect(jobs).toHaveLength(1));
     expect(await jobs[0]).toEqual({ prepared: true });
     // Saved for the next process too, keyed by the shipped model's digest.
-    const saved = await readFeatureFile(join(userData, 'fine-tune-features.tgkf'));
+    const saved = await readFeatureFile(join(env.userData, 'fine-tune-features.tgkf'));
     expect(saved.modelDigest).toBe(modelDigest(await readFile(join(shippedResources, 'default-model.tgk'))));
     expect(saved.features.mnist.count).toBe(10_000);
     expect(jobs).toHaveLength(1);
@@ -342,7 +301,7 @@ describe('correcting drawings and fine-tuning the shipped model (the issue end t
     for (const { label, strokes } of quirkyDrawings(24, 1)) await call('personal:add', { strokes, label });
     expect((await call('personal:list', undefined)).counts).toEqual([0, 0, 0, 8, 8, 0, 0, 0, 8, 0]);
 
-    const done = next('training:done', 200_000);
+    const done = next('training:done', { timeoutMs: 200_000 });
     await call('training:start', {
       hyperparameters: smallHyperparameters(),
       personal: { mode: 'fine-tune' },
@@ -357,8 +316,8 @@ describe('correcting drawings and fine-tuning the shipped model (the issue end t
     expect(finished.model.hyperparameters).toMatchObject({ epochs: 3, trainSize: 10_000 });
     // The conv blocks stayed frozen (the default for a conv model): the saved file says so, and keeps the shipped weights bit for bit.
     const [shipped, tunedFile] = await Promise.all([
-      backend.models.read('default'),
-      backend.models.read(finished.model.id),
+      env.backend.models.read('default'),
+      env.backend.models.read(finished.model.id),
     ]);
     expect(tunedFile.metadata.fineTuning).toBe('head');
     const frozenTensors = (content: typeof shipped) =>
