@@ -122,6 +122,26 @@ describe('fast kernels agree with the reference kernels', () => {
     });
   }
 
+  it('matmulTransA with B the sparse side (a dense layer weight gradient Xᵀ·dY), odd shapes', () => {
+    const random = new Random(9);
+    for (const [m, k, n, aZeros, bZeros] of [
+      [1568, 64, 128, 0.39, 0.75],
+      [130, 9, 6, 0.6, 0.9],
+      [33, 17, 20, 0.2, 0.7],
+      [5, 3, 2, 0, 0.6],
+      [6, 4, 3, 0.5, 1],
+    ]) {
+      const a = filled(m * k, random, 'kernel', aZeros);
+      const b = filled(k * n, random, 'kernel', bZeros);
+      const expected = allocate('float32', m * n) as Float32Array;
+      const actual = filled(m * n, random, 'kernel'); // stale contents must be overwritten
+      reference.matmulTransA(a, b, expected, m, k, n);
+      fastKernels.matmulTransA(a, b, actual, m, k, n);
+      const scale = magnitudes('matmulTransA', a, b, m, k, n);
+      expect(worst(actual, expected, (i) => scale[i]), `${m}x${k}x${n}`).toBeLessThanOrEqual(RELATIVE);
+    }
+  });
+
   it('matmul at the reference model shapes, including a real-looking sparse batch', () => {
     const random = new Random(5);
     for (const [m, k, n, zeros] of [

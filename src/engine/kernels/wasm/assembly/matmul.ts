@@ -159,13 +159,61 @@ export function matmulTransAScratch(m: i32, k: i32): i32 {
 /**
  * C[m,n] = A[k,m]ᵀ·B[k,n]. Sparse A is compacted row by row, then regrouped by
  * column (a counting sort), so each row of C sums only the rows of B whose A entry
- * is non-zero, in increasing order of row.
+ * is non-zero, in increasing order of row. When B is the sparser side (a dense
+ * layer's weight gradient Xᵀ·dY, dY zero where the ReLU after it was), Cᵀ = Bᵀ·A is
+ * summed that way instead, into scratch, and transposed into C: the same terms in the
+ * same order.
  */
 export function matmulTransA(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, scratch: usize): void {
-  if (2 * countNonZero(a, m * k) >= m * k) {
+  const nonZeroA = countNonZero(a, m * k);
+  // B at least half zeros (as A must be for its own sparse path) and fewer terms listed by
+  // B than by A; Cᵀ [n, m] and B's lists fit in the scratch A's would take.
+  if (<i64>n * m + 4 * <i64>k * n + 2 * n <= 4 * <i64>m * k + 2 * m) {
+    const nonZeroB = countNonZero(b, k * n);
+    if (2 * nonZeroB < k * n && <i64>nonZeroB * m < <i64>nonZeroA * n) {
+      const ct = scratch;
+      sparseTransA(b, a, ct, n, k, m, ct + (<usize>(n * m) << 2));
+      transpose(ct, n, m, c);
+      return;
+    }
+  }
+  if (2 * nonZeroA >= m * k) {
     denseMatmul(a, 1, m, b, 0, c, m, k, n);
     return;
   }
+  sparseTransA(a, b, c, m, k, n, scratch);
+}
+
+/** dst [cols, rows] = src [rows, cols]ᵀ, 4x4 blocks in registers. */
+function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  let i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    const r0 = src + (<usize>(i * cols) << 2), r1 = r0 + (<usize>cols << 2), r2 = r1 + (<usize>cols << 2), r3 = r2 + (<usize>cols << 2);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const jb = <usize>j << 2;
+      const a = v128.load(r0 + jb), b = v128.load(r1 + jb), c = v128.load(r2 + jb), d = v128.load(r3 + jb);
+      const ab0 = i32x4.shuffle(a, b, 0, 4, 1, 5), ab1 = i32x4.shuffle(a, b, 2, 6, 3, 7);
+      const cd0 = i32x4.shuffle(c, d, 0, 4, 1, 5), cd1 = i32x4.shuffle(c, d, 2, 6, 3, 7);
+      const out = dst + (<usize>(j * rows + i) << 2), line = <usize>rows << 2;
+      v128.store(out, i64x2.shuffle(ab0, cd0, 0, 2));
+      v128.store(out + line, i64x2.shuffle(ab0, cd0, 1, 3));
+      v128.store(out + 2 * line, i64x2.shuffle(ab1, cd1, 0, 2));
+      v128.store(out + 3 * line, i64x2.shuffle(ab1, cd1, 1, 3));
+    }
+    for (; j < cols; j++) {
+      for (let q = 0; q < 4; q++) {
+        store<f32>(dst + (<usize>(j * rows + i + q) << 2), load<f32>(src + (<usize>((i + q) * cols + j) << 2)));
+      }
+    }
+  }
+  for (; i < rows; i++) {
+    for (let j = 0; j < cols; j++) store<f32>(dst + (<usize>(j * rows + i) << 2), load<f32>(src + (<usize>(i * cols + j) << 2)));
+  }
+}
+
+/** matmulTransA's sparse path: A [k, m] listed by column, each row of C one sparse row over B. */
+function sparseTransA(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, scratch: usize): void {
   // Row-major compaction: column index and value of every non-zero, rows in order.
   const column = scratch;
   const value = column + (<usize>(m * k) << 2);
@@ -217,10 +265,7 @@ export function matmulTransBScratch(k: i32, n: i32): i32 {
 /** C[m,n] = A[m,k]·B[n,k]ᵀ: B is transposed into scratch, then it is `affine`. */
 export function matmulTransB(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, scratch: usize): void {
   const bt = scratch;
-  for (let j = 0; j < n; j++) {
-    const src = b + (<usize>j * <usize>k << 2);
-    for (let p = 0; p < k; p++) store<f32>(bt + (<usize>(p * n + j) << 2), load<f32>(src + (<usize>p << 2)));
-  }
+  transpose(b, n, k, bt);
   affine(a, bt, 0, c, m, k, n, bt + (<usize>(k * n) << 2));
 }
 
