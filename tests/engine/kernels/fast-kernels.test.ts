@@ -138,7 +138,10 @@ describe('fast kernels agree with the reference kernels', () => {
       reference.matmulTransA(a, b, expected, m, k, n);
       fastKernels.matmulTransA(a, b, actual, m, k, n);
       const scale = magnitudes('matmulTransA', a, b, m, k, n);
-      expect(worst(actual, expected, (i) => scale[i]), `${m}x${k}x${n}`).toBeLessThanOrEqual(RELATIVE);
+      expect(
+        worst(actual, expected, (i) => scale[i]),
+        `${m}x${k}x${n}`,
+      ).toBeLessThanOrEqual(RELATIVE);
     }
   });
 
