@@ -27,7 +27,9 @@ describe('notices', () => {
   it('reach the page without absolute paths, naming the file instead (the log keeps the path)', async () => {
     await writeFile(join(env.userData, PERSONAL_SAMPLES_FILE), '{"version":1,"samples":[');
     await call('personal:list', undefined);
-    const notices = env.events.filter((e) => e.channel === 'notice').map((e) => (e.payload as EventOf<'notice'>).message);
+    const notices = env.events
+      .filter((e) => e.channel === 'notice')
+      .map((e) => (e.payload as EventOf<'notice'>).message);
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/personal-samples\.json\.unreadable-/);
     expect(notices[0]).not.toContain(env.userData);
@@ -202,7 +204,10 @@ describe('models through the backend', () => {
 
   it('refuses a hostile import, tried in the engine process, with the limit it breaks; the list is unchanged', async () => {
     const before = await call('models:list', undefined);
-    const result = await env.backend.handle('models:import', { fileName: 'padded.tgk', bytes: paddedConvThenPoolFile() });
+    const result = await env.backend.handle('models:import', {
+      fileName: 'padded.tgk',
+      bytes: paddedConvThenPoolFile(),
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-model' } });
     expect(!result.ok && result.error.message).toMatch(/padded\.tgk .*pads by 20000 pixels with a 1x1 kernel/);
     expect(env.engineHost.pid).toBeDefined();

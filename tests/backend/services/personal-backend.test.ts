@@ -184,7 +184,9 @@ describe('the explain channel', () => {
       ok: false,
       error: { code: 'invalid-payload' },
     });
-    expect(await env.backend.handle('explain', { pixels: new Float32Array(784), target: 10 })).toMatchObject({ ok: false });
+    expect(await env.backend.handle('explain', { pixels: new Float32Array(784), target: 10 })).toMatchObject({
+      ok: false,
+    });
   });
 });
 
