@@ -25,6 +25,8 @@ const smokeSizes: SpeedSizes = { repetitions: 1, fraction: 0.005, cpuFraction: 0
 const bars = {
   samplesPerSecond: 40_000,
   ratioToWasm: 15,
+  /** Issue 16: against numpy with OpenBLAS (the faster of its two kernels), one thread each, in the same run. */
+  ratioToNumpy: 1.3,
   accuracyPoints: 0.5,
   inferenceP99Ms: 1,
   peakRssBytes: 300 * 2 ** 20,
@@ -131,12 +133,14 @@ export async function runSpeedBench(smoke = false): Promise<number> {
     console.log(`${verdict(passed)}  ${name}`);
   }
   if ('missing' in numpy) {
-    console.log(`--    beats numpy + OpenBLAS (the real goal): not measured, ${numpy.missing}`);
+    console.log(`--    Tegaki ≥ ${bars.ratioToNumpy}x numpy + OpenBLAS: not measured, ${numpy.missing}`);
   } else {
     const best = numpy.reduce((a, b) => (speed(b) > speed(a) ? b : a));
+    const passed = speed(tegaki) >= bars.ratioToNumpy * speed(best);
+    if (!passed) failures++;
     console.log(
-      `${speed(tegaki) >= speed(best) ? 'YES ' : 'NO  '}  beats numpy + OpenBLAS (the real goal):` +
-        ` ${(speed(tegaki) / speed(best)).toFixed(1)}x numpy's ${rate(speed(best))} samples/s with its ${best.blas.kernel ?? 'unknown'} kernel`,
+      `${verdict(passed)}  Tegaki ≥ ${bars.ratioToNumpy}x numpy + OpenBLAS, one thread each:` +
+        ` ${(speed(tegaki) / speed(best)).toFixed(2)}x numpy's ${rate(speed(best))} samples/s with its ${best.blas.kernel ?? 'unknown'} kernel`,
     );
   }
   return failures;
