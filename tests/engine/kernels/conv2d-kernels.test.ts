@@ -83,6 +83,11 @@ const cases: Case[] = [
   // pass cuts each pixel's run of outputs at both ends of the row).
   { g: geometry(6, 5, 3, 3, 1, 2), filters: 5, count: 2, zeros: 0.3 },
   { g: geometry(7, 6, 4, 5, 1, 1), filters: 8, count: 2, zeros: 0.2 },
+  // Mostly non-zero inputs and filters a multiple of 16: the forward pass runs dense
+  // (pairs of output positions, an odd one left at a row's end).
+  { g: geometry(14, 14, 8, 5, 1, 'same'), filters: 16, count: 2, zeros: 0.1 },
+  { g: geometry(9, 10, 3, 3, 1, 'valid'), filters: 16, count: 2, zeros: 0 },
+  { g: geometry(6, 7, 5, 5, 1, 2), filters: 48, count: 2, zeros: 0.2 },
   // All zeros: every list empty.
   { g: geometry(8, 8, 4, 3, 1, 'same'), filters: 8, count: 2, zeros: 1 },
   // Many samples: the filter gradient listing the input's non-zeros (stride 1) takes a pass per
