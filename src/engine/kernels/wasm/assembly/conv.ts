@@ -656,16 +656,18 @@ export function conv2dFilterGradient(x: usize, dy: usize, count: i32, geometry: 
   const stride = load<i32>(geometry, 16);
   const outH = load<i32>(geometry, 28), outW = load<i32>(geometry, 32);
   const k = load<i32>(geometry, 12);
-  if (
-    stride == 1 &&
-    // Vectors and loads per entry and pass over a line, as sparseRow and sumRun spend them.
-    <i64>countNonZero(x, count * H * W * C) * k * sparseRowCost(k * F) <
-      <i64>countNonZero(dy, count * outH * outW * F) * k * (outputLineFloats(k, C) / RUN_FLOATS) * (7 + 2)
-  ) {
-    filterGradientByInput(x, dy, count, geometry, F, dw, chunk, scratch);
-  } else {
-    filterGradientByOutput(x, dy, count, geometry, F, dw, scratch);
+  // Vectors and loads per entry and pass over a line, as sparseRow and sumRun spend them;
+  // dY is counted only as far as it takes to tell (the first layer's is 16 times its input).
+  if (stride == 1) {
+    const byInput = <i64>countNonZero(x, count * H * W * C) * sparseRowCost(k * F);
+    const perOutput = <i64>(outputLineFloats(k, C) / RUN_FLOATS) * (7 + 2);
+    const limit = <i32>min<i64>(byInput / perOutput, i32.MAX_VALUE - 1);
+    if (<i64>countNonZero(dy, count * outH * outW * F, limit) * perOutput > byInput) {
+      filterGradientByInput(x, dy, count, geometry, F, dw, chunk, scratch);
+      return;
+    }
   }
+  filterGradientByOutput(x, dy, count, geometry, F, dw, scratch);
 }
 
 /**

@@ -125,16 +125,22 @@ export function sparseRow(off: usize, val: usize, count: i32, b: usize, bias: us
   }
 }
 
-/** Non-zero entries among `len` floats at `x`. */
-export function countNonZero(x: usize, len: i32): i32 {
+/**
+ * Non-zero entries among `len` floats at `x`; or, once more than `limit` are found, some
+ * count above `limit` (the rest unread: enough for a caller that only compares).
+ */
+export function countNonZero(x: usize, len: i32, limit: i32 = i32.MAX_VALUE): i32 {
+  let count = 0;
   let i = 0;
   const zero = f32x4.splat(0);
-  // ne gives -1 per non-zero lane: subtracting it counts per lane, summed once at the end
-  // (a lane's count stays below 2^31 for any array memory can hold).
-  let lanes = i32x4.splat(0);
-  for (; i + 4 <= len; i += 4) lanes = i32x4.sub(lanes, f32x4.ne(v128.load(x + (<usize>i << 2)), zero));
-  let count =
-    i32x4.extract_lane(lanes, 0) + i32x4.extract_lane(lanes, 1) + i32x4.extract_lane(lanes, 2) + i32x4.extract_lane(lanes, 3);
+  // ne gives -1 per non-zero lane: subtracting it counts per lane, summed once a block.
+  while (i + 4 <= len && count <= limit) {
+    const end = min(len & ~3, i + 4096);
+    let lanes = i32x4.splat(0);
+    for (; i < end; i += 4) lanes = i32x4.sub(lanes, f32x4.ne(v128.load(x + (<usize>i << 2)), zero));
+    count += i32x4.extract_lane(lanes, 0) + i32x4.extract_lane(lanes, 1) + i32x4.extract_lane(lanes, 2) + i32x4.extract_lane(lanes, 3);
+  }
+  if (count > limit) return count;
   for (; i < len; i++) if (load<f32>(x + (<usize>i << 2)) != 0) count++;
   return count;
 }
