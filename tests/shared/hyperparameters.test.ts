@@ -101,6 +101,23 @@ describe('hyperparameters', () => {
     );
   });
 
+  it("the fast preset: batch norm in every conv block, one-cycle, label smoothing, and the cnn preset's data", () => {
+    const h = parseHyperparameters(preset('fast'));
+    expect(h.convBlocks?.length).toBeGreaterThan(0);
+    expect(h.convBlocks?.every((block) => block.batchNorm)).toBe(true);
+    expect(h.learningRateSchedule).toBe('one-cycle');
+    expect(h.learningRateDecay).toBeUndefined();
+    expect(h.labelSmoothing).toBeGreaterThan(0);
+    const cnn = preset('cnn');
+    expect(h).toMatchObject({
+      augmentation: cnn.augmentation,
+      styleDrawings: cnn.styleDrawings,
+      nonDigitDrawings: cnn.nonDigitDrawings,
+      trainSize: cnn.trainSize,
+      validationSize: cnn.validationSize,
+    });
+  });
+
   it('dropout adds a layer after each hidden activation', () => {
     const spec = modelSpecFor({ ...preset('recommended'), dropout: 0.3 });
     expect(spec.layers.map((l) => l.type)).toEqual(['dense', 'relu', 'dropout', 'dense', 'relu', 'dropout', 'dense']);
