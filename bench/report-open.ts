@@ -21,8 +21,8 @@ import { loadMnist } from '../src/digits/data/mnist';
 import { sliceDataset } from '../src/engine/data/dataset';
 import type { Sequential } from '../src/engine/model/sequential';
 import { describeArchitecture } from '../src/engine/training/architecture';
-import { evaluate, evaluateOnThreads } from '../src/engine/training/evaluate';
-import { ForwardPool } from '../src/engine/training/parallel-forward';
+import { evaluate } from '../src/engine/training/evaluate';
+import { ForwardPool, evaluateOnThreads } from '../src/engine/training/parallel-forward';
 import { median } from './shared';
 
 const CACHED_OPENS = 5;

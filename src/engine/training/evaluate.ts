@@ -3,7 +3,6 @@ import { createLoss } from '../losses';
 import type { Sequential } from '../model/sequential';
 import type { Matrix } from '../tensor';
 import { BatchAssembler } from './batches';
-import type { ForwardPool } from './parallel-forward';
 
 export interface Evaluation {
   /** Mean loss (the model's own loss function, without weight decay). */
@@ -49,20 +48,6 @@ export function evaluate(model: Sequential, data: Dataset, options: EvaluateOpti
     ? Uint8Array.from(options.indices, (i) => data.labels[i])
     : data.labels.slice(0, data.count);
   return scoreLogits(model, outputs, labels, options);
-}
-
-/**
- * evaluate() with the forward passes shared by a pool's threads (parallel-forward.ts):
- * the same figures, bit for bit.
- */
-export async function evaluateOnThreads(
-  pool: ForwardPool,
-  model: Sequential,
-  data: Dataset,
-  options: Omit<EvaluateOptions, 'indices'> = {},
-): Promise<Evaluation> {
-  const { outputs } = await pool.forward(model, data);
-  return scoreLogits(model, outputs, data.labels.slice(0, data.count), options);
 }
 
 /**

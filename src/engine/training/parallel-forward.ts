@@ -5,7 +5,8 @@ import type { NamedTensor } from '../model/sequential';
 import { Sequential } from '../model/sequential';
 import type { ModelSpec } from '../model/spec';
 import { gradientWorkerUrl, shardBounds, spawnWorker } from './data-parallel';
-import { forwardRows } from './evaluate';
+import type { EvaluateOptions, Evaluation } from './evaluate';
+import { forwardRows, scoreLogits } from './evaluate';
 
 /**
  * Inference over many images on several threads: the test set of a report, the drawn
@@ -193,4 +194,18 @@ export function serveForward(port: {
       port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });
     }
   });
+}
+
+/**
+ * evaluate() with the forward passes shared by a pool's threads:
+ * the same figures, bit for bit.
+ */
+export async function evaluateOnThreads(
+  pool: ForwardPool,
+  model: Sequential,
+  data: Dataset,
+  options: Omit<EvaluateOptions, 'indices'> = {},
+): Promise<Evaluation> {
+  const { outputs } = await pool.forward(model, data);
+  return scoreLogits(model, outputs, data.labels.slice(0, data.count), options);
 }

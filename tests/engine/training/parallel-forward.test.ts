@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Sequential } from '../../../src/engine/model/sequential';
 import { modelSpecFor } from '../../../src/engine/training/architecture';
-import { evaluate, evaluateOnThreads, forwardRows } from '../../../src/engine/training/evaluate';
-import { ForwardPool } from '../../../src/engine/training/parallel-forward';
+import { evaluate, forwardRows } from '../../../src/engine/training/evaluate';
+import { ForwardPool, evaluateOnThreads } from '../../../src/engine/training/parallel-forward';
 import { syntheticDigits, syntheticHyperparameters as hyper } from './synthetic';
 
 const data = syntheticDigits(203, 4);
