@@ -187,9 +187,11 @@ export async function existing(backend: Backend, jobIds: string[]): Promise<Exis
  * personal samples file parses and holds exactly the listed samples.
  */
 export async function diskProblem(backend: Backend, userDataDir: string): Promise<string | undefined> {
-  const listed = await backend.models.list();
+  // The folder before the list: a training job may save a model while list() awaits, and a
+  // model saved after the folder was read is listed with its file, never the other way round.
   const modelsDir = backend.models.modelsDir;
   const files = existsSync(modelsDir) ? readdirSync(modelsDir) : [];
+  const listed = await backend.models.list();
   if (files.some((f) => f.endsWith('.tmp'))) return `temp files left in models/: ${files.join(', ')}`;
   if (readdirSync(userDataDir).some((f) => f.endsWith('.tmp'))) return 'temp files left in the user-data folder';
   const listedFiles = new Set<string>();
