@@ -116,11 +116,16 @@ export function runTorchPeer(
   timeoutMs: number,
   python = TORCH_PYTHON,
 ): Promise<TorchResult | TorchMissing> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // torch.set_num_threads sets the count; these would only confuse OpenMP and BLAS underneath.
-  delete env.OMP_NUM_THREADS;
-  delete env.MKL_NUM_THREADS;
-  delete env.OPENBLAS_NUM_THREADS;
+  // torch.set_num_threads sets the count for PyTorch's own operators; OpenMP and BLAS
+  // underneath get the same, or "1 thread" still spent about twice the CPU time per sample
+  // of a run with OMP_NUM_THREADS=1 (their pools started at every core before the call).
+  const threads = String(request.threads);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OMP_NUM_THREADS: threads,
+    MKL_NUM_THREADS: threads,
+    OPENBLAS_NUM_THREADS: threads,
+  };
   return new Promise((resolve, reject) => {
     execFile(
       python,
