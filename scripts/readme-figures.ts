@@ -37,17 +37,53 @@ export const figureBlocks: FigureBlock[] = [
   {
     id: 'train-seed-classic',
     shown: 'npx tegaki train --preset seed-classic --out classic.tgk',
-    run: (work) => [...tsx, 'src/cli/index.ts', 'train', '--preset', 'seed-classic', '--out', join(work, 'classic.tgk')],
+    run: (work) => [
+      ...tsx,
+      'src/cli/index.ts',
+      'train',
+      '--preset',
+      'seed-classic',
+      '--out',
+      join(work, 'classic.tgk'),
+    ],
     outputs: { 'classic.tgk': 'classic.tgk' },
   },
-  { id: 'bench-speed', shown: 'npm run bench -- --only speed', run: () => [...tsx, 'bench/index.ts', '--only', 'speed'] },
+  {
+    id: 'bench-speed',
+    shown: 'npm run bench -- --only speed',
+    run: () => [...tsx, 'bench/index.ts', '--only', 'speed'],
+  },
   {
     id: 'bench-presets',
     shown: 'npm run bench -- --only seed-classic,seed-layered,recommended',
     run: () => [...tsx, 'bench/index.ts', '--only', 'seed-classic,seed-layered,recommended'],
   },
   { id: 'bench-cnn', shown: 'npm run bench -- --only cnn', run: () => [...tsx, 'bench/index.ts', '--only', 'cnn'] },
-  { id: 'bench-drawn', shown: 'npm run bench -- --only drawn', run: () => [...tsx, 'bench/index.ts', '--only', 'drawn'] },
+  {
+    id: 'bench-torch',
+    shown: 'npm run bench -- --only torch',
+    run: () => [...tsx, 'bench/index.ts', '--only', 'torch'],
+  },
+  {
+    id: 'bench-threads',
+    shown: 'npm run bench -- --only threads',
+    run: () => [...tsx, 'bench/index.ts', '--only', 'threads'],
+  },
+  {
+    id: 'bench-report',
+    shown: 'npm run bench -- --only report',
+    run: () => [...tsx, 'bench/index.ts', '--only', 'report'],
+  },
+  {
+    id: 'bench-finetune',
+    shown: 'npm run bench -- --only finetune',
+    run: () => [...tsx, 'bench/index.ts', '--only', 'finetune'],
+  },
+  {
+    id: 'bench-drawn',
+    shown: 'npm run bench -- --only drawn',
+    run: () => [...tsx, 'bench/index.ts', '--only', 'drawn'],
+  },
   {
     id: 'bench-calibration',
     shown: 'npm run bench -- --only calibration',
@@ -73,7 +109,8 @@ function runBlock(block: FigureBlock): string {
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     });
     let output = result.stdout.replace(ANSI_COLOUR, '').trimEnd();
-    for (const [file, shown] of Object.entries(block.outputs ?? {})) output = output.split(join(work, file)).join(shown);
+    for (const [file, shown] of Object.entries(block.outputs ?? {}))
+      output = output.split(join(work, file)).join(shown);
     const seconds = Math.round((Date.now() - started) / 1000);
     const exit = result.status === 0 ? '' : ` (exit code ${result.status}: a bar was missed or it failed)`;
     process.stderr.write(`  done in ${seconds} s${exit}\n`);
