@@ -104,17 +104,28 @@ export class Augmenter {
     }
   }
 
-  /** Bilinear interpolation of the working image, 0 outside it. */
+  /**
+   * Bilinear interpolation of the working image, 0 outside it. Written without a helper
+   * closure: it runs 784 times per image on the thread that feeds every training thread.
+   */
   private sample(x: number, y: number): number {
+    const { cols, rows, source } = this;
     const x0 = Math.floor(x);
     const y0 = Math.floor(y);
     const fx = x - x0;
     const fy = y - y0;
-    const at = (xx: number, yy: number): number =>
-      xx < 0 || yy < 0 || xx >= this.cols || yy >= this.rows ? 0 : this.source[yy * this.cols + xx];
-    const top = at(x0, y0) * (1 - fx) + (fx === 0 ? 0 : at(x0 + 1, y0) * fx);
+    const left = x0 >= 0 && x0 < cols;
+    const right = x0 + 1 >= 0 && x0 + 1 < cols;
+    const above = y0 >= 0 && y0 < rows;
+    const below = y0 + 1 >= 0 && y0 + 1 < rows;
+    const row = y0 * cols;
+    const top =
+      (left && above ? source[row + x0] : 0) * (1 - fx) +
+      (fx === 0 ? 0 : (right && above ? source[row + x0 + 1] : 0) * fx);
     if (fy === 0) return top;
-    const bottom = at(x0, y0 + 1) * (1 - fx) + (fx === 0 ? 0 : at(x0 + 1, y0 + 1) * fx);
+    const bottom =
+      (left && below ? source[row + cols + x0] : 0) * (1 - fx) +
+      (fx === 0 ? 0 : (right && below ? source[row + cols + x0 + 1] : 0) * fx);
     return top * (1 - fy) + bottom * fy;
   }
 
