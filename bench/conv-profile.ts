@@ -1,7 +1,8 @@
 /**
  * Where a CNN training step spends its time, by CPU time (process.cpuUsage, so other
  * load on a shared machine counts less than with a wall clock):
- * `tsx bench/conv-profile.ts [small-cnn|cnn] [steps] [warmup]`.
+ * `tsx bench/conv-profile.ts [small-cnn|cnn|mlp] [steps] [warmup]` (mlp: the speed bench's
+ * reference 784-128-10 MLP).
  *
  * Trains `warmup` steps (so ReLU and pooling have the sparsity of a training run),
  * then `steps` more, timing each layer's forward and backward, the loss and the
@@ -15,8 +16,9 @@ import { describeArchitecture } from '../src/engine/training/architecture';
 import { startRun } from '../src/engine/training/trainer';
 import type { CnnNetwork } from './cnn-speed-worker';
 import { cnnNetworks } from './cnn-speed-worker';
+import { referenceHyperparameters } from './speed-worker';
 
-const network = (process.argv[2] ?? 'small-cnn') as CnnNetwork;
+const network = (process.argv[2] ?? 'small-cnn') as CnnNetwork | 'mlp';
 const steps = Number(process.argv[3] ?? 60);
 const warmup = Number(process.argv[4] ?? 30);
 
@@ -44,7 +46,10 @@ for (const name of Object.keys(table)) {
 void (table as unknown as Kernels);
 
 const data = await loadMnist({ testSize: 1 });
-const h = { ...cnnNetworks[network](), iterations: warmup + steps };
+const h = {
+  ...(network === 'mlp' ? { ...referenceHyperparameters, epochs: undefined } : cnnNetworks[network]()),
+  iterations: warmup + steps,
+};
 const run = startRun(h, data.train);
 const { model, loss, optimizer, params } = run;
 console.log(`${network}: ${describeArchitecture(run.spec)}, batch ${h.batchSize}, ${steps} steps after ${warmup}`);
@@ -85,11 +90,21 @@ const show = (title: string, entries: Map<string, number>) => {
   console.log(title);
   for (const [key, ms] of entries)
     console.log(
-      `  ${key.padEnd(34)} ${(ms / steps).toFixed(2).padStart(8)} ms/step ${((100 * ms) / total).toFixed(1).padStart(5)}%`,
+      `  ${key.padEnd(34)} ${(ms / steps).toFixed(3).padStart(8)} ms/step ${((100 * ms) / total).toFixed(1).padStart(5)}%`,
     );
 };
 show('layers', layerMs);
 show('kernels', new Map([...kernelMs].sort((a, b) => b[1] - a[1])));
+// Subnormal floats in the optimiser's state: each one costs a slow microcode path on x86.
+const state = (optimizer as unknown as { state: Map<unknown, Float32Array[]> }).state;
+let subnormal = 0;
+let stateFloats = 0;
+for (const buffers of state.values())
+  for (const b of buffers) {
+    stateFloats += b.length;
+    for (const x of b) if (x !== 0 && Math.abs(x) < 2 ** -126) subnormal++;
+  }
+console.log(`optimizer state: ${subnormal} of ${stateFloats} floats subnormal`);
 console.log(
-  `step ${(total / steps).toFixed(2)} ms CPU, ${((h.batchSize * steps * 1000) / total).toFixed(0)} samples per CPU second`,
+  `step ${(total / steps).toFixed(3)} ms CPU, ${((1000 * total) / (h.batchSize * steps)).toFixed(2)} µs per sample, ${((h.batchSize * steps * 1000) / total).toFixed(0)} samples per CPU second`,
 );

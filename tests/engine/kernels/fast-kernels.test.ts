@@ -269,6 +269,28 @@ describe('fast kernels agree with the reference kernels', () => {
     }
   });
 
+  it('adam: moments that decay below 2^-126 are stored as +0 by both kernels, the others kept', () => {
+    // Lengths 5 and 9: the SIMD lanes and the scalar tail. Gradient 0, so m ← 0.9·m, v ← 0.999·v.
+    const minNormal = 2 ** -126;
+    for (const length of [5, 9]) {
+      for (const k of [reference, fastKernels] as Kernels[]) {
+        const [w, g, m, v] = [0, 1, 2, 3].map(() => allocate('float32', length, 'kernel') as Float32Array);
+        w.fill(0.5);
+        for (let i = 0; i < length; i++) {
+          m[i] = [1.05 * minNormal, -1.05 * minNormal, 2 * minNormal][i % 3];
+          v[i] = [1.0005 * minNormal, 1e-30, 2 * minNormal][i % 3];
+        }
+        const before = Float32Array.from(m);
+        k.adam(w, g, m, v, 0.001, 0.9, 0.999, 1e-8, 10);
+        for (let i = 0; i < length; i++) {
+          expect(Object.is(m[i], i % 3 === 2 ? m[i] : 0), `m[${i}] of ${length}`).toBe(true);
+          if (i % 3 === 2) expect(m[i] / before[i]).toBeCloseTo(0.9, 6);
+          expect(Object.is(v[i], 0), `v[${i}] of ${length}`).toBe(i % 3 === 0);
+        }
+      }
+    }
+  });
+
   it('unitPixels: batches of uint8 images scaled to 0..1, exactly', () => {
     const random = new Random(8);
     const size = 784;

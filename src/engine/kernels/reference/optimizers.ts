@@ -41,8 +41,18 @@ export function rmsProp(w: FloatArray, g: FloatArray, h: FloatArray, lr: number,
 }
 
 /**
+ * x, or 0 where |x| < 2^-126 (a float32 subnormal). The fast Adam flushes its decaying
+ * moments this way (`flushSubnormal` in ../wasm/assembly/simd.ts: subnormal arithmetic is
+ * ~100 times slower on x86), so this one does too and the two agree. It moves a moment by
+ * less than 2^-126, which no update can see.
+ */
+function flushSubnormal(x: number): number {
+  return Math.abs(x) < 2 ** -126 ? 0 : x;
+}
+
+/**
  * Adam at step t (1-based):
- *   m ← β1·m + (1 − β1)·g;   v ← β2·v + (1 − β2)·g²
+ *   m ← β1·m + (1 − β1)·g;   v ← β2·v + (1 − β2)·g²   (then `flushSubnormal`)
  *   w ← w − η·m̂ / (√v̂ + ε),  m̂ = m / (1 − β1ᵗ),  v̂ = v / (1 − β2ᵗ)
  */
 export function adam(
@@ -61,6 +71,9 @@ export function adam(
   for (let i = 0; i < w.length; i++) {
     m[i] = beta1 * m[i] + (1 - beta1) * g[i];
     v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+    // On the stored value: a float32 array rounds first.
+    m[i] = flushSubnormal(m[i]);
+    v[i] = flushSubnormal(v[i]);
     w[i] -= (lr * (m[i] / correction1)) / (Math.sqrt(v[i] / correction2) + epsilon);
   }
 }

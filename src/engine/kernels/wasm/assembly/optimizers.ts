@@ -1,5 +1,7 @@
 // The optimisers' update rules. Twin of ../../reference/optimizers.ts.
 
+import { flushSubnormal, MIN_NORMAL } from './simd';
+
 /** w −= lr·g */
 export function sgd(w: usize, g: usize, len: i32, lr: f32): void {
   const l = f32x4.splat(lr);
@@ -86,7 +88,10 @@ function adaptive(w: usize, g: usize, h: usize, len: i32, lr: f32, rho: f32, sca
 /**
  * Adam: m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;  w ← w − step·m / (√(v·vScale) + eps)
  * with step = lr / (1 − β1ᵗ) and vScale = 1 / (1 − β2ᵗ) computed by the caller, and 1 − β
- * passed in too (computed in f64: 1 − f32(0.999) is off by 1e-5 relative).
+ * passed in too (computed in f64: 1 − f32(0.999) is off by 1e-5 relative). m and v are
+ * stored with subnormals flushed to 0 (see `flushSubnormal`), and the update is computed as
+ * m·(step / (√(v·vScale) + eps)) so that a tiny m (the moment of a weight whose gradient has
+ * stayed 0) makes no subnormal product step·m either.
  */
 export function adam(w: usize, g: usize, m: usize, v: usize, len: i32, step: f32, beta1: f32, beta2: f32, eps: f32, vScale: f32, oneMinusBeta1: f32, oneMinusBeta2: f32): void {
   const b1 = f32x4.splat(beta1), c1 = f32x4.splat(oneMinusBeta1);
@@ -96,20 +101,22 @@ export function adam(w: usize, g: usize, m: usize, v: usize, len: i32, step: f32
   for (; i + 4 <= len; i += 4) {
     const q = <usize>i << 2;
     const gv = v128.load(g + q);
-    const mv = f32x4.add(f32x4.mul(b1, v128.load(m + q)), f32x4.mul(c1, gv));
-    const vv = f32x4.add(f32x4.mul(b2, v128.load(v + q)), f32x4.mul(c2, f32x4.mul(gv, gv)));
+    const mv = flushSubnormal(f32x4.add(f32x4.mul(b1, v128.load(m + q)), f32x4.mul(c1, gv)));
+    const vv = flushSubnormal(f32x4.add(f32x4.mul(b2, v128.load(v + q)), f32x4.mul(c2, f32x4.mul(gv, gv))));
     v128.store(m + q, mv);
     v128.store(v + q, vv);
     const denominator = f32x4.add(f32x4.sqrt(f32x4.mul(vv, vs)), e);
-    v128.store(w + q, f32x4.sub(v128.load(w + q), f32x4.div(f32x4.mul(st, mv), denominator)));
+    v128.store(w + q, f32x4.sub(v128.load(w + q), f32x4.mul(mv, f32x4.div(st, denominator))));
   }
   for (; i < len; i++) {
     const q = <usize>i << 2;
     const gv = load<f32>(g + q);
-    const mv = beta1 * load<f32>(m + q) + oneMinusBeta1 * gv;
-    const vv = beta2 * load<f32>(v + q) + oneMinusBeta2 * gv * gv;
+    let mv = beta1 * load<f32>(m + q) + oneMinusBeta1 * gv;
+    let vv = beta2 * load<f32>(v + q) + oneMinusBeta2 * gv * gv;
+    if (Mathf.abs(mv) < MIN_NORMAL) mv = 0;
+    if (vv < MIN_NORMAL) vv = 0;
     store<f32>(m + q, mv);
     store<f32>(v + q, vv);
-    store<f32>(w + q, load<f32>(w + q) - (step * mv) / (Mathf.sqrt(vv * vScale) + eps));
+    store<f32>(w + q, load<f32>(w + q) - mv * (step / (Mathf.sqrt(vv * vScale) + eps)));
   }
 }
