@@ -7,7 +7,7 @@
  *
  *   npm run bench                       # everything
  *   npm run bench -- --only seed-classic,recommended
- *   npm run bench -- --only fast        # the fast recipe: its accuracy bar and its 180-s training-time bar, on 2 threads
+ *   npm run bench -- --only fast        # the fast recipe, seeds 1-3: its mean accuracy bar and its 180-s training-time bar, on 2 threads
  *   npm run bench -- --only speed       # Tegaki against TF.js (bench/speed.ts)
  *   npm run bench -- --only torch       # Tegaki against Debian's PyTorch at 1 thread and all cores (bench/torch.ts)
  *   npm run bench -- --only threads     # data-parallel training: 1 thread against every core (bench/threads.ts)
@@ -39,8 +39,10 @@ interface AccuracyBar {
   note: string;
   /** Train on this many threads (default 1). */
   threads?: number;
-  /** A bar on the training time too (trainingSeconds: the steps, not the per-epoch evaluations). */
+  /** A bar on the training time too (trainingSeconds: the steps, not the per-epoch evaluations), for every run. */
   maxTrainingSeconds?: number;
+  /** Train once per seed and hold the mean test accuracy to the bar (default: the preset's own seed, once). */
+  seeds?: number[];
 }
 
 const accuracyBars: AccuracyBar[] = [
@@ -58,7 +60,8 @@ const accuracyBars: AccuracyBar[] = [
     minimum: 0.994,
     threads: 2,
     maxTrainingSeconds: 180,
-    note: 'issue 16 item 7: 99.4% in at most 180 s of training on 2 threads (goal 120 s)',
+    seeds: [1, 2, 3],
+    note: 'issue 16 item 7: a mean of 99.4% over 3 seeds, each in at most 180 s of training on 2 threads (goal 120 s)',
   },
 ];
 
@@ -132,30 +135,47 @@ async function main(): Promise<void> {
   console.log('');
   for (const bar of accuracyBars) {
     if (only && !only.has(bar.preset)) continue;
-    const h = smoke ? smokeSized(preset(bar.preset)) : preset(bar.preset);
-    const result = await train(h, data, {
-      synthetic: synthesisedDrawings(h),
-      threads: bar.threads,
-      ...(smoke ? { trainEvalSize: SMOKE_IMAGES } : {}),
-    });
-    const accuracy = result.test.accuracy;
-    const passed = smoke || accuracy >= bar.minimum;
-    const timeLimit = bar.maxTrainingSeconds;
-    const inTime = smoke || timeLimit === undefined || result.trainingSeconds <= timeLimit;
-    if (!passed) failures++;
-    if (!inTime) failures++;
     const verdict = (ok: boolean) => (smoke ? 'not checked' : ok ? 'PASS' : 'FAIL');
-    console.log(
-      `${bar.preset.padEnd(13)} test accuracy ${(accuracy * 100).toFixed(2)}% (bar ${(bar.minimum * 100).toFixed(1)}%: ${verdict(passed)})` +
-        (result.validation
-          ? ` | validation ${(result.validation.accuracy * 100).toFixed(2)}% on the last ${result.validation.count} training images`
-          : '') +
-        ` | ${result.history.length} epochs, ${result.trainingSeconds.toFixed(1)} s training` +
-        (timeLimit !== undefined ? ` (bar ${timeLimit} s: ${verdict(inTime)})` : '') +
-        (bar.threads ? ` on ${bar.threads} threads` : '') +
-        ` (${result.totalSeconds.toFixed(1)} s with evaluation) | ${Math.round(result.samplesPerSecond)} samples/s` +
-        ` | peak RSS so far ${mib(process.resourceUsage().maxRSS * 1024)} | ${bar.note}`,
-    );
+    const seeds = smoke ? [preset(bar.preset).seed] : (bar.seeds ?? [preset(bar.preset).seed]);
+    const accuracies: number[] = [];
+    for (const seed of seeds) {
+      const base = { ...preset(bar.preset), seed };
+      const h = smoke ? smokeSized(base) : base;
+      const result = await train(h, data, {
+        synthetic: synthesisedDrawings(h),
+        threads: bar.threads,
+        ...(smoke ? { trainEvalSize: SMOKE_IMAGES } : {}),
+      });
+      const accuracy = result.test.accuracy;
+      accuracies.push(accuracy);
+      // With several seeds the bar is on their mean, printed after the last.
+      const passed = smoke || seeds.length > 1 || accuracy >= bar.minimum;
+      const timeLimit = bar.maxTrainingSeconds;
+      const inTime = smoke || timeLimit === undefined || result.trainingSeconds <= timeLimit;
+      if (!passed) failures++;
+      if (!inTime) failures++;
+      const accuracyVerdict =
+        seeds.length > 1 ? `seed ${seed}` : `bar ${(bar.minimum * 100).toFixed(1)}%: ${verdict(passed)}`;
+      console.log(
+        `${bar.preset.padEnd(13)} test accuracy ${(accuracy * 100).toFixed(2)}% (${accuracyVerdict})` +
+          (result.validation
+            ? ` | validation ${(result.validation.accuracy * 100).toFixed(2)}% on the last ${result.validation.count} training images`
+            : '') +
+          ` | ${result.history.length} epochs, ${result.trainingSeconds.toFixed(1)} s training` +
+          (timeLimit !== undefined ? ` (bar ${timeLimit} s: ${verdict(inTime)})` : '') +
+          (bar.threads ? ` on ${bar.threads} threads` : '') +
+          ` (${result.totalSeconds.toFixed(1)} s with evaluation) | ${Math.round(result.samplesPerSecond)} samples/s` +
+          ` | peak RSS so far ${mib(process.resourceUsage().maxRSS * 1024)} | ${bar.note}`,
+      );
+    }
+    if (seeds.length > 1) {
+      const mean = accuracies.reduce((sum, a) => sum + a, 0) / accuracies.length;
+      const passed = mean >= bar.minimum;
+      if (!passed) failures++;
+      console.log(
+        `${bar.preset.padEnd(13)} mean test accuracy of seeds ${seeds.join(', ')}: ${(mean * 100).toFixed(2)}% (bar ${(bar.minimum * 100).toFixed(1)}%: ${verdict(passed)})`,
+      );
+    }
   }
   process.exitCode = failures > 0 ? 1 : 0;
 }

@@ -59,6 +59,7 @@ export const figureBlocks: FigureBlock[] = [
     run: () => [...tsx, 'bench/index.ts', '--only', 'seed-classic,seed-layered,recommended'],
   },
   { id: 'bench-cnn', shown: 'npm run bench -- --only cnn', run: () => [...tsx, 'bench/index.ts', '--only', 'cnn'] },
+  { id: 'bench-fast', shown: 'npm run bench -- --only fast', run: () => [...tsx, 'bench/index.ts', '--only', 'fast'] },
   {
     id: 'bench-torch',
     shown: 'npm run bench -- --only torch',
