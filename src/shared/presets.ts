@@ -5,6 +5,16 @@ import { MNIST_TRAIN_SIZE, MNIST_VALIDATION_SIZE } from './hyperparameters';
 const data = { trainSize: MNIST_TRAIN_SIZE - MNIST_VALIDATION_SIZE, validationSize: MNIST_VALIDATION_SIZE } as const;
 
 /**
+ * What the `cnn` and `fast` presets train on besides MNIST's images: their distortions, and
+ * drawings synthesised from stroke templates in styles MNIST lacks and of non-digits.
+ */
+const drawnData = {
+  augmentation: { shift: 2, rotation: 10, scale: 0.1 },
+  styleDrawings: 3_000,
+  nonDigitDrawings: 6_000,
+};
+
+/**
  * Named starting points. The two seed presets reproduce the study notes' networks
  * exactly; `recommended` is an MLP trained for 10 epochs; `lenet` and `cnn` are
  * convolutional. `recommended`, `lenet` and `cnn` were chosen among a few variants by
@@ -116,14 +126,13 @@ export const presets = {
    * joined. It also trains on 3,000 digits in styles MNIST lacks and 6,000 non-digits drawn
    * from stroke templates (src/digits/synthetic/training-set.ts), so that it reads a slashed
    * zero or a continental 1 and can say "not a digit"; resources/default-model-report.md has
-   * this recipe's figures, beside the other candidates' without them. About 13 minutes on one core.
+   * this recipe's figures, beside the other candidates' without them; `npm run bench -- --only cnn` times it.
    */
   cnn: {
     convBlocks: [
       { filters: 16, kernelSize: 5, padding: 'same', activation: 'relu', batchNorm: false, pool: 2 },
       { filters: 32, kernelSize: 5, padding: 'same', activation: 'relu', batchNorm: false, pool: 2 },
     ],
-    augmentation: { shift: 2, rotation: 10, scale: 0.1 },
     hiddenLayers: [{ units: 128, activation: 'relu' }],
     init: 'he',
     loss: 'softmax-cross-entropy',
@@ -137,8 +146,7 @@ export const presets = {
     l1: 0,
     dropout: 0.3,
     seed: 1,
-    styleDrawings: 3_000,
-    nonDigitDrawings: 6_000,
+    ...drawnData,
     ...data,
   },
   /**
@@ -159,7 +167,6 @@ export const presets = {
       { filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', batchNorm: true, pool: 2 },
       { filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', batchNorm: true, pool: 2 },
     ],
-    augmentation: { shift: 2, rotation: 10, scale: 0.1 },
     hiddenLayers: [{ units: 128, activation: 'relu' }],
     init: 'he',
     loss: 'softmax-cross-entropy',
@@ -174,8 +181,7 @@ export const presets = {
     l1: 0,
     dropout: 0,
     seed: 1,
-    styleDrawings: 3_000,
-    nonDigitDrawings: 6_000,
+    ...drawnData,
     ...data,
   },
   /** A quick look: 784-64-10 on 6,000 images for 2 epochs, a few seconds. */
