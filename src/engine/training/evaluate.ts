@@ -50,6 +50,12 @@ export function evaluate(model: Sequential, data: Dataset, options: EvaluateOpti
   return scoreLogits(model, outputs, labels, options);
 }
 
+/** `[count, width]` outputs of a forward pass over many images, row i for image i. */
+export interface ForwardRows {
+  outputs: Float32Array;
+  width: number;
+}
+
 /**
  * The outputs of the model's first `layers` layers (default all: the logits) for the
  * images of `data` (or those at `indices`), `[count, width]`, in inference mode, in passes
@@ -61,7 +67,7 @@ export function forwardRows(
   model: Sequential,
   data: Dataset,
   options: { layers?: number; indices?: ArrayLike<number>; batchSize?: number } = {},
-): { outputs: Float32Array; width: number } {
+): ForwardRows {
   const layers = options.layers ?? model.layers.length;
   const indices = options.indices;
   const count = indices ? indices.length : data.count;

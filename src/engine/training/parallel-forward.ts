@@ -5,7 +5,7 @@ import type { NamedTensor } from '../model/sequential';
 import { Sequential } from '../model/sequential';
 import type { ModelSpec } from '../model/spec';
 import { gradientWorkerUrl, shardBounds, spawnWorker } from './data-parallel';
-import type { EvaluateOptions, Evaluation } from './evaluate';
+import type { EvaluateOptions, Evaluation, ForwardRows } from './evaluate';
 import { forwardRows, scoreLogits } from './evaluate';
 
 /**
@@ -25,12 +25,6 @@ export interface ForwardOptions {
   layers?: number;
 }
 
-/** `[count, width]` outputs, row i for image i. */
-export interface ForwardRows {
-  outputs: Float32Array;
-  width: number;
-}
-
 /** What the calling thread sends a worker. */
 export interface ForwardRequest {
   id: number;
@@ -43,7 +37,7 @@ export interface ForwardRequest {
   layers: number;
 }
 
-export type ForwardReply = { id: number; outputs: Float32Array; width: number } | { id: number; error: string };
+export type ForwardReply = ({ id: number } & ForwardRows) | { id: number; error: string };
 
 /**
  * A set of `threads − 1` worker threads for forward passes, started on first use and
@@ -89,8 +83,8 @@ export class ForwardPool {
     for (const worker of this.workers) worker.unref();
     const failed = rest.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    const width =
-      first.width || rest.map((r) => (r as PromiseFulfilledResult<ForwardRows>).value.width).find((w) => w > 0) || 0;
+    // Shard 0 is never empty when there are images, so its width is every shard's.
+    const width = first.width;
     const outputs = new Float32Array(data.count * width);
     outputs.set(first.outputs);
     rest.forEach((r, k) =>
