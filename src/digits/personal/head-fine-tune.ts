@@ -6,10 +6,10 @@ import { Random } from '../../engine/random';
 import type { Matrix } from '../../engine/tensor';
 import { matrix } from '../../engine/tensor';
 import { BatchSampler } from '../../engine/training/batches';
-import { TrainingCancelledError, TrainingDivergedError } from '../../engine/training/errors';
+import { TrainingDivergedError } from '../../engine/training/errors';
 import { applyWeightDecay } from '../../engine/training/regularisation';
 import type { TrainingResult } from '../../engine/training/trainer';
-import { MAX_LOSS_CURVE_POINTS, finalFigures, progressReporter } from '../../engine/training/trainer';
+import { MAX_LOSS_CURVE_POINTS, betweenSteps, finalFigures, progressReporter } from '../../engine/training/trainer';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { EpochRecord, LossPoint, TrainingProgress } from '../../shared/training-progress';
 import { PROGRESS_INTERVAL_MS } from '../../shared/training-progress';
@@ -115,7 +115,7 @@ export async function fineTuneHead(
   let trainingMs = 0;
   let samples = 0;
   let lastLoss: number | null = null;
-  let lastYield = performance.now();
+  const endOfStep = betweenSteps(options.signal);
 
   const report = progressReporter(
     {
@@ -171,11 +171,7 @@ export async function fineTuneHead(
     } else {
       report(step, 'training');
     }
-    if (performance.now() - lastYield > 15) {
-      await new Promise((resolve) => setImmediate(resolve));
-      lastYield = performance.now();
-    }
-    if (options.signal?.aborted) throw new TrainingCancelledError(step);
+    await endOfStep(step);
   }
 
   const finalTest = evaluateRows(head, replay.test);

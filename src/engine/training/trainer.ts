@@ -155,7 +155,7 @@ export async function train(
     let lastLoss: number | null = null;
     let samples = 0;
     let trainingMs = 0;
-    let lastYield = performance.now();
+    const endOfStep = betweenSteps(options.signal);
     const interval = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
     const snapshots: TrainingSnapshot[] = [];
     const snapshotAt = new Set(
@@ -193,11 +193,7 @@ export async function train(
         report(step, 'training');
       }
 
-      if (performance.now() - lastYield > 15) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
-      if (options.signal?.aborted) throw new TrainingCancelledError(step);
+      await endOfStep(step);
     }
 
     async function evaluateEpoch(step: number): Promise<EpochRecord> {
@@ -413,8 +409,23 @@ export function validationSet(train: Dataset, trainSize: number, size: number): 
   return sliceDataset(train, train.count - size, train.count);
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** How long a training loop may hold the event loop before it lets other messages in. */
+const YIELD_EVERY_MS = 15;
+
+/**
+ * The end of a step of a training loop (train()'s, the head fine-tune's): every
+ * YIELD_EVERY_MS it yields to the event loop, so that a cancel message or an IPC ping can
+ * arrive, then throws TrainingCancelledError if `signal` was aborted meanwhile.
+ */
+export function betweenSteps(signal: AbortSignal | undefined): (step: number) => Promise<void> {
+  let lastYield = performance.now();
+  return async (step) => {
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
+    if (signal?.aborted) throw new TrainingCancelledError(step);
+  };
 }
 
 /** What a final evaluation gives a result: accuracy, loss or count, and the confusion matrix. */
