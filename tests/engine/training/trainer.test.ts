@@ -156,10 +156,11 @@ describe('train', () => {
     );
   });
 
-  it('stops between steps when cancelled', async () => {
+  it.each([1, 2])('stops between steps when cancelled, on %i threads', async (threads) => {
     const controller = new AbortController();
     let steps = 0;
     const run = train(hyper({ epochs: 50 }), data, {
+      threads,
       signal: controller.signal,
       progressIntervalMs: 0,
       onProgress: (p) => {

@@ -28,18 +28,24 @@ function fakeTime() {
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** A runner (16 ms apart, on a fake clock) whose runs each last until the test calls the next `release`. */
+function heldRunner() {
+  const time = fakeTime();
+  const ran: number[] = [];
+  const release: (() => void)[] = [];
+  const runner = createLatestRunner<number>(
+    (value) => {
+      ran.push(value);
+      return new Promise<void>((resolve) => release.push(resolve));
+    },
+    { minIntervalMs: 16, ...time },
+  );
+  return { time, ran, release, runner };
+}
+
 describe('LatestRunner: the newest value only, never the last one dropped', () => {
   it('runs the first value at once and only the newest of those pushed meanwhile', async () => {
-    const time = fakeTime();
-    const ran: number[] = [];
-    const release: (() => void)[] = [];
-    const runner = createLatestRunner<number>(
-      (value) => {
-        ran.push(value);
-        return new Promise<void>((resolve) => release.push(resolve));
-      },
-      { minIntervalMs: 16, ...time },
-    );
+    const { time, ran, release, runner } = heldRunner();
     runner.push(1);
     runner.push(2);
     runner.push(3);
@@ -92,16 +98,7 @@ describe('LatestRunner: the newest value only, never the last one dropped', () =
   });
 
   it('a value pushed to overtake starts at once beside the run in flight, at most one of them', async () => {
-    const time = fakeTime();
-    const ran: number[] = [];
-    const release: (() => void)[] = [];
-    const runner = createLatestRunner<number>(
-      (value) => {
-        ran.push(value);
-        return new Promise<void>((resolve) => release.push(resolve));
-      },
-      { minIntervalMs: 16, ...time },
-    );
+    const { time, ran, release, runner } = heldRunner();
     runner.push(1);
     runner.push(2);
     runner.push(3, { overtake: true });
