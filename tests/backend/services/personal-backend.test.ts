@@ -278,7 +278,8 @@ describe('correcting drawings and fine-tuning the shipped model (the issue end t
     expect(jobs).toHaveLength(0);
     for (const { label, strokes } of drawings.slice(PREPARE_FINE_TUNE_AT - 1))
       await call('personal:add', { strokes, label });
-    await vi.waitFor(() => expect(jobs).toHaveLength(1));
+    // The preparation starts once the 5th drawing is counted, off the request: wait for it, however slow the machine.
+    await vi.waitFor(() => expect(jobs).toHaveLength(1), { timeout: 60_000 });
     expect(await jobs[0]).toEqual({ prepared: true });
     // Saved for the next process too, keyed by the shipped model's digest.
     const saved = await readFeatureFile(join(env.userData, 'fine-tune-features.tgkf'));
