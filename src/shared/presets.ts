@@ -210,6 +210,16 @@ export function isPresetName(name: string): name is PresetName {
   return Object.hasOwn(presets, name);
 }
 
+/**
+ * How a preset's figures are taken when not once, on one thread, with its own seed: the
+ * fast recipe is judged on 2 threads (each shard's batch norm sees half the batch, so the
+ * thread count is part of the recipe) and by the mean of seeds 1-3. The bench
+ * (`--only fast`) and the tuning script (scripts/tune-presets.ts) both read it.
+ */
+export const presetTrials: Partial<Record<PresetName, { threads: number; seeds: number[] }>> = {
+  fast: { threads: 2, seeds: [1, 2, 3] },
+};
+
 /** A fresh copy, so callers may edit it. */
 export function preset(name: PresetName): Hyperparameters {
   return structuredClone(presets[name]) as Hyperparameters;
