@@ -269,25 +269,55 @@ describe('fast kernels agree with the reference kernels', () => {
     }
   });
 
-  it('adam: moments that decay below 2^-126 are stored as +0 by both kernels, the others kept', () => {
-    // Lengths 5 and 9: the SIMD lanes and the scalar tail. Gradient 0, so m ← 0.9·m, v ← 0.999·v.
+  describe('a decaying optimiser state is stored as +0 once below 2^-126 by both kernels, the others kept', () => {
+    // Gradient 0, so each state only decays: state ← decay·state. Each slot starts its lanes
+    // at [decays below 2^-126, subnormal or decays below, stays normal, NaN]: the first two
+    // must become +0, the third shrink by the decay, and NaN stay NaN (a flush must not hide
+    // a diverged state).
     const minNormal = 2 ** -126;
-    for (const length of [5, 9]) {
-      for (const k of [reference, fastKernels] as Kernels[]) {
-        const [w, g, m, v] = [0, 1, 2, 3].map(() => allocate('float32', length, 'kernel') as Float32Array);
-        w.fill(0.5);
-        for (let i = 0; i < length; i++) {
-          m[i] = [1.05 * minNormal, -1.05 * minNormal, 2 * minNormal][i % 3];
-          v[i] = [1.0005 * minNormal, 1e-30, 2 * minNormal][i % 3];
+    type Slot = { decay: number; start: number[] };
+    const slot = (decay: number, firstTwo: [number, number]): Slot => ({
+      decay,
+      start: [...firstTwo.map((x) => x * minNormal), 2 * minNormal, NaN],
+    });
+    const rules: [string, (k: Kernels, w: FloatArray, g: FloatArray, s: FloatArray[]) => void, Slot[]][] = [
+      ['momentum', (k, w, g, [v]) => k.momentum(w, g, v, 0.1, 0.9), [slot(0.9, [1.05, -1.05])]],
+      ['nesterov', (k, w, g, [v]) => k.nesterov(w, g, v, 0.1, 0.9), [slot(0.9, [1.05, -1.05])]],
+      ['rmsProp', (k, w, g, [h]) => k.rmsProp(w, g, h, 0.001, 0.9, 1e-7), [slot(0.9, [1.05, 0.5])]],
+      [
+        'adam',
+        (k, w, g, [m, v]) => k.adam(w, g, m, v, 0.001, 0.9, 0.999, 1e-8, 10),
+        [slot(0.9, [1.05, -1.05]), slot(0.999, [1.0005, 0.5])],
+      ],
+    ];
+    for (const [name, step, slots] of rules) {
+      it(name, () => {
+        // Length 7: four SIMD lanes and a scalar tail of three; shifting the lanes by one
+        // puts every case in the tail too.
+        for (const shift of [0, 1]) {
+          for (const k of [reference, fastKernels] as Kernels[]) {
+            const lane = (i: number) => (i + shift) % 4;
+            const floats = (at: (i: number) => number) => {
+              const x = allocate('float32', 7, 'kernel') as Float32Array;
+              for (let i = 0; i < x.length; i++) x[i] = at(i);
+              return x;
+            };
+            const w = floats(() => 0.5);
+            const g = floats(() => 0);
+            const state = slots.map(({ start }) => floats((i) => start[lane(i)]));
+            const before = state.map((s) => Float32Array.from(s));
+            step(k, w, g, state);
+            slots.forEach(({ decay }, s) =>
+              state[s].forEach((x, i) => {
+                const where = `${k === reference ? 'reference' : 'fast'} state ${s}[${i}], shift ${shift}`;
+                if (lane(i) < 2) expect(Object.is(x, 0), `${where}: ${x}`).toBe(true);
+                else if (lane(i) === 2) expect(x / before[s][i], where).toBeCloseTo(decay, 6);
+                else expect(x, where).toBeNaN();
+              }),
+            );
+          }
         }
-        const before = Float32Array.from(m);
-        k.adam(w, g, m, v, 0.001, 0.9, 0.999, 1e-8, 10);
-        for (let i = 0; i < length; i++) {
-          expect(Object.is(m[i], i % 3 === 2 ? m[i] : 0), `m[${i}] of ${length}`).toBe(true);
-          if (i % 3 === 2) expect(m[i] / before[i]).toBeCloseTo(0.9, 6);
-          expect(Object.is(v[i], 0), `v[${i}] of ${length}`).toBe(i % 3 === 0);
-        }
-      }
+      });
     }
   });
 

@@ -1,6 +1,6 @@
 // The optimisers' update rules. Twin of ../../reference/optimizers.ts.
 
-import { flushSubnormal, MIN_NORMAL } from './simd';
+import { flushSubnormal, flushSubnormalScalar } from './simd';
 
 /** w −= lr·g */
 export function sgd(w: usize, g: usize, len: i32, lr: f32): void {
@@ -26,20 +26,27 @@ export function nesterov(w: usize, g: usize, v: usize, len: i32, lr: f32, a: f32
   velocity(w, g, v, len, lr, a, true);
 }
 
-/** AdaGrad: h ← h + g²;  w ← w − lr·g/√(h + eps) */
+/** AdaGrad: h ← h + g²;  w ← w − lr·g/√(h + eps). h never decays, so it needs no flush. */
 export function adaGrad(w: usize, g: usize, h: usize, len: i32, lr: f32, eps: f32): void {
-  adaptive(w, g, h, len, lr, 1, 1, eps);
+  adaptive(w, g, h, len, lr, 1, 1, eps, false);
 }
 
 /**
  * RMSProp: h ← rho·h + (1 − rho)·g²;  w ← w − lr·g/√(h + eps), with 1 − rho passed in
- * (computed in f64 by the caller, as for Adam's 1 − β).
+ * (computed in f64 by the caller, as for Adam's 1 − β). h decays where g stays 0, so it is
+ * stored with subnormals flushed to 0 (see `flushSubnormal`); the update multiplies
+ * nothing by h.
  */
 export function rmsProp(w: usize, g: usize, h: usize, len: i32, lr: f32, rho: f32, oneMinusRho: f32, eps: f32): void {
-  adaptive(w, g, h, len, lr, rho, oneMinusRho, eps);
+  adaptive(w, g, h, len, lr, rho, oneMinusRho, eps, true);
 }
 
-/** v ← a·v − lr·g;  w ← w + v, or with `nesterov` w ← w + a·v − lr·g. */
+/**
+ * v ← a·v − lr·g;  w ← w + v, or with `nesterov` w ← w + a·v − lr·g. v decays where g stays
+ * 0, so it is stored with subnormals flushed to 0 (see `flushSubnormal`). Nesterov's a·v is
+ * subnormal only while a·v < 2^-126 ≤ v, the one step before v itself flushes: not worth a
+ * second flush.
+ */
 // @ts-ignore: decorator
 @inline
 function velocity(w: usize, g: usize, v: usize, len: i32, lr: f32, a: f32, nesterov: bool): void {
@@ -49,7 +56,7 @@ function velocity(w: usize, g: usize, v: usize, len: i32, lr: f32, a: f32, neste
   for (; i + 4 <= len; i += 4) {
     const q = <usize>i << 2;
     const step = f32x4.mul(l, v128.load(g + q));
-    const vel = f32x4.sub(f32x4.mul(av, v128.load(v + q)), step);
+    const vel = flushSubnormal(f32x4.sub(f32x4.mul(av, v128.load(v + q)), step));
     v128.store(v + q, vel);
     const delta = nesterov ? f32x4.sub(f32x4.mul(av, vel), step) : vel;
     v128.store(w + q, f32x4.add(v128.load(w + q), delta));
@@ -57,29 +64,31 @@ function velocity(w: usize, g: usize, v: usize, len: i32, lr: f32, a: f32, neste
   for (; i < len; i++) {
     const q = <usize>i << 2;
     const step = lr * load<f32>(g + q);
-    const vel = a * load<f32>(v + q) - step;
+    const vel = flushSubnormalScalar(a * load<f32>(v + q) - step);
     store<f32>(v + q, vel);
     store<f32>(w + q, load<f32>(w + q) + (nesterov ? a * vel - step : vel));
   }
 }
 
-/** h ← rho·h + scale·g²;  w ← w − lr·g/√(h + eps). */
+/** h ← rho·h + scale·g², with `flush` stored flushed (see `flushSubnormal`);  w ← w − lr·g/√(h + eps). */
 // @ts-ignore: decorator
 @inline
-function adaptive(w: usize, g: usize, h: usize, len: i32, lr: f32, rho: f32, scale: f32, eps: f32): void {
+function adaptive(w: usize, g: usize, h: usize, len: i32, lr: f32, rho: f32, scale: f32, eps: f32, flush: bool): void {
   const l = f32x4.splat(lr), r = f32x4.splat(rho), s = f32x4.splat(scale), e = f32x4.splat(eps);
   let i = 0;
   for (; i + 4 <= len; i += 4) {
     const q = <usize>i << 2;
     const gv = v128.load(g + q);
-    const hv = f32x4.add(f32x4.mul(r, v128.load(h + q)), f32x4.mul(s, f32x4.mul(gv, gv)));
+    const sum = f32x4.add(f32x4.mul(r, v128.load(h + q)), f32x4.mul(s, f32x4.mul(gv, gv)));
+    const hv = flush ? flushSubnormal(sum) : sum;
     v128.store(h + q, hv);
     v128.store(w + q, f32x4.sub(v128.load(w + q), f32x4.div(f32x4.mul(l, gv), f32x4.sqrt(f32x4.add(hv, e)))));
   }
   for (; i < len; i++) {
     const q = <usize>i << 2;
     const gv = load<f32>(g + q);
-    const hv = rho * load<f32>(h + q) + scale * gv * gv;
+    const sum = rho * load<f32>(h + q) + scale * gv * gv;
+    const hv = flush ? flushSubnormalScalar(sum) : sum;
     store<f32>(h + q, hv);
     store<f32>(w + q, load<f32>(w + q) - (lr * gv) / Mathf.sqrt(hv + eps));
   }
@@ -111,10 +120,8 @@ export function adam(w: usize, g: usize, m: usize, v: usize, len: i32, step: f32
   for (; i < len; i++) {
     const q = <usize>i << 2;
     const gv = load<f32>(g + q);
-    let mv = beta1 * load<f32>(m + q) + oneMinusBeta1 * gv;
-    let vv = beta2 * load<f32>(v + q) + oneMinusBeta2 * gv * gv;
-    if (Mathf.abs(mv) < MIN_NORMAL) mv = 0;
-    if (vv < MIN_NORMAL) vv = 0;
+    const mv = flushSubnormalScalar(beta1 * load<f32>(m + q) + oneMinusBeta1 * gv);
+    const vv = flushSubnormalScalar(beta2 * load<f32>(v + q) + oneMinusBeta2 * gv * gv);
     store<f32>(m + q, mv);
     store<f32>(v + q, vv);
     store<f32>(w + q, load<f32>(w + q) - mv * (step / (Mathf.sqrt(vv * vScale) + eps)));

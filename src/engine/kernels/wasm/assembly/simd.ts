@@ -16,12 +16,20 @@ export const MIN_NORMAL: f32 = 1.17549435e-38;
  * x with each lane whose magnitude is below 2^-126 (a subnormal) set to +0: the flush to
  * zero WebAssembly does not do by itself. On x86 every arithmetic operation that reads or
  * makes a subnormal takes a microcode assist of ~100 cycles, so a state that decays
- * geometrically (Adam's moments of a weight whose gradient stays 0) slows every step once
- * it reaches that range (issue #16: Adam's call over the reference MLP doubled by 3,000
- * steps). The reference Adam flushes the same way.
+ * geometrically (an optimiser's moment or velocity of a weight whose gradient stays 0)
+ * slows every step once it reaches that range (issue #16: Adam's call over the reference
+ * MLP doubled by 3,000 steps). A NaN lane stays NaN, as in `flushSubnormalScalar` and the
+ * reference optimisers' `flushSubnormal`, which flush the same way.
  */
 // @ts-ignore: decorator
 @inline
 export function flushSubnormal(x: v128): v128 {
-  return v128.and(x, f32x4.ge(f32x4.abs(x), f32x4.splat(MIN_NORMAL)));
+  return v128.andnot(x, f32x4.lt(f32x4.abs(x), f32x4.splat(MIN_NORMAL)));
+}
+
+/** `flushSubnormal` for one float: the kernels' scalar tails. */
+// @ts-ignore: decorator
+@inline
+export function flushSubnormalScalar(x: f32): f32 {
+  return Mathf.abs(x) < MIN_NORMAL ? 0 : x;
 }
