@@ -24,6 +24,7 @@ import {
   STOP,
   WEIGHTS_VERSION,
   scaleRows,
+  spinUntil,
 } from './data-parallel';
 import { serveForward } from './parallel-forward';
 
@@ -51,7 +52,7 @@ function serveGradients(data: GradientWorkerData): void {
   Atomics.notify(control, READY);
 
   for (;;) {
-    Atomics.wait(control, GENERATION, generation);
+    if (!spinUntil(control, GENERATION, (seen) => seen !== generation)) Atomics.wait(control, GENERATION, generation);
     generation = Atomics.load(control, GENERATION);
     if (Atomics.load(control, STOP)) break;
     step();
