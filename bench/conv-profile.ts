@@ -62,7 +62,7 @@ for (let step = 0; step < warmup + steps; step++) {
   counting = timed;
   const stepStart = cpu();
   let t = cpu();
-  const { inputs, labels } = run.assembler.assemble(run.sampler.next());
+  const { inputs, labels } = run.batches.next();
   if (timed) add('batch', cpu() - t);
   let x = inputs;
   model.layers.forEach((layer, i) => {

@@ -2,6 +2,7 @@ import type { Dataset } from '../data/dataset';
 import { kernels } from '../kernels';
 import { pixelsPerImage } from '../data/dataset';
 import type { Random } from '../random';
+import type { Augmenter } from './augmentation';
 import type { Matrix } from '../tensor';
 import { matrix } from '../tensor';
 
@@ -77,5 +78,47 @@ export class BatchAssembler {
     kernels().unitPixels(this.data.images, indices, size, this.inputs.data);
     for (let r = 0; r < n; r++) labels[r] = this.data.labels[indices[r]];
     return { inputs: this.inputs, labels };
+  }
+}
+
+/**
+ * A run's mini-batches in order: which images (BatchSampler), copied and scaled
+ * (BatchAssembler), distorted when asked (Augmenter). `prefetch` makes the next batch
+ * ahead of its step, so a thread that would otherwise wait makes it then (the calling
+ * thread of data-parallel training, while its workers finish their shards). Batches
+ * alternate between two buffers, so a batch stays intact while the next is made; which
+ * images, which distortions and the random streams they draw from are the same with or
+ * without prefetching.
+ */
+export class BatchStream {
+  private readonly assemblers: [BatchAssembler, BatchAssembler];
+  private turn = 0;
+  private ready: { inputs: Matrix; labels: Uint8Array } | undefined;
+
+  constructor(
+    data: Dataset,
+    private readonly sampler: BatchSampler,
+    private readonly augmenter: Augmenter | undefined,
+  ) {
+    this.assemblers = [new BatchAssembler(data), new BatchAssembler(data)];
+  }
+
+  /** The next batch: the one prefetched, or a fresh one. Valid until the call after next. */
+  next(): { inputs: Matrix; labels: Uint8Array } {
+    const batch = this.ready ?? this.make();
+    this.ready = undefined;
+    return batch;
+  }
+
+  /** Makes the batch the next `next()` returns, unless it is made already. */
+  prefetch(): void {
+    this.ready ??= this.make();
+  }
+
+  private make(): { inputs: Matrix; labels: Uint8Array } {
+    const batch = this.assemblers[this.turn].assemble(this.sampler.next());
+    this.turn = 1 - this.turn;
+    this.augmenter?.applyBatch(batch.inputs.data, batch.inputs.rows);
+    return batch;
   }
 }

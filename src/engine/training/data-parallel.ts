@@ -131,9 +131,11 @@ export class DataParallel {
   /**
    * Forward and backward of the batch over every thread: fills the model's parameter
    * gradients with the batch's mean gradient (and its state with the averaged running
-   * statistics) and returns the batch's mean loss.
+   * statistics) and returns the batch's mean loss. `whileWaiting` runs on this thread
+   * once its own shard is done, before it waits for the workers' (the trainer makes the
+   * next batch then).
    */
-  async gradients(inputs: Matrix, labels: Uint8Array): Promise<number> {
+  async gradients(inputs: Matrix, labels: Uint8Array, whileWaiting?: () => void): Promise<number> {
     if (this.failure) throw this.failure;
     const n = inputs.rows;
     const cols = inputs.cols;
@@ -148,6 +150,7 @@ export class DataParallel {
     this.losses[0] = this.loss.forward(logits, labels.subarray(0, bounds[1]));
     this.model.backward(scaleRows(this.loss.backward(), bounds[1] / n), false);
 
+    whileWaiting?.();
     await this.waitFor(DONE, this.threads - 1);
     return this.reduce(n, bounds);
   }

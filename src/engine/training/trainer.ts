@@ -17,7 +17,7 @@ import type { Optimizer } from '../optimizers/optimizer';
 import { Random } from '../random';
 import { modelSpecFor } from './architecture';
 import { Augmenter, augments } from './augmentation';
-import { BatchAssembler, BatchSampler } from './batches';
+import { BatchSampler, BatchStream } from './batches';
 import { DataParallel } from './data-parallel';
 import { TrainingCancelledError, TrainingDivergedError } from './errors';
 import { forwardRows, scoreLogits } from './evaluate';
@@ -266,9 +266,8 @@ export interface TrainingRun {
   readonly trainSet: Dataset;
   /** How many of trainSet's first images are collected ones (MNIST's and the person's), not synthesised. */
   readonly collectedCount: number;
-  readonly sampler: BatchSampler;
-  readonly augmenter: Augmenter | undefined;
-  readonly assembler: BatchAssembler;
+  /** The mini-batches, in the order the seed gives them. */
+  readonly batches: BatchStream;
   readonly stepsPerEpoch: number;
   readonly totalSteps: number;
   readonly totalEpochs: number;
@@ -310,9 +309,7 @@ export function startRun(
     params: model.params(),
     trainSet,
     collectedCount: withPersonal.count,
-    sampler,
-    augmenter,
-    assembler: new BatchAssembler(trainSet),
+    batches: new BatchStream(trainSet, sampler, augmenter),
     stepsPerEpoch,
     totalSteps,
     totalEpochs: Math.ceil(totalSteps / stepsPerEpoch),
@@ -343,8 +340,7 @@ export function trainStep(
 ): { loss: number; inputs: Matrix; labels: Uint8Array } {
   const { model, loss } = run;
   const step = ++run.step;
-  const { inputs, labels } = run.assembler.assemble(run.sampler.next());
-  run.augmenter?.applyBatch(inputs.data, inputs.rows);
+  const { inputs, labels } = run.batches.next();
   const logits = model.forward(inputs, true, observe.onOutput);
   const batchLoss = loss.forward(logits, labels);
   model.backward(loss.backward(), false, observe.onOutputGradient);
@@ -357,9 +353,11 @@ export async function trainStepParallel(
   parallel: DataParallel,
 ): Promise<{ loss: number; inputs: Matrix; labels: Uint8Array }> {
   const step = ++run.step;
-  const { inputs, labels } = run.assembler.assemble(run.sampler.next());
-  run.augmenter?.applyBatch(inputs.data, inputs.rows);
-  const batchLoss = await parallel.gradients(inputs, labels);
+  const { inputs, labels } = run.batches.next();
+  // The next batch is made while the workers finish this one's shards (not after the last
+  // step: that would draw from the random streams past the run's end).
+  const prefetch = step < run.totalSteps ? () => run.batches.prefetch() : undefined;
+  const batchLoss = await parallel.gradients(inputs, labels, prefetch);
   return { loss: update(run, step, batchLoss), inputs, labels };
 }
 
