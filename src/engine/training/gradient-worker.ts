@@ -17,12 +17,14 @@ import {
   BOUNDS,
   COLS,
   DONE,
+  EXCHANGE_CHUNK,
   GENERATION,
   LOGITS,
   OPERATION,
   READY,
   STOP,
   WEIGHTS_VERSION,
+  copiedSlot,
   scaleRows,
   spinUntil,
 } from './data-parallel';
@@ -43,6 +45,7 @@ function serveGradients(data: GradientWorkerData): void {
   ];
   const width = tensors.reduce((sum, t) => sum + t.value.length, 0);
   const slice = results.subarray((shard - 1) * width, shard * width);
+  const copied = copiedSlot(threads, shard);
   let batch: Matrix | undefined;
   let weightsVersion = -1;
 
@@ -88,9 +91,16 @@ function serveGradients(data: GradientWorkerData): void {
     // The step changed this replica's state (batch norm's running statistics): its copy
     // of the weights is no longer the published one.
     weightsVersion = -1;
+    // Copied out a chunk at a time, each announced: the calling thread sums one while the
+    // next is copied (data-parallel.ts, reduce).
     offset = 0;
     for (const t of tensors) {
-      slice.set(t.out, offset);
+      for (let from = 0; from < t.out.length; from += EXCHANGE_CHUNK) {
+        const to = Math.min(from + EXCHANGE_CHUNK, t.out.length);
+        slice.set(t.out.subarray(from, to), offset + from);
+        Atomics.store(control, copied, offset + to);
+        Atomics.notify(control, copied);
+      }
       offset += t.out.length;
     }
   }
