@@ -37,7 +37,7 @@ import { train, validationSet } from '../src/engine/training/trainer';
 import type { Hyperparameters } from '../src/shared/hyperparameters';
 import { parseHyperparameters } from '../src/shared/hyperparameters';
 import type { PresetName } from '../src/shared/presets';
-import { DEFAULT_MODEL_PRESET, preset } from '../src/shared/presets';
+import { DEFAULT_MODEL_CANDIDATES, DEFAULT_MODEL_PRESET, preset, presetTrials } from '../src/shared/presets';
 import {
   describeDistortion,
   distortedDataset,
@@ -52,8 +52,6 @@ import { DRAWINGS_PER_DIGIT, drawnDigitsDataset } from '../src/digits/synthetic/
 import { rejectionAfterTraining } from '../src/digits/synthetic/rejection-sets';
 import { synthesisedDrawings } from '../src/digits/synthetic/training-set';
 
-/** The presets a built-in model is chosen from. */
-const DEFAULT_MODEL_CANDIDATES: readonly PresetName[] = ['recommended', 'lenet', 'cnn'];
 /**
  * A candidate may read drawings best and still be shipped only if its validation accuracy
  * is within this of the best candidate's: drawn digits are the aim, MNIST the floor.
@@ -138,6 +136,8 @@ async function main(): Promise<void> {
     process.stderr.write(`training the ${name} preset (seed ${h.seed}) on ${images(h.trainSize)} images\n`);
     const result = await train(h, data, {
       synthetic: synthesisedDrawings(h),
+      // A recipe judged on several threads (batch norm per shard) is trained on as many.
+      threads: presetTrials[name]?.threads,
       progressIntervalMs: 5000,
       onProgress: (p) =>
         process.stderr.write(
@@ -221,7 +221,7 @@ Every figure below comes from that run (Node ${process.version}, ${process.platf
 - Drawn digits (src/digits/synthetic/drawn-digits.ts, ${images(chosen.drawn.count)} synthetic canvas drawings): ${withInterval(chosen.drawn)}
 - Distorted validation / test images (${distortion}): ${percent(chosen.distortedValidation.accuracy)} / ${percent(chosen.distortedTest.accuracy)}
 - Augmentation while training: ${describeAugmentation(h.augmentation)}
-- Training: ${result.trainingSeconds.toFixed(0)} s at ${Math.round(result.samplesPerSecond)} images/s
+- Training: ${result.trainingSeconds.toFixed(0)} s at ${Math.round(result.samplesPerSecond)} images/s on ${result.threads ?? 1} thread${(result.threads ?? 1) > 1 ? 's' : ''}
 - Model file SHA-256: \`${modelDigest(bytes)}\`
 
 ## Why this model

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeModelFile, modelDigest } from '../../src/digits/io/model-file';
 import { MNIST_LACKING_STYLES } from '../../src/digits/synthetic/templates';
+import { DEFAULT_MODEL_CANDIDATES } from '../../src/shared/presets';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
@@ -38,9 +39,10 @@ describe('npm run train:default, on its smoke setting', () => {
     );
     // One table row per candidate, the shipped one marked; no row typed in from elsewhere.
     const [candidatesPart, stylesPart, rejectionPart] = report.split(/^## (?:Styles MNIST lacks|Not a digit)$/m);
-    const candidateRows = (part: string) => part.split('\n').filter((line) => /^\| (recommended|lenet|cnn)/.test(line));
+    const candidateRows = (part: string) =>
+      part.split('\n').filter((line) => DEFAULT_MODEL_CANDIDATES.some((name) => line.startsWith(`| ${name} `)));
     const rows = candidateRows(candidatesPart);
-    expect(rows.map((row) => row.split(' ')[1])).toEqual(['recommended', 'lenet', 'cnn']);
+    expect(rows.map((row) => row.split(' ')[1])).toEqual(DEFAULT_MODEL_CANDIDATES);
     expect(rows.filter((row) => row.includes('(this model)'))).toHaveLength(1);
     const shipped = rows.find((row) => row.includes('(this model)'))!;
     expect(shipped).toContain(percent(metadata.metrics!.validationAccuracy!));
@@ -49,7 +51,7 @@ describe('npm run train:default, on its smoke setting', () => {
     // A row per style MNIST lacks, and per candidate its "not a digit" decision; the shipped one's is the file's.
     for (const style of MNIST_LACKING_STYLES) expect(stylesPart).toMatch(new RegExp(`^\\| ${style} \\|`, 'm'));
     const rejectionRows = candidateRows(rejectionPart);
-    expect(rejectionRows.map((row) => row.split(' ')[1])).toEqual(['recommended', 'lenet', 'cnn']);
+    expect(rejectionRows.map((row) => row.split(' ')[1])).toEqual(DEFAULT_MODEL_CANDIDATES);
     const shippedName = shipped.split(' ')[1];
     expect(rejectionRows.find((row) => row.split(' ')[1] === shippedName)).toContain(
       `| ${metadata.rejection!.score} |`,
