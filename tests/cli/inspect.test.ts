@@ -152,12 +152,29 @@ describe('tegaki inspect', () => {
   });
 
   it('refuses a layer the model does not have, a layer with nothing to draw, and an input the model cannot read, in one line each', async () => {
-    const missing = await tegaki('inspect', shippedModel, strokes, '--layer', '11');
+    // The figures come from the shipped model's own layers, whichever architecture it has.
+    const layers = (await loadModel(shippedModel)).model.layers.map((layer) => layer.spec.type);
+    const count = layers.length;
+    const missing = await tegaki('inspect', shippedModel, strokes, '--layer', String(count));
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe('tegaki: there is no layer 11: this model has layers 0 to 10\n');
-    const nothing = await tegaki('inspect', shippedModel, '--filters', '--layer', '1', '--png', join(dir, 'none.png'));
+    expect(missing.stderr).toBe(`tegaki: there is no layer ${count}: this model has layers 0 to ${count - 1}\n`);
+    const relu = layers.indexOf('relu');
+    const withWeights = layers.flatMap((type, i) => (type === 'conv2d' || type === 'dense' ? [i] : []));
+    expect(relu).toBeGreaterThan(0);
+    expect(withWeights.length).toBeGreaterThan(1);
+    const nothing = await tegaki(
+      'inspect',
+      shippedModel,
+      '--filters',
+      '--layer',
+      String(relu),
+      '--png',
+      join(dir, 'none.png'),
+    );
     expect(nothing.code).toBe(1);
-    expect(nothing.stderr).toMatch(/layer 1 \(relu\) has no filters or weights to draw; layers 0, 3, 7, 10 have/);
+    expect(nothing.stderr).toContain(
+      `layer ${relu} (relu) has no filters or weights to draw; layers ${withWeights.join(', ')} have`,
+    );
     const notAnIndex = await tegaki('inspect', shippedModel, strokes, '--layer', '-1');
     expect(notAnIndex.code).toBe(1);
     expect(notAnIndex.stderr).toMatch(/a layer is a whole number/);
