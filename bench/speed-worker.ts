@@ -13,6 +13,7 @@ import { describeKernels, kernels } from '../src/engine/kernels';
 import { Random } from '../src/engine/random';
 import { describeWasmBackend, median } from './shared';
 import { allocate } from '../src/engine/tensor';
+import { BatchAssembler } from '../src/engine/training/batches';
 import { evaluate } from '../src/engine/training/evaluate';
 import { train } from '../src/engine/training/trainer';
 import type { Hyperparameters } from '../src/shared/hyperparameters';
@@ -136,8 +137,7 @@ function matmulGflops(images?: Dataset): { gflops: number; zeros: number } {
   const b = allocate('float32', k * n, 'kernel');
   const c = allocate('float32', m * n, 'kernel');
   for (let i = 0; i < b.length; i++) b[i] = random.gaussian() * 0.05;
-  const indices = Uint32Array.from({ length: m }, (_, i) => i);
-  if (images) kernels().unitPixels(images.images, indices, k, a);
+  if (images) a.set(new BatchAssembler(images).assemble(Array.from({ length: m }, (_, i) => i)).inputs.data);
   else for (let i = 0; i < a.length; i++) a[i] = random.uniform(-1, 1);
   const k0 = kernels();
   for (let i = 0; i < 50; i++) k0.matmul(a, b, c, m, k, n);

@@ -66,11 +66,59 @@ export function concatDatasets(parts: readonly Dataset[]): Dataset {
 }
 
 /**
- * MNIST's training images plus the personal ones repeated `weight` times: a person
- * has dozens of drawings against 60,000 MNIST images, so without oversampling they
- * would barely move the weights.
+ * MNIST's training images plus the personal ones repeated `weight` times, as the parts of
+ * a JoinedDataset: a person has dozens of drawings against 60,000 MNIST images, so without
+ * oversampling they would barely move the weights.
  */
-export function withOversampled(mnist: Dataset, personal: Dataset, weight: number): Dataset {
+export function oversampledParts(mnist: Dataset, personal: Dataset, weight: number): Dataset[] {
   const copies = Math.max(1, Math.round(weight));
-  return concatDatasets([mnist, ...Array.from({ length: copies }, () => personal)]);
+  return [mnist, ...Array.from({ length: copies }, () => personal)];
+}
+
+/**
+ * Datasets of one image size read as one, in order, without copying them: training joins
+ * MNIST's images, the person's drawings and synthesised ones this way, where a joined copy
+ * would hold MNIST's 47 MB a second time.
+ */
+export class JoinedDataset {
+  readonly count: number;
+  readonly rows: number;
+  readonly cols: number;
+  /** starts[p] = the index of part p's first image in the whole. */
+  private readonly starts: number[] = [];
+
+  constructor(readonly parts: readonly Dataset[]) {
+    if (parts.length === 0) throw new RangeError('a joined dataset needs at least one part');
+    ({ rows: this.rows, cols: this.cols } = parts[0]);
+    let count = 0;
+    for (const part of parts) {
+      if (part.rows !== this.rows || part.cols !== this.cols)
+        throw new RangeError(`cannot join ${part.rows}x${part.cols} images to ${this.rows}x${this.cols} ones`);
+      this.starts.push(count);
+      count += part.count;
+    }
+    this.count = count;
+  }
+
+  /** Image i's part, and its index there. */
+  locate(i: number): { part: Dataset; at: number } {
+    let lo = 0;
+    let hi = this.parts.length - 1;
+    // The last part whose start is at most i.
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return { part: this.parts[lo], at: i - this.starts[lo] };
+  }
+
+  /** The first n images as one dataset: a view when they all lie in the first part, else a copy. */
+  head(n: number): Dataset {
+    if (n <= this.parts[0].count) return sliceDataset(this.parts[0], 0, n);
+    const slices: Dataset[] = [];
+    for (let p = 0; p < this.parts.length && this.starts[p] < n; p++)
+      slices.push(sliceDataset(this.parts[p], 0, Math.min(this.parts[p].count, n - this.starts[p])));
+    return concatDatasets(slices);
+  }
 }

@@ -444,19 +444,18 @@ export function fastKernels(wasm: WasmKernels): Kernels {
       );
     },
 
-    unitPixels(images, indices, size, out) {
+    unitPixels(images, size, out) {
       run(
         [out],
         () => {
-          const n = indices.length;
+          const n = images.length;
           const pixels = reserve(n * size);
-          for (let r = 0; r < n; r++)
-            u8.set(images.subarray(indices[r] * size, (indices[r] + 1) * size), pixels + r * size);
+          for (let r = 0; r < n; r++) u8.set(images[r].subarray(0, size), pixels + r * size);
           const po = output(out, n * size);
           ex.unitPixels(pixels, po, n * size);
           writeBack(out, po, n * size);
         },
-        () => reference.unitPixels(images, indices, size, out),
+        () => reference.unitPixels(images, size, out),
       );
     },
   };

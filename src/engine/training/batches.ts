@@ -1,6 +1,6 @@
 import type { Dataset } from '../data/dataset';
 import { kernels } from '../kernels';
-import { pixelsPerImage } from '../data/dataset';
+import { JoinedDataset } from '../data/dataset';
 import type { Random } from '../random';
 import type { Augmenter } from './augmentation';
 import type { Matrix } from '../tensor';
@@ -64,19 +64,27 @@ export class BatchSampler {
 export class BatchAssembler {
   private inputs: Matrix | undefined;
   private labels: Uint8Array | undefined;
+  private readonly data: JoinedDataset;
 
-  constructor(private readonly data: Dataset) {}
+  constructor(data: Dataset | JoinedDataset) {
+    this.data = data instanceof JoinedDataset ? data : new JoinedDataset([data]);
+  }
 
   assemble(indices: ArrayLike<number>): { inputs: Matrix; labels: Uint8Array } {
-    const size = pixelsPerImage(this.data);
+    const size = this.data.rows * this.data.cols;
     const n = indices.length;
     if (!this.inputs || this.inputs.rows !== n) {
       this.inputs = matrix(n, size, 'float32', 'kernel');
       this.labels = new Uint8Array(n);
     }
     const labels = this.labels!;
-    kernels().unitPixels(this.data.images, indices, size, this.inputs.data);
-    for (let r = 0; r < n; r++) labels[r] = this.data.labels[indices[r]];
+    const images: Uint8Array[] = [];
+    for (let r = 0; r < n; r++) {
+      const { part, at } = this.data.locate(indices[r]);
+      images.push(part.images.subarray(at * size, (at + 1) * size));
+      labels[r] = part.labels[at];
+    }
+    kernels().unitPixels(images, size, this.inputs.data);
     return { inputs: this.inputs, labels };
   }
 }
@@ -96,7 +104,7 @@ export class BatchStream {
   private ready: { inputs: Matrix; labels: Uint8Array } | undefined;
 
   constructor(
-    data: Dataset,
+    data: Dataset | JoinedDataset,
     private readonly sampler: BatchSampler,
     private readonly augmenter: Augmenter | undefined,
   ) {

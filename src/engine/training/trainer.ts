@@ -3,7 +3,7 @@ import type { ModelCalibration } from '../../shared/model-metadata';
 import type { EpochRecord, LossPoint, TrainingProgress } from '../../shared/training-progress';
 import { PROGRESS_INTERVAL_MS } from '../../shared/training-progress';
 import type { Dataset } from '../data/dataset';
-import { concatDatasets, sliceDataset, withOversampled } from '../data/dataset';
+import { JoinedDataset, oversampledParts, sliceDataset } from '../data/dataset';
 
 import { createLoss } from '../losses';
 import type { Loss } from '../losses';
@@ -141,7 +141,7 @@ export async function train(
     const validation = validationSet(data.train, h.trainSize, h.validationSize ?? 0);
     const personalTest = options.personal?.test?.count ? options.personal.test : undefined;
     // Train accuracy is of collected images only (they come first): a no-class image has no right answer.
-    const trainEvalSet = sliceDataset(trainSet, 0, Math.min(run.collectedCount, options.trainEvalSize ?? 10_000));
+    const trainEvalSet = trainSet.head(Math.min(run.collectedCount, options.trainEvalSize ?? 10_000));
     /** The model's raw logits for `d`: on the training threads when there are several (they sit idle between steps). */
     const logitsOf = (d: Dataset): Promise<Float32Array> | Float32Array =>
       parallel ? parallel.logitsOf(d) : forwardRows(model, d).outputs;
@@ -263,7 +263,7 @@ export interface TrainingRun {
   readonly optimizer: Optimizer;
   readonly params: Param[];
   /** MNIST's first `trainSize` images, then the person's drawings, then the synthesised ones. */
-  readonly trainSet: Dataset;
+  readonly trainSet: JoinedDataset;
   /** How many of trainSet's first images are collected ones (MNIST's and the person's), not synthesised. */
   readonly collectedCount: number;
   /** The mini-batches, in the order the seed gives them. */
@@ -287,11 +287,11 @@ export function startRun(
   // A fine-tune's starting model may carry a temperature; it is refitted for the new weights.
   model.temperature = 1;
   const mnistTrain = sliceDataset(train, 0, Math.min(h.trainSize, train.count));
-  const withPersonal = options.personal
-    ? withOversampled(mnistTrain, options.personal.train, options.personal.weight)
-    : mnistTrain;
+  const collected = options.personal
+    ? oversampledParts(mnistTrain, options.personal.train, options.personal.weight)
+    : [mnistTrain];
   // Joined after MNIST's: the train-accuracy sample (the first images) stays MNIST's own.
-  const trainSet = options.synthetic?.count ? concatDatasets([withPersonal, options.synthetic]) : withPersonal;
+  const trainSet = new JoinedDataset(options.synthetic?.count ? [...collected, options.synthetic] : collected);
   const trainIndices = Uint32Array.from({ length: trainSet.count }, (_, i) => i);
   const sampler = new BatchSampler(trainIndices, h.batchSize, h.sampling, random.fork('batches'));
   // Forked after the others so runs without augmentation draw exactly what they always did.
@@ -308,7 +308,7 @@ export function startRun(
     optimizer: createOptimizer({ kind: h.optimizer, learningRate: h.learningRate, momentum: h.momentum }),
     params: model.params(),
     trainSet,
-    collectedCount: withPersonal.count,
+    collectedCount: collected.reduce((n, part) => n + part.count, 0),
     batches: new BatchStream(trainSet, sampler, augmenter),
     stepsPerEpoch,
     totalSteps,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concatDatasets, withOversampled } from '../../../src/engine/data/dataset';
+import { JoinedDataset, oversampledParts } from '../../../src/engine/data/dataset';
 import { personalDataset, splitPersonal } from '../../../src/digits/personal/samples';
 import { strokesToInput } from '../../../src/digits/preprocess/strokes';
 import type { StrokeSample } from '../../../src/digits/preprocess/strokes-file';
@@ -52,11 +52,13 @@ describe('personal samples', () => {
   });
 
   it('oversampling repeats the personal images after the MNIST ones', () => {
-    const mnist = syntheticDigits(5, 1);
+    // Five 28x28 images labelled 7 stand for MNIST's.
+    const mnist = personalDataset(Array.from({ length: 5 }, (_, i) => ({ ...seven, id: `m${i}` })));
     const mine = personalDataset([one]);
-    const both = withOversampled(concatDatasets([mnist]), mine, 3);
+    const both = new JoinedDataset(oversampledParts(mnist, mine, 3));
     expect(both.count).toBe(8);
-    expect(Array.from(both.labels.subarray(5))).toEqual([1, 1, 1]);
+    expect(both.head(8).labels.subarray(0, 5)).toEqual(mnist.labels);
+    expect(Array.from(both.head(8).labels.subarray(5))).toEqual([1, 1, 1]);
   });
 
   it('training reports accuracy on the held-out personal test set beside the test set', async () => {

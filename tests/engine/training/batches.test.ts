@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/engine/random';
 import { Augmenter } from '../../../src/engine/training/augmentation';
-import { BatchSampler, BatchStream } from '../../../src/engine/training/batches';
+import { BatchAssembler, BatchSampler, BatchStream } from '../../../src/engine/training/batches';
+import { JoinedDataset, concatDatasets, sliceDataset } from '../../../src/engine/data/dataset';
 import { syntheticDigits } from './synthetic';
 
 /** A stream over 100 synthetic 6x6 digits in shuffled batches of 16 (the last of each epoch 4), distorted. */
@@ -45,5 +46,37 @@ describe('BatchStream', () => {
     ahead.prefetch();
     expect(copy(ahead.next())).toEqual(copy(plain.next()));
     expect(copy(ahead.next())).toEqual(copy(plain.next()));
+  });
+});
+
+describe('JoinedDataset', () => {
+  const parts = [syntheticDigits(7, 1), syntheticDigits(1, 2), syntheticDigits(5, 3)];
+  const joined = new JoinedDataset(parts);
+  const copy = concatDatasets(parts);
+
+  it('assembles the same batches as a joined copy, from every part and across their seams', () => {
+    const indices = [12, 0, 6, 7, 8, 3, 7, 11];
+    const fromParts = new BatchAssembler(joined).assemble(indices);
+    const inputs = Array.from(fromParts.inputs.data);
+    const labels = Array.from(fromParts.labels);
+    const fromCopy = new BatchAssembler(copy).assemble(indices);
+    expect(inputs).toEqual(Array.from(fromCopy.inputs.data));
+    expect(labels).toEqual(Array.from(fromCopy.labels));
+  });
+
+  it('gives its first images as one dataset, a view of the first part when they fit in it', () => {
+    expect(joined.count).toBe(13);
+    const inFirst = joined.head(5);
+    expect(inFirst.images.buffer).toBe(parts[0].images.buffer);
+    expect(Array.from(inFirst.images)).toEqual(Array.from(sliceDataset(copy, 0, 5).images));
+    const across = joined.head(9);
+    expect(across.count).toBe(9);
+    expect(Array.from(across.images)).toEqual(Array.from(sliceDataset(copy, 0, 9).images));
+    expect(Array.from(across.labels)).toEqual(Array.from(copy.labels.subarray(0, 9)));
+  });
+
+  it('refuses parts of different image sizes', () => {
+    const small = { ...syntheticDigits(2, 4), rows: 3, cols: 12 };
+    expect(() => new JoinedDataset([parts[0], small])).toThrow(/cannot join 3x12 images to 6x6 ones/);
   });
 });
