@@ -85,7 +85,7 @@ export class JoinedDataset {
   readonly rows: number;
   readonly cols: number;
   /** starts[p] = the index of part p's first image in the whole. */
-  private readonly starts: number[] = [];
+  readonly starts: number[] = [];
 
   constructor(readonly parts: readonly Dataset[]) {
     if (parts.length === 0) throw new RangeError('a joined dataset needs at least one part');
@@ -100,8 +100,8 @@ export class JoinedDataset {
     this.count = count;
   }
 
-  /** Image i's part, and its index there. */
-  locate(i: number): { part: Dataset; at: number } {
+  /** The part image i lies in: image i is image i − starts[p] of parts[p]. */
+  partOf(i: number): number {
     let lo = 0;
     let hi = this.parts.length - 1;
     // The last part whose start is at most i.
@@ -110,7 +110,7 @@ export class JoinedDataset {
       if (this.starts[mid] <= i) lo = mid;
       else hi = mid - 1;
     }
-    return { part: this.parts[lo], at: i - this.starts[lo] };
+    return lo;
   }
 
   /** The first n images as one dataset: a view when they all lie in the first part, else a copy. */

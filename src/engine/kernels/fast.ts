@@ -450,7 +450,10 @@ export function fastKernels(wasm: WasmKernels): Kernels {
         () => {
           const n = images.length;
           const pixels = reserve(n * size);
-          for (let r = 0; r < n; r++) u8.set(images[r].subarray(0, size), pixels + r * size);
+          for (let r = 0; r < n; r++) {
+            const image = images[r];
+            u8.set(image.length === size ? image : image.subarray(0, size), pixels + r * size);
+          }
           const po = output(out, n * size);
           ex.unitPixels(pixels, po, n * size);
           writeBack(out, po, n * size);

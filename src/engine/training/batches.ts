@@ -64,6 +64,7 @@ export class BatchSampler {
 export class BatchAssembler {
   private inputs: Matrix | undefined;
   private labels: Uint8Array | undefined;
+  private readonly images: Uint8Array[] = [];
   private readonly data: JoinedDataset;
 
   constructor(data: Dataset | JoinedDataset) {
@@ -78,11 +79,15 @@ export class BatchAssembler {
       this.labels = new Uint8Array(n);
     }
     const labels = this.labels!;
-    const images: Uint8Array[] = [];
+    const images = this.images;
+    images.length = n;
+    const { parts, starts } = this.data;
     for (let r = 0; r < n; r++) {
-      const { part, at } = this.data.locate(indices[r]);
-      images.push(part.images.subarray(at * size, (at + 1) * size));
-      labels[r] = part.labels[at];
+      // One part (evaluation, training without drawings) needs no search.
+      const p = parts.length === 1 ? 0 : this.data.partOf(indices[r]);
+      const at = indices[r] - starts[p];
+      images[r] = parts[p].images.subarray(at * size, (at + 1) * size);
+      labels[r] = parts[p].labels[at];
     }
     kernels().unitPixels(images, size, this.inputs.data);
     return { inputs: this.inputs, labels };
