@@ -33,6 +33,11 @@ export interface FigureBlock {
 
 const tsx = ['--import', 'tsx'];
 
+/** A block that shows `npm run bench -- --only PARTS` and runs the bench that way. */
+function benchBlock(id: string, parts: string): FigureBlock {
+  return { id, shown: `npm run bench -- --only ${parts}`, run: () => [...tsx, 'bench/index.ts', '--only', parts] };
+}
+
 export const figureBlocks: FigureBlock[] = [
   {
     id: 'train-seed-classic',
@@ -48,48 +53,16 @@ export const figureBlocks: FigureBlock[] = [
     ],
     outputs: { 'classic.tgk': 'classic.tgk' },
   },
-  {
-    id: 'bench-speed',
-    shown: 'npm run bench -- --only speed',
-    run: () => [...tsx, 'bench/index.ts', '--only', 'speed'],
-  },
-  {
-    id: 'bench-presets',
-    shown: 'npm run bench -- --only seed-classic,seed-layered,recommended',
-    run: () => [...tsx, 'bench/index.ts', '--only', 'seed-classic,seed-layered,recommended'],
-  },
-  { id: 'bench-cnn', shown: 'npm run bench -- --only cnn', run: () => [...tsx, 'bench/index.ts', '--only', 'cnn'] },
-  { id: 'bench-fast', shown: 'npm run bench -- --only fast', run: () => [...tsx, 'bench/index.ts', '--only', 'fast'] },
-  {
-    id: 'bench-torch',
-    shown: 'npm run bench -- --only torch',
-    run: () => [...tsx, 'bench/index.ts', '--only', 'torch'],
-  },
-  {
-    id: 'bench-threads',
-    shown: 'npm run bench -- --only threads',
-    run: () => [...tsx, 'bench/index.ts', '--only', 'threads'],
-  },
-  {
-    id: 'bench-report',
-    shown: 'npm run bench -- --only report',
-    run: () => [...tsx, 'bench/index.ts', '--only', 'report'],
-  },
-  {
-    id: 'bench-finetune',
-    shown: 'npm run bench -- --only finetune',
-    run: () => [...tsx, 'bench/index.ts', '--only', 'finetune'],
-  },
-  {
-    id: 'bench-drawn',
-    shown: 'npm run bench -- --only drawn',
-    run: () => [...tsx, 'bench/index.ts', '--only', 'drawn'],
-  },
-  {
-    id: 'bench-calibration',
-    shown: 'npm run bench -- --only calibration',
-    run: () => [...tsx, 'bench/index.ts', '--only', 'calibration'],
-  },
+  benchBlock('bench-speed', 'speed'),
+  benchBlock('bench-presets', 'seed-classic,seed-layered,recommended'),
+  benchBlock('bench-cnn', 'cnn'),
+  benchBlock('bench-fast', 'fast'),
+  benchBlock('bench-torch', 'torch'),
+  benchBlock('bench-threads', 'threads'),
+  benchBlock('bench-report', 'report'),
+  benchBlock('bench-finetune', 'finetune'),
+  benchBlock('bench-drawn', 'drawn'),
+  benchBlock('bench-calibration', 'calibration'),
 ];
 
 export const BLOCK_START = /<!-- readme-figures: ([\w-]+) -->\n/g;

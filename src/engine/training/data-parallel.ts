@@ -276,9 +276,9 @@ export class DataParallel {
    *
    * It spins for up to SPIN_MS, then blocks this thread for up to SYNC_WAIT_MS
    * (Atomics.wait): a step's shards finish within a fraction of a millisecond of each
-   * other, and being woken from a futex
-   * is several times quicker than a promise of Atomics.waitAsync going through the event
-   * loop, which on a small network cost as much as the step saved. A worker that dies
+   * other, and being woken from a futex is several times quicker than a promise of
+   * Atomics.waitAsync going through the event loop, which on a small network cost as much
+   * as the step saved. A worker that dies
    * cannot be heard while this thread blocks (its 'exit' event needs the event loop), so
    * past that budget the wait goes on asynchronously.
    */
