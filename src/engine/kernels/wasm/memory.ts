@@ -12,7 +12,7 @@ import { relaxedSimdWasm, simdWasm } from './kernels.wasm';
  * (the kernels still work on those, by copying through scratch space or, if that is
  * too small, by running the reference kernels).
  *
- * Blocks are freed when their Float32Array is garbage collected (FinalizationRegistry).
+ * Blocks are freed when their Float32Array is garbage collected (see `KernelArrays`).
  * A `subarray` of an arena array does not keep the block alive: keep the array itself.
  *
  * Loading needs WebAssembly SIMD (Node 16.4+, every Electron we ship); without it,
@@ -175,7 +175,7 @@ export class Scratch {
 }
 
 /** First-fit free list over [start, end), blocks aligned to 64 bytes (a cache line). */
-class Arena {
+export class Arena {
   /** Free blocks as [start, end) pairs, sorted by start, never adjacent. */
   private readonly free: number[][];
   constructor(start: number, end: number) {
@@ -213,7 +213,121 @@ class Arena {
   }
 }
 
-function load(): { kernels: WasmKernels; arena: Arena } | undefined {
+/** An array handed out by `KernelArrays`: its block, and the array as long as someone holds it. */
+interface Block {
+  at: number;
+  bytes: number;
+  array: WeakRef<Float32Array>;
+}
+
+/**
+ * The zeroed float32 arrays an `Arena`'s blocks are handed out as, and how the blocks come
+ * back. A block is returned when its array has been garbage collected: the
+ * FinalizationRegistry callback does that in some later task, after a collection. That can
+ * be too late: a training loop makes little garbage, so a process that trains model after
+ * model went on without a full collection until the arena was full of the earlier runs'
+ * dead buffers (after 7 runs of the cnn preset), and the next run's buffers fell back to
+ * ordinary arrays that every kernel call copies through scratch (the reference MLP then
+ * trained at 86k samples/s instead of 120k).
+ *
+ * So when the arena cannot fit a request, a full collection is asked for where one can be
+ * (`collect`: Node, not a browser), at most once per `collectAfterBytes` asked for (handed
+ * out or refused) so that an arena full of live arrays does not collect on every request;
+ * then the blocks of arrays already collected are returned at once (a WeakRef says so
+ * before the callback runs). An array made in the current job (synchronous run of code)
+ * survives that collection whatever happens to it: WeakRefs keep their targets until the
+ * job ends.
+ */
+export class KernelArrays {
+  private readonly live = new Set<Block>();
+  private readonly registry = new FinalizationRegistry<Block>((block) => this.release(block));
+  private requestedSinceCollection = 0;
+  /** Full collections `float32` has asked for. */
+  collections = 0;
+  /** Requests refused because nothing fitted even then (the caller fell back to an ordinary array). */
+  refused = 0;
+
+  constructor(
+    private readonly buffer: ArrayBuffer,
+    private readonly arena: Arena,
+    private readonly collect: (() => void) | undefined,
+    private readonly collectAfterBytes: number,
+  ) {}
+
+  /** A zeroed array of `length` floats inside the buffer, or undefined when none fits. */
+  float32(length: number): Float32Array | undefined {
+    if (length === 0) return undefined;
+    const bytes = length * 4;
+    this.requestedSinceCollection += bytes;
+    const at = this.arena.allocate(bytes) ?? this.reclaim(bytes);
+    if (at === undefined) {
+      this.refused++;
+      return undefined;
+    }
+    const array = new Float32Array(this.buffer, at, length);
+    array.fill(0);
+    const block: Block = { at, bytes, array: new WeakRef(array) };
+    this.live.add(block);
+    this.registry.register(array, block, block);
+    return array;
+  }
+
+  /** The bytes of the arena's blocks whose arrays are still held. */
+  get liveBytes(): number {
+    let bytes = 0;
+    for (const block of this.live) bytes += block.bytes;
+    return bytes;
+  }
+
+  private release(block: Block): void {
+    if (this.live.delete(block)) this.arena.release(block.at, block.bytes);
+  }
+
+  /** Returns the blocks of collected arrays without waiting for their callbacks. */
+  private sweep(): void {
+    for (const block of this.live) {
+      if (block.array.deref() !== undefined) continue;
+      this.registry.unregister(block);
+      this.release(block);
+    }
+  }
+
+  private reclaim(bytes: number): number | undefined {
+    // Collect before the sweep, not after: an array a WeakRef has handed back (deref) is
+    // kept until the job ends, so a sweep first would keep every live array through the
+    // collection, including those that die before it.
+    if (this.collect && this.requestedSinceCollection >= this.collectAfterBytes) {
+      this.requestedSinceCollection = 0;
+      this.collections++;
+      this.collect();
+    }
+    this.sweep();
+    return this.arena.allocate(bytes);
+  }
+}
+
+/**
+ * A full garbage collection, where Node can be asked for one: its `gc`, exposed to a new
+ * context (as Jest's leak detector does), since the engine's processes do not start with
+ * --expose-gc. Undefined in a browser, which offers none. Made on first use.
+ */
+function fullCollection(): (() => void) | undefined {
+  const builtin = typeof process !== 'undefined' ? process.getBuiltinModule : undefined;
+  if (!builtin) return undefined;
+  let gc: (() => void) | undefined;
+  return () => {
+    if (!gc) {
+      builtin('node:v8').setFlagsFromString('--expose-gc');
+      gc = builtin('node:vm').runInNewContext('gc') as () => void;
+    }
+    gc();
+  };
+}
+
+/** How much `kernelFloat32` is asked for between two full collections it may ask for: an eighth of the arena. */
+const COLLECT_AFTER_BYTES = (MEMORY_BYTES - SCRATCH_BYTES) / 8;
+
+function load(): { kernels: WasmKernels; arrays: KernelArrays } | undefined {
   if (!WebAssemblyApi) return undefined;
   if (typeof process !== 'undefined' && process.env?.TEGAKI_KERNELS === 'reference') return undefined;
   const memory = new WebAssemblyApi.Memory({ initial: MEMORY_BYTES / PAGE, maximum: MEMORY_BYTES / PAGE });
@@ -230,7 +344,8 @@ function load(): { kernels: WasmKernels; arena: Arena } | undefined {
     const base = Math.ceil(exports.heapBase() / ALIGN) * ALIGN;
     const scratch = new Scratch(base, base + SCRATCH_BYTES);
     const arena = new Arena(base + SCRATCH_BYTES, MEMORY_BYTES);
-    return { kernels: { exports, memory, buffer: memory.buffer, relaxedSimd, scratch }, arena };
+    const arrays = new KernelArrays(memory.buffer, arena, fullCollection(), COLLECT_AFTER_BYTES);
+    return { kernels: { exports, memory, buffer: memory.buffer, relaxedSimd, scratch }, arrays };
   }
   return undefined;
 }
@@ -240,16 +355,10 @@ const loaded = load();
 /** The loaded kernels, or undefined when WebAssembly SIMD is unavailable (or TEGAKI_KERNELS=reference). */
 export const wasmKernels: WasmKernels | undefined = loaded?.kernels;
 
-const registry = new FinalizationRegistry<[number, number]>(([at, bytes]) => loaded?.arena.release(at, bytes));
+/** The arrays of the kernels' memory (tests and benches read its figures). */
+export const kernelArrays: KernelArrays | undefined = loaded?.arrays;
 
 /** A zeroed Float32Array inside the kernels' memory, or undefined if there is none or it is full. */
 export function kernelFloat32(length: number): Float32Array | undefined {
-  if (!loaded || length === 0) return undefined;
-  const bytes = length * 4;
-  const at = loaded.arena.allocate(bytes);
-  if (at === undefined) return undefined;
-  const view = new Float32Array(loaded.kernels.buffer, at, length);
-  view.fill(0);
-  registry.register(view, [at, bytes]);
-  return view;
+  return loaded?.arrays.float32(length);
 }
