@@ -11,6 +11,7 @@
  *   npm run bench -- --only speed       # Tegaki against TF.js (bench/speed.ts)
  *   npm run bench -- --only torch       # Tegaki against Debian's PyTorch at 1 thread and all cores (bench/torch.ts)
  *   npm run bench -- --only threads     # data-parallel training: 1 thread against every core (bench/threads.ts)
+ *   npm run bench -- --only retrain     # run after run in one process, as the app retrains: kernel memory keeps up (bench/retrain.ts)
  *   npm run bench -- --only drawn --models a.tgk,b.tgk   # models on drawn digits (bench/drawn.ts)
  *   npm run bench -- --only calibration [--models ...]   # calibration error before and after T (bench/calibration.ts)
  *   npm run bench -- --only report      # the built-in model's report: first open against a saved evaluation (bench/report-open.ts)
@@ -29,6 +30,7 @@ import { runFineTuneBench } from './finetune';
 import { runCnnSpeedBench } from './cnn-speed';
 import { mib } from './shared';
 import { runSpeedBench } from './speed';
+import { runRetrainBench } from './retrain';
 import { runThreadsBench } from './threads';
 import { runTorchBench } from './torch';
 import { synthesisedDrawings } from '../src/digits/synthetic/training-set';
@@ -104,6 +106,10 @@ async function main(): Promise<void> {
   }
   if (!only || only.has('threads')) {
     failures += await runThreadsBench(smoke);
+    console.log('');
+  }
+  if (!only || only.has('retrain')) {
+    failures += await runRetrainBench(smoke);
     console.log('');
   }
   if (!only || only.has('drawn')) {
