@@ -37,7 +37,8 @@ export async function runRetrainBench(smoke = false): Promise<number> {
   const { refused, collections } = kernelArrays;
   const met = refused === 0;
   console.log(
-    `  kernel memory: ${refused} arrays refused (fell back to ordinary memory), ${collections} full collections asked for` +
+    `  kernel memory: ${refused} ${refused === 1 ? 'array' : 'arrays'} refused (fell back to ordinary memory), ` +
+      `${collections} full ${collections === 1 ? 'collection' : 'collections'} asked for` +
       (smoke ? '' : ` (bar: none refused) ${met ? 'PASS' : 'MISS'}`),
   );
   return smoke || met ? 0 : 1;

@@ -59,6 +59,7 @@ export const figureBlocks: FigureBlock[] = [
   benchBlock('bench-fast', 'fast'),
   benchBlock('bench-torch', 'torch'),
   benchBlock('bench-threads', 'threads'),
+  benchBlock('bench-retrain', 'retrain'),
   benchBlock('bench-report', 'report'),
   benchBlock('bench-finetune', 'finetune'),
   benchBlock('bench-drawn', 'drawn'),
