@@ -309,18 +309,24 @@ export class KernelArrays {
 /**
  * A full garbage collection, where Node can be asked for one: its `gc`, exposed to a new
  * context (as Jest's leak detector does), since the engine's processes do not start with
- * --expose-gc. Undefined in a browser, which offers none. Made on first use.
+ * --expose-gc. Undefined in a browser, which offers none. Made on first use; if a runtime
+ * refuses (no `gc` appears), later calls do nothing and the arena relies on its sweep.
  */
 function fullCollection(): (() => void) | undefined {
   const builtin = typeof process !== 'undefined' ? process.getBuiltinModule : undefined;
   if (!builtin) return undefined;
-  let gc: (() => void) | undefined;
+  let gc: (() => void) | null | undefined;
   return () => {
-    if (!gc) {
-      builtin('node:v8').setFlagsFromString('--expose-gc');
-      gc = builtin('node:vm').runInNewContext('gc') as () => void;
+    if (gc === undefined) {
+      try {
+        builtin('node:v8').setFlagsFromString('--expose-gc');
+        const exposed: unknown = builtin('node:vm').runInNewContext('typeof gc === "function" ? gc : null');
+        gc = typeof exposed === 'function' ? (exposed as () => void) : null;
+      } catch {
+        gc = null;
+      }
     }
-    gc();
+    gc?.();
   };
 }
 
