@@ -5,13 +5,31 @@ import { kernels } from '../kernels';
 import type { ConvGeometry } from '../kernels/reference/conv';
 import type { DType, Matrix } from '../tensor';
 import { allocate, reuse } from '../tensor';
-import type { FeatureShape, LayerSpec } from '../model/spec';
+import type { FeatureShape, LayerSpec, Padding } from '../model/spec';
 import { convAxis } from '../model/spec';
 import type { Random } from '../random';
 import { initialise } from './init';
 import type { Layer, Param } from './layer';
 
 type ConvSpec = Extract<LayerSpec, { type: 'conv2d' }>;
+
+/** What the conv kernels are told of a k×k window moving by `stride` over `input` with `padding`. */
+export function convGeometry(input: FeatureShape, kernel: number, stride: number, padding: Padding): ConvGeometry {
+  const rows = convAxis(input.height, kernel, stride, padding);
+  const cols = convAxis(input.width, kernel, stride, padding);
+  const { height, width, channels } = input;
+  return {
+    height,
+    width,
+    channels,
+    kernel,
+    stride,
+    padTop: rows.padBefore,
+    padLeft: cols.padBefore,
+    outHeight: rows.out,
+    outWidth: cols.out,
+  };
+}
 
 /**
  * 2-D convolution (cross-correlation, as every framework computes it) by im2col and
@@ -52,19 +70,8 @@ export class Conv2D implements Layer {
     private readonly dtype: DType = 'float32',
   ) {
     const { kernelSize: k, filters } = spec;
-    const stride = spec.stride ?? 1;
-    const rows = convAxis(inputShape.height, k, stride, spec.padding);
-    const cols = convAxis(inputShape.width, k, stride, spec.padding);
-    this.outputShape = { height: rows.out, width: cols.out, channels: filters };
-    this.geometry = {
-      ...inputShape,
-      kernel: k,
-      stride,
-      padTop: rows.padBefore,
-      padLeft: cols.padBefore,
-      outHeight: rows.out,
-      outWidth: cols.out,
-    };
+    this.geometry = convGeometry(inputShape, k, spec.stride ?? 1, spec.padding);
+    this.outputShape = { height: this.geometry.outHeight, width: this.geometry.outWidth, channels: filters };
     this.fieldSize = k * k * inputShape.channels;
     this.weights = {
       name: `${name}.W`,

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { filled, geometry } from '../../fixtures/kernel-operands';
 import { fast, reference } from '../../../src/engine/kernels';
 import type { Kernels } from '../../../src/engine/kernels';
 import type { ConvGeometry } from '../../../src/engine/kernels/reference/conv';
 import type { PoolGeometry } from '../../../src/engine/kernels/reference/max-pool';
-import { convAxis } from '../../../src/engine/model/spec';
-import type { Padding } from '../../../src/engine/model/spec';
 import { Random } from '../../../src/engine/random';
-import type { Placement } from '../../../src/engine/tensor';
 import { allocate } from '../../../src/engine/tensor';
 
 /**
@@ -16,42 +14,13 @@ import { allocate } from '../../../src/engine/tensor';
  */
 const fastKernels = fast as Kernels;
 
-function filled(length: number, random: Random, placement: Placement, zeros = 0.3): Float32Array {
-  const x = allocate('float32', length, placement) as Float32Array;
-  for (let i = 0; i < length; i++) x[i] = random.next() < zeros ? 0 : random.uniform(-1, 1);
-  return x;
-}
-
-function conv(
-  height: number,
-  width: number,
-  channels: number,
-  kernel: number,
-  stride: number,
-  padding: Padding,
-): ConvGeometry {
-  const rows = convAxis(height, kernel, stride, padding);
-  const cols = convAxis(width, kernel, stride, padding);
-  return {
-    height,
-    width,
-    channels,
-    kernel,
-    stride,
-    padTop: rows.padBefore,
-    padLeft: cols.padBefore,
-    outHeight: rows.out,
-    outWidth: cols.out,
-  };
-}
-
 const convCases: ConvGeometry[] = [
-  conv(28, 28, 1, 5, 1, 'same'),
-  conv(14, 14, 8, 5, 1, 'same'),
-  conv(7, 9, 3, 3, 2, 'same'),
-  conv(6, 6, 5, 4, 2, 'same'),
-  conv(8, 7, 6, 3, 1, 'valid'),
-  conv(5, 5, 2, 3, 2, 1),
+  geometry(28, 28, 1, 5, 1, 'same'),
+  geometry(14, 14, 8, 5, 1, 'same'),
+  geometry(7, 9, 3, 3, 2, 'same'),
+  geometry(6, 6, 5, 4, 2, 'same'),
+  geometry(8, 7, 6, 3, 1, 'valid'),
+  geometry(5, 5, 2, 3, 2, 1),
 ];
 
 describe('conv and pooling kernels: fast agrees with reference exactly', () => {
@@ -65,14 +34,14 @@ describe('conv and pooling kernels: fast agrees with reference exactly', () => {
         const count = 3;
         const perSample = g.height * g.width * g.channels;
         const colFloats = count * g.outHeight * g.outWidth * g.kernel * g.kernel * g.channels;
-        const x = filled((count + 1) * perSample, random, placement);
+        const x = filled((count + 1) * perSample, random, placement, 0.3);
         const expected = new Float32Array(colFloats);
         const actual = allocate('float32', colFloats, placement);
         reference.im2col(x, perSample, count, g, expected);
         fastKernels.im2col(x, perSample, count, g, actual);
         expect(Array.from(actual)).toEqual(Array.from(expected));
 
-        const gradCols = filled(colFloats, random, placement);
+        const gradCols = filled(colFloats, random, placement, 0.3);
         const dxExpected = new Float32Array((count + 1) * perSample).fill(7);
         const dxActual = allocate('float32', (count + 1) * perSample, placement).fill(7);
         reference.col2im(gradCols, count, g, dxExpected, perSample);

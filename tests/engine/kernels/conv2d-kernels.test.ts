@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { filled, geometry } from '../../fixtures/kernel-operands';
 import { fast, reference } from '../../../src/engine/kernels';
 import type { Kernels } from '../../../src/engine/kernels';
 import type { ConvGeometry } from '../../../src/engine/kernels/reference/conv';
-import { convAxis } from '../../../src/engine/model/spec';
-import type { Padding } from '../../../src/engine/model/spec';
 import { Random } from '../../../src/engine/random';
-import type { Placement } from '../../../src/engine/tensor';
 import { allocate } from '../../../src/engine/tensor';
 
 /**
@@ -16,35 +14,6 @@ import { allocate } from '../../../src/engine/tensor';
  * reference gives for |X| and |W| (or |dY|).
  */
 const fastKernels = fast as Kernels;
-
-function filled(length: number, random: Random, placement: Placement, zeros: number): Float32Array {
-  const x = allocate('float32', length, placement) as Float32Array;
-  for (let i = 0; i < length; i++) x[i] = random.next() < zeros ? 0 : random.uniform(-1, 1);
-  return x;
-}
-
-function geometry(
-  height: number,
-  width: number,
-  channels: number,
-  kernel: number,
-  stride: number,
-  padding: Padding,
-): ConvGeometry {
-  const rows = convAxis(height, kernel, stride, padding);
-  const cols = convAxis(width, kernel, stride, padding);
-  return {
-    height,
-    width,
-    channels,
-    kernel,
-    stride,
-    padTop: rows.padBefore,
-    padLeft: cols.padBefore,
-    outHeight: rows.out,
-    outWidth: cols.out,
-  };
-}
 
 interface Case {
   g: ConvGeometry;

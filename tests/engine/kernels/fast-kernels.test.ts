@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filled } from '../../fixtures/kernel-operands';
 import { fast, reference } from '../../../src/engine/kernels';
 import type { Kernels } from '../../../src/engine/kernels';
 import { wasmKernels } from '../../../src/engine/kernels/wasm/memory';
@@ -28,12 +29,6 @@ const SIZES = [1, 3, 7, 16, 65, 129];
 const RELATIVE = 1e-5;
 
 const fastKernels = fast as Kernels;
-
-function filled(length: number, random: Random, placement: Placement, zeros = 0): Float32Array {
-  const x = allocate('float32', length, placement) as Float32Array;
-  for (let i = 0; i < length; i++) x[i] = random.next() < zeros ? 0 : random.uniform(-1, 1);
-  return x;
-}
 
 function copy(x: FloatArray, placement: Placement): Float32Array {
   const y = allocate('float32', x.length, placement) as Float32Array;
