@@ -433,6 +433,29 @@ export function smallTrainingRequest(
   };
 }
 
+/** Trains through the page's own window.tegaki API and resolves with the saved model's id. */
+export async function trainThroughApi(page: Page, request: RequestOf<'training:start'>): Promise<string> {
+  return page.evaluate(
+    (req) =>
+      new Promise<string>((resolve, reject) => {
+        const stopDone = window.tegaki.training.onDone(({ model }) => {
+          stopDone();
+          stopError();
+          resolve(model.id);
+        });
+        const stopError = window.tegaki.training.onError(({ error }) => {
+          stopDone();
+          stopError();
+          reject(new Error(error.message));
+        });
+        void window.tegaki.training.start(req).then((r) => {
+          if (!r.ok) reject(new Error(r.error.message));
+        });
+      }),
+    request,
+  );
+}
+
 /** Resolves once the drawing canvas is on the page, ready for a pen. */
 export async function waitForCanvas(page: Page): Promise<void> {
   await page.getByTestId('draw-canvas').locator('canvas').first().waitFor();

@@ -8,9 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RequestOf } from '../../src/shared/ipc/contract';
 import {
   digits,
   drawStrokes,
@@ -19,33 +17,9 @@ import {
   recordFigure,
   smallTrainingRequest,
   startAppInBrowser,
+  trainThroughApi,
   waitForCanvas,
 } from './harness';
-
-type TrainingRequest = RequestOf<'training:start'>;
-
-/** Trains through the page's own window.tegaki API and resolves with the saved model's id. */
-async function trainThroughApi(page: Page, request: TrainingRequest): Promise<string> {
-  return page.evaluate(
-    (req) =>
-      new Promise<string>((resolve, reject) => {
-        const stopDone = window.tegaki.training.onDone(({ model }) => {
-          stopDone();
-          stopError();
-          resolve(model.id);
-        });
-        const stopError = window.tegaki.training.onError(({ error }) => {
-          stopDone();
-          stopError();
-          reject(new Error(error.message));
-        });
-        void window.tegaki.training.start(req).then((r) => {
-          if (!r.ok) reject(new Error(r.error.message));
-        });
-      }),
-    request,
-  );
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {

@@ -8,12 +8,12 @@
 import { join } from 'node:path';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestOf, Result } from '../../src/shared/ipc/contract';
+import type { Result } from '../../src/shared/ipc/contract';
 import { fromWire } from '../../src/shared/ipc/wire';
 import type { ModelActivations } from '../../src/renderer/src/network/network-store';
 import type { LayerParameters } from '../../src/shared/inspection';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, digits, drawStrokes, smallTrainingRequest, startAppInBrowser } from './harness';
+import { artifactsDir, digits, drawStrokes, smallTrainingRequest, startAppInBrowser, trainThroughApi } from './harness';
 
 let app: RunningApp;
 let session: BrowserSession;
@@ -45,29 +45,6 @@ afterAll(async () => {
   await session?.finish('timeline');
   await app?.stop();
 });
-
-/** Trains through the page's own window.tegaki API and resolves with the saved model's id. */
-async function trainThroughApi(page: Page, request: RequestOf<'training:start'>): Promise<string> {
-  return page.evaluate(
-    (req) =>
-      new Promise<string>((resolve, reject) => {
-        const stopDone = window.tegaki.training.onDone(({ model }) => {
-          stopDone();
-          stopError();
-          resolve(model.id);
-        });
-        const stopError = window.tegaki.training.onError(({ error }) => {
-          stopDone();
-          stopError();
-          reject(new Error(error.message));
-        });
-        void window.tegaki.training.start(req).then((r) => {
-          if (!r.ok) reject(new Error(r.error.message));
-        });
-      }),
-    request,
-  );
-}
 
 /** The Network screen shows the engine's answer for the drawing now on the canvas, through snapshot `snapshot` ('' : the model). */
 async function showing(page: Page, snapshot: string): Promise<boolean> {
@@ -198,7 +175,9 @@ describe('the training timeline (browser mode, real engine process)', () => {
   it('Replay trains the same run again from its seed: the same snapshots, bit for bit', async () => {
     const { page } = session;
     await page.getByTestId('tab-network').click();
-    await expect.poll(() => page.getByTestId('timeline-panel').getAttribute('data-count'), { timeout: 30_000 }).toBe('5');
+    await expect
+      .poll(() => page.getByTestId('timeline-panel').getAttribute('data-count'), { timeout: 30_000 })
+      .toBe('5');
     const replayed = page.evaluate(
       () =>
         new Promise<string>((resolve) => {

@@ -46,6 +46,12 @@ async function fill(page: Page, field: string, value: string): Promise<void> {
   await page.getByTestId(`field-${field}`).fill(value);
 }
 
+/** Picks the quick preset, then fills `fields` (name to value) in order, as a person sets up a small job. */
+async function fillQuickJob(page: Page, fields: Record<string, string>): Promise<void> {
+  await page.getByTestId('preset-select').selectOption('quick');
+  for (const [field, value] of Object.entries(fields)) await fill(page, field, value);
+}
+
 /** Samples what the page shows every few milliseconds, so progress between two awaits is not missed. */
 async function startSampling(page: Page): Promise<void> {
   await page.evaluate(() => {
@@ -104,14 +110,15 @@ describe('the training screen in a real Chromium (browser mode, real engine proc
   it('a small job shows its progress and curves, finishes, opens its report and asks about the model', async () => {
     const { page } = session;
     const before = await modelIds(page);
-    await page.getByTestId('preset-select').selectOption('quick');
-    await fill(page, 'hiddenLayers.0.units', '32');
-    await fill(page, 'trainSize', '2000');
-    await fill(page, 'epochs', '2');
-    // Small batches make enough steps (1,000) for the progress to be seen moving.
-    await fill(page, 'batchSize', '4');
-    await fill(page, 'testSize', '500');
-    await fill(page, 'name', 'e2e small net');
+    await fillQuickJob(page, {
+      'hiddenLayers.0.units': '32',
+      trainSize: '2000',
+      epochs: '2',
+      // Small batches make enough steps (1,000) for the progress to be seen moving.
+      batchSize: '4',
+      testSize: '500',
+      name: 'e2e small net',
+    });
     expect(await page.getByTestId('preset-select').inputValue()).toBe('custom');
 
     await startSampling(page);
@@ -265,17 +272,19 @@ describe('the training screen in a real Chromium (browser mode, real engine proc
     await fill(page, 'threads', '65');
     await expect.poll(() => page.getByTestId('field-error-threads').textContent()).toBe('Must be at most 64.');
 
-    await page.getByTestId('preset-select').selectOption('quick');
-    await fill(page, 'threads', '2');
-    await fill(page, 'hiddenLayers.0.units', '16');
-    await fill(page, 'trainSize', '1000');
-    await fill(page, 'epochs', '1');
-    await fill(page, 'batchSize', '50');
-    await fill(page, 'testSize', '200');
-    await fill(page, 'name', 'e2e two threads');
+    await fillQuickJob(page, {
+      threads: '2',
+      'hiddenLayers.0.units': '16',
+      trainSize: '1000',
+      epochs: '1',
+      batchSize: '50',
+      testSize: '200',
+      name: 'e2e two threads',
+    });
     const sent: unknown[] = [];
     const onRequest = (request: { url(): string; postData(): string | null }): void => {
-      if (request.url().includes('/api/invoke/training%3Astart')) sent.push((fromWire(request.postData() ?? '') as { payload: unknown }).payload);
+      if (request.url().includes('/api/invoke/training%3Astart'))
+        sent.push((fromWire(request.postData() ?? '') as { payload: unknown }).payload);
     };
     page.on('request', onRequest);
     const filesBefore = await readdir(join(app.dataDir, 'models')).catch(() => [] as string[]);
@@ -290,7 +299,9 @@ describe('the training screen in a real Chromium (browser mode, real engine proc
     await page.getByTestId('tab-train').click();
     expect(await field.inputValue()).toBe('2');
 
-    const added = (await readdir(join(app.dataDir, 'models'))).filter((f) => f.endsWith('.tgk') && !filesBefore.includes(f));
+    const added = (await readdir(join(app.dataDir, 'models'))).filter(
+      (f) => f.endsWith('.tgk') && !filesBefore.includes(f),
+    );
     expect(added).toHaveLength(1);
     expect((await loadModelFile(join(app.dataDir, 'models', added[0]))).metadata.threads).toBe(2);
   });
