@@ -1,15 +1,19 @@
 import type { Dataset } from '../../engine/data/dataset';
 import { createLoss } from '../../engine/losses';
 import type { Sequential } from '../../engine/model/sequential';
-import { createOptimizer } from '../../engine/optimizers';
 import { Random } from '../../engine/random';
 import type { Matrix } from '../../engine/tensor';
 import { matrix } from '../../engine/tensor';
 import { BatchSampler } from '../../engine/training/batches';
-import { TrainingDivergedError } from '../../engine/training/errors';
-import { applyWeightDecay } from '../../engine/training/regularisation';
-import type { TrainingResult } from '../../engine/training/trainer';
-import { MAX_LOSS_CURVE_POINTS, betweenSteps, finalFigures, progressReporter } from '../../engine/training/trainer';
+import type { TrainingResult, UpdatedRun } from '../../engine/training/trainer';
+import {
+  MAX_LOSS_CURVE_POINTS,
+  betweenSteps,
+  finalFigures,
+  optimizerFor,
+  progressReporter,
+  update,
+} from '../../engine/training/trainer';
 import type { Hyperparameters } from '../../shared/hyperparameters';
 import type { EpochRecord, LossPoint, TrainingProgress } from '../../shared/training-progress';
 import { PROGRESS_INTERVAL_MS } from '../../shared/training-progress';
@@ -100,10 +104,9 @@ export async function fineTuneHead(
   const random = new Random(h.seed);
   const sampler = new BatchSampler(Uint32Array.from(rows.keys()), h.batchSize, h.sampling, random.fork('batches'));
   const loss = createLoss(head.spec.loss, 'float32', h.labelSmoothing);
-  const optimizer = createOptimizer({ kind: h.optimizer, learningRate: h.learningRate, momentum: h.momentum });
-  const params = head.params();
   const stepsPerEpoch = sampler.stepsPerEpoch;
   const totalSteps = h.iterations ?? (h.epochs ?? 1) * stepsPerEpoch;
+  const run: UpdatedRun = { h, optimizer: optimizerFor(h), params: head.params(), totalSteps, stepsPerEpoch };
   const totalEpochs = Math.ceil(totalSteps / stepsPerEpoch);
   const curveStride = Math.ceil(totalSteps / MAX_LOSS_CURVE_POINTS);
   const trainEval: FeatureRows = sliceRows(replay.mnist, Math.min(collectedCount, 10_000));
@@ -140,12 +143,9 @@ export async function fineTuneHead(
       batchLabels[r] = labels[indices[r]];
     }
     const logits = head.forward(batch, true);
-    let batchLoss = loss.forward(logits, batchLabels);
+    const modelLoss = loss.forward(logits, batchLabels);
     head.backward(loss.backward());
-    batchLoss += applyWeightDecay(params, h.weightDecay, h.l1);
-    if (!Number.isFinite(batchLoss)) throw new TrainingDivergedError(step, batchLoss, h.learningRate);
-    optimizer.step(params);
-    if (step % stepsPerEpoch === 0 && h.learningRateDecay !== undefined) optimizer.learningRate *= h.learningRateDecay;
+    const batchLoss = update(run, step, modelLoss);
     trainingMs += now() - stepStart;
     samples += indices.length;
     lastLoss = batchLoss;

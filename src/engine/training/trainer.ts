@@ -305,7 +305,7 @@ export function startRun(
     model,
     spec,
     loss: createLoss(spec.loss, 'float32', h.labelSmoothing),
-    optimizer: createOptimizer({ kind: h.optimizer, learningRate: h.learningRate, momentum: h.momentum }),
+    optimizer: optimizerFor(h),
     params: model.params(),
     trainSet,
     collectedCount: collected.reduce((n, part) => n + part.count, 0),
@@ -361,8 +361,20 @@ export async function trainStepParallel(
   return { loss: update(run, step, batchLoss), inputs, labels };
 }
 
-/** A step's end, the gradients complete: weight decay, the optimiser's update, the learning rate's decay. */
-function update(run: TrainingRun, step: number, batchLoss: number, observe: StepObserver = {}): number {
+/** The optimiser a run's hyperparameters ask for. */
+export function optimizerFor(h: Hyperparameters): Optimizer {
+  return createOptimizer({ kind: h.optimizer, learningRate: h.learningRate, momentum: h.momentum });
+}
+
+/** What a step's end needs of a run (a head fine-tune has these without a TrainingRun). */
+export type UpdatedRun = Pick<TrainingRun, 'h' | 'optimizer' | 'params' | 'totalSteps' | 'stepsPerEpoch'>;
+
+/**
+ * A step's end, the gradients complete: weight decay, the optimiser's update, the learning
+ * rate's decay. Returns the batch's loss with the decay's term; throws
+ * TrainingDivergedError, before any weight moves, when that is not a number.
+ */
+export function update(run: UpdatedRun, step: number, batchLoss: number, observe: StepObserver = {}): number {
   const { h, optimizer, params } = run;
   batchLoss += applyWeightDecay(params, h.weightDecay, h.l1);
   if (!Number.isFinite(batchLoss)) throw new TrainingDivergedError(step, batchLoss, h.learningRate);
