@@ -7,6 +7,7 @@
  * on the first `testSize` test images, and sends a `SpeedResult` to the parent (or
  * prints it as JSON when run by hand).
  */
+import { fileURLToPath } from 'node:url';
 import { loadMnist } from '../src/digits/data/mnist';
 import type { Dataset } from '../src/engine/data/dataset';
 import { describeKernels, kernels } from '../src/engine/kernels';
@@ -267,4 +268,5 @@ async function main(): Promise<void> {
   else console.log(JSON.stringify(result, null, 2));
 }
 
-if (process.argv[1]?.endsWith('speed-worker.ts')) await main();
+// Run as a worker (bench/shared.ts forks this file), not when another file imports it.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
