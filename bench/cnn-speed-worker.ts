@@ -11,6 +11,7 @@
  * fast step. Tegaki can also train the `cnn` preset's layers this way (`cnn`, for the
  * torch bench); TF.js only builds the small CNN.
  */
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Dataset } from '../src/engine/data/dataset';
 import { sliceDataset } from '../src/engine/data/dataset';
@@ -279,5 +280,6 @@ async function main(): Promise<void> {
   else console.log(JSON.stringify(result, null, 2));
 }
 
-// Run as a worker (bench/shared.ts forks this file), not when another file imports it.
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+// Run as a worker (bench/shared.ts forks this file), not when another file imports it; the
+// module's URL is the real path, argv[1] the path as given.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

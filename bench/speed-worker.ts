@@ -7,6 +7,7 @@
  * on the first `testSize` test images, and sends a `SpeedResult` to the parent (or
  * prints it as JSON when run by hand).
  */
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadMnist } from '../src/digits/data/mnist';
 import type { Dataset } from '../src/engine/data/dataset';
@@ -268,5 +269,6 @@ async function main(): Promise<void> {
   else console.log(JSON.stringify(result, null, 2));
 }
 
-// Run as a worker (bench/shared.ts forks this file), not when another file imports it.
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+// Run as a worker (bench/shared.ts forks this file), not when another file imports it; the
+// module's URL is the real path, argv[1] the path as given.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
