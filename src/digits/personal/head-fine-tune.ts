@@ -9,6 +9,7 @@ import type { TrainingResult, UpdatedRun } from '../../engine/training/trainer';
 import {
   MAX_LOSS_CURVE_POINTS,
   betweenSteps,
+  epochRecord,
   finalFigures,
   optimizerFor,
   progressReporter,
@@ -155,15 +156,7 @@ export async function fineTuneHead(
       report(step, 'evaluating', true);
       const onTrain = evaluateRows(head, trainEval);
       const onTest = evaluateRows(head, replay.test);
-      const record: EpochRecord = {
-        epoch: Math.ceil(step / stepsPerEpoch),
-        step,
-        trainLoss: onTrain.loss,
-        trainAccuracy: onTrain.accuracy,
-        testLoss: onTest.loss,
-        testAccuracy: onTest.accuracy,
-        elapsedSeconds: (now() - started) / 1000,
-      };
+      const record = epochRecord(step, stepsPerEpoch, onTrain, onTest, (now() - started) / 1000);
       if (personalTest) record.personalTestAccuracy = evaluateRows(head, personalTest).accuracy;
       history.push(record);
       options.onEpoch?.(record);

@@ -199,15 +199,7 @@ export async function train(
     async function evaluateEpoch(step: number): Promise<EpochRecord> {
       const onTrain = await evaluation(trainEvalSet);
       const onTest = await evaluation(data.test);
-      const record: EpochRecord = {
-        epoch: Math.ceil(step / stepsPerEpoch),
-        step,
-        trainLoss: onTrain.loss,
-        trainAccuracy: onTrain.accuracy,
-        testLoss: onTest.loss,
-        testAccuracy: onTest.accuracy,
-        elapsedSeconds: (now() - started) / 1000,
-      };
+      const record = epochRecord(step, stepsPerEpoch, onTrain, onTest, (now() - started) / 1000);
       if (validation) {
         const onValidation = await evaluation(validation);
         record.validationLoss = onValidation.loss;
@@ -435,6 +427,29 @@ export function betweenSteps(signal: AbortSignal | undefined): (step: number) =>
       lastYield = performance.now();
     }
     if (signal?.aborted) throw new TrainingCancelledError(step);
+  };
+}
+
+/**
+ * An epoch's entry in a run's history: its step and epoch, the figures on the training
+ * sample and the test set, and the time since the run started. train() and the head
+ * fine-tune add the validation and personal figures they have.
+ */
+export function epochRecord(
+  step: number,
+  stepsPerEpoch: number,
+  onTrain: { loss: number; accuracy: number },
+  onTest: { loss: number; accuracy: number },
+  elapsedSeconds: number,
+): EpochRecord {
+  return {
+    epoch: Math.ceil(step / stepsPerEpoch),
+    step,
+    trainLoss: onTrain.loss,
+    trainAccuracy: onTrain.accuracy,
+    testLoss: onTest.loss,
+    testAccuracy: onTest.accuracy,
+    elapsedSeconds,
   };
 }
 
