@@ -28,13 +28,16 @@ export async function runRetrainBench(smoke = false): Promise<number> {
     console.log('  no WebAssembly SIMD here: the reference kernels run, with no kernel memory to measure');
     return 0;
   }
+  // The counters are the process's: an earlier part of `npm run bench` may have moved them.
+  const before = { refused: kernelArrays.refused, collections: kernelArrays.collections };
   const rates: number[] = [];
   for (let run = 0; run < runs; run++) {
     const h = { ...preset('cnn'), epochs: undefined, iterations: steps, seed: run + 1 };
     rates.push((await train(h, small, { threads: 1, trainEvalSize: 500 })).samplesPerSecond);
   }
   console.log(`  samples/s by run: ${rates.map(rate).join(', ')}`);
-  const { refused, collections } = kernelArrays;
+  const refused = kernelArrays.refused - before.refused;
+  const collections = kernelArrays.collections - before.collections;
   const met = refused === 0;
   console.log(
     `  kernel memory: ${refused} ${refused === 1 ? 'array' : 'arrays'} refused (fell back to ordinary memory), ` +
