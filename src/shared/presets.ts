@@ -124,10 +124,12 @@ export const presets = {
    * Adam 1e-3 decaying ×0.85 per epoch for 10 epochs; each training image shifted up to
    * 2 px, rotated up to 10° and resized up to ±10%, for drawn digits (npm run
    * train:default judges those; the validation set cannot). Validation 99.38% (99.20%
-   * with dropout 0.5), measured before the drawings below joined. It also trains on 3,000 digits in styles MNIST lacks and 6,000 non-digits drawn
-   * from stroke templates (src/digits/synthetic/training-set.ts), so that it reads a slashed
-   * zero or a continental 1 and can say "not a digit"; resources/default-model-report.md has
-   * this recipe's figures, beside the other candidates' without them; `npm run bench -- --only cnn` times it.
+   * with dropout 0.5), measured before the drawings below joined. It also trains on 3,000
+   * digits in styles MNIST lacks and 6,000 non-digits drawn from stroke templates
+   * (src/digits/synthetic/training-set.ts), so that it reads a slashed zero or a
+   * continental 1 and can say "not a digit"; resources/default-model-report.md has this
+   * recipe's figures, beside the other candidates' without them; `npm run bench -- --only
+   * cnn` times it.
    */
   cnn: {
     convBlocks: [
