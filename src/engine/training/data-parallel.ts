@@ -20,14 +20,16 @@ import { BatchAssembler } from './batches';
  *                                statistics), written by the calling thread before each
  *                                step, read by every replica
  *   inputs   [batch, in], labels the whole batch; a worker reads its shard's rows
- *   results  [threads − 1, P + S] each worker's parameter gradients and state after its
- *                                step, plus its shard's mean loss
+ *   results  [threads − 1, P + S] each worker's gradient summed with its children's
+ *                                (its subtree's) and its state after its step
+ *   losses   [threads]           each shard's mean loss
  *
  * Each shard's loss is the mean over its rows, so each shard multiplies its dL/dlogits by
- * its share of the batch, n_k / n, before its backward; the calling thread then sums the
- * gradients in a fixed order (shard 0, 1, ...), which gives the batch's mean gradient,
- * exact up to float32 rounding and summation order. Weight decay and the optimiser then run once, as on one
- * thread (trainer.ts).
+ * its share of the batch, n_k / n, before its backward; the shards' gradients are then
+ * summed along a binomial tree (reductionChildren), each shard adding its children's sums
+ * to its own in a fixed order, which gives the batch's mean gradient at shard 0, exact up
+ * to float32 rounding and summation order. Weight decay and the optimiser then run once,
+ * as on one thread (trainer.ts).
  *
  * What differs from one thread, by design and the same on every run of a seed and a
  * thread count:
@@ -228,24 +230,25 @@ export class DataParallel {
   }
 
   /**
-   * grad = Σ_k grad_k, shard 0 first (each shard scaled its dL/dlogits by n_k / n, so its
-   * gradients arrive weighted), and state = Σ_k (n_k / n)·state_k; returns the batch's loss.
+   * grad = Σ_k grad_k, along the tree: shard 0's own gradient, then each of its children's
+   * subtree sums in turn (each shard scaled its dL/dlogits by n_k / n, so its gradients
+   * arrive weighted); state = Σ_k (n_k / n)·state_k; returns the batch's loss.
    *
-   * The gradients are summed a chunk at a time as the workers copy them out (each says how
-   * far it has got in its copied slot), so this thread's sum overlaps their copying; each
+   * The gradients are summed a chunk at a time as the children finish theirs (each says how
+   * far it has got in its copied slot), so this thread's sum overlaps their work; each
    * entry still adds the shards in the same order.
    */
   private async reduce(n: number, bounds: number[]): Promise<number> {
     const share = (shard: number): number => (bounds[shard + 1] - bounds[shard]) / n;
+    const children = reductionChildren(0, this.threads);
     let offset = 0;
     for (const p of this.params) {
       const grad = p.grad;
       for (let from = 0; from < grad.length; from += EXCHANGE_CHUNK) {
         const to = Math.min(from + EXCHANGE_CHUNK, grad.length);
-        for (let shard = 1; shard < this.threads; shard++) {
-          if (share(shard) === 0) continue;
-          await this.waitFor(copiedSlot(this.threads, shard), offset + to);
-          const at = (shard - 1) * this.width + offset;
+        for (const child of children) {
+          await this.waitFor(copiedSlot(this.threads, child), offset + to);
+          const at = (child - 1) * this.width + offset;
           addInto(grad.subarray(from, to), this.results.subarray(at + from, at + to));
         }
       }
@@ -350,7 +353,7 @@ interface AtomicsWaitAsync {
  * a − (−1)·b is a + b exactly in floating point (negation is exact). A plain loop here
  * cost as much as a small network's half step.
  */
-function addInto(a: FloatArray, b: Float32Array): void {
+export function addInto(a: FloatArray, b: Float32Array): void {
   kernels().sgd(a, b, -1);
 }
 
@@ -395,7 +398,25 @@ export const LOGITS = 1;
 /** `threads + 1` slots from here: shard k is rows [bounds[k], bounds[k + 1]). */
 export const BOUNDS = 7;
 
-/** After the bounds, one slot per worker: how many of its results it has copied out this step. */
+/**
+ * The shards whose sums shard `shard` adds to its own gradient, in this order: its
+ * children in a binomial tree over shards 0 … threads − 1 (shard k's are k + 1, k + 2,
+ * k + 4, … below k's lowest set bit and below `threads`; shard 0's, every power of two).
+ * Every shard's gradient reaches shard 0 through ⌈log2 threads⌉ additions, and the calling
+ * thread adds ⌈log2 threads⌉ sums where summing every worker's in turn would add
+ * threads − 1: on 8 or 16 cores that serial sum cost more than the threads saved.
+ */
+export function reductionChildren(shard: number, threads: number): number[] {
+  const span = shard === 0 ? threads : shard & -shard;
+  const children: number[] = [];
+  for (let step = 1; step < span && shard + step < threads; step *= 2) children.push(shard + step);
+  return children;
+}
+
+/**
+ * After the bounds, one slot per worker: how far into its results (in floats) its
+ * subtree's summed gradient, then its state, is written this step.
+ */
 export function copiedSlot(threads: number, shard: number): number {
   return BOUNDS + threads + shard;
 }

@@ -24,7 +24,9 @@ import {
   READY,
   STOP,
   WEIGHTS_VERSION,
+  addInto,
   copiedSlot,
+  reductionChildren,
   scaleRows,
   spinUntil,
 } from './data-parallel';
@@ -39,13 +41,18 @@ function serveGradients(data: GradientWorkerData): void {
     data;
   const model = new Sequential(spec, { seed });
   const loss = createLoss(spec.loss, 'float32', labelSmoothing);
+  // Gradients are summed with the children's; state is this shard's own.
   const tensors = [
-    ...model.params().map((p) => ({ value: p.value, out: p.grad })),
-    ...model.state().map((s) => ({ value: s.value, out: s.value })),
+    ...model.params().map((p) => ({ value: p.value, out: p.grad, summed: true })),
+    ...model.state().map((s) => ({ value: s.value, out: s.value, summed: false })),
   ];
   const width = tensors.reduce((sum, t) => sum + t.value.length, 0);
   const slice = results.subarray((shard - 1) * width, shard * width);
   const copied = copiedSlot(threads, shard);
+  const children = reductionChildren(shard, threads).map((child) => ({
+    copied: copiedSlot(threads, child),
+    slice: results.subarray((child - 1) * width, child * width),
+  }));
   let batch: Matrix | undefined;
   let weightsVersion = -1;
 
@@ -66,7 +73,12 @@ function serveGradients(data: GradientWorkerData): void {
   function step(): void {
     const start = Atomics.load(control, BOUNDS + shard);
     const rows = Atomics.load(control, BOUNDS + shard + 1) - start;
-    if (rows === 0) return;
+    if (rows === 0) {
+      // An empty shard (a batch smaller than the thread count) still passes its
+      // children's sums up the tree, with a zero gradient of its own.
+      if (Atomics.load(control, OPERATION) !== LOGITS) passOn(false);
+      return;
+    }
     const cols = Atomics.load(control, COLS);
     const n = Atomics.load(control, BOUNDS + threads);
     const version = Atomics.load(control, WEIGHTS_VERSION);
@@ -91,17 +103,45 @@ function serveGradients(data: GradientWorkerData): void {
     // The step changed this replica's state (batch norm's running statistics): its copy
     // of the weights is no longer the published one.
     weightsVersion = -1;
-    // Copied out a chunk at a time, each announced: the calling thread sums one while the
-    // next is copied (data-parallel.ts, reduce).
-    offset = 0;
+    passOn(true);
+  }
+
+  /**
+   * Writes this shard's gradient plus its children's sums (zeros in place of its own when
+   * `computed` is false), then its state, into its slice, a chunk at a time, each
+   * announced: its parent sums one chunk while the next is written (data-parallel.ts, reduce).
+   */
+  function passOn(computed: boolean): void {
+    let offset = 0;
     for (const t of tensors) {
       for (let from = 0; from < t.out.length; from += EXCHANGE_CHUNK) {
         const to = Math.min(from + EXCHANGE_CHUNK, t.out.length);
-        slice.set(t.out.subarray(from, to), offset + from);
+        const chunk = slice.subarray(offset + from, offset + to);
+        if (computed) chunk.set(t.out.subarray(from, to));
+        else chunk.fill(0);
+        if (t.summed)
+          for (const child of children) {
+            waitAtLeast(child.copied, offset + to);
+            addInto(chunk, child.slice.subarray(offset + from, offset + to));
+          }
         Atomics.store(control, copied, offset + to);
         Atomics.notify(control, copied);
       }
       offset += t.out.length;
+    }
+  }
+
+  /**
+   * Blocks until control[slot] reaches `count`. A worker may block (no event loop to keep
+   * alive), but looks at STOP every few milliseconds, so a pool closed while a child was
+   * failing does not leave it waiting.
+   */
+  function waitAtLeast(slot: number, count: number): void {
+    if (spinUntil(control, slot, (seen) => seen >= count)) return;
+    for (;;) {
+      const seen = Atomics.load(control, slot);
+      if (seen >= count || Atomics.load(control, STOP)) return;
+      Atomics.wait(control, slot, seen, 5);
     }
   }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLoss } from '../../../src/engine/losses';
 import { Sequential } from '../../../src/engine/model/sequential';
 import { matrix } from '../../../src/engine/tensor';
-import { DataParallel, shardBounds } from '../../../src/engine/training/data-parallel';
+import { DataParallel, reductionChildren, shardBounds } from '../../../src/engine/training/data-parallel';
 import { modelSpecFor } from '../../../src/engine/training/architecture';
 import { train } from '../../../src/engine/training/trainer';
 import { evaluate, forwardRows } from '../../../src/engine/training/evaluate';
@@ -35,36 +35,66 @@ describe('data-parallel training', () => {
     expect(one.threads).toBe(1);
   });
 
-  it("sums the shards' gradients to the whole batch's, up to float32 summation order, label smoothing included", async () => {
-    const h = hyper({ hiddenLayers: [{ units: 16, activation: 'relu' }] });
-    const spec = modelSpecFor(h, 36);
-    const whole = new Sequential(spec, { seed: 3 });
-    const sharded = Sequential.fromWeights(spec, whole.exportWeights(), { seed: 3 });
-    const batch = matrix(45, 36, 'float32', 'kernel');
-    for (let i = 0; i < batch.data.length; i++) batch.data[i] = data.train.images[i] / 255;
-    const labels = data.train.labels.slice(0, 45);
-
-    const loss = createLoss(spec.loss, 'float32', 0.1);
-    const wholeLoss = loss.forward(whole.forward(batch, true), labels);
-    whole.backward(loss.backward());
-    const pool = await DataParallel.start(sharded, createLoss(spec.loss, 'float32', 0.1), {
-      threads: 3,
-      seed: 3,
-      maxRows: 64,
-      labelSmoothing: 0.1,
-    });
-    try {
-      const shardedLoss = await pool.gradients(batch, labels);
-      expect(shardedLoss).toBeCloseTo(wholeLoss, 5);
-      const expected = whole.params();
-      sharded.params().forEach((p, i) => {
-        const scale = Math.max(...expected[i].grad.map(Math.abs));
-        p.grad.forEach((g, j) => expect(Math.abs(g - expected[i].grad[j])).toBeLessThan(1e-5 * scale + 1e-7));
-      });
-    } finally {
-      await pool.close();
+  it('sums along a binomial tree: every shard once, after its parent, shard 0 adding ⌈log2 threads⌉ sums', () => {
+    expect(reductionChildren(0, 8)).toEqual([1, 2, 4]);
+    expect(reductionChildren(4, 8)).toEqual([5, 6]);
+    expect(reductionChildren(6, 7)).toEqual([]);
+    for (let threads = 1; threads <= 17; threads++) {
+      const parent = new Map<number, number>();
+      for (let shard = 0; shard < threads; shard++)
+        for (const child of reductionChildren(shard, threads)) {
+          expect(parent.has(child)).toBe(false);
+          expect(child).toBeGreaterThan(shard);
+          parent.set(child, shard);
+        }
+      expect([...parent.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: threads - 1 }, (_, i) => i + 1));
+      const depth = (shard: number): number => (shard === 0 ? 0 : 1 + depth(parent.get(shard)!));
+      const deepest = Math.max(...Array.from({ length: threads }, (_, shard) => depth(shard)));
+      expect(deepest).toBeLessThanOrEqual(Math.ceil(Math.log2(threads)));
+      expect(reductionChildren(0, threads)).toHaveLength(Math.ceil(Math.log2(threads)));
     }
   });
+
+  // 3 threads: shard 0 adds 1 and 2. 5 threads: 0 adds 1, 2 (which added 3) and 4. A batch
+  // of 3 rows on 5 threads leaves shards 2 and 4 empty, and shard 2 must still pass 3's on.
+  it.each([
+    { threads: 3, rows: 45 },
+    { threads: 5, rows: 45 },
+    { threads: 5, rows: 3 },
+  ])(
+    "sums the shards' gradients to the whole batch's, up to float32 summation order, label smoothing included ($threads threads, $rows rows)",
+    async ({ threads, rows }) => {
+      const h = hyper({ hiddenLayers: [{ units: 16, activation: 'relu' }] });
+      const spec = modelSpecFor(h, 36);
+      const whole = new Sequential(spec, { seed: 3 });
+      const sharded = Sequential.fromWeights(spec, whole.exportWeights(), { seed: 3 });
+      const batch = matrix(rows, 36, 'float32', 'kernel');
+      for (let i = 0; i < batch.data.length; i++) batch.data[i] = data.train.images[i] / 255;
+      const labels = data.train.labels.slice(0, rows);
+
+      const loss = createLoss(spec.loss, 'float32', 0.1);
+      const wholeLoss = loss.forward(whole.forward(batch, true), labels);
+      whole.backward(loss.backward());
+      const pool = await DataParallel.start(sharded, createLoss(spec.loss, 'float32', 0.1), {
+        threads,
+        seed: 3,
+        maxRows: 64,
+        labelSmoothing: 0.1,
+      });
+      try {
+        const shardedLoss = await pool.gradients(batch, labels);
+        expect(shardedLoss).toBeCloseTo(wholeLoss, 5);
+        const expected = whole.params();
+        sharded.params().forEach((p, i) => {
+          const scale = Math.max(...expected[i].grad.map(Math.abs));
+          expect(scale).toBeGreaterThan(0);
+          p.grad.forEach((g, j) => expect(Math.abs(g - expected[i].grad[j])).toBeLessThan(1e-5 * scale + 1e-7));
+        });
+      } finally {
+        await pool.close();
+      }
+    },
+  );
 
   it('threads: 2 gives the same weights twice, dropout and batch norm included', async () => {
     const h = hyper({ ...smallCnn, epochs: 2 });
@@ -74,6 +104,15 @@ describe('data-parallel training', () => {
     expect(weights(a)).toEqual(weights(b));
     expect(weights(a)).not.toEqual(weights(one));
     expect(a.threads).toBe(2);
+  });
+
+  // More threads than this machine's cores: what is checked is the tree's fixed order, not speed.
+  it('threads: 4 gives the same weights twice, its sums taken two levels deep', async () => {
+    const h = hyper({ ...smallCnn, epochs: 1 });
+    const a = await train(h, data, { threads: 4 });
+    const b = await train(h, data, { threads: 4 });
+    expect(weights(a)).toEqual(weights(b));
+    expect(a.threads).toBe(4);
   });
 
   // Dropout's masks differ between thread counts, and on 600 tiny images a run with them
@@ -128,16 +167,25 @@ describe('data-parallel training', () => {
     }
   });
 
-  it('fails a step when a worker is stopped from outside', async () => {
-    const spec = modelSpecFor(hyper(), 36);
-    const model = new Sequential(spec, { seed: 1 });
-    const pool = await DataParallel.start(model, createLoss(spec.loss), { threads: 2, seed: 1, maxRows: 8 });
-    try {
-      await pool.workerThreads[0].terminate();
-      const batch = matrix(8, 36, 'float32', 'kernel');
-      await expect(pool.gradients(batch, new Uint8Array(8))).rejects.toThrow(/training thread 1 stopped unexpectedly/);
-    } finally {
-      await pool.close();
-    }
-  });
+  // On 4 threads shard 3's sum goes to shard 2, a worker, which must not wait for it forever.
+  it.each([
+    { threads: 2, stopped: 1 },
+    { threads: 4, stopped: 3 },
+  ])(
+    'fails a step when a worker is stopped from outside ($threads threads, shard $stopped)',
+    async ({ threads, stopped }) => {
+      const spec = modelSpecFor(hyper(), 36);
+      const model = new Sequential(spec, { seed: 1 });
+      const pool = await DataParallel.start(model, createLoss(spec.loss), { threads, seed: 1, maxRows: 8 });
+      try {
+        await pool.workerThreads[stopped - 1].terminate();
+        const batch = matrix(8, 36, 'float32', 'kernel');
+        await expect(pool.gradients(batch, new Uint8Array(8))).rejects.toThrow(
+          new RegExp(`training thread ${stopped} stopped unexpectedly`),
+        );
+      } finally {
+        await pool.close();
+      }
+    },
+  );
 });
