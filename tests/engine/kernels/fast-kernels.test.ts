@@ -243,7 +243,7 @@ describe('fast kernels agree with the reference kernels', () => {
     for (const [name, step, slots] of rules) {
       it(name, () => {
         const random = new Random(6);
-        for (const length of [1, 3, 7, 129, 100_480]) {
+        for (const length of [1, 3, 7, 13, 129, 100_480]) {
           for (const placement of ['kernel', 'heap'] as const) {
             const w = filled(length, random, placement);
             const wRef = copy(w, 'heap');

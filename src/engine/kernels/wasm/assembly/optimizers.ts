@@ -1,4 +1,9 @@
 // The optimisers' update rules. Twin of ../../reference/optimizers.ts.
+//
+// Each rule's loop takes two vectors (8 floats) a turn, through an inline helper of four
+// lanes: V8 spends about a third of a one-vector turn on the loop itself and on
+// re-broadcasting the constants, and two vectors a turn made Adam's call over the
+// reference MLP's 101,770 weights 96 -> 73 µs (four a turn: no faster).
 
 import { flushSubnormal, flushSubnormalScalar } from './simd';
 
@@ -53,13 +58,14 @@ function velocity(w: usize, g: usize, v: usize, len: i32, lr: f32, a: f32, neste
   const l = f32x4.splat(lr);
   const av = f32x4.splat(a);
   let i = 0;
+  for (; i + 8 <= len; i += 8) {
+    const q = <usize>i << 2;
+    velocityLanes(w + q, g + q, v + q, l, av, nesterov);
+    velocityLanes(w + q + 16, g + q + 16, v + q + 16, l, av, nesterov);
+  }
   for (; i + 4 <= len; i += 4) {
     const q = <usize>i << 2;
-    const step = f32x4.mul(l, v128.load(g + q));
-    const vel = flushSubnormal(f32x4.sub(f32x4.mul(av, v128.load(v + q)), step));
-    v128.store(v + q, vel);
-    const delta = nesterov ? f32x4.sub(f32x4.mul(av, vel), step) : vel;
-    v128.store(w + q, f32x4.add(v128.load(w + q), delta));
+    velocityLanes(w + q, g + q, v + q, l, av, nesterov);
   }
   for (; i < len; i++) {
     const q = <usize>i << 2;
@@ -76,13 +82,14 @@ function velocity(w: usize, g: usize, v: usize, len: i32, lr: f32, a: f32, neste
 function adaptive(w: usize, g: usize, h: usize, len: i32, lr: f32, rho: f32, scale: f32, eps: f32, flush: bool): void {
   const l = f32x4.splat(lr), r = f32x4.splat(rho), s = f32x4.splat(scale), e = f32x4.splat(eps);
   let i = 0;
+  for (; i + 8 <= len; i += 8) {
+    const q = <usize>i << 2;
+    adaptiveLanes(w + q, g + q, h + q, l, r, s, e, flush);
+    adaptiveLanes(w + q + 16, g + q + 16, h + q + 16, l, r, s, e, flush);
+  }
   for (; i + 4 <= len; i += 4) {
     const q = <usize>i << 2;
-    const gv = v128.load(g + q);
-    const sum = f32x4.add(f32x4.mul(r, v128.load(h + q)), f32x4.mul(s, f32x4.mul(gv, gv)));
-    const hv = flush ? flushSubnormal(sum) : sum;
-    v128.store(h + q, hv);
-    v128.store(w + q, f32x4.sub(v128.load(w + q), f32x4.div(f32x4.mul(l, gv), f32x4.sqrt(f32x4.add(hv, e)))));
+    adaptiveLanes(w + q, g + q, h + q, l, r, s, e, flush);
   }
   for (; i < len; i++) {
     const q = <usize>i << 2;
@@ -92,6 +99,28 @@ function adaptive(w: usize, g: usize, h: usize, len: i32, lr: f32, rho: f32, sca
     store<f32>(h + q, hv);
     store<f32>(w + q, load<f32>(w + q) - (lr * gv) / Mathf.sqrt(hv + eps));
   }
+}
+
+/** `velocity`'s update of four lanes at w, g, v. */
+// @ts-ignore: decorator
+@inline
+function velocityLanes(w: usize, g: usize, v: usize, l: v128, av: v128, nesterov: bool): void {
+  const step = f32x4.mul(l, v128.load(g));
+  const vel = flushSubnormal(f32x4.sub(f32x4.mul(av, v128.load(v)), step));
+  v128.store(v, vel);
+  const delta = nesterov ? f32x4.sub(f32x4.mul(av, vel), step) : vel;
+  v128.store(w, f32x4.add(v128.load(w), delta));
+}
+
+/** `adaptive`'s update of four lanes at w, g, h. */
+// @ts-ignore: decorator
+@inline
+function adaptiveLanes(w: usize, g: usize, h: usize, l: v128, r: v128, s: v128, e: v128, flush: bool): void {
+  const gv = v128.load(g);
+  const sum = f32x4.add(f32x4.mul(r, v128.load(h)), f32x4.mul(s, f32x4.mul(gv, gv)));
+  const hv = flush ? flushSubnormal(sum) : sum;
+  v128.store(h, hv);
+  v128.store(w, f32x4.sub(v128.load(w), f32x4.div(f32x4.mul(l, gv), f32x4.sqrt(f32x4.add(hv, e)))));
 }
 
 /**
@@ -107,15 +136,14 @@ export function adam(w: usize, g: usize, m: usize, v: usize, len: i32, step: f32
   const b2 = f32x4.splat(beta2), c2 = f32x4.splat(oneMinusBeta2);
   const st = f32x4.splat(step), e = f32x4.splat(eps), vs = f32x4.splat(vScale);
   let i = 0;
+  for (; i + 8 <= len; i += 8) {
+    const q = <usize>i << 2;
+    adamLanes(w + q, g + q, m + q, v + q, b1, c1, b2, c2, st, e, vs);
+    adamLanes(w + q + 16, g + q + 16, m + q + 16, v + q + 16, b1, c1, b2, c2, st, e, vs);
+  }
   for (; i + 4 <= len; i += 4) {
     const q = <usize>i << 2;
-    const gv = v128.load(g + q);
-    const mv = flushSubnormal(f32x4.add(f32x4.mul(b1, v128.load(m + q)), f32x4.mul(c1, gv)));
-    const vv = flushSubnormal(f32x4.add(f32x4.mul(b2, v128.load(v + q)), f32x4.mul(c2, f32x4.mul(gv, gv))));
-    v128.store(m + q, mv);
-    v128.store(v + q, vv);
-    const denominator = f32x4.add(f32x4.sqrt(f32x4.mul(vv, vs)), e);
-    v128.store(w + q, f32x4.sub(v128.load(w + q), f32x4.mul(mv, f32x4.div(st, denominator))));
+    adamLanes(w + q, g + q, m + q, v + q, b1, c1, b2, c2, st, e, vs);
   }
   for (; i < len; i++) {
     const q = <usize>i << 2;
@@ -126,4 +154,17 @@ export function adam(w: usize, g: usize, m: usize, v: usize, len: i32, step: f32
     store<f32>(v + q, vv);
     store<f32>(w + q, load<f32>(w + q) - mv * (step / (Mathf.sqrt(vv * vScale) + eps)));
   }
+}
+
+/** Adam's update of four lanes at w, g, m, v (see `adam`). */
+// @ts-ignore: decorator
+@inline
+function adamLanes(w: usize, g: usize, m: usize, v: usize, b1: v128, c1: v128, b2: v128, c2: v128, st: v128, e: v128, vs: v128): void {
+  const gv = v128.load(g);
+  const mv = flushSubnormal(f32x4.add(f32x4.mul(b1, v128.load(m)), f32x4.mul(c1, gv)));
+  const vv = flushSubnormal(f32x4.add(f32x4.mul(b2, v128.load(v)), f32x4.mul(c2, f32x4.mul(gv, gv))));
+  v128.store(m, mv);
+  v128.store(v, vv);
+  const denominator = f32x4.add(f32x4.sqrt(f32x4.mul(vv, vs)), e);
+  v128.store(w, f32x4.sub(v128.load(w), f32x4.mul(mv, f32x4.div(st, denominator))));
 }
