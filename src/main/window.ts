@@ -1,4 +1,5 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { MIN_WINDOW_SIZE, WINDOW_SIZE } from '../shared/window-size';
 import { APP_INDEX_URL, APP_SCHEME } from './app-scheme';
 
 /**
@@ -7,10 +8,9 @@ import { APP_INDEX_URL, APP_SCHEME } from './app-scheme';
  */
 export function windowOptions(preloadPath: string, icon?: string): BrowserWindowConstructorOptions {
   return {
-    width: 1280,
-    height: 800,
-    minWidth: 1024,
-    minHeight: 700,
+    ...WINDOW_SIZE,
+    minWidth: MIN_WINDOW_SIZE.width,
+    minHeight: MIN_WINDOW_SIZE.height,
     title: 'Tegaki',
     // Shown on 'ready-to-show' so the user never sees an empty white frame.
     show: false,

@@ -14,7 +14,8 @@ import { evaluate } from '../../src/engine/training/evaluate';
 import { measureCalibration } from '../../src/engine/training/temperature-scaling';
 import { translate } from '../../src/renderer/src/i18n/i18n';
 import type { BrowserSession, RunningApp } from './harness';
-import { REPORT_TIMEOUT_MS, artifactsDir, modelRowIds, openBrowser, root, startApp } from './harness';
+import { REPORT_TIMEOUT_MS, artifactsDir, modelRowIds, root, startAppInBrowser } from './harness';
+import { MIN_WINDOW_SIZE } from '../../src/shared/window-size';
 
 const percent = (value: number): string => `${(value * 100).toFixed(2)}%`;
 const torchMlp = join(root, 'tests', 'fixtures', 'onnx', 'torch-mlp-opset9.onnx');
@@ -23,8 +24,7 @@ let app: RunningApp;
 let session: BrowserSession;
 
 beforeAll(async () => {
-  app = await startApp();
-  session = await openBrowser(app.url, { width: 1024, height: 700 });
+  ({ app, session } = await startAppInBrowser({ viewport: MIN_WINDOW_SIZE }));
 });
 
 afterAll(async () => {

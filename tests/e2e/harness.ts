@@ -18,6 +18,7 @@ import { afterEach } from 'vitest';
 import { withDerivedValues } from '../../src/shared/derived-activations';
 import type { InvokeChannel, RequestOf, ResponseOf, Result } from '../../src/shared/ipc/contract';
 import { fromWire } from '../../src/shared/ipc/wire';
+import { WINDOW_SIZE } from '../../src/shared/window-size';
 
 export const root = resolve(import.meta.dirname, '..', '..');
 export const artifactsDir = join(root, 'artifacts', 'e2e');
@@ -153,14 +154,14 @@ export async function launchChromium(options: {
       '--no-first-run',
       `--lang=${locale}`,
     ],
-    viewport: options.viewport ?? { width: 1280, height: 800 },
+    viewport: options.viewport ?? WINDOW_SIZE,
     locale,
   });
   return { context, userDataDir };
 }
 
 /** A Chromium page on `url`, tracing for the artifacts. */
-export async function openBrowser(url: string, viewport = { width: 1280, height: 800 }): Promise<BrowserSession> {
+export async function openBrowser(url: string, viewport = WINDOW_SIZE): Promise<BrowserSession> {
   const { context, userDataDir } = await launchChromium({ viewport });
   await context.tracing.start({ screenshots: true, snapshots: true });
   const page = context.pages()[0] ?? (await context.newPage());
@@ -461,12 +462,22 @@ export async function waitForCanvas(page: Page): Promise<void> {
   await page.getByTestId('draw-canvas').locator('canvas').first().waitFor();
 }
 
-/** The browser mode and a Chromium page on it, ready to draw. */
+/** What shows once a screen reached by its tab (`tab-<screen>`) is ready to use. */
+const screenReady = { models: 'models-table', train: 'train-button' } as const;
+
+/**
+ * The browser mode and a Chromium page on it, ready to draw, or with `screen` on that
+ * screen, ready to use.
+ */
 export async function startAppInBrowser(
-  options: { dataDir?: string; viewport?: { width: number; height: number } } = {},
+  options: { dataDir?: string; viewport?: { width: number; height: number }; screen?: keyof typeof screenReady } = {},
 ): Promise<{ app: RunningApp; session: BrowserSession }> {
   const app = await startApp({ dataDir: options.dataDir });
   const session = await openBrowser(app.url, options.viewport);
   await waitForCanvas(session.page);
+  if (options.screen) {
+    await session.page.getByTestId(`tab-${options.screen}`).click();
+    await session.page.getByTestId(screenReady[options.screen]).waitFor();
+  }
   return { app, session };
 }

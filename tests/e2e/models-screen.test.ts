@@ -9,16 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/digits/io/model-file';
 import { describeArchitecture } from '../../src/engine/training/architecture';
 import type { BrowserSession, RunningApp } from './harness';
-import { REPORT_TIMEOUT_MS, artifactsDir, modelRowIds, openBrowser, root, startApp } from './harness';
+import { REPORT_TIMEOUT_MS, artifactsDir, modelRowIds, root, startAppInBrowser } from './harness';
+import { MIN_WINDOW_SIZE } from '../../src/shared/window-size';
 
 let app: RunningApp;
 let session: BrowserSession;
 
 beforeAll(async () => {
-  app = await startApp();
-  session = await openBrowser(app.url, { width: 1024, height: 700 });
-  await session.page.getByTestId('tab-models').click();
-  await session.page.getByTestId('models-table').waitFor();
+  ({ app, session } = await startAppInBrowser({ viewport: MIN_WINDOW_SIZE, screen: 'models' }));
 });
 
 afterAll(async () => {

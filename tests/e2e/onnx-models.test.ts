@@ -20,13 +20,13 @@ import {
   digits,
   drawStrokes,
   modelRowIds,
-  openBrowser,
   predictedDigit,
   readBars,
   root,
-  startApp,
+  startAppInBrowser,
   waitForCanvas,
 } from './harness';
+import { MIN_WINDOW_SIZE } from '../../src/shared/window-size';
 
 const torchCnn = join(root, 'tests', 'fixtures', 'onnx', 'torch-cnn-opset13.onnx');
 const TEST_SET = 10_000;
@@ -37,11 +37,8 @@ let session: BrowserSession;
 let imported: string;
 
 beforeAll(async () => {
-  app = await startApp();
-  // The smallest window the layout promises to work in: six actions per row must still fit.
-  session = await openBrowser(app.url, { width: 1024, height: 700 });
-  await session.page.getByTestId('tab-models').click();
-  await session.page.getByTestId('models-table').waitFor();
+  // Six actions per row must still fit in the smallest window.
+  ({ app, session } = await startAppInBrowser({ viewport: MIN_WINDOW_SIZE, screen: 'models' }));
 });
 
 afterAll(async () => {

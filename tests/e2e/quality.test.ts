@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserSession, RunningApp } from './harness';
 import { artifactsDir, launchChromium, startAppInBrowser, waitForCanvas } from './harness';
+import { MIN_WINDOW_SIZE } from '../../src/shared/window-size';
 
 /** The tab bar's tabs in order, as the page has them. */
 async function tabIds(page: Page): Promise<string[]> {
@@ -21,7 +22,7 @@ let app: RunningApp;
 let session: BrowserSession;
 
 beforeAll(async () => {
-  ({ app, session } = await startAppInBrowser({ viewport: { width: 1024, height: 700 } }));
+  ({ app, session } = await startAppInBrowser({ viewport: MIN_WINDOW_SIZE }));
 });
 
 afterAll(async () => {
@@ -106,7 +107,7 @@ describe('layout, theme, language and keyboard (Chromium)', () => {
   it('speaks Japanese on a Japanese OS, and the setting switches it', async () => {
     const { context, userDataDir: profile } = await launchChromium({
       locale: 'ja-JP',
-      viewport: { width: 1024, height: 700 },
+      viewport: MIN_WINDOW_SIZE,
     });
     try {
       const page = context.pages()[0] ?? (await context.newPage());

@@ -14,7 +14,8 @@ import { nonDigitDataset } from '../../src/digits/synthetic/non-digits';
 import { MNIST_LACKING_STYLES } from '../../src/shared/drawn-evaluation';
 import type { Evaluation } from '../../src/shared/ipc/contract';
 import type { BrowserSession, RunningApp } from './harness';
-import { REPORT_TIMEOUT_MS, artifactsDir, lastAnswerOn, openBrowser, recordFigure, root, startApp } from './harness';
+import { REPORT_TIMEOUT_MS, artifactsDir, lastAnswerOn, recordFigure, root, startAppInBrowser } from './harness';
+import { MIN_WINDOW_SIZE } from '../../src/shared/window-size';
 
 const percent = (part: number, total: number): string => `${((part / total) * 100).toFixed(2)}%`;
 
@@ -29,8 +30,7 @@ const fromEngine = (): Evaluation => {
 };
 
 beforeAll(async () => {
-  app = await startApp();
-  session = await openBrowser(app.url, { width: 1024, height: 700 });
+  ({ app, session } = await startAppInBrowser({ viewport: MIN_WINDOW_SIZE }));
   lastEvaluation = lastAnswerOn(session.page, 'evaluate');
 });
 

@@ -13,15 +13,14 @@ import { Sequential } from '../../src/engine/model/sequential';
 import { modelSpecFor } from '../../src/engine/training/architecture';
 import { preset } from '../../src/shared/presets';
 import type { BrowserSession, RunningApp } from './harness';
-import { REPORT_TIMEOUT_MS, artifactsDir, openBrowser, recordFigure, root, startApp } from './harness';
+import { REPORT_TIMEOUT_MS, artifactsDir, recordFigure, root, startAppInBrowser } from './harness';
+import { MIN_WINDOW_SIZE } from '../../src/shared/window-size';
 
 let app: RunningApp;
 let session: BrowserSession;
 
 beforeAll(async () => {
-  app = await startApp();
-  // The smallest window the layout promises to work in.
-  session = await openBrowser(app.url, { width: 1024, height: 700 });
+  ({ app, session } = await startAppInBrowser({ viewport: MIN_WINDOW_SIZE }));
 });
 
 afterAll(async () => {

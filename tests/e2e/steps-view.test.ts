@@ -8,12 +8,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserSession, FractionStroke, RunningApp } from './harness';
 import { artifactsDir, digits, drawStrokes, predictedDigit, startAppInBrowser } from './harness';
+import { MIN_WINDOW_SIZE } from '../../src/shared/window-size';
 
 let app: RunningApp;
 let session: BrowserSession;
 
 beforeAll(async () => {
-  ({ app, session } = await startAppInBrowser({ viewport: { width: 1024, height: 700 } }));
+  ({ app, session } = await startAppInBrowser({ viewport: MIN_WINDOW_SIZE }));
 });
 
 afterAll(async () => {

@@ -9,18 +9,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { BrowserSession, RunningApp } from './harness';
-import { artifactsDir, openBrowser, startApp } from './harness';
+import { artifactsDir, startAppInBrowser } from './harness';
 import { loadModelFile } from '../../src/digits/io/model-file';
 import { fromWire } from '../../src/shared/ipc/wire';
+import { MIN_WINDOW_SIZE } from '../../src/shared/window-size';
 
 let app: RunningApp;
 let session: BrowserSession;
 
 beforeAll(async () => {
-  app = await startApp();
-  session = await openBrowser(app.url, { width: 1024, height: 700 });
-  await session.page.getByTestId('tab-train').click();
-  await session.page.getByTestId('train-button').waitFor();
+  ({ app, session } = await startAppInBrowser({ viewport: MIN_WINDOW_SIZE, screen: 'train' }));
 });
 
 // Each scenario starts on the training tab, whatever the one before it left open.
