@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef } from 'react';
+import { ActionButton } from '../app/ActionButton';
 import { describeAction } from '../app/actions';
 import { useStores } from '../app/stores-context';
 import { useColorScheme } from '../app/use-color-scheme';
@@ -100,32 +101,9 @@ export function DrawScreen(): React.JSX.Element {
             />
           </label>
           <span className="spacer" />
-          <button
-            type="button"
-            disabled={!canUndo}
-            onClick={() => byName.get('undo')?.perform()}
-            title={title('undo')}
-            data-testid="undo-button"
-          >
-            {t('draw.undo')}
-          </button>
-          <button
-            type="button"
-            disabled={!canRedo}
-            onClick={() => byName.get('redo')?.perform()}
-            title={title('redo')}
-            data-testid="redo-button"
-          >
-            {t('draw.redo')}
-          </button>
-          <button
-            type="button"
-            onClick={() => byName.get('clear')?.perform()}
-            title={title('clear')}
-            data-testid="clear-button"
-          >
-            {t('draw.clear')}
-          </button>
+          <ActionButton action={byName.get('undo')!} disabled={!canUndo} testId="undo-button" />
+          <ActionButton action={byName.get('redo')!} disabled={!canRedo} testId="redo-button" />
+          <ActionButton action={byName.get('clear')!} testId="clear-button" />
         </div>
         <div className="canvas-row">
           <div className="canvas-area" ref={area}>

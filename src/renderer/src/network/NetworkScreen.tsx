@@ -1,6 +1,6 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { LayerActivation, LayerParameters } from '../../../shared/inspection';
-import { describeAction } from '../app/actions';
+import type { LayerActivation, LayerParameters, TensorStats } from '../../../shared/inspection';
+import { ActionButton } from '../app/ActionButton';
 import { DIGIT_SIDE, paintDigit } from '../app/paint-digit';
 import { useStores } from '../app/stores-context';
 import { useColorScheme } from '../app/use-color-scheme';
@@ -9,13 +9,12 @@ import { useStore } from '../app/use-store';
 import type { MessageKey } from '../i18n/messages';
 import type { Translate } from '../i18n/use-t';
 import { useT } from '../i18n/use-t';
-import type { DrawingAction, DrawingActionName } from '../drawing/actions';
 import { createDrawingActions } from '../drawing/actions';
 import { DrawCanvas } from '../drawing/DrawCanvas';
 import { ProbabilityBars } from '../prediction/ProbabilityBars';
 import { toPrediction } from '../prediction/prediction-store';
 import type { ModelActivations } from './network-store';
-import type { UnitRef } from './network-math';
+import type { SheetLayout, UnitRef } from './network-math';
 import {
   INPUT_SIDE,
   denseColumn,
@@ -69,7 +68,6 @@ export function NetworkScreen(): React.JSX.Element {
       : undefined;
   // A unit chosen on another model's layers may no longer exist.
   const unit = selected && layers && selected.layer < layers.length ? selected : undefined;
-  const title = (name: DrawingActionName): string => describeAction(byName.get(name) as DrawingAction, t);
 
   return (
     <section
@@ -83,17 +81,8 @@ export function NetworkScreen(): React.JSX.Element {
       <div className="network-side">
         <p className="hint network-intro">{t('network.intro')}</p>
         <div className="toolbar" role="toolbar" aria-label={t('draw.tools')}>
-          <button type="button" onClick={() => byName.get('undo')?.perform()} title={title('undo')}>
-            {t('draw.undo')}
-          </button>
-          <button
-            type="button"
-            onClick={() => byName.get('clear')?.perform()}
-            title={title('clear')}
-            data-testid="clear-button"
-          >
-            {t('draw.clear')}
-          </button>
+          <ActionButton action={byName.get('undo')!} />
+          <ActionButton action={byName.get('clear')!} testId="clear-button" />
         </div>
         <DrawCanvas store={drawing} toolStore={tools} size={CANVAS_SIZE} />
         {modelName && <p className="model-name">{t('predict.model', { name: modelName })}</p>}
@@ -289,21 +278,16 @@ function Filters({
     };
   }, [weights]);
   if (!weights || !layout) return null;
-  const reach = Math.max(Math.abs(weights.stats.min), Math.abs(weights.stats.max));
   return (
-    <figure className="network-parameters">
-      <SheetCanvas
-        layout={layout}
-        values={weights.values}
-        lo={-reach}
-        hi={reach}
-        dark={dark}
-        diverging
-        label={t('network.filtersLabel', { index: parameters.index })}
-        testId={`layer-filters-${parameters.index}`}
-      />
-      <figcaption>{t('network.filters', { shape: describeShape(weights.fullShape) })}</figcaption>
-    </figure>
+    <WeightSheet
+      stats={weights.stats}
+      values={weights.values}
+      layout={layout}
+      dark={dark}
+      label={t('network.filtersLabel', { index: parameters.index })}
+      testId={`layer-filters-${parameters.index}`}
+      caption={t('network.filters', { shape: describeShape(weights.fullShape) })}
+    />
   );
 }
 
@@ -328,20 +312,51 @@ function Templates({
   }, [weights]);
   if (!weights || !transposed || weights.shape[0] !== INPUT_SIDE * INPUT_SIDE) return null;
   const layout = { ...sheetLayout({ count: weights.shape[1], height: INPUT_SIDE, width: INPUT_SIDE }), scale: 1 };
-  const reach = Math.max(Math.abs(weights.stats.min), Math.abs(weights.stats.max));
+  return (
+    <WeightSheet
+      stats={weights.stats}
+      values={transposed}
+      layout={layout}
+      dark={dark}
+      label={t('network.templatesLabel', { index: parameters.index })}
+      testId={`layer-templates-${parameters.index}`}
+      caption={t('network.templates')}
+    />
+  );
+}
+
+/** A layer's weights as a sheet of small images, on a scale symmetric about 0 (blue below, red above). */
+function WeightSheet({
+  stats,
+  values,
+  layout,
+  dark,
+  label,
+  testId,
+  caption,
+}: {
+  stats: TensorStats;
+  values: Float32Array;
+  layout: SheetLayout;
+  dark: boolean;
+  label: string;
+  testId: string;
+  caption: string;
+}): React.JSX.Element {
+  const reach = Math.max(Math.abs(stats.min), Math.abs(stats.max));
   return (
     <figure className="network-parameters">
       <SheetCanvas
         layout={layout}
-        values={transposed}
+        values={values}
         lo={-reach}
         hi={reach}
         dark={dark}
         diverging
-        label={t('network.templatesLabel', { index: parameters.index })}
-        testId={`layer-templates-${parameters.index}`}
+        label={label}
+        testId={testId}
       />
-      <figcaption>{t('network.templates')}</figcaption>
+      <figcaption>{caption}</figcaption>
     </figure>
   );
 }
