@@ -1,13 +1,15 @@
 /**
  * `npm run screenshots`: the README's pictures, taken from the real browser mode in
- * Debian's Chromium at 1280x800 (the e2e harness's server and browser). It draws a
- * digit, opens the preprocessing view, reads a three-digit number, keeps a few as personal samples, trains the quick preset from the form, opens
- * its report and a gallery, and saves one PNG per screen under docs/screenshots/.
+ * Debian's Chromium at the app window's first size, 1280x800 (the e2e harness's server and
+ * browser). It draws a digit, opens the preprocessing view, reads a three-digit number,
+ * keeps a few as personal samples, trains the quick preset from the form, opens its report
+ * and a gallery, and saves one PNG per screen under docs/screenshots/.
  * `npm run screenshots -- network` takes only the Network screen's two (English, Japanese).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { WINDOW_SIZE } from '../src/shared/window-size';
 import {
   digits,
   drawStrokes,
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
   ensureRendererBuilt();
   await mkdir(outDir, { recursive: true });
   const app = await startApp();
-  const session = await openBrowser(app.url, { width: 1280, height: 800 });
+  const session = await openBrowser(app.url, WINDOW_SIZE);
   const { page } = session;
   const shot = async (name: string) => {
     await page.waitForTimeout(400);
