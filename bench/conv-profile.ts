@@ -1,8 +1,9 @@
 /**
  * Where a CNN training step spends its time, by CPU time (process.cpuUsage, so other
  * load on a shared machine counts less than with a wall clock):
- * `tsx bench/conv-profile.ts [small-cnn|cnn|mlp] [steps] [warmup]` (mlp: the speed bench's
- * reference 784-128-10 MLP).
+ * `tsx bench/conv-profile.ts [small-cnn|cnn|mlp|PRESET] [steps] [warmup]` (mlp: the speed
+ * bench's reference 784-128-10 MLP; a preset's name: that preset as it trains, its
+ * augmentation included, without the synthesised drawings).
  *
  * Trains `warmup` steps (so ReLU and pooling have the sparsity of a training run),
  * then `steps` more, timing each layer's forward and backward, the loss and the
@@ -17,8 +18,10 @@ import { startRun } from '../src/engine/training/trainer';
 import type { CnnNetwork } from './cnn-speed-worker';
 import { cnnNetworks } from './cnn-speed-worker';
 import { referenceHyperparameters } from './speed-worker';
+import { isPresetName, preset } from '../src/shared/presets';
+import type { PresetName } from '../src/shared/presets';
 
-const network = (process.argv[2] ?? 'small-cnn') as CnnNetwork | 'mlp';
+const network = (process.argv[2] ?? 'small-cnn') as CnnNetwork | 'mlp' | PresetName;
 const steps = Number(process.argv[3] ?? 60);
 const warmup = Number(process.argv[4] ?? 30);
 
@@ -47,7 +50,11 @@ void (table as unknown as Kernels);
 
 const data = await loadMnist({ testSize: 1 });
 const h = {
-  ...(network === 'mlp' ? { ...referenceHyperparameters, epochs: undefined } : cnnNetworks[network]()),
+  ...(network === 'mlp'
+    ? { ...referenceHyperparameters, epochs: undefined }
+    : isPresetName(network)
+      ? { ...preset(network), epochs: undefined }
+      : cnnNetworks[network]()),
   iterations: warmup + steps,
 };
 const run = startRun(h, data.train);

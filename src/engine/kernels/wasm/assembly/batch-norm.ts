@@ -4,43 +4,36 @@ import { madd } from './simd';
 
 const STAT_BLOCK: i32 = 256;
 
+/** Sum modes of `channelSums`, constants once its loops are inlined. */
+const PLAIN: i32 = 0, PRODUCT: i32 = 1, CENTERED: i32 = 2;
+
+/** The float64 totals of the channels a `channelSums` pass is summing (at most 32 of them). */
+const TOTALS = memory.data(32 * 8, 16);
+
 /**
  * Per-channel sums over the N rows of a[N, C]: out[c] = Σ_i a[i, c]·(b ? b[i, c] : 1),
- * or, with `center` non-zero, Σ_i (a[i, c] − center[c])². Four channels at a time in
- * float32 over blocks of 256 rows, the blocks added in float64.
+ * or, with `center` non-zero, Σ_i (a[i, c] − center[c])². In float32 over blocks of 256
+ * rows, the blocks added in float64.
+ *
+ * Row by row, up to 32 channels (8 vectors) at a pass: each row's channels are adjacent
+ * in memory and each vector of them has its own accumulator. A channel's terms are still
+ * added in row order, so the sums are those of a pass per channel, which read one vector
+ * of every row at a stride (every cache line once per four channels) and waited on one
+ * accumulator: 3.7 of the fast preset's 22.7-ms step, before.
  */
 export function channelSums(a: usize, b: usize, center: usize, rows: i32, C: i32, out: usize): void {
-  const rowBytes = <usize>C << 2;
-  let c = 0;
-  for (; c + 4 <= C; c += 4) {
-    const cb = <usize>c << 2;
-    let lo = f64x2.splat(0), hi = f64x2.splat(0);
-    const mean = center ? v128.load(center + cb) : f32x4.splat(0);
-    for (let i0 = 0; i0 < rows; i0 += STAT_BLOCK) {
-      const i1 = min(i0 + STAT_BLOCK, rows);
-      let s = f32x4.splat(0);
-      for (let i = i0; i < i1; i++) {
-        const at = <usize>i * rowBytes + cb;
-        const v = v128.load(a + at);
-        if (center) {
-          const d = f32x4.sub(v, mean);
-          s = madd(d, d, s);
-        } else if (b) {
-          s = madd(v, v128.load(b + at), s);
-        } else {
-          s = f32x4.add(s, v);
-        }
-      }
-      lo = f64x2.add(lo, f64x2.promote_low_f32x4(s));
-      hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(s, s, 2, 3, 0, 1)));
-    }
-    store<f32>(out + cb, <f32>f64x2.extract_lane(lo, 0));
-    store<f32>(out + cb, <f32>f64x2.extract_lane(lo, 1), 4);
-    store<f32>(out + cb, <f32>f64x2.extract_lane(hi, 0), 8);
-    store<f32>(out + cb, <f32>f64x2.extract_lane(hi, 1), 12);
+  const vectorChannels = C & ~3;
+  for (let c = 0; c < vectorChannels; ) {
+    const left = vectorChannels - c;
+    const vectors = left >= 32 ? 8 : left >= 16 ? 4 : 1;
+    if (center) sumsByMode(a, b, center, rows, C, c, vectors, out, CENTERED);
+    else if (b) sumsByMode(a, b, center, rows, C, c, vectors, out, PRODUCT);
+    else sumsByMode(a, b, center, rows, C, c, vectors, out, PLAIN);
+    c += vectors << 2;
   }
-  for (; c < C; c++) {
+  for (let c = vectorChannels; c < C; c++) {
     const cb = <usize>c << 2;
+    const rowBytes = <usize>C << 2;
     const mean: f32 = center ? load<f32>(center + cb) : 0;
     let total: f64 = 0;
     for (let i = 0; i < rows; i++) {
@@ -51,6 +44,82 @@ export function channelSums(a: usize, b: usize, center: usize, rows: i32, C: i32
     }
     store<f32>(out + cb, <f32>total);
   }
+}
+
+// @ts-ignore: decorator
+@inline
+function sumsByMode(a: usize, b: usize, center: usize, rows: i32, C: i32, c: i32, vectors: i32, out: usize, mode: i32): void {
+  if (vectors == 8) channelSumPass(a, b, center, rows, C, c, 8, out, mode);
+  else if (vectors == 4) channelSumPass(a, b, center, rows, C, c, 4, out, mode);
+  else channelSumPass(a, b, center, rows, C, c, 1, out, mode);
+}
+
+/** One vector's term at `at` (bytes into a and b) in `mode`. */
+// @ts-ignore: decorator
+@inline
+function term(a: usize, b: usize, at: usize, mean: v128, mode: i32, s: v128): v128 {
+  const v = v128.load(a + at);
+  if (mode == CENTERED) {
+    const d = f32x4.sub(v, mean);
+    return madd(d, d, s);
+  }
+  if (mode == PRODUCT) return madd(v, v128.load(b + at), s);
+  return f32x4.add(s, v);
+}
+
+/** Adds four channels' block sums (float32) to their float64 totals at `totals`. */
+// @ts-ignore: decorator
+@inline
+function addBlock(totals: usize, s: v128): void {
+  v128.store(totals, f64x2.add(v128.load(totals), f64x2.promote_low_f32x4(s)));
+  v128.store(totals, f64x2.add(v128.load(totals, 16), f64x2.promote_low_f32x4(i32x4.shuffle(s, s, 2, 3, 0, 1))), 16);
+}
+
+/** Channels c … c + 4·vectors − 1 (vectors 1, 4 or 8, a constant once inlined) over every row. */
+// @ts-ignore: decorator
+@inline
+function channelSumPass(a: usize, b: usize, center: usize, rows: i32, C: i32, c: i32, vectors: i32, out: usize, mode: i32): void {
+  const rowBytes = <usize>C << 2;
+  const cb = <usize>c << 2;
+  memory.fill(TOTALS, 0, <usize>vectors << 5);
+  const zero = f32x4.splat(0);
+  let m0 = zero, m1 = zero, m2 = zero, m3 = zero, m4 = zero, m5 = zero, m6 = zero, m7 = zero;
+  if (mode == CENTERED) {
+    m0 = v128.load(center + cb);
+    if (vectors > 1) {
+      m1 = v128.load(center + cb, 16); m2 = v128.load(center + cb, 32); m3 = v128.load(center + cb, 48);
+    }
+    if (vectors > 4) {
+      m4 = v128.load(center + cb, 64); m5 = v128.load(center + cb, 80); m6 = v128.load(center + cb, 96); m7 = v128.load(center + cb, 112);
+    }
+  }
+  for (let i0 = 0; i0 < rows; i0 += STAT_BLOCK) {
+    const i1 = min(i0 + STAT_BLOCK, rows);
+    let s0 = zero, s1 = zero, s2 = zero, s3 = zero, s4 = zero, s5 = zero, s6 = zero, s7 = zero;
+    for (let i = i0; i < i1; i++) {
+      const at = <usize>i * rowBytes + cb;
+      s0 = term(a, b, at, m0, mode, s0);
+      if (vectors > 1) {
+        s1 = term(a, b, at + 16, m1, mode, s1);
+        s2 = term(a, b, at + 32, m2, mode, s2);
+        s3 = term(a, b, at + 48, m3, mode, s3);
+      }
+      if (vectors > 4) {
+        s4 = term(a, b, at + 64, m4, mode, s4);
+        s5 = term(a, b, at + 80, m5, mode, s5);
+        s6 = term(a, b, at + 96, m6, mode, s6);
+        s7 = term(a, b, at + 112, m7, mode, s7);
+      }
+    }
+    addBlock(TOTALS, s0);
+    if (vectors > 1) {
+      addBlock(TOTALS + 32, s1); addBlock(TOTALS + 64, s2); addBlock(TOTALS + 96, s3);
+    }
+    if (vectors > 4) {
+      addBlock(TOTALS + 128, s4); addBlock(TOTALS + 160, s5); addBlock(TOTALS + 192, s6); addBlock(TOTALS + 224, s7);
+    }
+  }
+  for (let k = 0; k < vectors << 2; k++) store<f32>(out + cb + (<usize>k << 2), <f32>load<f64>(TOTALS + (<usize>k << 3)));
 }
 
 /**
