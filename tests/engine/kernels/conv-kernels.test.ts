@@ -83,11 +83,15 @@ describe('conv and pooling kernels: fast agrees with reference exactly', () => {
     });
   }
 
+  // Up to 32 channels a pass (8, 4 or 1 vectors), then the scalar channels: 36 and 71
+  // take passes of each width, and the tail.
   for (const [rows, C] of [
     [1, 3],
     [5, 8],
     [700, 16],
     [300, 5],
+    [600, 36],
+    [257, 71],
   ]) {
     it(`batch norm kernels, ${rows} rows x ${C} channels: sums to 1e-5 of their magnitude, the rest to 1e-5`, () => {
       const random = new Random(rows + C);
