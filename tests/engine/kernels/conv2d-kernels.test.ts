@@ -57,6 +57,12 @@ const cases: Case[] = [
   { g: geometry(14, 14, 8, 5, 1, 'same'), filters: 16, count: 2, zeros: 0.1 },
   { g: geometry(9, 10, 3, 3, 1, 'valid'), filters: 16, count: 2, zeros: 0 },
   { g: geometry(6, 7, 5, 5, 1, 2), filters: 48, count: 2, zeros: 0.2 },
+  // A dense dY (a batch-normalised layer's gradient) into 16 or 32 channels at stride 1: the
+  // input gradient runs as a dense forward pass of the turned kernel ('same', 'valid' and
+  // explicit padding; an odd output column).
+  { g: geometry(14, 14, 16, 3, 1, 'same'), filters: 32, count: 2, zeros: 0.5, dyZeros: 0 },
+  { g: geometry(9, 7, 16, 3, 1, 'valid'), filters: 8, count: 2, zeros: 0.3, dyZeros: 0.1 },
+  { g: geometry(7, 9, 32, 5, 1, 1), filters: 5, count: 2, zeros: 0.2, dyZeros: 0 },
   // All zeros: every list empty.
   { g: geometry(8, 8, 4, 3, 1, 'same'), filters: 8, count: 2, zeros: 1 },
   // Many samples: the filter gradient listing the input's non-zeros (stride 1) takes a pass per
