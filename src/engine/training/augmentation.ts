@@ -5,6 +5,17 @@ import type { FloatArray } from '../tensor';
 /** Elastic distortion's smoothing, in pixels (Simard, Steinkraus & Platt 2003 use σ = 4). */
 export const ELASTIC_SIGMA = 4;
 
+/**
+ * Numbers one image's drawn distortion takes (Augmenter.draw): stroke width, scale, angle,
+ * shift x, shift y.
+ */
+export const DISTORTION_FLOATS = 5;
+
+/** Numbers one image's elastic field takes (x, then y displacements): none without elastic distortion. */
+export function fieldFloats(a: Augmentation, size: number): number {
+  return a.elastic ? 2 * size : 0;
+}
+
 /** Whether any distortion is switched on. */
 export function augments(a: Augmentation | undefined): a is Augmentation {
   return !!a && [a.shift, a.rotation, a.scale, a.strokeWidth, a.elastic].some((v) => (v ?? 0) > 0);
@@ -43,21 +54,25 @@ export class Augmenter {
   private readonly size: number;
   private readonly source: Float64Array;
   private readonly spare: Float64Array;
-  private readonly fieldX: Float64Array;
-  private readonly fieldY: Float64Array;
+  /** One image's drawn distortion and elastic field, for `apply`. */
+  private readonly drawn = new Float64Array(DISTORTION_FLOATS);
+  private readonly field: Float64Array;
   private readonly gaussian: Float64Array;
 
+  /**
+   * `random` is the stream the distortions are drawn from; without one the augmenter only
+   * applies distortions drawn elsewhere (a data-parallel worker's, `applyDrawn`).
+   */
   constructor(
     readonly settings: Augmentation,
     readonly rows: number,
     readonly cols: number,
-    private readonly random: Random,
+    private readonly random?: Random,
   ) {
     this.size = rows * cols;
     this.source = new Float64Array(this.size);
     this.spare = new Float64Array(this.size);
-    this.fieldX = new Float64Array(this.size);
-    this.fieldY = new Float64Array(this.size);
+    this.field = new Float64Array(fieldFloats(settings, this.size));
     const radius = Math.ceil(2 * ELASTIC_SIGMA);
     this.gaussian = Float64Array.from({ length: 2 * radius + 1 }, (_, i) =>
       Math.exp(-((i - radius) ** 2) / (2 * ELASTIC_SIGMA ** 2)),
@@ -74,17 +89,56 @@ export class Augmenter {
 
   /** Distorts the image at pixels[offset .. offset + rows·cols), in place. */
   apply(pixels: FloatArray, offset = 0): void {
+    if (!augments(this.settings)) return;
+    this.draw(this.drawn, 0, this.field, 0);
+    this.applyDrawn(pixels, offset, this.drawn, 0, this.field, 0);
+  }
+
+  /**
+   * Draws one image's distortion from the stream, as `apply` would, without touching the
+   * image: DISTORTION_FLOATS numbers at distortions[at] (stroke width, scale, angle in
+   * radians, shift x, shift y) and, when elastic, its field's fieldFloats() at
+   * field[fieldAt]. Data-parallel training draws a batch's on the calling thread, in image
+   * order, and each thread applies its shard's (data-parallel.ts).
+   */
+  draw(distortions: Float64Array, at: number, field: Float64Array, fieldAt: number): void {
+    const a = this.settings;
+    const random = this.random;
+    if (!random) throw new Error('this augmenter only applies distortions drawn elsewhere');
+    distortions[at] = a.strokeWidth ? random.uniform(-a.strokeWidth, a.strokeWidth) : 0;
+    distortions[at + 1] = a.scale ? random.uniform(1 - a.scale, 1 + a.scale) : 1;
+    distortions[at + 2] = a.rotation ? (random.uniform(-a.rotation, a.rotation) * Math.PI) / 180 : 0;
+    distortions[at + 3] = a.shift ? random.uniform(-a.shift, a.shift) : 0;
+    distortions[at + 4] = a.shift ? random.uniform(-a.shift, a.shift) : 0;
+    if (a.elastic) this.elasticField(a.elastic, random, field.subarray(fieldAt, fieldAt + 2 * this.size));
+  }
+
+  /**
+   * Applies a distortion `draw` drew (at distortions[at], its field at field[fieldAt]) to
+   * the image at pixels[offset .. offset + rows·cols), in place.
+   */
+  applyDrawn(
+    pixels: FloatArray,
+    offset: number,
+    distortions: Float64Array,
+    at: number,
+    field: Float64Array,
+    fieldAt: number,
+  ): void {
     const a = this.settings;
     if (!augments(a)) return;
     const image = this.source;
     for (let i = 0; i < this.size; i++) image[i] = pixels[offset + i];
-    if (a.strokeWidth) this.changeStrokeWidth(this.random.uniform(-a.strokeWidth, a.strokeWidth));
+    const strokeWidth = distortions[at];
+    if (strokeWidth) this.changeStrokeWidth(strokeWidth);
 
-    const scale = a.scale ? this.random.uniform(1 - a.scale, 1 + a.scale) : 1;
-    const angle = a.rotation ? (this.random.uniform(-a.rotation, a.rotation) * Math.PI) / 180 : 0;
-    const tx = a.shift ? this.random.uniform(-a.shift, a.shift) : 0;
-    const ty = a.shift ? this.random.uniform(-a.shift, a.shift) : 0;
-    const elastic = a.elastic ? this.elasticField(a.elastic) : false;
+    const scale = distortions[at + 1];
+    const angle = distortions[at + 2];
+    const tx = distortions[at + 3];
+    const ty = distortions[at + 4];
+    const elastic = !!a.elastic;
+    const fieldX = field.subarray(fieldAt, fieldAt + this.size);
+    const fieldY = field.subarray(fieldAt + this.size, fieldAt + 2 * this.size);
     if (scale === 1 && angle === 0 && tx === 0 && ty === 0 && !elastic) {
       for (let i = 0; i < this.size; i++) pixels[offset + i] = image[i];
       return;
@@ -97,8 +151,8 @@ export class Augmenter {
     for (let y = 0; y < this.rows; y++) {
       for (let x = 0; x < this.cols; x++) {
         const i = y * this.cols + x;
-        const u = x - tx - cx - (elastic ? this.fieldX[i] : 0);
-        const v = y - ty - cy - (elastic ? this.fieldY[i] : 0);
+        const u = x - tx - cx - (elastic ? fieldX[i] : 0);
+        const v = y - ty - cy - (elastic ? fieldY[i] : 0);
         pixels[offset + i] = this.sample(cx + cos * u + sin * v, cy - sin * u + cos * v);
       }
     }
@@ -155,23 +209,24 @@ export class Augmenter {
   }
 
   /**
-   * Fills fieldX, fieldY with smoothed noise scaled so the largest displacement is α
-   * pixels (Simard et al. scale by α directly, which needs α ≈ 34 because smoothing
-   * shrinks the noise; here α reads in pixels). Returns true.
+   * Fills `out` (x displacements, then y) with smoothed noise scaled so the largest
+   * displacement is α pixels (Simard et al. scale by α directly, which needs α ≈ 34
+   * because smoothing shrinks the noise; here α reads in pixels).
    */
-  private elasticField(alpha: number): boolean {
+  private elasticField(alpha: number, random: Random, out: Float64Array): void {
+    const fieldX = out.subarray(0, this.size);
+    const fieldY = out.subarray(this.size, 2 * this.size);
     let largest = 0;
-    for (const field of [this.fieldX, this.fieldY]) {
-      for (let i = 0; i < this.size; i++) field[i] = this.random.uniform(-1, 1);
+    for (const field of [fieldX, fieldY]) {
+      for (let i = 0; i < this.size; i++) field[i] = random.uniform(-1, 1);
       this.blur(field);
       for (let i = 0; i < this.size; i++) largest = Math.max(largest, Math.abs(field[i]));
     }
     const k = largest > 0 ? alpha / largest : 0;
     for (let i = 0; i < this.size; i++) {
-      this.fieldX[i] *= k;
-      this.fieldY[i] *= k;
+      fieldX[i] *= k;
+      fieldY[i] *= k;
     }
-    return true;
   }
 
   /** Separable Gaussian blur in place, zero outside the image. */
