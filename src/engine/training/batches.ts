@@ -3,6 +3,7 @@ import { kernels } from '../kernels';
 import { JoinedDataset } from '../data/dataset';
 import type { Random } from '../random';
 import type { Augmenter } from './augmentation';
+import { DISTORTION_FLOATS, fieldFloats } from './augmentation';
 import type { Matrix } from '../tensor';
 import { matrix } from '../tensor';
 
@@ -94,6 +95,19 @@ export class BatchAssembler {
   }
 }
 
+/** A batch's distortions, drawn but not applied: row r's at distortions[r·DISTORTION_FLOATS], its elastic field at fields[r·fieldFloats()]. */
+export interface DrawnDistortions {
+  distortions: Float64Array;
+  fields: Float64Array;
+}
+
+/** A mini-batch: its images as network inputs, their labels, and with deferred distortions the ones still to apply. */
+export interface Batch {
+  inputs: Matrix;
+  labels: Uint8Array;
+  drawn?: DrawnDistortions;
+}
+
 /**
  * A run's mini-batches in order: which images (BatchSampler), copied and scaled
  * (BatchAssembler), distorted when asked (Augmenter). `prefetch` makes the next batch
@@ -102,11 +116,17 @@ export class BatchAssembler {
  * alternate between two buffers, so a batch stays intact while the next is made; which
  * images, which distortions and the random streams they draw from are the same with or
  * without prefetching.
+ *
+ * With `deferDistortions` set, a batch's distortions are drawn (in the same order, from the
+ * same stream) but not applied: its images come undistorted with `drawn`, and data-parallel
+ * training has each thread apply its own shard's, where the calling thread applied them all.
  */
 export class BatchStream {
   private readonly assemblers: [BatchAssembler, BatchAssembler];
+  private readonly drawn: [DrawnDistortions | undefined, DrawnDistortions | undefined] = [undefined, undefined];
   private turn = 0;
-  private ready: { inputs: Matrix; labels: Uint8Array } | undefined;
+  private ready: Batch | undefined;
+  deferDistortions = false;
 
   constructor(
     data: Dataset | JoinedDataset,
@@ -117,7 +137,7 @@ export class BatchStream {
   }
 
   /** The next batch: the one prefetched, or a fresh one. Valid until the call after next. */
-  next(): { inputs: Matrix; labels: Uint8Array } {
+  next(): Batch {
     const batch = this.ready ?? this.make();
     this.ready = undefined;
     return batch;
@@ -128,10 +148,24 @@ export class BatchStream {
     this.ready ??= this.make();
   }
 
-  private make(): { inputs: Matrix; labels: Uint8Array } {
-    const batch = this.assemblers[this.turn].assemble(this.sampler.next());
-    this.turn = 1 - this.turn;
-    this.augmenter?.applyBatch(batch.inputs.data, batch.inputs.rows);
-    return batch;
+  private make(): Batch {
+    const turn = this.turn;
+    const batch: Batch = this.assemblers[turn].assemble(this.sampler.next());
+    this.turn = 1 - turn;
+    const augmenter = this.augmenter;
+    if (!augmenter) return batch;
+    if (!this.deferDistortions) {
+      augmenter.applyBatch(batch.inputs.data, batch.inputs.rows);
+      return batch;
+    }
+    const rows = batch.inputs.rows;
+    const perField = fieldFloats(augmenter.settings, augmenter.rows * augmenter.cols);
+    let drawn = this.drawn[turn];
+    if (!drawn || drawn.distortions.length !== rows * DISTORTION_FLOATS) {
+      drawn = { distortions: new Float64Array(rows * DISTORTION_FLOATS), fields: new Float64Array(rows * perField) };
+      this.drawn[turn] = drawn;
+    }
+    for (let r = 0; r < rows; r++) augmenter.draw(drawn.distortions, r * DISTORTION_FLOATS, drawn.fields, r * perField);
+    return { ...batch, drawn };
   }
 }

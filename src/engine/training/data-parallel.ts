@@ -8,7 +8,10 @@ import type { ModelSpec } from '../model/spec';
 import { kernels } from '../kernels';
 import type { FloatArray, Matrix } from '../tensor';
 import type { Dataset } from '../data/dataset';
+import type { Augmentation } from '../../shared/hyperparameters';
+import { Augmenter, DISTORTION_FLOATS, fieldFloats } from './augmentation';
 import { BatchAssembler } from './batches';
+import type { DrawnDistortions } from './batches';
 
 /**
  * Data-parallel training on `threads` cores: each mini-batch is split into `threads`
@@ -20,6 +23,10 @@ import { BatchAssembler } from './batches';
  *                                statistics), written by the calling thread before each
  *                                step, read by every replica
  *   inputs   [batch, in], labels the whole batch; a worker reads its shard's rows
+ *   distortions, fields         the batch's augmentation, drawn by the calling thread in
+ *                                image order (batches.ts, deferDistortions); each thread
+ *                                applies its own rows', where the calling thread would
+ *                                apply every row's while the others wait
  *   results  [threads − 1, P + S] each worker's gradient summed with its children's
  *                                (its subtree's) and its state after its step
  *   losses   [threads]           each shard's mean loss
@@ -53,6 +60,10 @@ export class DataParallel {
   private readonly inputs: Float32Array;
   private readonly labels: Uint8Array;
   private readonly logits: Float32Array;
+  private readonly distortions: Float64Array;
+  private readonly fields: Float64Array;
+  /** Applies shard 0's drawn distortions (none without augmentation). */
+  private readonly augmenter: Augmenter | undefined;
   private readonly params: Param[];
   private readonly state: StateTensor[];
   private readonly width: number;
@@ -66,6 +77,7 @@ export class DataParallel {
     seed: number,
     maxRows: number,
     labelSmoothing: number,
+    augmentation: ShardAugmentation | undefined,
     workerUrl: URL,
   ) {
     this.params = model.params();
@@ -78,6 +90,10 @@ export class DataParallel {
     this.inputs = new Float32Array(new SharedArrayBuffer(maxRows * model.spec.inputSize * 4));
     this.labels = new Uint8Array(new SharedArrayBuffer(maxRows));
     this.logits = new Float32Array(new SharedArrayBuffer(maxRows * model.classes * 4));
+    const perField = augmentation ? fieldFloats(augmentation.settings, augmentation.rows * augmentation.cols) : 0;
+    this.distortions = new Float64Array(new SharedArrayBuffer(augmentation ? maxRows * DISTORTION_FLOATS * 8 : 8));
+    this.fields = new Float64Array(new SharedArrayBuffer(Math.max(1, maxRows * perField) * 8));
+    this.augmenter = augmentation && new Augmenter(augmentation.settings, augmentation.rows, augmentation.cols);
     for (let shard = 1; shard < threads; shard++) {
       const workerData: GradientWorkerData = {
         spec: model.spec,
@@ -92,6 +108,9 @@ export class DataParallel {
         inputs: this.inputs,
         labels: this.labels,
         logits: this.logits,
+        augmentation,
+        distortions: this.distortions,
+        fields: this.fields,
       };
       const worker = spawnWorker(workerUrl, workerData);
       worker.on('error', (error) => this.fail(new Error(`training thread ${shard} failed: ${error.message}`)));
@@ -105,17 +124,25 @@ export class DataParallel {
   /**
    * Starts `threads − 1` workers for this model, for batches of at most `maxRows` rows,
    * and waits until each has built its replica. `labelSmoothing` is `loss`'s ε, for the
-   * workers' own losses (default 0).
+   * workers' own losses (default 0); `augmentation`, the run's distortions and image
+   * size, when batches come with their distortions drawn but not applied.
    */
   static async start(
     model: Sequential,
     loss: Loss,
-    options: { threads: number; seed: number; maxRows: number; labelSmoothing?: number; workerUrl?: URL },
+    options: {
+      threads: number;
+      seed: number;
+      maxRows: number;
+      labelSmoothing?: number;
+      augmentation?: ShardAugmentation;
+      workerUrl?: URL;
+    },
   ): Promise<DataParallel> {
-    const { threads, seed, maxRows, labelSmoothing = 0, workerUrl = gradientWorkerUrl() } = options;
+    const { threads, seed, maxRows, labelSmoothing = 0, augmentation, workerUrl = gradientWorkerUrl() } = options;
     if (!Number.isInteger(threads) || threads < 2)
       throw new RangeError(`data-parallel training needs 2 or more threads, got ${threads}`);
-    const pool = new DataParallel(model, loss, threads, seed, maxRows, labelSmoothing, workerUrl);
+    const pool = new DataParallel(model, loss, threads, seed, maxRows, labelSmoothing, augmentation, workerUrl);
     try {
       await pool.waitFor(READY, threads - 1);
     } catch (error) {
@@ -135,17 +162,38 @@ export class DataParallel {
    * gradients with the batch's mean gradient (and its state with the averaged running
    * statistics) and returns the batch's mean loss. `whileWaiting` runs on this thread
    * once its own shard is done, before it waits for the workers' (the trainer makes the
-   * next batch then).
+   * next batch then). With `drawn`, the batch's images are still undistorted: each thread
+   * applies its own rows' distortions (this one in place in `inputs`) before its forward.
    */
-  async gradients(inputs: Matrix, labels: Uint8Array, whileWaiting?: () => void): Promise<number> {
+  async gradients(
+    inputs: Matrix,
+    labels: Uint8Array,
+    whileWaiting?: () => void,
+    drawn?: DrawnDistortions,
+  ): Promise<number> {
     if (this.failure) throw this.failure;
     const n = inputs.rows;
     const cols = inputs.cols;
     const bounds = shardBounds(n, this.threads);
     this.publishWeights();
-    this.publish(inputs, labels, bounds);
+    this.publish(inputs, labels, bounds, drawn);
     this.start(GRADIENTS);
 
+    if (drawn) {
+      const augmenter = this.augmenter;
+      if (!augmenter)
+        throw new Error('a batch with drawn distortions, but the threads were started without augmentation');
+      const perField = drawn.fields.length / n;
+      for (let r = 0; r < bounds[1]; r++)
+        augmenter.applyDrawn(
+          inputs.data,
+          r * cols,
+          drawn.distortions,
+          r * DISTORTION_FLOATS,
+          drawn.fields,
+          r * perField,
+        );
+    }
     // Shard 0 on this thread, with the model itself; a view of the batch's first rows.
     const first: Matrix = { rows: bounds[1], cols, data: inputs.data.subarray(0, bounds[1] * cols) };
     const logits = this.model.forward(first, true);
@@ -197,7 +245,7 @@ export class DataParallel {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
-  private publish(inputs: Matrix, labels: Uint8Array, bounds: number[]): void {
+  private publish(inputs: Matrix, labels: Uint8Array, bounds: number[], drawn?: DrawnDistortions): void {
     const n = inputs.rows;
     if (this.labels.length < n)
       throw new RangeError(
@@ -206,6 +254,17 @@ export class DataParallel {
     const from = bounds[1] * inputs.cols;
     this.inputs.set(inputs.data.subarray(from, n * inputs.cols), from);
     this.labels.set(labels.subarray(0, n));
+    if (drawn) {
+      // The workers' rows' distortions (shard 0's stay on this thread).
+      const perField = drawn.fields.length / n;
+      this.distortions.set(
+        drawn.distortions.subarray(bounds[1] * DISTORTION_FLOATS, n * DISTORTION_FLOATS),
+        bounds[1] * DISTORTION_FLOATS,
+      );
+      if (perField > 0)
+        this.fields.set(drawn.fields.subarray(bounds[1] * perField, n * perField), bounds[1] * perField);
+    }
+    Atomics.store(this.control, DISTORT, drawn ? 1 : 0);
     Atomics.store(this.control, COLS, inputs.cols);
     for (let shard = 0; shard <= this.threads; shard++) Atomics.store(this.control, BOUNDS + shard, bounds[shard]);
   }
@@ -381,6 +440,18 @@ export interface GradientWorkerData {
   labels: Uint8Array;
   /** `[maxRows, classes]`: the logits of an inference batch, each worker writing its shard's rows. */
   logits: Float32Array;
+  /** The run's distortions, when batches come with them drawn but not applied. */
+  augmentation: ShardAugmentation | undefined;
+  /** `[maxRows, DISTORTION_FLOATS]` and `[maxRows, fieldFloats()]`: each row's drawn distortion. */
+  distortions: Float64Array;
+  fields: Float64Array;
+}
+
+/** A run's distortions and the size of its images, for the threads that apply them. */
+export interface ShardAugmentation {
+  settings: Augmentation;
+  rows: number;
+  cols: number;
 }
 
 /** Slots of the shared control array. */
@@ -395,8 +466,10 @@ export const OPERATION = 5;
 export const WEIGHTS_VERSION = 6;
 export const GRADIENTS = 0;
 export const LOGITS = 1;
+/** 1 when the published rows are undistorted and each worker applies its rows' drawn distortions. */
+export const DISTORT = 7;
 /** `threads + 1` slots from here: shard k is rows [bounds[k], bounds[k + 1]). */
-export const BOUNDS = 7;
+export const BOUNDS = 8;
 
 /**
  * The shards whose sums shard `shard` adds to its own gradient, in this order: its

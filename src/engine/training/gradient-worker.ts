@@ -9,6 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLoss } from '../losses';
+import { Augmenter, DISTORTION_FLOATS, fieldFloats } from './augmentation';
 import { Sequential } from '../model/sequential';
 import { matrix } from '../tensor';
 import type { Matrix } from '../tensor';
@@ -16,6 +17,7 @@ import type { GradientWorkerData } from './data-parallel';
 import {
   BOUNDS,
   COLS,
+  DISTORT,
   DONE,
   EXCHANGE_CHUNK,
   GENERATION,
@@ -39,6 +41,9 @@ else serveGradients(workerData as GradientWorkerData);
 function serveGradients(data: GradientWorkerData): void {
   const { spec, seed, labelSmoothing, shard, threads, control, losses, weights, results, inputs, labels, logits } =
     data;
+  const { augmentation, distortions, fields } = data;
+  const augmenter = augmentation && new Augmenter(augmentation.settings, augmentation.rows, augmentation.cols);
+  const perField = augmentation ? fieldFloats(augmentation.settings, augmentation.rows * augmentation.cols) : 0;
   const model = new Sequential(spec, { seed });
   const loss = createLoss(spec.loss, 'float32', labelSmoothing);
   // Gradients are summed with the children's; state is this shard's own.
@@ -96,6 +101,12 @@ function serveGradients(data: GradientWorkerData): void {
       const out = model.forward(batch, false);
       logits.set(out.data.subarray(0, rows * out.cols), start * out.cols);
       return;
+    }
+    if (augmenter && Atomics.load(control, DISTORT)) {
+      for (let r = 0; r < rows; r++) {
+        const row = start + r;
+        augmenter.applyDrawn(batch.data, r * cols, distortions, row * DISTORTION_FLOATS, fields, row * perField);
+      }
     }
     const z = model.forward(batch, true);
     losses[shard] = loss.forward(z, labels.subarray(start, start + rows));

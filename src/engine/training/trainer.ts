@@ -121,6 +121,8 @@ export async function train(
   const started = now();
   const run = startRun(h, data.train, options);
   const threads = options.threads ?? 1;
+  // On several threads each applies its own rows' distortions (batches.ts, deferDistortions).
+  const augmentation = threads > 1 && augments(h.augmentation) ? h.augmentation : undefined;
   const parallel =
     threads > 1
       ? await DataParallel.start(run.model, run.loss, {
@@ -128,8 +130,10 @@ export async function train(
           seed: h.seed,
           maxRows: h.batchSize,
           labelSmoothing: h.labelSmoothing,
+          augmentation: augmentation && { settings: augmentation, rows: run.trainSet.rows, cols: run.trainSet.cols },
         })
       : undefined;
+  run.batches.deferDistortions = augmentation !== undefined;
   try {
     return await trainRun(run);
   } finally {
@@ -345,11 +349,11 @@ export async function trainStepParallel(
   parallel: DataParallel,
 ): Promise<{ loss: number; inputs: Matrix; labels: Uint8Array }> {
   const step = ++run.step;
-  const { inputs, labels } = run.batches.next();
+  const { inputs, labels, drawn } = run.batches.next();
   // The next batch is made while the workers finish this one's shards (not after the last
   // step: that would draw from the random streams past the run's end).
   const prefetch = step < run.totalSteps ? () => run.batches.prefetch() : undefined;
-  const batchLoss = await parallel.gradients(inputs, labels, prefetch);
+  const batchLoss = await parallel.gradients(inputs, labels, prefetch, drawn);
   return { loss: update(run, step, batchLoss), inputs, labels };
 }
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/engine/random';
-import { Augmenter, augments, describeAugmentation } from '../../../src/engine/training/augmentation';
+import {
+  Augmenter,
+  DISTORTION_FLOATS,
+  augments,
+  describeAugmentation,
+  fieldFloats,
+} from '../../../src/engine/training/augmentation';
 import type { Augmentation } from '../../../src/shared/hyperparameters';
 
 const SIDE = 16;
@@ -56,6 +62,32 @@ function augmented(settings: Augmentation, image: Float32Array, seed = 1): Float
 }
 
 describe('augmentation', () => {
+  it("draws what apply draws, and a drawn distortion applied elsewhere gives apply's image, bit for bit", () => {
+    const settings: Augmentation = { shift: 2, rotation: 15, scale: 0.2, strokeWidth: 1.5, elastic: 2 };
+    const whole = Float32Array.from(bar());
+    const streamA = new Random(11);
+    new Augmenter(settings, SIDE, SIDE, streamA).apply(whole);
+
+    const streamB = new Random(11);
+    const distortions = new Float64Array(DISTORTION_FLOATS);
+    const field = new Float64Array(fieldFloats(settings, SIDE * SIDE));
+    new Augmenter(settings, SIDE, SIDE, streamB).draw(distortions, 0, field, 0);
+    const elsewhere = Float32Array.from(bar());
+    new Augmenter(settings, SIDE, SIDE).applyDrawn(elsewhere, 0, distortions, 0, field, 0);
+
+    expect(Array.from(elsewhere)).toEqual(Array.from(whole));
+    expect(Array.from(elsewhere)).not.toEqual(Array.from(bar()));
+    // Both left the stream at the same place.
+    expect(streamB.uniform(0, 1)).toBe(streamA.uniform(0, 1));
+  });
+
+  it('an augmenter without a stream applies drawn distortions but refuses to draw', () => {
+    const applier = new Augmenter({ shift: 2 }, SIDE, SIDE);
+    expect(() => applier.draw(new Float64Array(DISTORTION_FLOATS), 0, new Float64Array(0), 0)).toThrow(
+      /drawn elsewhere/,
+    );
+  });
+
   it('with every setting 0 or absent, leaves images exactly as they were', () => {
     const image = square();
     for (const settings of [{}, { shift: 0, rotation: 0, scale: 0, strokeWidth: 0, elastic: 0 }]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/engine/random';
-import { Augmenter } from '../../../src/engine/training/augmentation';
+import { Augmenter, DISTORTION_FLOATS } from '../../../src/engine/training/augmentation';
 import { BatchAssembler, BatchSampler, BatchStream } from '../../../src/engine/training/batches';
 import { JoinedDataset, concatDatasets, sliceDataset } from '../../../src/engine/data/dataset';
 import { syntheticDigits } from './synthetic';
@@ -33,6 +33,23 @@ describe('BatchStream', () => {
       const batch = ahead.next();
       // What data-parallel training does: the next batch is made while this one is in use.
       ahead.prefetch();
+      expect(copy(batch)).toEqual(expected);
+    }
+  });
+
+  it('with deferred distortions, gives the undistorted images and distortions that, applied, make the same batches', () => {
+    const plain = stream(7);
+    const deferred = stream(7);
+    deferred.deferDistortions = true;
+    const applier = new Augmenter({ shift: 1, rotation: 10, scale: 0.1 }, 6, 6);
+    for (let step = 0; step < 12; step++) {
+      const expected = copy(plain.next());
+      const batch = deferred.next();
+      deferred.prefetch();
+      const drawn = batch.drawn!;
+      expect(drawn.distortions).toHaveLength(batch.inputs.rows * DISTORTION_FLOATS);
+      for (let r = 0; r < batch.inputs.rows; r++)
+        applier.applyDrawn(batch.inputs.data, r * 36, drawn.distortions, r * DISTORTION_FLOATS, drawn.fields, 0);
       expect(copy(batch)).toEqual(expected);
     }
   });

@@ -7,6 +7,8 @@ import { DataParallel, reductionChildren, shardBounds } from '../../../src/engin
 import { modelSpecFor } from '../../../src/engine/training/architecture';
 import { train } from '../../../src/engine/training/trainer';
 import { evaluate, forwardRows } from '../../../src/engine/training/evaluate';
+import { Augmenter, DISTORTION_FLOATS } from '../../../src/engine/training/augmentation';
+import { Random } from '../../../src/engine/random';
 import { sliceDataset } from '../../../src/engine/data/dataset';
 import { syntheticDigits, syntheticHyperparameters as hyper } from './synthetic';
 
@@ -95,6 +97,59 @@ describe('data-parallel training', () => {
       }
     },
   );
+
+  // Each worker distorts its own rows from the distortions the calling thread drew: the
+  // gradient is the distorted batch's, as if the calling thread had distorted every row.
+  it("applies a batch's drawn distortions on each thread: the gradient of the whole distorted batch", async () => {
+    const settings = { shift: 1, rotation: 15, scale: 0.15 };
+    const h = hyper({ hiddenLayers: [{ units: 16, activation: 'relu' }] });
+    const spec = modelSpecFor(h, 36);
+    const whole = new Sequential(spec, { seed: 5 });
+    const sharded = Sequential.fromWeights(spec, whole.exportWeights(), { seed: 5 });
+    const rows = 30;
+    const raw = matrix(rows, 36, 'float32', 'kernel');
+    for (let i = 0; i < raw.data.length; i++) raw.data[i] = data.train.images[i] / 255;
+    const labels = data.train.labels.slice(0, rows);
+    const drawn = { distortions: new Float64Array(rows * DISTORTION_FLOATS), fields: new Float64Array(0) };
+    const drawer = new Augmenter(settings, 6, 6, new Random(8));
+    for (let r = 0; r < rows; r++) drawer.draw(drawn.distortions, r * DISTORTION_FLOATS, drawn.fields, 0);
+
+    const distorted = matrix(rows, 36, 'float32', 'kernel');
+    distorted.data.set(raw.data);
+    const applier = new Augmenter(settings, 6, 6);
+    for (let r = 0; r < rows; r++)
+      applier.applyDrawn(distorted.data, r * 36, drawn.distortions, r * DISTORTION_FLOATS, drawn.fields, 0);
+    expect(Array.from(distorted.data)).not.toEqual(Array.from(raw.data));
+    const loss = createLoss(spec.loss);
+    const wholeLoss = loss.forward(whole.forward(distorted, true), labels);
+    whole.backward(loss.backward());
+
+    const pool = await DataParallel.start(sharded, createLoss(spec.loss), {
+      threads: 3,
+      seed: 5,
+      maxRows: 64,
+      augmentation: { settings, rows: 6, cols: 6 },
+    });
+    try {
+      expect(await pool.gradients(raw, labels, undefined, drawn)).toBeCloseTo(wholeLoss, 5);
+      // Shard 0's rows were distorted in place, on this thread.
+      expect(Array.from(raw.data.subarray(0, 10 * 36))).toEqual(Array.from(distorted.data.subarray(0, 10 * 36)));
+      const expected = whole.params();
+      sharded.params().forEach((p, i) => {
+        const scale = Math.max(...expected[i].grad.map(Math.abs));
+        p.grad.forEach((g, j) => expect(Math.abs(g - expected[i].grad[j])).toBeLessThan(1e-5 * scale + 1e-7));
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('threads: 2 with distortions gives the same weights twice', async () => {
+    const h = hyper({ ...smallCnn, epochs: 1, augmentation: { shift: 1, rotation: 10, scale: 0.1 } });
+    const a = await train(h, data, { threads: 2 });
+    const b = await train(h, data, { threads: 2 });
+    expect(weights(a)).toEqual(weights(b));
+  });
 
   it('threads: 2 gives the same weights twice, dropout and batch norm included', async () => {
     const h = hyper({ ...smallCnn, epochs: 2 });
