@@ -6,14 +6,19 @@ import type { FloatArray } from '../tensor';
 export const ELASTIC_SIGMA = 4;
 
 /**
- * Numbers one image's drawn distortion takes (Augmenter.draw): stroke width, scale, angle,
- * shift x, shift y.
+ * Numbers one image's drawn distortion takes (Augmenter.drawRows): stroke width, scale,
+ * angle, shift x, shift y.
  */
 export const DISTORTION_FLOATS = 5;
 
-/** Numbers one image's elastic field takes (x, then y displacements): none without elastic distortion. */
-export function fieldFloats(a: Augmentation, size: number): number {
-  return a.elastic ? 2 * size : 0;
+/**
+ * Images' distortions drawn but not applied (Augmenter.drawRows): row r's at
+ * distortions[r·DISTORTION_FLOATS], its elastic field (x, then y displacements; none
+ * without elastic distortion) at fields[r·Augmenter.fieldLength].
+ */
+export interface DrawnDistortions {
+  distortions: Float64Array;
+  fields: Float64Array;
 }
 
 /** Whether any distortion is switched on. */
@@ -54,14 +59,15 @@ export class Augmenter {
   private readonly size: number;
   private readonly source: Float64Array;
   private readonly spare: Float64Array;
-  /** One image's drawn distortion and elastic field, for `apply`. */
-  private readonly drawn = new Float64Array(DISTORTION_FLOATS);
-  private readonly field: Float64Array;
+  /** Numbers one image's elastic field takes in a DrawnDistortions. */
+  readonly fieldLength: number;
+  /** One image's drawn distortion, for `apply`. */
+  private readonly drawn: DrawnDistortions;
   private readonly gaussian: Float64Array;
 
   /**
    * `random` is the stream the distortions are drawn from; without one the augmenter only
-   * applies distortions drawn elsewhere (a data-parallel worker's, `applyDrawn`).
+   * applies distortions drawn elsewhere (a data-parallel worker's, `applyDrawnRows`).
    */
   constructor(
     readonly settings: Augmentation,
@@ -72,7 +78,8 @@ export class Augmenter {
     this.size = rows * cols;
     this.source = new Float64Array(this.size);
     this.spare = new Float64Array(this.size);
-    this.field = new Float64Array(fieldFloats(settings, this.size));
+    this.fieldLength = settings.elastic ? 2 * this.size : 0;
+    this.drawn = this.drawnFor(1);
     const radius = Math.ceil(2 * ELASTIC_SIGMA);
     this.gaussian = Float64Array.from({ length: 2 * radius + 1 }, (_, i) =>
       Math.exp(-((i - radius) ** 2) / (2 * ELASTIC_SIGMA ** 2)),
@@ -90,43 +97,66 @@ export class Augmenter {
   /** Distorts the image at pixels[offset .. offset + rows·cols), in place. */
   apply(pixels: FloatArray, offset = 0): void {
     if (!augments(this.settings)) return;
-    this.draw(this.drawn, 0, this.field, 0);
-    this.applyDrawn(pixels, offset, this.drawn, 0, this.field, 0);
+    this.draw(this.drawn, 0);
+    this.applyDrawn(pixels, offset, this.drawn, 0);
+  }
+
+  /** Room for `count` images' drawn distortions; in shared memory, for other threads, when `shared`. */
+  drawnFor(count: number, shared = false): DrawnDistortions {
+    const floats = (n: number) =>
+      shared ? new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8)) : new Float64Array(n);
+    return { distortions: floats(count * DISTORTION_FLOATS), fields: floats(count * this.fieldLength) };
   }
 
   /**
-   * Draws one image's distortion from the stream, as `apply` would, without touching the
-   * image: DISTORTION_FLOATS numbers at distortions[at] (stroke width, scale, angle in
-   * radians, shift x, shift y) and, when elastic, its field's fieldFloats() at
-   * field[fieldAt]. Data-parallel training draws a batch's on the calling thread, in image
-   * order, and each thread applies its shard's (data-parallel.ts).
+   * Draws `count` images' distortions from the stream, in order, as `applyBatch` would,
+   * into drawn's first rows, without touching any image. Data-parallel training draws a
+   * batch's on the calling thread, and each thread applies its shard's (data-parallel.ts).
    */
-  draw(distortions: Float64Array, at: number, field: Float64Array, fieldAt: number): void {
+  drawRows(drawn: DrawnDistortions, count: number): void {
+    for (let r = 0; r < count; r++) this.draw(drawn, r);
+  }
+
+  /**
+   * Applies drawn rows first … first + count − 1 to the `count` images stored one after
+   * another in `pixels`, in place.
+   */
+  applyDrawnRows(pixels: FloatArray, drawn: DrawnDistortions, first: number, count: number): void {
+    for (let i = 0; i < count; i++) this.applyDrawn(pixels, i * this.size, drawn, first + i);
+  }
+
+  /** Copies drawn rows [first, end) from one set to another, at the same rows. */
+  copyDrawnRows(from: DrawnDistortions, to: DrawnDistortions, first: number, end: number): void {
+    to.distortions.set(
+      from.distortions.subarray(first * DISTORTION_FLOATS, end * DISTORTION_FLOATS),
+      first * DISTORTION_FLOATS,
+    );
+    to.fields.set(from.fields.subarray(first * this.fieldLength, end * this.fieldLength), first * this.fieldLength);
+  }
+
+  /** Draws row `row` of `drawn` from the stream: stroke width, scale, angle in radians, shift x, shift y, and the elastic field. */
+  private draw(drawn: DrawnDistortions, row: number): void {
     const a = this.settings;
     const random = this.random;
     if (!random) throw new Error('this augmenter only applies distortions drawn elsewhere');
+    const { distortions } = drawn;
+    const at = row * DISTORTION_FLOATS;
     distortions[at] = a.strokeWidth ? random.uniform(-a.strokeWidth, a.strokeWidth) : 0;
     distortions[at + 1] = a.scale ? random.uniform(1 - a.scale, 1 + a.scale) : 1;
     distortions[at + 2] = a.rotation ? (random.uniform(-a.rotation, a.rotation) * Math.PI) / 180 : 0;
     distortions[at + 3] = a.shift ? random.uniform(-a.shift, a.shift) : 0;
     distortions[at + 4] = a.shift ? random.uniform(-a.shift, a.shift) : 0;
-    if (a.elastic) this.elasticField(a.elastic, random, field.subarray(fieldAt, fieldAt + 2 * this.size));
+    const fieldAt = row * this.fieldLength;
+    if (a.elastic) this.elasticField(a.elastic, random, drawn.fields.subarray(fieldAt, fieldAt + this.fieldLength));
   }
 
-  /**
-   * Applies a distortion `draw` drew (at distortions[at], its field at field[fieldAt]) to
-   * the image at pixels[offset .. offset + rows·cols), in place.
-   */
-  applyDrawn(
-    pixels: FloatArray,
-    offset: number,
-    distortions: Float64Array,
-    at: number,
-    field: Float64Array,
-    fieldAt: number,
-  ): void {
+  /** Applies row `row` of `drawn` to the image at pixels[offset .. offset + rows·cols), in place. */
+  private applyDrawn(pixels: FloatArray, offset: number, drawn: DrawnDistortions, row: number): void {
     const a = this.settings;
     if (!augments(a)) return;
+    const { distortions, fields: field } = drawn;
+    const at = row * DISTORTION_FLOATS;
+    const fieldAt = row * this.fieldLength;
     const image = this.source;
     for (let i = 0; i < this.size; i++) image[i] = pixels[offset + i];
     const strokeWidth = distortions[at];

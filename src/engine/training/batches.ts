@@ -2,8 +2,8 @@ import type { Dataset } from '../data/dataset';
 import { kernels } from '../kernels';
 import { JoinedDataset } from '../data/dataset';
 import type { Random } from '../random';
-import type { Augmenter } from './augmentation';
-import { DISTORTION_FLOATS, fieldFloats } from './augmentation';
+import type { Augmenter, DrawnDistortions } from './augmentation';
+import { DISTORTION_FLOATS } from './augmentation';
 import type { Matrix } from '../tensor';
 import { matrix } from '../tensor';
 
@@ -95,12 +95,6 @@ export class BatchAssembler {
   }
 }
 
-/** A batch's distortions, drawn but not applied: row r's at distortions[r·DISTORTION_FLOATS], its elastic field at fields[r·fieldFloats()]. */
-export interface DrawnDistortions {
-  distortions: Float64Array;
-  fields: Float64Array;
-}
-
 /** A mini-batch: its images as network inputs, their labels, and with deferred distortions the ones still to apply. */
 export interface Batch {
   inputs: Matrix;
@@ -159,13 +153,10 @@ export class BatchStream {
       return batch;
     }
     const rows = batch.inputs.rows;
-    const perField = fieldFloats(augmenter.settings, augmenter.rows * augmenter.cols);
     let drawn = this.drawn[turn];
-    if (!drawn || drawn.distortions.length !== rows * DISTORTION_FLOATS) {
-      drawn = { distortions: new Float64Array(rows * DISTORTION_FLOATS), fields: new Float64Array(rows * perField) };
-      this.drawn[turn] = drawn;
-    }
-    for (let r = 0; r < rows; r++) augmenter.draw(drawn.distortions, r * DISTORTION_FLOATS, drawn.fields, r * perField);
+    if (!drawn || drawn.distortions.length !== rows * DISTORTION_FLOATS)
+      drawn = this.drawn[turn] = augmenter.drawnFor(rows);
+    augmenter.drawRows(drawn, rows);
     return { ...batch, drawn };
   }
 }

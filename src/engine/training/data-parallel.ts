@@ -9,9 +9,9 @@ import { kernels } from '../kernels';
 import type { FloatArray, Matrix } from '../tensor';
 import type { Dataset } from '../data/dataset';
 import type { Augmentation } from '../../shared/hyperparameters';
-import { Augmenter, DISTORTION_FLOATS, fieldFloats } from './augmentation';
+import { Augmenter } from './augmentation';
+import type { DrawnDistortions } from './augmentation';
 import { BatchAssembler } from './batches';
-import type { DrawnDistortions } from './batches';
 
 /**
  * Data-parallel training on `threads` cores: each mini-batch is split into `threads`
@@ -23,7 +23,7 @@ import type { DrawnDistortions } from './batches';
  *                                statistics), written by the calling thread before each
  *                                step, read by every replica
  *   inputs   [batch, in], labels the whole batch; a worker reads its shard's rows
- *   distortions, fields         the batch's augmentation, drawn by the calling thread in
+ *   drawn                       the batch's augmentation, drawn by the calling thread in
  *                                image order (batches.ts, deferDistortions); each thread
  *                                applies its own rows', where the calling thread would
  *                                apply every row's while the others wait
@@ -60,10 +60,10 @@ export class DataParallel {
   private readonly inputs: Float32Array;
   private readonly labels: Uint8Array;
   private readonly logits: Float32Array;
-  private readonly distortions: Float64Array;
-  private readonly fields: Float64Array;
   /** Applies shard 0's drawn distortions (none without augmentation). */
   private readonly augmenter: Augmenter | undefined;
+  /** The workers' rows' drawn distortions. */
+  private readonly drawn: DrawnDistortions | undefined;
   private readonly params: Param[];
   private readonly state: StateTensor[];
   private readonly width: number;
@@ -90,10 +90,8 @@ export class DataParallel {
     this.inputs = new Float32Array(new SharedArrayBuffer(maxRows * model.spec.inputSize * 4));
     this.labels = new Uint8Array(new SharedArrayBuffer(maxRows));
     this.logits = new Float32Array(new SharedArrayBuffer(maxRows * model.classes * 4));
-    const perField = augmentation ? fieldFloats(augmentation.settings, augmentation.rows * augmentation.cols) : 0;
-    this.distortions = new Float64Array(new SharedArrayBuffer(augmentation ? maxRows * DISTORTION_FLOATS * 8 : 8));
-    this.fields = new Float64Array(new SharedArrayBuffer(Math.max(1, maxRows * perField) * 8));
     this.augmenter = augmentation && new Augmenter(augmentation.settings, augmentation.rows, augmentation.cols);
+    this.drawn = this.augmenter?.drawnFor(maxRows, true);
     for (let shard = 1; shard < threads; shard++) {
       const workerData: GradientWorkerData = {
         spec: model.spec,
@@ -109,8 +107,7 @@ export class DataParallel {
         labels: this.labels,
         logits: this.logits,
         augmentation,
-        distortions: this.distortions,
-        fields: this.fields,
+        drawn: this.drawn,
       };
       const worker = spawnWorker(workerUrl, workerData);
       worker.on('error', (error) => this.fail(new Error(`training thread ${shard} failed: ${error.message}`)));
@@ -183,16 +180,7 @@ export class DataParallel {
       const augmenter = this.augmenter;
       if (!augmenter)
         throw new Error('a batch with drawn distortions, but the threads were started without augmentation');
-      const perField = drawn.fields.length / n;
-      for (let r = 0; r < bounds[1]; r++)
-        augmenter.applyDrawn(
-          inputs.data,
-          r * cols,
-          drawn.distortions,
-          r * DISTORTION_FLOATS,
-          drawn.fields,
-          r * perField,
-        );
+      augmenter.applyDrawnRows(inputs.data, drawn, 0, bounds[1]);
     }
     // Shard 0 on this thread, with the model itself; a view of the batch's first rows.
     const first: Matrix = { rows: bounds[1], cols, data: inputs.data.subarray(0, bounds[1] * cols) };
@@ -254,16 +242,8 @@ export class DataParallel {
     const from = bounds[1] * inputs.cols;
     this.inputs.set(inputs.data.subarray(from, n * inputs.cols), from);
     this.labels.set(labels.subarray(0, n));
-    if (drawn) {
-      // The workers' rows' distortions (shard 0's stay on this thread).
-      const perField = drawn.fields.length / n;
-      this.distortions.set(
-        drawn.distortions.subarray(bounds[1] * DISTORTION_FLOATS, n * DISTORTION_FLOATS),
-        bounds[1] * DISTORTION_FLOATS,
-      );
-      if (perField > 0)
-        this.fields.set(drawn.fields.subarray(bounds[1] * perField, n * perField), bounds[1] * perField);
-    }
+    // The workers' rows' distortions (shard 0's stay on this thread).
+    if (drawn && this.augmenter && this.drawn) this.augmenter.copyDrawnRows(drawn, this.drawn, bounds[1], n);
     Atomics.store(this.control, DISTORT, drawn ? 1 : 0);
     Atomics.store(this.control, COLS, inputs.cols);
     for (let shard = 0; shard <= this.threads; shard++) Atomics.store(this.control, BOUNDS + shard, bounds[shard]);
@@ -442,9 +422,8 @@ export interface GradientWorkerData {
   logits: Float32Array;
   /** The run's distortions, when batches come with them drawn but not applied. */
   augmentation: ShardAugmentation | undefined;
-  /** `[maxRows, DISTORTION_FLOATS]` and `[maxRows, fieldFloats()]`: each row's drawn distortion. */
-  distortions: Float64Array;
-  fields: Float64Array;
+  /** Room for `maxRows` rows' drawn distortions, in shared memory; the workers read their rows'. */
+  drawn: DrawnDistortions | undefined;
 }
 
 /** A run's distortions and the size of its images, for the threads that apply them. */

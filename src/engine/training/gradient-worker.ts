@@ -9,7 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLoss } from '../losses';
-import { Augmenter, DISTORTION_FLOATS, fieldFloats } from './augmentation';
+import { Augmenter } from './augmentation';
 import { Sequential } from '../model/sequential';
 import { matrix } from '../tensor';
 import type { Matrix } from '../tensor';
@@ -41,9 +41,8 @@ else serveGradients(workerData as GradientWorkerData);
 function serveGradients(data: GradientWorkerData): void {
   const { spec, seed, labelSmoothing, shard, threads, control, losses, weights, results, inputs, labels, logits } =
     data;
-  const { augmentation, distortions, fields } = data;
+  const { augmentation, drawn } = data;
   const augmenter = augmentation && new Augmenter(augmentation.settings, augmentation.rows, augmentation.cols);
-  const perField = augmentation ? fieldFloats(augmentation.settings, augmentation.rows * augmentation.cols) : 0;
   const model = new Sequential(spec, { seed });
   const loss = createLoss(spec.loss, 'float32', labelSmoothing);
   // Gradients are summed with the children's; state is this shard's own.
@@ -102,12 +101,7 @@ function serveGradients(data: GradientWorkerData): void {
       logits.set(out.data.subarray(0, rows * out.cols), start * out.cols);
       return;
     }
-    if (augmenter && Atomics.load(control, DISTORT)) {
-      for (let r = 0; r < rows; r++) {
-        const row = start + r;
-        augmenter.applyDrawn(batch.data, r * cols, distortions, row * DISTORTION_FLOATS, fields, row * perField);
-      }
-    }
+    if (augmenter && drawn && Atomics.load(control, DISTORT)) augmenter.applyDrawnRows(batch.data, drawn, start, rows);
     const z = model.forward(batch, true);
     losses[shard] = loss.forward(z, labels.subarray(start, start + rows));
     model.backward(scaleRows(loss.backward(), rows / n), false);

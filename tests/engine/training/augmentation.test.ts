@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/engine/random';
-import {
-  Augmenter,
-  DISTORTION_FLOATS,
-  augments,
-  describeAugmentation,
-  fieldFloats,
-} from '../../../src/engine/training/augmentation';
+import { Augmenter, augments, describeAugmentation } from '../../../src/engine/training/augmentation';
 import type { Augmentation } from '../../../src/shared/hyperparameters';
 
 const SIDE = 16;
@@ -69,11 +63,11 @@ describe('augmentation', () => {
     new Augmenter(settings, SIDE, SIDE, streamA).apply(whole);
 
     const streamB = new Random(11);
-    const distortions = new Float64Array(DISTORTION_FLOATS);
-    const field = new Float64Array(fieldFloats(settings, SIDE * SIDE));
-    new Augmenter(settings, SIDE, SIDE, streamB).draw(distortions, 0, field, 0);
+    const drawer = new Augmenter(settings, SIDE, SIDE, streamB);
+    const drawn = drawer.drawnFor(1);
+    drawer.drawRows(drawn, 1);
     const elsewhere = Float32Array.from(bar());
-    new Augmenter(settings, SIDE, SIDE).applyDrawn(elsewhere, 0, distortions, 0, field, 0);
+    new Augmenter(settings, SIDE, SIDE).applyDrawnRows(elsewhere, drawn, 0, 1);
 
     expect(Array.from(elsewhere)).toEqual(Array.from(whole));
     expect(Array.from(elsewhere)).not.toEqual(Array.from(bar()));
@@ -83,9 +77,7 @@ describe('augmentation', () => {
 
   it('an augmenter without a stream applies drawn distortions but refuses to draw', () => {
     const applier = new Augmenter({ shift: 2 }, SIDE, SIDE);
-    expect(() => applier.draw(new Float64Array(DISTORTION_FLOATS), 0, new Float64Array(0), 0)).toThrow(
-      /drawn elsewhere/,
-    );
+    expect(() => applier.drawRows(applier.drawnFor(1), 1)).toThrow(/drawn elsewhere/);
   });
 
   it('with every setting 0 or absent, leaves images exactly as they were', () => {

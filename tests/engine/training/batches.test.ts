@@ -48,8 +48,7 @@ describe('BatchStream', () => {
       deferred.prefetch();
       const drawn = batch.drawn!;
       expect(drawn.distortions).toHaveLength(batch.inputs.rows * DISTORTION_FLOATS);
-      for (let r = 0; r < batch.inputs.rows; r++)
-        applier.applyDrawn(batch.inputs.data, r * 36, drawn.distortions, r * DISTORTION_FLOATS, drawn.fields, 0);
+      applier.applyDrawnRows(batch.inputs.data, drawn, 0, batch.inputs.rows);
       expect(copy(batch)).toEqual(expected);
     }
   });

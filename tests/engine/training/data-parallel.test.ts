@@ -7,7 +7,7 @@ import { DataParallel, reductionChildren, shardBounds } from '../../../src/engin
 import { modelSpecFor } from '../../../src/engine/training/architecture';
 import { train } from '../../../src/engine/training/trainer';
 import { evaluate, forwardRows } from '../../../src/engine/training/evaluate';
-import { Augmenter, DISTORTION_FLOATS } from '../../../src/engine/training/augmentation';
+import { Augmenter } from '../../../src/engine/training/augmentation';
 import { Random } from '../../../src/engine/random';
 import { sliceDataset } from '../../../src/engine/data/dataset';
 import { syntheticDigits, syntheticHyperparameters as hyper } from './synthetic';
@@ -101,7 +101,8 @@ describe('data-parallel training', () => {
   // Each worker distorts its own rows from the distortions the calling thread drew: the
   // gradient is the distorted batch's, as if the calling thread had distorted every row.
   it("applies a batch's drawn distortions on each thread: the gradient of the whole distorted batch", async () => {
-    const settings = { shift: 1, rotation: 15, scale: 0.15 };
+    // Elastic too, so the fields travel to the workers with the rest.
+    const settings = { shift: 1, rotation: 15, scale: 0.15, elastic: 1 };
     const h = hyper({ hiddenLayers: [{ units: 16, activation: 'relu' }] });
     const spec = modelSpecFor(h, 36);
     const whole = new Sequential(spec, { seed: 5 });
@@ -110,15 +111,14 @@ describe('data-parallel training', () => {
     const raw = matrix(rows, 36, 'float32', 'kernel');
     for (let i = 0; i < raw.data.length; i++) raw.data[i] = data.train.images[i] / 255;
     const labels = data.train.labels.slice(0, rows);
-    const drawn = { distortions: new Float64Array(rows * DISTORTION_FLOATS), fields: new Float64Array(0) };
     const drawer = new Augmenter(settings, 6, 6, new Random(8));
-    for (let r = 0; r < rows; r++) drawer.draw(drawn.distortions, r * DISTORTION_FLOATS, drawn.fields, 0);
+    const drawn = drawer.drawnFor(rows);
+    drawer.drawRows(drawn, rows);
 
     const distorted = matrix(rows, 36, 'float32', 'kernel');
     distorted.data.set(raw.data);
     const applier = new Augmenter(settings, 6, 6);
-    for (let r = 0; r < rows; r++)
-      applier.applyDrawn(distorted.data, r * 36, drawn.distortions, r * DISTORTION_FLOATS, drawn.fields, 0);
+    applier.applyDrawnRows(distorted.data, drawn, 0, rows);
     expect(Array.from(distorted.data)).not.toEqual(Array.from(raw.data));
     const loss = createLoss(spec.loss);
     const wholeLoss = loss.forward(whole.forward(distorted, true), labels);
