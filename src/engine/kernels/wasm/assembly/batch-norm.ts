@@ -19,7 +19,7 @@ const TOTALS = memory.data(32 * 8, 16);
  * in memory and each vector of them has its own accumulator. A channel's terms are still
  * added in row order, so the sums are those of a pass per channel, which read one vector
  * of every row at a stride (every cache line once per four channels) and waited on one
- * accumulator: 3.7 of the fast preset's 22.7-ms step, before.
+ * accumulator: 3.7 ms of the fast preset's 22.7-ms step, before.
  */
 export function channelSums(a: usize, b: usize, center: usize, rows: i32, C: i32, out: usize): void {
   const vectorChannels = C & ~3;
@@ -31,9 +31,9 @@ export function channelSums(a: usize, b: usize, center: usize, rows: i32, C: i32
     else sumsByMode(a, b, center, rows, C, c, vectors, out, PLAIN);
     c += vectors << 2;
   }
+  const rowBytes = <usize>C << 2;
   for (let c = vectorChannels; c < C; c++) {
     const cb = <usize>c << 2;
-    const rowBytes = <usize>C << 2;
     const mean: f32 = center ? load<f32>(center + cb) : 0;
     let total: f64 = 0;
     for (let i = 0; i < rows; i++) {

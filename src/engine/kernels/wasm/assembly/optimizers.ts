@@ -1,9 +1,10 @@
 // The optimisers' update rules. Twin of ../../reference/optimizers.ts.
 //
-// Each rule's loop takes two vectors (8 floats) a turn, through an inline helper of four
-// lanes: V8 spends about a third of a one-vector turn on the loop itself and on
-// re-broadcasting the constants, and two vectors a turn made Adam's call over the
-// reference MLP's 101,770 weights 96 -> 73 µs (four a turn: no faster).
+// Each rule's loop but SGD's takes two vectors (8 floats) a turn, through an inline
+// helper of four lanes: V8 spends about a third of a one-vector turn on the loop itself
+// and on re-broadcasting the constants, and two vectors a turn made Adam's call over the
+// reference MLP's 101,770 weights 96 -> 73 µs (four a turn: no faster). SGD's few
+// operations a vector are bound by memory (19 µs over the same weights).
 
 import { flushSubnormal, flushSubnormalScalar } from './simd';
 
