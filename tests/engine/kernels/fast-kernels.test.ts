@@ -159,6 +159,44 @@ describe('fast kernels agree with the reference kernels', () => {
     }
   });
 
+  it("sparse products whose zeros come in runs, as an image's do (whole 16-float blocks, some of them -0)", () => {
+    const random = new Random(8);
+    // Each aligned run of 16 is zero (or -0) with probability 0.6, else 70% zeros; widths
+    // that are not multiples of 16 leave a tail of groups and of single floats.
+    const runs = (length: number): Float32Array => {
+      const x = filled(length, random, 'kernel', 0.7);
+      for (let at = 0; at < length; at += 16) {
+        const r = random.next();
+        if (r < 0.6) x.fill(r < 0.1 ? -0 : 0, at, Math.min(at + 16, length));
+      }
+      return x;
+    };
+    for (const [m, k, n] of [
+      [64, 784, 128],
+      [9, 50, 40],
+      [33, 37, 48],
+    ]) {
+      for (const form of ['affine', 'matmulTransA'] as const) {
+        const a = runs(m * k);
+        const b = filled(k * n, random, 'kernel');
+        const bias = filled(n, random, 'kernel');
+        const expected = allocate('float32', m * n) as Float32Array;
+        const actual = filled(m * n, random, 'kernel');
+        if (form === 'affine') {
+          reference.affine(a, b, bias, expected, m, k, n);
+          fastKernels.affine(a, b, bias, actual, m, k, n);
+        } else {
+          // A is [k, m] here: Aᵀ·B, a dense layer's weight gradient Xᵀ·dY.
+          reference.matmulTransA(a, b, expected, m, k, n);
+          fastKernels.matmulTransA(a, b, actual, m, k, n);
+        }
+        const scale = magnitudes(form, a, b, m, k, n);
+        const biasScale = (i: number) => scale[i] + (form === 'affine' ? Math.abs(bias[i % n]) : 0);
+        expect(worst(actual, expected, biasScale), `${form} ${m}x${k}x${n}`).toBeLessThanOrEqual(RELATIVE);
+      }
+    }
+  });
+
   it('sumRows adds each column over the rows in order, as the reference does: bit for bit', () => {
     const random = new Random(5);
     // Column blocks of 16, 8 and 4 and a scalar tail; a conv layer's bias gradient has many rows.

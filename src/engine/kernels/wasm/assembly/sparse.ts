@@ -34,21 +34,36 @@ const COMPRESS = memory.data<u8>([
  * mask's population, so the next group overwrites the rest. The stores stay within
  * `len` entries (the count never passes the group's own start). off/val need room for
  * `len` entries.
+ *
+ * Sixteen floats whose bits are all zero are passed over in one test: an MNIST image's
+ * zeros come in runs (its border, the space around the stroke), and skipping them halved
+ * the compaction of a batch of them.
  */
 export function compactRow(row: usize, len: i32, scale: i32, off: usize, val: usize): i32 {
   let count = 0;
   let p = 0;
-  const zero = f32x4.splat(0);
   const step = i32x4.splat(scale << 2);
+  const block = i32x4.splat(scale << 4);
   let index = i32x4(0, scale, scale << 1, scale * 3);
+  for (; p + 16 <= len; p += 16) {
+    const q = row + (<usize>p << 2);
+    const v0 = v128.load(q, 0), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48);
+    // Bits, not values: a -0 does not skip its block, and its group lists nothing for it.
+    if (!v128.any_true(v128.or(v128.or(v0, v1), v128.or(v2, v3)))) {
+      index = i32x4.add(index, block);
+      continue;
+    }
+    count = compactGroup(v0, index, count, off, val);
+    index = i32x4.add(index, step);
+    count = compactGroup(v1, index, count, off, val);
+    index = i32x4.add(index, step);
+    count = compactGroup(v2, index, count, off, val);
+    index = i32x4.add(index, step);
+    count = compactGroup(v3, index, count, off, val);
+    index = i32x4.add(index, step);
+  }
   for (; p + 4 <= len; p += 4) {
-    const v = v128.load(row + (<usize>p << 2));
-    const mask = i32x4.bitmask(f32x4.ne(v, zero));
-    const pattern = v128.load(COMPRESS + (<usize>mask << 4));
-    const at = <usize>count << 2;
-    v128.store(val + at, i8x16.swizzle(v, pattern));
-    v128.store(off + at, i8x16.swizzle(index, pattern));
-    count += popcnt<i32>(mask);
+    count = compactGroup(v128.load(row + (<usize>p << 2)), index, count, off, val);
     index = i32x4.add(index, step);
   }
   for (; p < len; p++) {
@@ -58,6 +73,18 @@ export function compactRow(row: usize, len: i32, scale: i32, off: usize, val: us
     count += i32(x != 0);
   }
   return count;
+}
+
+/** One group of compactRow: appends v's non-zero lanes and their indices at `count`; returns the new count. */
+// @ts-ignore: decorator
+@inline
+function compactGroup(v: v128, index: v128, count: i32, off: usize, val: usize): i32 {
+  const mask = i32x4.bitmask(f32x4.ne(v, f32x4.splat(0)));
+  const pattern = v128.load(COMPRESS + (<usize>mask << 4));
+  const at = <usize>count << 2;
+  v128.store(val + at, i8x16.swizzle(v, pattern));
+  v128.store(off + at, i8x16.swizzle(index, pattern));
+  return count + popcnt<i32>(mask);
 }
 
 /**
