@@ -138,6 +138,11 @@ export function affine(a: usize, b: usize, bias: usize, c: usize, m: i32, k: i32
     denseMatmul(a, k, 1, b, bias, c, m, k, n);
     return;
   }
+  sparseAffine(a, b, bias, c, m, k, n, scratch);
+}
+
+/** affine's sparse path: each row of A compacted to its non-zeros (8k bytes of scratch), then one sparse row over B. */
+function sparseAffine(a: usize, b: usize, bias: usize, c: usize, m: i32, k: i32, n: i32, scratch: usize): void {
   const off = scratch;
   const val = scratch + (<usize>k << 2);
   for (let i = 0; i < m; i++) {
@@ -151,24 +156,26 @@ export function matmul(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, scr
   affine(a, b, 0, c, m, k, n, scratch);
 }
 
-/** Scratch bytes `matmulTransA` needs for A[k,m]. */
+/**
+ * Scratch bytes `matmulTransA` needs for A[k,m]: Aᵀ and sparseAffine's lists take m·k + 2k
+ * floats; twice m·k more leave room for Cᵀ when B is the sparser side.
+ */
 export function matmulTransAScratch(m: i32, k: i32): i32 {
-  return 4 * (4 * m * k + k + 1 + 2 * m + 1);
+  return 4 * (3 * m * k + 2 * k);
 }
 
 /**
- * C[m,n] = A[k,m]ᵀ·B[k,n]. Sparse A is compacted row by row, then regrouped by
- * column (a counting sort), so each row of C sums only the rows of B whose A entry
- * is non-zero, in increasing order of row. When B is the sparser side (a dense
- * layer's weight gradient Xᵀ·dY, dY zero where the ReLU after it was), Cᵀ = Bᵀ·A is
- * summed that way instead, into scratch, and transposed into C: the same terms in the
- * same order.
+ * C[m,n] = A[k,m]ᵀ·B[k,n]. Sparse A is transposed, then each row of Aᵀ compacted, so
+ * each row of C sums only the rows of B whose A entry is non-zero, in increasing order of
+ * row. When B is the sparser side (a dense layer's weight gradient Xᵀ·dY, dY zero where
+ * the ReLU after it was), Cᵀ = Bᵀ·A is summed that way instead, into scratch, and
+ * transposed into C: the same terms in the same order.
  */
 export function matmulTransA(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, scratch: usize): void {
   const nonZeroA = countNonZero(a, m * k);
   // B at least half zeros (as A must be for its own sparse path) and fewer terms listed by
-  // B than by A; Cᵀ [n, m] and B's lists fit in the scratch A's would take.
-  if (<i64>n * m + 4 * <i64>k * n + 2 * n <= 4 * <i64>m * k + 2 * m) {
+  // B than by A; Cᵀ [n, m], Bᵀ and its lists fit in matmulTransAScratch's room.
+  if (<i64>n * m + <i64>k * n <= 3 * <i64>m * k) {
     const nonZeroB = countNonZero(b, k * n);
     if (2 * nonZeroB < k * n && <i64>nonZeroB * m < <i64>nonZeroA * n) {
       const ct = scratch;
@@ -212,49 +219,16 @@ function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
   }
 }
 
-/** matmulTransA's sparse path: A [k, m] listed by column, each row of C one sparse row over B. */
+/**
+ * matmulTransA's sparse path: A [k, m] transposed into scratch, then sparseAffine over its
+ * rows. Transposing (4x4 blocks in registers) and compacting the rows of Aᵀ cost less than
+ * a third of compacting A's rows and regrouping the entries by column, and give the same
+ * lists. Scratch: matmulTransAScratch(m, k) bytes.
+ */
 function sparseTransA(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, scratch: usize): void {
-  // Row-major compaction: column index and value of every non-zero, rows in order.
-  const column = scratch;
-  const value = column + (<usize>(m * k) << 2);
-  const rowEnd = value + (<usize>(m * k) << 2);
-  let total = 0;
-  for (let p = 0; p < k; p++) {
-    total += compactRow(a + (<usize>p * <usize>m << 2), m, 1, column + (<usize>total << 2), value + (<usize>total << 2));
-    store<i32>(rowEnd + (<usize>p << 2), total);
-  }
-  // Counting sort by column.
-  const start = rowEnd + (<usize>k << 2);
-  const cursor = start + (<usize>(m + 1) << 2);
-  const off = cursor + (<usize>m << 2);
-  const val = off + (<usize>total << 2);
-  memory.fill(start, 0, <usize>(m + 1) << 2);
-  for (let t = 0; t < total; t++) {
-    const q = start + (<usize>(load<i32>(column + (<usize>t << 2)) + 1) << 2);
-    store<i32>(q, load<i32>(q) + 1);
-  }
-  for (let i = 0; i < m; i++) {
-    const from = load<i32>(start + (<usize>i << 2));
-    store<i32>(start + (<usize>(i + 1) << 2), from + load<i32>(start + (<usize>(i + 1) << 2)));
-    store<i32>(cursor + (<usize>i << 2), from);
-  }
-  const bRowBytes = n << 2;
-  let t = 0;
-  for (let p = 0; p < k; p++) {
-    const end = load<i32>(rowEnd + (<usize>p << 2));
-    for (; t < end; t++) {
-      const q = cursor + (<usize>load<i32>(column + (<usize>t << 2)) << 2);
-      const at = load<i32>(q);
-      store<i32>(off + (<usize>at << 2), p * bRowBytes);
-      store<f32>(val + (<usize>at << 2), load<f32>(value + (<usize>t << 2)));
-      store<i32>(q, at + 1);
-    }
-  }
-  for (let i = 0; i < m; i++) {
-    const from = load<i32>(start + (<usize>i << 2));
-    const to = load<i32>(start + (<usize>(i + 1) << 2));
-    sparseRow(off + (<usize>from << 2), val + (<usize>from << 2), to - from, b, 0, c + (<usize>i * <usize>n << 2), n);
-  }
+  const at = scratch;
+  transpose(a, k, m, at);
+  sparseAffine(at, b, 0, c, m, k, n, at + (<usize>(m * k) << 2));
 }
 
 /** Scratch bytes `matmulTransB` needs. */
