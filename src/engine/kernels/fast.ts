@@ -409,7 +409,10 @@ export function fastKernels(wasm: WasmKernels): Kernels {
         [a, out, ...(b ? [b] : []), ...(center ? [center] : [])],
         () => {
           const po = output(out, C);
-          ex.channelSums(input(a, rows * C), b ? input(b, rows * C) : 0, center ? input(center, C) : 0, rows, C, po);
+          const pa = input(a, rows * C);
+          const pb = b ? input(b, rows * C) : 0;
+          const pc = center ? input(center, C) : 0;
+          ex.channelSums(pa, pb, pc, rows, C, po, reserve(ex.channelSumsScratch()));
           writeBack(out, po, C);
         },
         () => reference.channelSums(a, b, center, rows, C, out),

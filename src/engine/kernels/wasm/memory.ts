@@ -100,7 +100,8 @@ export interface WasmExports {
   ): void;
   maxPool(x: number, count: number, geometry: number, y: number): void;
   maxPoolBackward(x: number, g: number, count: number, geometry: number, dx: number): void;
-  channelSums(a: number, b: number, center: number, rows: number, C: number, out: number): void;
+  channelSumsScratch(): number;
+  channelSums(a: number, b: number, center: number, rows: number, C: number, out: number, totals: number): void;
   channelAffine(
     x: number,
     y: number,

@@ -7,8 +7,10 @@ const STAT_BLOCK: i32 = 256;
 /** Sum modes of `channelSums`, constants once its loops are inlined. */
 const PLAIN: i32 = 0, PRODUCT: i32 = 1, CENTERED: i32 = 2;
 
-/** The float64 totals of the channels a `channelSums` pass is summing (at most 32 of them). */
-const TOTALS = memory.data(32 * 8, 16);
+/** Scratch bytes `channelSums` needs: the float64 totals of the channels a pass is summing (at most 32 of them). */
+export function channelSumsScratch(): i32 {
+  return 32 * 8;
+}
 
 /**
  * Per-channel sums over the N rows of a[N, C]: out[c] = Σ_i a[i, c]·(b ? b[i, c] : 1),
@@ -20,15 +22,18 @@ const TOTALS = memory.data(32 * 8, 16);
  * added in row order, so the sums are those of a pass per channel, which read one vector
  * of every row at a stride (every cache line once per four channels) and waited on one
  * accumulator: 3.7 ms of the fast preset's 22.7-ms step, before.
+ *
+ * The totals live in the caller's scratch, not in a static buffer: data-parallel training's
+ * threads run these kernels in one shared memory at once.
  */
-export function channelSums(a: usize, b: usize, center: usize, rows: i32, C: i32, out: usize): void {
+export function channelSums(a: usize, b: usize, center: usize, rows: i32, C: i32, out: usize, totals: usize): void {
   const vectorChannels = C & ~3;
   for (let c = 0; c < vectorChannels; ) {
     const left = vectorChannels - c;
     const vectors = left >= 32 ? 8 : left >= 16 ? 4 : 1;
-    if (center) sumsByMode(a, b, center, rows, C, c, vectors, out, CENTERED);
-    else if (b) sumsByMode(a, b, center, rows, C, c, vectors, out, PRODUCT);
-    else sumsByMode(a, b, center, rows, C, c, vectors, out, PLAIN);
+    if (center) sumsByMode(a, b, center, rows, C, c, vectors, out, totals, CENTERED);
+    else if (b) sumsByMode(a, b, center, rows, C, c, vectors, out, totals, PRODUCT);
+    else sumsByMode(a, b, center, rows, C, c, vectors, out, totals, PLAIN);
     c += vectors << 2;
   }
   const rowBytes = <usize>C << 2;
@@ -48,10 +53,10 @@ export function channelSums(a: usize, b: usize, center: usize, rows: i32, C: i32
 
 // @ts-ignore: decorator
 @inline
-function sumsByMode(a: usize, b: usize, center: usize, rows: i32, C: i32, c: i32, vectors: i32, out: usize, mode: i32): void {
-  if (vectors == 8) channelSumPass(a, b, center, rows, C, c, 8, out, mode);
-  else if (vectors == 4) channelSumPass(a, b, center, rows, C, c, 4, out, mode);
-  else channelSumPass(a, b, center, rows, C, c, 1, out, mode);
+function sumsByMode(a: usize, b: usize, center: usize, rows: i32, C: i32, c: i32, vectors: i32, out: usize, totals: usize, mode: i32): void {
+  if (vectors == 8) channelSumPass(a, b, center, rows, C, c, 8, out, totals, mode);
+  else if (vectors == 4) channelSumPass(a, b, center, rows, C, c, 4, out, totals, mode);
+  else channelSumPass(a, b, center, rows, C, c, 1, out, totals, mode);
 }
 
 /** One vector's term at `at` (bytes into a and b) in `mode`. */
@@ -78,10 +83,10 @@ function addBlock(totals: usize, s: v128): void {
 /** Channels c … c + 4·vectors − 1 (vectors 1, 4 or 8, a constant once inlined) over every row. */
 // @ts-ignore: decorator
 @inline
-function channelSumPass(a: usize, b: usize, center: usize, rows: i32, C: i32, c: i32, vectors: i32, out: usize, mode: i32): void {
+function channelSumPass(a: usize, b: usize, center: usize, rows: i32, C: i32, c: i32, vectors: i32, out: usize, totals: usize, mode: i32): void {
   const rowBytes = <usize>C << 2;
   const cb = <usize>c << 2;
-  memory.fill(TOTALS, 0, <usize>vectors << 5);
+  memory.fill(totals, 0, <usize>vectors << 5);
   const zero = f32x4.splat(0);
   let m0 = zero, m1 = zero, m2 = zero, m3 = zero, m4 = zero, m5 = zero, m6 = zero, m7 = zero;
   if (mode == CENTERED) {
@@ -111,15 +116,15 @@ function channelSumPass(a: usize, b: usize, center: usize, rows: i32, C: i32, c:
         s7 = term(a, b, at + 112, m7, mode, s7);
       }
     }
-    addBlock(TOTALS, s0);
+    addBlock(totals, s0);
     if (vectors > 1) {
-      addBlock(TOTALS + 32, s1); addBlock(TOTALS + 64, s2); addBlock(TOTALS + 96, s3);
+      addBlock(totals + 32, s1); addBlock(totals + 64, s2); addBlock(totals + 96, s3);
     }
     if (vectors > 4) {
-      addBlock(TOTALS + 128, s4); addBlock(TOTALS + 160, s5); addBlock(TOTALS + 192, s6); addBlock(TOTALS + 224, s7);
+      addBlock(totals + 128, s4); addBlock(totals + 160, s5); addBlock(totals + 192, s6); addBlock(totals + 224, s7);
     }
   }
-  for (let k = 0; k < vectors << 2; k++) store<f32>(out + cb + (<usize>k << 2), <f32>load<f64>(TOTALS + (<usize>k << 3)));
+  for (let k = 0; k < vectors << 2; k++) store<f32>(out + cb + (<usize>k << 2), <f32>load<f64>(totals + (<usize>k << 3)));
 }
 
 /**
