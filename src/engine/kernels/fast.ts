@@ -23,7 +23,7 @@ export const FILTER_GRADIENT_CHUNK_BYTES = 2 ** 17;
  */
 export function fastKernels(wasm: WasmKernels): Kernels {
   const ex = wasm.exports;
-  const { buffer, scratch } = wasm;
+  const { buffer, scratch, owns } = wasm;
   const f32 = new Float32Array(buffer);
   const i32 = new Int32Array(buffer);
   const u8 = new Uint8Array(buffer);
@@ -38,17 +38,17 @@ export function fastKernels(wasm: WasmKernels): Kernels {
   }
   /** Byte offset of x's first `length` entries in kernel memory, copying them there if needed. */
   function input(x: FloatArray, length: number): number {
-    if (x.buffer === buffer) return x.byteOffset;
+    if (owns(x)) return x.byteOffset;
     const at = reserve(length * 4);
     f32.set(x.subarray(0, length), at >> 2);
     return at;
   }
   /** Byte offset to write x's first `length` entries to; `writeBack` copies them out if x is elsewhere. */
   function output(x: FloatArray, length: number): number {
-    return x.buffer === buffer ? x.byteOffset : reserve(length * 4);
+    return owns(x) ? x.byteOffset : reserve(length * 4);
   }
   function writeBack(x: FloatArray, at: number, length: number): void {
-    if (x.buffer !== buffer) x.set(f32.subarray(at >> 2, (at >> 2) + length));
+    if (!owns(x)) x.set(f32.subarray(at >> 2, (at >> 2) + length));
   }
   /** Runs `fast` with a scratch mark, or `slow` for float64 operands or when scratch runs out. */
   function run<T>(arrays: FloatArray[], fast: () => T, slow: () => T): T {

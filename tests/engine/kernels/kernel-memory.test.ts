@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { Arena, KernelArrays, kernelArrays, kernelFloat32, wasmKernels } from '../../../src/engine/kernels/wasm/memory';
+import { fast } from '../../../src/engine/kernels';
+import {
+  Arena,
+  KernelArrays,
+  kernelArrays,
+  kernelFloat32,
+  kernelOffset,
+  kernelView,
+  returnWorkerRegions,
+  takeWorkerRegions,
+  wasmKernels,
+  workerRegionBytes,
+} from '../../../src/engine/kernels/wasm/memory';
 
 /** Until the current job (synchronous run of code) ends, WeakRefs keep what they point to. */
 const nextJob = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -52,5 +64,33 @@ describe("the kernels' memory", () => {
     expect(arrays.collections).toBe(3);
     expect(arrays.refused).toBe(11);
     expect(arrays.liveBytes).toBe(16 * block);
+  });
+
+  it("hands data-parallel workers regions of the shared memory past the calling thread's part, growing it, and takes them back", () => {
+    const mib = 2 ** 20;
+    expect(wasmKernels!.shared).toBe(true);
+    const first = takeWorkerRegions(2)!;
+    const second = takeWorkerRegions(3)!;
+    expect(first.regions.map((r) => r.end - r.start)).toEqual([256 * mib, 256 * mib]);
+    expect(first.extent.start).toBeGreaterThanOrEqual(256 * mib);
+    expect(first.regions[1].start).toBe(first.regions[0].end);
+    // A second pool while the first runs: past the first's regions, never over them.
+    expect(second.extent.start).toBeGreaterThanOrEqual(first.extent.end);
+    expect(wasmKernels!.memory.buffer.byteLength).toBeGreaterThanOrEqual(second.extent.end);
+    // Arrays there are the kernels' own: used in place (a += a), not copied through scratch.
+    const view = kernelView(second.regions[2].start, 16);
+    view.fill(3);
+    expect(kernelOffset(view)).toBe(second.regions[2].start);
+    fast!.sgd(view, view, -1);
+    expect(Array.from(kernelView(second.regions[2].start, 16))).toEqual(new Array(16).fill(6));
+    expect(kernelOffset(new Float32Array(16))).toBeUndefined();
+    returnWorkerRegions(first.extent);
+    returnWorkerRegions(second.extent);
+    const again = takeWorkerRegions(2)!;
+    expect(again.extent).toEqual(first.extent);
+    returnWorkerRegions(again.extent);
+    // 64 threads still fit in 4 GiB, in smaller regions.
+    expect(workerRegionBytes(63) * 63 + 256 * mib).toBeLessThanOrEqual(4 * 1024 * mib);
+    expect(workerRegionBytes(63)).toBeGreaterThanOrEqual(32 * mib);
   });
 });

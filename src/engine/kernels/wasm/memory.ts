@@ -1,4 +1,4 @@
-import { relaxedSimdWasm, simdWasm } from './kernels.wasm';
+import { relaxedSimdSharedWasm, relaxedSimdWasm, simdSharedWasm, simdWasm } from './kernels.wasm';
 
 /**
  * The one WebAssembly memory the fast kernels work in, and the arena that hands out
@@ -17,6 +17,15 @@ import { relaxedSimdWasm, simdWasm } from './kernels.wasm';
  *
  * Loading needs WebAssembly SIMD (Node 16.4+, every Electron we ship); without it,
  * `wasmKernels` is undefined and the engine runs the reference kernels.
+ *
+ * In Node's main thread (the engine process, the command line, tests) the memory is
+ * shared (WebAssembly threads): data-parallel training's worker threads run their kernels
+ * in it too, each in a region of its own past the main thread's 256 MiB
+ * (`takeWorkerRegions`), so every thread reads the model's weights, the batch and the
+ * optimiser's state where they are and sums the others' gradients in place
+ * (training/data-parallel.ts). A shared memory may grow without detaching anything: the
+ * regions are added when a pool of workers starts. Elsewhere (a browser, other workers)
+ * the memory is the thread's own.
  */
 
 /** The exports of wasm/assembly/index.ts: each has the name of its twin in ../reference. */
@@ -125,9 +134,15 @@ export interface WasmExports {
   ): void;
 }
 
+/** A WebAssembly.Memory, as far as this file uses one. */
+export interface KernelMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
 /** The part of the WebAssembly JS API used here (lib.dom has it; the node project's libs do not). */
 interface WebAssemblyApi {
-  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+  Memory: new (descriptor: { initial: number; maximum: number; shared?: boolean }) => KernelMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
   validate(bytes: Uint8Array): boolean;
@@ -135,16 +150,27 @@ interface WebAssemblyApi {
 const WebAssemblyApi = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
 
 const PAGE = 65536;
+/** The main thread's part of the memory (all of it when it is not shared). */
 const MEMORY_BYTES = 256 * 2 ** 20;
+/** All that a 32-bit memory can address, the most a shared memory can grow to. */
+const MAX_PAGES = 65536;
 /** Kernel scratch (sparse index lists, transposes, copies of heap operands). */
 const SCRATCH_BYTES = 64 * 2 ** 20;
 const ALIGN = 64;
 
 export interface WasmKernels {
   exports: WasmExports;
-  memory: { buffer: ArrayBuffer };
-  /** The memory's ArrayBuffer; it never changes because the memory never grows. */
+  memory: KernelMemory;
+  /**
+   * The memory's buffer when this thread loaded the kernels. A private memory never
+   * grows, so it never changes; a shared one grows (`takeWorkerRegions`) and hands out a
+   * longer buffer over the same bytes, which `owns` also knows.
+   */
   buffer: ArrayBuffer;
+  /** Whether the memory is shared with data-parallel training's worker threads. */
+  shared: boolean;
+  /** Whether `x` lives in this memory, so the kernels use it in place. */
+  owns(x: ArrayBufferView): boolean;
   /** Whether the build with fused multiply-add (relaxed SIMD) loaded. */
   relaxedSimd: boolean;
   scratch: Scratch;
@@ -331,30 +357,88 @@ function fullCollection(): (() => void) | undefined {
   };
 }
 
-/** How much `kernelFloat32` is asked for between two full collections it may ask for: an eighth of the arena. */
-const COLLECT_AFTER_BYTES = (MEMORY_BYTES - SCRATCH_BYTES) / 8;
+/**
+ * Where a data-parallel worker thread's kernels live in the shared memory: its scratch,
+ * then its arena, in [start, end).
+ */
+export interface KernelRegion {
+  start: number;
+  end: number;
+}
+
+/** What a worker thread is started with (its workerData's `kernelMemory`) to run its kernels in the shared memory. */
+export interface WorkerKernelMemory {
+  memory: KernelMemory;
+  region: KernelRegion;
+}
+
+/** The workerData key memory.ts looks for when it loads in a worker thread. */
+export const WORKER_KERNEL_MEMORY = 'kernelMemory';
+
+/** How this thread's kernels get their memory: a private one, the shared one it creates, or a worker's region of it. */
+function chooseMemory(api: WebAssemblyApi): { memory: KernelMemory; shared: boolean; region: KernelRegion } {
+  const node = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+  const threads = node
+    ? (process.getBuiltinModule?.('node:worker_threads') as typeof import('node:worker_threads') | undefined)
+    : undefined;
+  const handed = (threads?.workerData as Record<string, unknown> | undefined)?.[WORKER_KERNEL_MEMORY] as
+    WorkerKernelMemory | undefined;
+  if (handed) return { memory: handed.memory, shared: true, region: handed.region };
+  const main = { start: 0, end: MEMORY_BYTES };
+  if (threads?.isMainThread && typeof SharedArrayBuffer === 'function' && !process.env.AB_PRIVATE) {
+    try {
+      return {
+        memory: new api.Memory({ initial: MEMORY_BYTES / PAGE, maximum: MAX_PAGES, shared: true }),
+        shared: true,
+        region: main,
+      };
+    } catch {
+      // No room to reserve a shared memory: a private one still trains on one thread.
+    }
+  }
+  return {
+    memory: new api.Memory({ initial: MEMORY_BYTES / PAGE, maximum: MEMORY_BYTES / PAGE }),
+    shared: false,
+    region: main,
+  };
+}
 
 function load(): { kernels: WasmKernels; arrays: KernelArrays } | undefined {
   if (!WebAssemblyApi) return undefined;
   if (typeof process !== 'undefined' && process.env?.TEGAKI_KERNELS === 'reference') return undefined;
-  const memory = new WebAssemblyApi.Memory({ initial: MEMORY_BYTES / PAGE, maximum: MEMORY_BYTES / PAGE });
+  const { memory, shared, region } = chooseMemory(WebAssemblyApi);
   const noRelaxed = typeof process !== 'undefined' && process.env?.TEGAKI_KERNELS === 'simd';
   for (const [base64, relaxedSimd] of [
-    [noRelaxed ? '' : relaxedSimdWasm, true],
-    [simdWasm, false],
+    [noRelaxed ? '' : shared ? relaxedSimdSharedWasm : relaxedSimdWasm, true],
+    [shared ? simdSharedWasm : simdWasm, false],
   ] as const) {
     if (!base64) continue;
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     if (!WebAssemblyApi.validate(bytes)) continue;
+    // In a worker this writes the module's constant data again, the same bytes in the same place.
     const instance = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(bytes), { env: { memory } });
     const exports = instance.exports as unknown as WasmExports;
-    const base = Math.ceil(exports.heapBase() / ALIGN) * ALIGN;
-    const scratch = new Scratch(base, base + SCRATCH_BYTES);
-    const arena = new Arena(base + SCRATCH_BYTES, MEMORY_BYTES);
-    const arrays = new KernelArrays(memory.buffer, arena, fullCollection(), COLLECT_AFTER_BYTES);
-    return { kernels: { exports, memory, buffer: memory.buffer, relaxedSimd, scratch }, arrays };
+    const base = Math.max(region.start, Math.ceil(exports.heapBase() / ALIGN) * ALIGN);
+    // A worker's region is a quarter scratch (all of SCRATCH_BYTES in a region as large as the main thread's part).
+    const scratchBytes = Math.min(SCRATCH_BYTES, Math.floor((region.end - base) / 4 / ALIGN) * ALIGN);
+    const scratch = new Scratch(base, base + scratchBytes);
+    const arena = new Arena(base + scratchBytes, region.end);
+    const buffer = memory.buffer;
+    const owns = (x: ArrayBufferView): boolean => x.buffer === buffer || (shared && x.buffer === currentBuffer(memory));
+    const arrays = new KernelArrays(buffer, arena, fullCollection(), (region.end - base - scratchBytes) / 8);
+    return { kernels: { exports, memory, buffer, shared, owns, relaxedSimd, scratch }, arrays };
   }
   return undefined;
+}
+
+/**
+ * The shared memory's buffer as it is now: a grown shared memory hands out a longer
+ * buffer over the same bytes, and arrays made on it must count as the kernels' too.
+ */
+let latestBuffer: ArrayBuffer | undefined;
+function currentBuffer(memory: KernelMemory): ArrayBuffer {
+  if (!latestBuffer || latestBuffer.byteLength !== memory.buffer.byteLength) latestBuffer = memory.buffer;
+  return latestBuffer;
 }
 
 const loaded = load();
@@ -368,4 +452,61 @@ export const kernelArrays: KernelArrays | undefined = loaded?.arrays;
 /** A zeroed Float32Array inside the kernels' memory, or undefined if there is none or it is full. */
 export function kernelFloat32(length: number): Float32Array | undefined {
   return loaded?.arrays.float32(length);
+}
+
+/** The regions worker threads hold now, each pool's as one extent [start, end). */
+const heldExtents = new Set<KernelRegion>();
+
+/**
+ * `count` regions of the shared memory for a pool of data-parallel workers, each
+ * `workerRegionBytes(count)` long, past the main thread's part and past the regions other
+ * pools hold; the memory grows to fit them (the pages cost nothing until they are
+ * touched). Undefined when the memory is not shared; throws when 4 GiB cannot fit them.
+ */
+export function takeWorkerRegions(count: number): { regions: KernelRegion[]; extent: KernelRegion } | undefined {
+  const wasm = loaded?.kernels;
+  if (!wasm?.shared) return undefined;
+  const size = workerRegionBytes(count);
+  let start = MEMORY_BYTES;
+  for (const held of heldExtents) start = Math.max(start, held.end);
+  const end = start + count * size;
+  if (end > MAX_PAGES * PAGE)
+    throw new RangeError(
+      `${count} more training threads do not fit in the kernels' 4 GiB memory beside the ${heldExtents.size} pools already running`,
+    );
+  const length = wasm.memory.buffer.byteLength;
+  if (end > length) wasm.memory.grow((end - length) / PAGE);
+  const extent = { start, end };
+  heldExtents.add(extent);
+  return {
+    regions: Array.from({ length: count }, (_, i) => ({ start: start + i * size, end: start + (i + 1) * size })),
+    extent,
+  };
+}
+
+/** Gives a pool's regions back (their pages stay with the memory, for the next pool). */
+export function returnWorkerRegions(extent: KernelRegion): void {
+  heldExtents.delete(extent);
+}
+
+/**
+ * How long each of `count` workers' regions is: as long as the main thread's part, or
+ * less when that many would not fit in 4 GiB (64 threads: 60 MiB each, for shards of a
+ * sixty-fourth of the batch).
+ */
+export function workerRegionBytes(count: number): number {
+  const room = MAX_PAGES * PAGE - MEMORY_BYTES;
+  return Math.min(MEMORY_BYTES, Math.floor(room / Math.max(1, count) / PAGE) * PAGE);
+}
+
+/** A view of `length` floats at `byteOffset` of the kernels' memory, which may lie in another thread's region. */
+export function kernelView(byteOffset: number, length: number): Float32Array {
+  const wasm = loaded?.kernels;
+  if (!wasm) throw new Error('the WebAssembly kernels are not loaded');
+  return new Float32Array(wasm.shared ? currentBuffer(wasm.memory) : wasm.buffer, byteOffset, length);
+}
+
+/** Where `x` starts in the kernels' memory, or undefined when it lives elsewhere. */
+export function kernelOffset(x: ArrayBufferView): number | undefined {
+  return loaded?.kernels.owns(x) ? x.byteOffset : undefined;
 }
