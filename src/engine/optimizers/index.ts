@@ -2,28 +2,21 @@ import { AdaGrad } from './adagrad';
 import { Adam } from './adam';
 import { Momentum } from './momentum';
 import { Nesterov } from './nesterov';
-import type { Optimizer } from './optimizer';
+import type { Optimizer, OptimizerSpec } from './optimizer';
 import { RMSProp } from './rmsprop';
 import { SGD } from './sgd';
 
 export { Optimizer } from './optimizer';
+export type { OptimizerKind, OptimizerSpec } from './optimizer';
 export { SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam };
 
-export type OptimizerKind = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
-
-export interface OptimizerSpec {
-  kind: OptimizerKind;
-  learningRate: number;
-  /** Momentum and Nesterov's α (default 0.9). */
-  momentum?: number;
-  /** Adam's β1, β2 (defaults 0.9, 0.999). */
-  beta1?: number;
-  beta2?: number;
-  /** RMSProp's decay ρ (default 0.9). */
-  rho?: number;
+export function createOptimizer(spec: OptimizerSpec): Optimizer {
+  const optimizer = byKind(spec);
+  optimizer.spec = { ...spec };
+  return optimizer;
 }
 
-export function createOptimizer(spec: OptimizerSpec): Optimizer {
+function byKind(spec: OptimizerSpec): Optimizer {
   const lr = spec.learningRate;
   switch (spec.kind) {
     case 'sgd':

@@ -27,15 +27,63 @@ export abstract class Optimizer {
 
   protected abstract update(value: FloatArray, grad: FloatArray, state: FloatArray[]): void;
 
+  /** What createOptimizer made it from: enough to make its mirror on another thread. */
+  spec: OptimizerSpec | undefined;
+
   step(params: readonly Param[]): void {
     this.t++;
-    for (const p of params) {
-      let s = this.state.get(p);
-      if (!s) {
-        s = Array.from({ length: this.stateSlots }, () => allocate(dtypeOf(p.value), p.value.length, 'kernel'));
-        this.state.set(p, s);
-      }
-      this.update(p.value, p.grad, s);
-    }
+    for (const p of params) this.update(p.value, p.grad, this.stateOf(p));
   }
+
+  /**
+   * Steps taken so far. Data-parallel training counts a step here, then runs its update a
+   * range at a time on every thread (`updateRange`), each thread's mirror set to the same count.
+   */
+  get steps(): number {
+    return this.t;
+  }
+  set steps(t: number) {
+    this.t = t;
+  }
+
+  /**
+   * The current step's rule on entries [from, to) of `p` only: what `step` does to those
+   * entries, bit for bit, since every rule is elementwise (and its kernel's vector
+   * loop meets the same entries when `from` is a multiple of 8).
+   */
+  updateRange(p: Param, from: number, to: number): void {
+    const state = this.stateOf(p).map((s) => s.subarray(from, to));
+    this.update(p.value.subarray(from, to), p.grad.subarray(from, to), state);
+  }
+
+  /** The rule's state buffers for `p` (zeros in kernel memory at first). */
+  stateOf(p: Param): FloatArray[] {
+    let s = this.state.get(p);
+    if (!s) {
+      s = Array.from({ length: this.stateSlots }, () => allocate(dtypeOf(p.value), p.value.length, 'kernel'));
+      this.state.set(p, s);
+    }
+    return s;
+  }
+
+  /** Makes `state` p's state buffers: a mirror on another thread works on the calling thread's. */
+  adoptState(p: Param, state: FloatArray[]): void {
+    if (state.length !== this.stateSlots || state.some((s) => s.length !== p.value.length))
+      throw new RangeError(`${p.name}: expected ${this.stateSlots} state buffers of ${p.value.length} floats`);
+    this.state.set(p, state);
+  }
+}
+
+export type OptimizerKind = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
+
+export interface OptimizerSpec {
+  kind: OptimizerKind;
+  learningRate: number;
+  /** Momentum and Nesterov's α (default 0.9). */
+  momentum?: number;
+  /** Adam's β1, β2 (defaults 0.9, 0.999). */
+  beta1?: number;
+  beta2?: number;
+  /** RMSProp's decay ρ (default 0.9). */
+  rho?: number;
 }

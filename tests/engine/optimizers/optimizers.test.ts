@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Param } from '../../../src/engine/layers/layer';
 import { createOptimizer } from '../../../src/engine/optimizers';
 import type { OptimizerKind } from '../../../src/engine/optimizers';
+import { Random } from '../../../src/engine/random';
+import { allocate } from '../../../src/engine/tensor';
 
 /**
  * Each optimiser minimises f(x) = x², gradient 2x, from x = 1 with learning rate 0.1.
@@ -77,5 +79,62 @@ describe('optimisers on f(x) = x², x0 = 1, lr 0.1', () => {
   it('rejects a learning rate that is not a positive number', () => {
     expect(() => createOptimizer({ kind: 'sgd', learningRate: 0 })).toThrow(/positive/);
     expect(() => createOptimizer({ kind: 'adam', learningRate: Number.NaN })).toThrow(/positive/);
+  });
+});
+
+/**
+ * Data-parallel training updates a parameter a chunk at a time, each chunk on whichever
+ * thread takes it (data-parallel.ts): updateRange over chunks that start at multiples of 8
+ * must give what step gives over the whole array, bit for bit, step after step.
+ */
+describe('an update taken range by range', () => {
+  const kinds: OptimizerKind[] = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
+  it.each(kinds)('%s: updateRange over chunks of 24 and a ragged tail is step, bit for bit', (kind) => {
+    const length = 24 * 7 + 5;
+    const make = (): Param => ({
+      name: 'w',
+      shape: [length],
+      value: allocate('float32', length, 'kernel'),
+      grad: allocate('float32', length, 'kernel'),
+      regularised: true,
+    });
+    const [whole, ranged] = [make(), make()];
+    const random = new Random(4);
+    for (let i = 0; i < length; i++) whole.value[i] = ranged.value[i] = random.uniform(-1, 1);
+    const a = createOptimizer({ kind, learningRate: 0.01 });
+    const b = createOptimizer({ kind, learningRate: 0.01 });
+    for (let step = 0; step < 3; step++) {
+      for (let i = 0; i < length; i++) whole.grad[i] = ranged.grad[i] = random.uniform(-1, 1);
+      a.step([whole]);
+      b.steps += 1;
+      // Out of order, as threads take them.
+      for (const from of [48, 0, 120, 24, 72, 144, 96, 168]) b.updateRange(ranged, from, Math.min(from + 24, length));
+    }
+    expect(Array.from(ranged.value)).toEqual(Array.from(whole.value));
+    expect(b.steps).toBe(a.steps);
+    expect(Array.from(ranged.value)).not.toEqual(Array.from(ranged.grad));
+  });
+
+  it("a mirror that adopts another optimiser's state continues its updates", () => {
+    const p: Param = {
+      name: 'w',
+      shape: [16],
+      value: new Float32Array(16).fill(1),
+      grad: new Float32Array(16).fill(0.5),
+      regularised: false,
+    };
+    const original = createOptimizer({ kind: 'adam', learningRate: 0.1 });
+    original.step([p]);
+    const mirror = createOptimizer(original.spec!);
+    const q: Param = { ...p, value: Float32Array.from(p.value), grad: Float32Array.from(p.grad) };
+    mirror.adoptState(
+      q,
+      original.stateOf(p).map((s) => Float32Array.from(s)),
+    );
+    mirror.steps = original.steps + 1;
+    original.step([p]);
+    mirror.updateRange(q, 0, 16);
+    expect(Array.from(q.value)).toEqual(Array.from(p.value));
+    expect(() => mirror.adoptState(q, [new Float32Array(16)])).toThrow(/expected 2 state buffers/);
   });
 });
