@@ -6,37 +6,41 @@ import type { Loss } from '../losses';
 import type { Sequential } from '../model/sequential';
 import type { ModelSpec } from '../model/spec';
 import { kernels } from '../kernels';
+import { kernelOffset, kernelView, returnWorkerRegions, takeWorkerRegions, wasmKernels } from '../kernels/wasm/memory';
+import type { KernelRegion, WorkerKernelMemory } from '../kernels/wasm/memory';
+import type { Optimizer, OptimizerSpec } from '../optimizers';
 import type { FloatArray, Matrix } from '../tensor';
 import type { Dataset } from '../data/dataset';
 import type { Augmentation } from '../../shared/hyperparameters';
 import { Augmenter } from './augmentation';
 import type { DrawnDistortions } from './augmentation';
 import { BatchAssembler } from './batches';
+import { decayGradient } from './regularisation';
 
 /**
  * Data-parallel training on `threads` cores: each mini-batch is split into `threads`
  * contiguous shards; the calling thread runs forward and backward on shard 0 with the
  * run's own model, and one worker thread per other shard does the same on a replica
- * (gradient-worker.ts). Everything crosses in shared memory, with Atomics to hand over:
+ * (gradient-worker.ts). The threads work in one WebAssembly memory (the kernels' shared
+ * memory, kernels/wasm/memory.ts), each worker's own arrays in a region of its own, so
+ * nothing is copied between them:
  *
- *   weights  [P + S]             the model's parameters and state (batch norm's running
- *                                statistics), written by the calling thread before each
- *                                step, read by every replica
- *   inputs   [batch, in], labels the whole batch; a worker reads its shard's rows
- *   drawn                       the batch's augmentation, drawn by the calling thread in
- *                                image order (batches.ts, deferDistortions); each thread
- *                                applies its own rows', where the calling thread would
- *                                apply every row's while the others wait
- *   results  [threads − 1, P + S] each worker's gradient summed with its children's
- *                                (its subtree's) and its state after its step
- *   losses   [threads]           each shard's mean loss
+ * - a replica's weights are views of the model's own;
+ * - a worker reads its rows of the batch where the calling thread assembled it;
+ * - the shards' gradients are summed, and the optimiser's update is applied, a chunk at a
+ *   time by whichever thread takes the chunk next (`runChunks`): each chunk of a
+ *   parameter gets shard 0's gradient plus shard 1's, 2's, … in that order, then weight
+ *   decay and the optimiser's rule on that chunk alone. Each rule is elementwise, so the
+ *   weights are the same whichever thread takes which chunk, and a thread that finishes
+ *   its shard early starts on the chunks while the calling thread makes the next batch.
  *
  * Each shard's loss is the mean over its rows, so each shard multiplies its dL/dlogits by
- * its share of the batch, n_k / n, before its backward; the shards' gradients are then
- * summed along a binomial tree (reductionChildren), each shard adding its children's sums
- * to its own in a fixed order, which gives the batch's mean gradient at shard 0, exact up
- * to float32 rounding and summation order. Weight decay and the optimiser then run once,
- * as on one thread (trainer.ts).
+ * its share of the batch, n_k / n, before its backward: the sum is the batch's mean
+ * gradient, exact up to float32 rounding and summation order.
+ *
+ * Small things cross in shared arrays beside the memory, with Atomics to hand over: the
+ * labels, the batch's drawn distortions, each shard's loss, the model's state (batch
+ * norm's running statistics) as it was when the step began, and the logits of inference.
  *
  * What differs from one thread, by design and the same on every run of a seed and a
  * thread count:
@@ -55,18 +59,21 @@ export class DataParallel {
   private readonly workers: Worker[] = [];
   private readonly control: Int32Array;
   private readonly losses: Float64Array;
-  private readonly weights: Float32Array;
-  private readonly results: Float32Array;
+  private readonly learningRate: Float64Array;
   private readonly inputs: Float32Array;
   private readonly labels: Uint8Array;
   private readonly logits: Float32Array;
+  private readonly stateAtStart: Float32Array;
+  /** Every shard's gradients' and state's byte offsets in the kernels' memory, shard after shard. */
+  private readonly offsets: Int32Array;
   /** Applies shard 0's drawn distortions (none without augmentation). */
   private readonly augmenter: Augmenter | undefined;
   /** The workers' rows' drawn distortions. */
   private readonly drawn: DrawnDistortions | undefined;
   private readonly params: Param[];
   private readonly state: StateTensor[];
-  private readonly width: number;
+  private readonly chunks: Chunk[];
+  private shardGradients: FloatArray[][] | undefined;
   private failure: Error | undefined;
   private closed = false;
 
@@ -78,20 +85,44 @@ export class DataParallel {
     maxRows: number,
     labelSmoothing: number,
     augmentation: ShardAugmentation | undefined,
+    private readonly update: ParallelUpdate | undefined,
+    private readonly regions: { regions: KernelRegion[]; extent: KernelRegion },
     workerUrl: URL,
   ) {
     this.params = model.params();
     this.state = model.state();
-    this.width = [...this.params, ...this.state].reduce((sum, p) => sum + p.value.length, 0);
+    this.chunks = chunksOf(this.params);
+    const stateFloats = this.state.reduce((sum, s) => sum + s.value.length, 0);
     this.control = new Int32Array(new SharedArrayBuffer(controlSlots(threads) * 4));
     this.losses = new Float64Array(new SharedArrayBuffer(threads * 8));
-    this.weights = new Float32Array(new SharedArrayBuffer(this.width * 4));
-    this.results = new Float32Array(new SharedArrayBuffer(Math.max(1, (threads - 1) * this.width) * 4));
+    this.learningRate = new Float64Array(new SharedArrayBuffer(8));
     this.inputs = new Float32Array(new SharedArrayBuffer(maxRows * model.spec.inputSize * 4));
     this.labels = new Uint8Array(new SharedArrayBuffer(maxRows));
     this.logits = new Float32Array(new SharedArrayBuffer(maxRows * model.classes * 4));
+    this.stateAtStart = new Float32Array(new SharedArrayBuffer(Math.max(1, stateFloats) * 4));
+    const perShard = this.params.length + this.state.length;
+    this.offsets = new Int32Array(new SharedArrayBuffer(Math.max(1, threads * perShard) * 4));
+    this.params.forEach((p, i) => (this.offsets[i] = offsetOf(p.grad, `${p.name}'s gradient`)));
+    this.state.forEach((s, j) => (this.offsets[this.params.length + j] = offsetOf(s.value, s.name)));
     this.augmenter = augmentation && new Augmenter(augmentation.settings, augmentation.rows, augmentation.cols);
     this.drawn = this.augmenter?.drawnFor(maxRows, true);
+    const shared: SharedParams = {
+      params: this.params.map((p) => ({
+        name: p.name,
+        length: p.value.length,
+        regularised: p.regularised,
+        value: offsetOf(p.value, p.name),
+        grad: offsetOf(p.grad, `${p.name}'s gradient`),
+      })),
+      optimizer: update && {
+        spec: update.optimizer.spec!,
+        state: this.params.map((p) =>
+          update.optimizer.stateOf(p).map((s) => offsetOf(s, `${p.name}'s optimiser state`)),
+        ),
+        l2: update.l2,
+        l1: update.l1,
+      },
+    };
     for (let shard = 1; shard < threads; shard++) {
       const workerData: GradientWorkerData = {
         spec: model.spec,
@@ -101,13 +132,16 @@ export class DataParallel {
         threads,
         control: this.control,
         losses: this.losses,
-        weights: this.weights,
-        results: this.results,
+        learningRate: this.learningRate,
         inputs: this.inputs,
         labels: this.labels,
         logits: this.logits,
+        stateAtStart: this.stateAtStart,
+        offsets: this.offsets,
+        shared,
         augmentation,
         drawn: this.drawn,
+        kernelMemory: { memory: wasmKernels!.memory, region: regions.regions[shard - 1] },
       };
       const worker = spawnWorker(workerUrl, workerData);
       worker.on('error', (error) => this.fail(new Error(`training thread ${shard} failed: ${error.message}`)));
@@ -122,7 +156,11 @@ export class DataParallel {
    * Starts `threads − 1` workers for this model, for batches of at most `maxRows` rows,
    * and waits until each has built its replica. `labelSmoothing` is `loss`'s ε, for the
    * workers' own losses (default 0); `augmentation`, the run's distortions and image
-   * size, when batches come with their distortions drawn but not applied.
+   * size, when batches come with their distortions drawn but not applied; `update`, the
+   * run's optimiser and weight decay, for steps that also update the weights.
+   *
+   * The model's parameters, gradients and state and the optimiser's state must live in
+   * the kernels' shared memory (where the engine makes them unless it is full).
    */
   static async start(
     model: Sequential,
@@ -133,17 +171,46 @@ export class DataParallel {
       maxRows: number;
       labelSmoothing?: number;
       augmentation?: ShardAugmentation;
+      update?: ParallelUpdate;
       workerUrl?: URL;
     },
   ): Promise<DataParallel> {
-    const { threads, seed, maxRows, labelSmoothing = 0, augmentation, workerUrl = gradientWorkerUrl() } = options;
+    const {
+      threads,
+      seed,
+      maxRows,
+      labelSmoothing = 0,
+      augmentation,
+      update,
+      workerUrl = gradientWorkerUrl(),
+    } = options;
     if (!Number.isInteger(threads) || threads < 2)
       throw new RangeError(`data-parallel training needs 2 or more threads, got ${threads}`);
-    const pool = new DataParallel(model, loss, threads, seed, maxRows, labelSmoothing, augmentation, workerUrl);
+    if (update && !update.optimizer.spec)
+      throw new Error('data-parallel training needs an optimiser made by createOptimizer, to mirror it on each thread');
+    const regions = takeWorkerRegions(threads - 1);
+    if (!regions)
+      throw new Error(
+        'training on several threads needs the WebAssembly kernels in a shared memory (Node, with WebAssembly SIMD; not TEGAKI_KERNELS=reference)',
+      );
+    let pool: DataParallel | undefined;
     try {
+      pool = new DataParallel(
+        model,
+        loss,
+        threads,
+        seed,
+        maxRows,
+        labelSmoothing,
+        augmentation,
+        update,
+        regions,
+        workerUrl,
+      );
       await pool.waitFor(READY, threads - 1);
     } catch (error) {
-      await pool.close();
+      if (pool) await pool.close();
+      else returnWorkerRegions(regions.extent);
       throw error;
     }
     return pool;
@@ -155,24 +222,32 @@ export class DataParallel {
   }
 
   /**
-   * Forward and backward of the batch over every thread: fills the model's parameter
-   * gradients with the batch's mean gradient (and its state with the averaged running
-   * statistics) and returns the batch's mean loss. `whileWaiting` runs on this thread
-   * once its own shard is done, before it waits for the workers' (the trainer makes the
+   * One training step's forward and backward over every thread, then the sum of the
+   * shards' gradients into the model's (its state becomes the shards' averaged running
+   * statistics); returns the batch's mean loss.
+   *
+   * With `prepare` (a pool started with `update`), the step also updates the weights:
+   * `prepare` gets the batch's loss before any weight moves and returns the loss to
+   * report (it throws to stop the step, a loss that is not a number, say, and then no
+   * weight moves); it sets the step's learning rate on the optimiser, whose step count
+   * this advances. Without it the gradients are only summed.
+   *
+   * `whileWaiting` runs on this thread once its own shard is done (the trainer makes the
    * next batch then). With `drawn`, the batch's images are still undistorted: each thread
    * applies its own rows' distortions (this one in place in `inputs`) before its forward.
    */
-  async gradients(
+  async step(
     inputs: Matrix,
     labels: Uint8Array,
-    whileWaiting?: () => void,
-    drawn?: DrawnDistortions,
+    options: { whileWaiting?: () => void; drawn?: DrawnDistortions; prepare?: (batchLoss: number) => number } = {},
   ): Promise<number> {
     if (this.failure) throw this.failure;
+    const { whileWaiting, drawn, prepare } = options;
+    if (prepare && !this.update)
+      throw new Error('a step that updates the weights, but the threads were started without an optimiser');
     const n = inputs.rows;
     const cols = inputs.cols;
     const bounds = shardBounds(n, this.threads);
-    this.publishWeights();
     this.publish(inputs, labels, bounds, drawn);
     this.start(GRADIENTS);
 
@@ -188,8 +263,33 @@ export class DataParallel {
     this.losses[0] = this.loss.forward(logits, labels.subarray(0, bounds[1]));
     this.model.backward(scaleRows(this.loss.backward(), bounds[1] / n), false);
 
+    await this.waitFor(GRADIENTS_DONE, this.threads - 1);
+    const share = (shard: number): number => (bounds[shard + 1] - bounds[shard]) / n;
+    let batchLoss = share(0) * this.losses[0];
+    for (let shard = 1; shard < this.threads; shard++)
+      if (share(shard) > 0) batchLoss += share(shard) * this.losses[shard];
+    this.averageState(share);
+
+    if (prepare) {
+      try {
+        batchLoss = prepare(batchLoss);
+      } catch (error) {
+        this.decide(SKIP);
+        await this.waitFor(DONE, this.threads - 1);
+        throw error;
+      }
+      const optimizer = this.update!.optimizer;
+      optimizer.steps += 1;
+      Atomics.store(this.control, STEP_COUNT, optimizer.steps);
+      this.learningRate[0] = optimizer.learningRate;
+      this.decide(UPDATE);
+    } else {
+      this.decide(SUM);
+    }
     whileWaiting?.();
-    return this.reduce(n, bounds);
+    runChunks(this.chunkWork(bounds, prepare ? this.update!.optimizer : undefined));
+    await this.waitFor(DONE, this.threads - 1);
+    return batchLoss;
   }
 
   /**
@@ -204,7 +304,6 @@ export class DataParallel {
     const out = new Float32Array(data.count * classes);
     const assembler = new BatchAssembler(data);
     const maxRows = this.labels.length;
-    this.publishWeights();
     for (let start = 0; start < data.count; start += maxRows) {
       const end = Math.min(start + maxRows, data.count);
       const { inputs, labels } = assembler.assemble(Array.from({ length: end - start }, (_, i) => start + i));
@@ -223,7 +322,7 @@ export class DataParallel {
     return out;
   }
 
-  /** Stops the workers; safe to call twice. */
+  /** Stops the workers and gives their memory back; safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -231,86 +330,81 @@ export class DataParallel {
     Atomics.add(this.control, GENERATION, 1);
     Atomics.notify(this.control, GENERATION);
     await Promise.all(this.workers.map((worker) => worker.terminate()));
+    returnWorkerRegions(this.regions.extent);
   }
 
+  /** The batch (where it lies, or a copy of the workers' rows), its labels, distortions and shards, and the model's state as it is now. */
   private publish(inputs: Matrix, labels: Uint8Array, bounds: number[], drawn?: DrawnDistortions): void {
     const n = inputs.rows;
     if (this.labels.length < n)
       throw new RangeError(
         `a batch of ${n} rows is larger than the ${this.labels.length} the threads were started for`,
       );
-    const from = bounds[1] * inputs.cols;
-    this.inputs.set(inputs.data.subarray(from, n * inputs.cols), from);
+    const at = kernelOffset(inputs.data);
+    if (at === undefined) {
+      const from = bounds[1] * inputs.cols;
+      this.inputs.set(inputs.data.subarray(from, n * inputs.cols), from);
+    }
+    Atomics.store(this.control, INPUT_AT, at ?? -1);
     this.labels.set(labels.subarray(0, n));
     // The workers' rows' distortions (shard 0's stay on this thread).
     if (drawn && this.augmenter && this.drawn) this.augmenter.copyDrawnRows(drawn, this.drawn, bounds[1], n);
     Atomics.store(this.control, DISTORT, drawn ? 1 : 0);
     Atomics.store(this.control, COLS, inputs.cols);
     for (let shard = 0; shard <= this.threads; shard++) Atomics.store(this.control, BOUNDS + shard, bounds[shard]);
-  }
-
-  /** The model's weights and state into shared memory, under a new version number (a worker copies them once per version). */
-  private publishWeights(): void {
+    // Shard 0's forward moves batch norm's running statistics while the workers copy them.
     let offset = 0;
-    for (const p of [...this.params, ...this.state]) {
-      this.weights.set(p.value, offset);
-      offset += p.value.length;
+    for (const s of this.state) {
+      this.stateAtStart.set(s.value, offset);
+      offset += s.value.length;
     }
-    Atomics.add(this.control, WEIGHTS_VERSION, 1);
   }
 
   /** Wakes the workers for one operation on what was published. */
   private start(operation: typeof GRADIENTS | typeof LOGITS): void {
     Atomics.store(this.control, OPERATION, operation);
-    for (let shard = 1; shard < this.threads; shard++) Atomics.store(this.control, copiedSlot(this.threads, shard), 0);
     Atomics.store(this.control, DONE, 0);
+    Atomics.store(this.control, GRADIENTS_DONE, 0);
+    Atomics.store(this.control, VERDICT, PENDING);
+    Atomics.store(this.control, NEXT_CHUNK, 0);
     Atomics.add(this.control, GENERATION, 1);
     Atomics.notify(this.control, GENERATION);
   }
 
-  /**
-   * grad = Σ_k grad_k, along the tree: shard 0's own gradient, then each of its children's
-   * subtree sums in turn (each shard scaled its dL/dlogits by n_k / n, so its gradients
-   * arrive weighted); state = Σ_k (n_k / n)·state_k; returns the batch's loss.
-   *
-   * The gradients are summed a chunk at a time as the children finish theirs (each says how
-   * far it has got in its copied slot), so this thread's sum overlaps their work; each
-   * entry still adds the shards in the same order.
-   */
-  private async reduce(n: number, bounds: number[]): Promise<number> {
-    const share = (shard: number): number => (bounds[shard + 1] - bounds[shard]) / n;
-    const children = reductionChildren(0, this.threads);
-    let offset = 0;
-    for (const p of this.params) {
-      const grad = p.grad;
-      for (let from = 0; from < grad.length; from += EXCHANGE_CHUNK) {
-        const to = Math.min(from + EXCHANGE_CHUNK, grad.length);
-        for (const child of children) {
-          await this.waitFor(copiedSlot(this.threads, child), offset + to);
-          const at = (child - 1) * this.width + offset;
-          addInto(grad.subarray(from, to), this.results.subarray(at + from, at + to));
-        }
-      }
-      offset += grad.length;
-    }
-    // The losses and the state come last.
-    await this.waitFor(DONE, this.threads - 1);
-    let batchLoss = share(0) * this.losses[0];
-    for (let shard = 1; shard < this.threads; shard++)
-      if (share(shard) > 0) batchLoss += share(shard) * this.losses[shard];
-    for (const s of this.state) {
+  /** Tells the workers what follows the shards' gradients: their sum, the update too, or nothing. */
+  private decide(verdict: typeof SUM | typeof UPDATE | typeof SKIP): void {
+    Atomics.store(this.control, VERDICT, verdict);
+    Atomics.notify(this.control, VERDICT);
+  }
+
+  /** state = Σ_k (n_k / n)·state_k, read from each worker's replica where it lies. */
+  private averageState(share: (shard: number) => number): void {
+    const perShard = this.params.length + this.state.length;
+    this.state.forEach((s, j) => {
       const value = s.value;
       const w0 = share(0);
       for (let i = 0; i < value.length; i++) value[i] *= w0;
       for (let shard = 1; shard < this.threads; shard++) {
         const w = share(shard);
         if (w === 0) continue;
-        const from = (shard - 1) * this.width + offset;
-        for (let i = 0; i < value.length; i++) value[i] += w * this.results[from + i];
+        const theirs = kernelView(this.offsets[shard * perShard + this.params.length + j], value.length);
+        for (let i = 0; i < value.length; i++) value[i] += w * theirs[i];
       }
-      offset += value.length;
-    }
-    return batchLoss;
+    });
+  }
+
+  /** This thread's part of `runChunks`: the model's own parameters, every shard's gradients. */
+  private chunkWork(bounds: number[], optimizer: Optimizer | undefined): ChunkWork {
+    this.shardGradients ??= shardGradientViews(this.offsets, this.params, this.state.length, this.threads);
+    return {
+      control: this.control,
+      chunks: this.chunks,
+      params: this.params,
+      shardGradients: this.shardGradients,
+      shards: nonEmptyShards(bounds),
+      update: optimizer && { optimizer, l2: this.update!.l2, l1: this.update!.l1 },
+      fromEnd: false,
+    };
   }
 
   /**
@@ -344,22 +438,137 @@ export class DataParallel {
   private fail(error: Error): void {
     this.failure ??= error;
     // Wakes waitFor, whichever slot it waits on, which then sees the failure.
-    const slots = [DONE, READY];
-    for (let shard = 1; shard < this.threads; shard++) slots.push(copiedSlot(this.threads, shard));
-    for (const slot of slots) {
+    for (const slot of [DONE, READY, GRADIENTS_DONE]) {
       Atomics.add(this.control, slot, 0x4000_0000);
       Atomics.notify(this.control, slot);
     }
   }
 }
 
+/** The run's optimiser and weight decay, which every thread applies to the chunks it takes. */
+export interface ParallelUpdate {
+  optimizer: Optimizer;
+  l2: number;
+  l1: number;
+}
+
+/**
+ * A chunk of one parameter, [from, to): the unit of work after the shards' gradients.
+ * Chunks start at multiples of CHUNK_FLOATS from their parameter's start, so a kernel's
+ * vector loop meets each entry as it would over the whole parameter.
+ */
+export interface Chunk {
+  param: number;
+  from: number;
+  to: number;
+}
+
+/** What a thread needs to take chunks: the same on every thread but for whose views they are. */
+export interface ChunkWork {
+  control: Int32Array;
+  chunks: readonly Chunk[];
+  /** The model's parameters: their values, and shard 0's gradients, into which the sums go. */
+  params: readonly Param[];
+  /** shardGradients[k][i]: shard k's gradient of parameter i (k ≥ 1). */
+  shardGradients: readonly (readonly FloatArray[])[];
+  /** The shards with rows this step, but 0. */
+  shards: readonly number[];
+  update: { optimizer: Optimizer; l2: number; l1: number } | undefined;
+  /** Workers take chunks from the last, the calling thread from the first (see claimChunk). */
+  fromEnd: boolean;
+}
+
+/** Floats in a chunk: 32 KiB, a few of which sit in the first-level cache while they are summed and updated. */
+export const CHUNK_FLOATS = 8192;
+
+/** The most chunks a model may have (claimChunk counts each end in 16 bits): 268 million parameters. */
+const MAX_CHUNKS = 0x7fff;
+
+export function chunksOf(params: readonly { value: { length: number } }[]): Chunk[] {
+  const total = params.reduce((sum, p) => sum + Math.ceil(p.value.length / CHUNK_FLOATS), 0);
+  if (total > MAX_CHUNKS)
+    throw new RangeError(`a model of ${total} chunks of parameters is too large for data-parallel training`);
+  const chunks: Chunk[] = [];
+  params.forEach((p, param) => {
+    for (let from = 0; from < p.value.length; from += CHUNK_FLOATS)
+      chunks.push({ param, from, to: Math.min(from + CHUNK_FLOATS, p.value.length) });
+  });
+  return chunks;
+}
+
+/**
+ * Takes chunks until none are left (an atomic counter hands each to one thread): its
+ * gradient summed over the shards in shard order, then, when the step updates, weight
+ * decay and the optimiser's rule on it.
+ */
+export function runChunks(work: ChunkWork): void {
+  const { control, chunks, params, shardGradients, shards, update } = work;
+  for (;;) {
+    const c = claimChunk(control, chunks.length, work.fromEnd);
+    if (c < 0) return;
+    const { param, from, to } = chunks[c];
+    const p = params[param];
+    const sum = p.grad.subarray(from, to);
+    for (const shard of shards) addInto(sum, shardGradients[shard][param].subarray(from, to));
+    if (update) {
+      decayGradient(p, update.l2, update.l1, from, to);
+      update.optimizer.updateRange(p, from, to);
+    }
+  }
+}
+
+/**
+ * The next chunk for a thread to take, or −1 when none is left. The calling thread takes
+ * them from the first, the workers from the last, so that each thread meets mostly the
+ * same chunks step after step and their optimiser state stays in its core's cache. Both
+ * ends are counted in one slot (from the first in the low 16 bits, from the last in the
+ * high ones), so the two never take the same chunk.
+ */
+export function claimChunk(control: Int32Array, count: number, fromEnd: boolean): number {
+  for (;;) {
+    const seen = Atomics.load(control, NEXT_CHUNK);
+    const low = seen & 0xffff;
+    const high = seen >>> 16;
+    if (low + high >= count) return -1;
+    const next = fromEnd ? seen + 0x10000 : seen + 1;
+    if (Atomics.compareExchange(control, NEXT_CHUNK, seen, next) === seen) return fromEnd ? count - 1 - high : low;
+  }
+}
+
+/** The shards but 0 that have rows in a batch split at `bounds`. */
+export function nonEmptyShards(bounds: readonly number[]): number[] {
+  const shards: number[] = [];
+  for (let shard = 1; shard + 1 < bounds.length; shard++) if (bounds[shard + 1] > bounds[shard]) shards.push(shard);
+  return shards;
+}
+
+/** Views of every shard's gradients (index 0 unused: shard 0's are the model's own), from the offsets table. */
+export function shardGradientViews(
+  offsets: Int32Array,
+  params: readonly { value: { length: number } }[],
+  stateCount: number,
+  threads: number,
+): FloatArray[][] {
+  const perShard = params.length + stateCount;
+  return Array.from({ length: threads }, (_, shard) =>
+    shard === 0 ? [] : params.map((p, i) => kernelView(offsets[shard * perShard + i], p.value.length)),
+  );
+}
+
+/** Where `array` is in the kernels' memory, for another thread; throws when it is elsewhere. */
+export function offsetOf(array: FloatArray, what: string): number {
+  const at = kernelOffset(array);
+  if (at === undefined) throw new Error(`${what} is not in the kernels' memory (it was full?): train on one thread`);
+  return at;
+}
+
 /**
  * How long a thread spins on a control slot before it sleeps on it. A step hands over
- * twice (the workers start, the calling thread hears they are done) within a fraction of a
- * millisecond; waking a sleeping thread (Atomics.notify, a futex) took 30-60 µs of the
- * reference MLP's 0.67-ms step on 2 threads, and spinning first made that step 0.74x →
- * 0.84x of one thread's speed (bench --only threads). Past this, the thread sleeps, so an
- * idle pool costs no CPU.
+ * several times (the workers start, their gradients are done, the verdict, the update is
+ * done) within a fraction of a millisecond; waking a sleeping thread (Atomics.notify, a
+ * futex) took 30-60 µs of the reference MLP's 0.67-ms step on 2 threads, and spinning
+ * first made that step 0.74x → 0.84x of one thread's speed (bench --only threads). Past
+ * this, the thread sleeps, so an idle pool costs no CPU.
  */
 const SPIN_MS = 0.5;
 
@@ -392,7 +601,7 @@ interface AtomicsWaitAsync {
  * a − (−1)·b is a + b exactly in floating point (negation is exact). A plain loop here
  * cost as much as a small network's half step.
  */
-export function addInto(a: FloatArray, b: Float32Array): void {
+export function addInto(a: FloatArray, b: FloatArray): void {
   kernels().sgd(a, b, -1);
 }
 
@@ -402,6 +611,13 @@ export function scaleRows(gradient: Matrix, share: number): Matrix {
   const g = gradient.data;
   for (let i = 0; i < g.length; i++) g[i] *= share;
   return gradient;
+}
+
+/** The model's parameters as a worker finds them in the kernels' memory, and the optimiser it mirrors. */
+export interface SharedParams {
+  params: { name: string; length: number; regularised: boolean; value: number; grad: number }[];
+  /** The optimiser's kind and settings, its state buffers' byte offsets by parameter, and weight decay. */
+  optimizer: { spec: OptimizerSpec; state: number[][]; l2: number; l1: number } | undefined;
 }
 
 /** What a worker is started with (gradient-worker.ts). */
@@ -414,16 +630,24 @@ export interface GradientWorkerData {
   threads: number;
   control: Int32Array;
   losses: Float64Array;
-  weights: Float32Array;
-  results: Float32Array;
+  /** One float: the step's learning rate, when the step updates the weights. */
+  learningRate: Float64Array;
+  /** `[maxRows, in]`: the workers' rows of a batch that is not in the kernels' memory. */
   inputs: Float32Array;
   labels: Uint8Array;
   /** `[maxRows, classes]`: the logits of an inference batch, each worker writing its shard's rows. */
   logits: Float32Array;
+  /** The model's state when the step began, its tensors one after another. */
+  stateAtStart: Float32Array;
+  /** Byte offsets of every shard's gradients then state tensors, shard after shard; each worker writes its own. */
+  offsets: Int32Array;
+  shared: SharedParams;
   /** The run's distortions, when batches come with them drawn but not applied. */
   augmentation: ShardAugmentation | undefined;
   /** Room for `maxRows` rows' drawn distortions, in shared memory; the workers read their rows'. */
   drawn: DrawnDistortions | undefined;
+  /** The kernels' shared memory and this worker's region of it (read by kernels/wasm/memory.ts as it loads). */
+  kernelMemory: WorkerKernelMemory;
 }
 
 /** A run's distortions and the size of its images, for the threads that apply them. */
@@ -435,54 +659,37 @@ export interface ShardAugmentation {
 
 /** Slots of the shared control array. */
 export const GENERATION = 0;
+/** Workers done with the operation. */
 export const DONE = 1;
 export const READY = 2;
 export const STOP = 3;
 export const COLS = 4;
 /** Which operation a generation asks for: GRADIENTS (a training step) or LOGITS (inference). */
 export const OPERATION = 5;
-/** Bumped each time the weights in shared memory change. */
-export const WEIGHTS_VERSION = 6;
 export const GRADIENTS = 0;
 export const LOGITS = 1;
 /** 1 when the published rows are undistorted and each worker applies its rows' drawn distortions. */
-export const DISTORT = 7;
+export const DISTORT = 6;
+/** The batch's byte offset in the kernels' memory, or −1: the workers' rows are in `inputs`. */
+export const INPUT_AT = 7;
+/** Workers whose shard's gradient (and loss, and state) is done. */
+export const GRADIENTS_DONE = 8;
+/** What follows the gradients: PENDING until the calling thread has the batch's loss. */
+export const VERDICT = 9;
+export const PENDING = 0;
+export const SUM = 1;
+export const UPDATE = 2;
+export const SKIP = 3;
+/** The next chunk to take (runChunks). */
+export const NEXT_CHUNK = 10;
+/** The optimiser's step count for this step's update. */
+export const STEP_COUNT = 11;
 /** `threads + 1` slots from here: shard k is rows [bounds[k], bounds[k + 1]). */
-export const BOUNDS = 8;
-
-/**
- * The shards whose sums shard `shard` adds to its own gradient, in this order: its
- * children in a binomial tree over shards 0 … threads − 1 (shard k's are k + 1, k + 2,
- * k + 4, … below k's lowest set bit and below `threads`; shard 0's, every power of two).
- * Every shard's gradient reaches shard 0 through ⌈log2 threads⌉ additions, and the calling
- * thread adds ⌈log2 threads⌉ sums where summing every worker's in turn would add
- * threads − 1: on 8 or 16 cores that serial sum cost more than the threads saved.
- */
-export function reductionChildren(shard: number, threads: number): number[] {
-  const span = shard === 0 ? threads : shard & -shard;
-  const children: number[] = [];
-  for (let step = 1; step < span && shard + step < threads; step *= 2) children.push(shard + step);
-  return children;
-}
-
-/**
- * After the bounds, one slot per worker: how far into its results (in floats) its
- * subtree's summed gradient, then its state, is written this step.
- */
-export function copiedSlot(threads: number, shard: number): number {
-  return BOUNDS + threads + shard;
-}
+export const BOUNDS = 12;
 
 function controlSlots(threads: number): number {
-  return copiedSlot(threads, threads);
+  return BOUNDS + threads + 1;
 }
-
-/**
- * How many floats a worker copies out between two reports of its progress: a step's
- * results of the reference MLP (101,770 floats) arrive in 13 chunks, each summed while the
- * next is copied.
- */
-export const EXCHANGE_CHUNK = 8192;
 
 /** Contiguous shards, shard 0 never empty: shard k starts at ceil(k·n / threads). */
 export function shardBounds(n: number, threads: number): number[] {

@@ -1,35 +1,46 @@
 /**
  * The engine's worker thread, one file so the app bundles one entry. Started with
  * `{ kind: 'forward' }` it answers forward passes (parallel-forward.ts); otherwise it is
- * one worker of data-parallel training (data-parallel.ts): a replica of the model that,
- * each step, takes the shared weights, runs forward and backward on its shard of the
- * shared batch, and writes its parameter gradients, its state and its shard's mean loss
- * into its own slice of the shared results; or, asked for LOGITS, runs its shard forward
- * in inference mode and writes the logits.
+ * one worker of data-parallel training (data-parallel.ts): a replica of the model whose
+ * weights are views of the model's own in the kernels' shared memory (this thread's
+ * kernels run in its region of that memory: kernels/wasm/memory.ts reads `kernelMemory`
+ * from the workerData as it loads). Each step it runs forward and backward on its shard
+ * of the batch, says so, and then takes chunks of the sum and the update with the other
+ * threads (runChunks); asked for LOGITS, it runs its shard forward in inference mode and
+ * writes the logits.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { kernelView } from '../kernels/wasm/memory';
+import type { Param } from '../layers/layer';
 import { createLoss } from '../losses';
-import { Augmenter } from './augmentation';
 import { Sequential } from '../model/sequential';
+import { createOptimizer } from '../optimizers';
+import type { FloatArray, Matrix } from '../tensor';
 import { matrix } from '../tensor';
-import type { Matrix } from '../tensor';
-import type { GradientWorkerData } from './data-parallel';
+import { Augmenter } from './augmentation';
+import type { ChunkWork, GradientWorkerData } from './data-parallel';
 import {
   BOUNDS,
   COLS,
   DISTORT,
   DONE,
-  EXCHANGE_CHUNK,
   GENERATION,
+  GRADIENTS_DONE,
+  INPUT_AT,
   LOGITS,
   OPERATION,
   READY,
+  SKIP,
+  STEP_COUNT,
   STOP,
-  WEIGHTS_VERSION,
-  addInto,
-  copiedSlot,
-  reductionChildren,
+  UPDATE,
+  VERDICT,
+  chunksOf,
+  nonEmptyShards,
+  offsetOf,
+  runChunks,
   scaleRows,
+  shardGradientViews,
   spinUntil,
 } from './data-parallel';
 import { serveForward } from './parallel-forward';
@@ -39,26 +50,41 @@ else serveGradients(workerData as GradientWorkerData);
 
 /** The data-parallel training loop: until STOP, a step each time GENERATION moves. */
 function serveGradients(data: GradientWorkerData): void {
-  const { spec, seed, labelSmoothing, shard, threads, control, losses, weights, results, inputs, labels, logits } =
-    data;
-  const { augmentation, drawn } = data;
+  const { spec, seed, labelSmoothing, shard, threads, control, losses, inputs, labels, logits } = data;
+  const { learningRate, stateAtStart, offsets, shared, augmentation, drawn } = data;
   const augmenter = augmentation && new Augmenter(augmentation.settings, augmentation.rows, augmentation.cols);
   const model = new Sequential(spec, { seed });
   const loss = createLoss(spec.loss, 'float32', labelSmoothing);
-  // Gradients are summed with the children's; state is this shard's own.
-  const tensors = [
-    ...model.params().map((p) => ({ value: p.value, out: p.grad, summed: true })),
-    ...model.state().map((s) => ({ value: s.value, out: s.value, summed: false })),
-  ];
-  const width = tensors.reduce((sum, t) => sum + t.value.length, 0);
-  const slice = results.subarray((shard - 1) * width, shard * width);
-  const copied = copiedSlot(threads, shard);
-  const children = reductionChildren(shard, threads).map((child) => ({
-    copied: copiedSlot(threads, child),
-    slice: results.subarray((child - 1) * width, child * width),
+
+  // The model's parameters where the calling thread keeps them: the replica computes with
+  // their values, and the chunks this thread takes sum into their gradients and update them.
+  const params: Param[] = shared.params.map((p) => ({
+    name: p.name,
+    shape: [p.length],
+    regularised: p.regularised,
+    value: kernelView(p.value, p.length),
+    grad: kernelView(p.grad, p.length),
   }));
-  let batch: Matrix | undefined;
-  let weightsVersion = -1;
+  const replicaParams = model.params();
+  replicaParams.forEach((p, i) => (p.value = params[i].value));
+  const state = model.state();
+  // Where this shard's gradients and state are, for the other threads.
+  const perShard = replicaParams.length + state.length;
+  replicaParams.forEach((p, i) => (offsets[shard * perShard + i] = offsetOf(p.grad, `${p.name}'s gradient`)));
+  state.forEach((s, j) => (offsets[shard * perShard + replicaParams.length + j] = offsetOf(s.value, s.name)));
+
+  const mirror = shared.optimizer && createOptimizer(shared.optimizer.spec);
+  if (mirror && shared.optimizer)
+    shared.optimizer.state.forEach((buffers, i) =>
+      mirror.adoptState(
+        params[i],
+        buffers.map((at) => kernelView(at, params[i].value.length)),
+      ),
+    );
+  const chunks = chunksOf(params);
+  // Read at the first step: every worker has written its offsets by then.
+  let shardGradients: FloatArray[][] | undefined;
+  let copied: Matrix | undefined;
 
   // Read before saying ready: the first step may be published the moment every worker is.
   let generation = Atomics.load(control, GENERATION);
@@ -75,77 +101,82 @@ function serveGradients(data: GradientWorkerData): void {
   }
 
   function step(): void {
+    const operation = Atomics.load(control, OPERATION);
     const start = Atomics.load(control, BOUNDS + shard);
     const rows = Atomics.load(control, BOUNDS + shard + 1) - start;
-    if (rows === 0) {
-      // An empty shard (a batch smaller than the thread count) still passes its
-      // children's sums up the tree, with a zero gradient of its own.
-      if (Atomics.load(control, OPERATION) !== LOGITS) passOn(false);
-      return;
-    }
-    const cols = Atomics.load(control, COLS);
-    const n = Atomics.load(control, BOUNDS + threads);
-    const version = Atomics.load(control, WEIGHTS_VERSION);
-    let offset = 0;
-    if (version !== weightsVersion) {
-      for (const t of tensors) {
-        t.value.set(weights.subarray(offset, offset + t.value.length));
-        offset += t.value.length;
+    if (rows > 0) {
+      restoreState();
+      const cols = Atomics.load(control, COLS);
+      const at = Atomics.load(control, INPUT_AT);
+      // This shard's rows where the calling thread assembled the batch (distorted there in
+      // place, as shard 0's are), or a copy of them when the batch is not in kernel memory.
+      let batch: Matrix;
+      if (at >= 0) batch = { rows, cols, data: kernelView(at + start * cols * 4, rows * cols) };
+      else {
+        if (!copied || copied.rows !== rows) copied = matrix(rows, cols, 'float32', 'kernel');
+        copied.data.set(inputs.subarray(start * cols, (start + rows) * cols));
+        batch = copied;
       }
-      weightsVersion = version;
+      if (operation === LOGITS) {
+        const out = model.forward(batch, false);
+        logits.set(out.data.subarray(0, rows * out.cols), start * out.cols);
+        return;
+      }
+      if (augmenter && drawn && Atomics.load(control, DISTORT))
+        augmenter.applyDrawnRows(batch.data, drawn, start, rows);
+      const z = model.forward(batch, true);
+      losses[shard] = loss.forward(z, labels.subarray(start, start + rows));
+      const n = Atomics.load(control, BOUNDS + threads);
+      model.backward(scaleRows(loss.backward(), rows / n), false);
     }
-    if (!batch || batch.rows !== rows) batch = matrix(rows, cols, 'float32', 'kernel');
-    batch.data.set(inputs.subarray(start * cols, (start + rows) * cols));
-    if (Atomics.load(control, OPERATION) === LOGITS) {
-      const out = model.forward(batch, false);
-      logits.set(out.data.subarray(0, rows * out.cols), start * out.cols);
-      return;
+    if (operation === LOGITS) return;
+    Atomics.add(control, GRADIENTS_DONE, 1);
+    Atomics.notify(control, GRADIENTS_DONE);
+    // An empty shard (a batch smaller than the thread count) still takes chunks.
+    if (!waitAtLeast(VERDICT, 1)) return;
+    const verdict = Atomics.load(control, VERDICT);
+    if (verdict === SKIP) return;
+    if (verdict === UPDATE && mirror) {
+      mirror.steps = Atomics.load(control, STEP_COUNT);
+      mirror.learningRate = learningRate[0];
     }
-    if (augmenter && drawn && Atomics.load(control, DISTORT)) augmenter.applyDrawnRows(batch.data, drawn, start, rows);
-    const z = model.forward(batch, true);
-    losses[shard] = loss.forward(z, labels.subarray(start, start + rows));
-    model.backward(scaleRows(loss.backward(), rows / n), false);
-    // The step changed this replica's state (batch norm's running statistics): its copy
-    // of the weights is no longer the published one.
-    weightsVersion = -1;
-    passOn(true);
+    shardGradients ??= shardGradientViews(offsets, params, state.length, threads);
+    const bounds = Array.from({ length: threads + 1 }, (_, k) => Atomics.load(control, BOUNDS + k));
+    const work: ChunkWork = {
+      control,
+      chunks,
+      params,
+      shardGradients,
+      shards: nonEmptyShards(bounds),
+      update:
+        verdict === UPDATE && mirror && shared.optimizer
+          ? { optimizer: mirror, l2: shared.optimizer.l2, l1: shared.optimizer.l1 }
+          : undefined,
+      fromEnd: true,
+    };
+    runChunks(work);
+  }
+
+  /** The model's state (batch norm's running statistics) as the step began, into the replica's. */
+  function restoreState(): void {
+    let offset = 0;
+    for (const s of state) {
+      s.value.set(stateAtStart.subarray(offset, offset + s.value.length));
+      offset += s.value.length;
+    }
   }
 
   /**
-   * Writes this shard's gradient plus its children's sums (zeros in place of its own when
-   * `computed` is false), then its state, into its slice, a chunk at a time, each
-   * announced: its parent sums one chunk while the next is written (data-parallel.ts, reduce).
+   * Blocks until control[slot] reaches `count`; false when the pool stops first. A worker
+   * may block (no event loop to keep alive), but looks at STOP every few milliseconds, so
+   * a pool closed while this thread waits does not leave it waiting.
    */
-  function passOn(computed: boolean): void {
-    let offset = 0;
-    for (const t of tensors) {
-      for (let from = 0; from < t.out.length; from += EXCHANGE_CHUNK) {
-        const to = Math.min(from + EXCHANGE_CHUNK, t.out.length);
-        const chunk = slice.subarray(offset + from, offset + to);
-        if (computed) chunk.set(t.out.subarray(from, to));
-        else chunk.fill(0);
-        if (t.summed)
-          for (const child of children) {
-            waitAtLeast(child.copied, offset + to);
-            addInto(chunk, child.slice.subarray(offset + from, offset + to));
-          }
-        Atomics.store(control, copied, offset + to);
-        Atomics.notify(control, copied);
-      }
-      offset += t.out.length;
-    }
-  }
-
-  /**
-   * Blocks until control[slot] reaches `count`. A worker may block (no event loop to keep
-   * alive), but looks at STOP every few milliseconds, so a pool closed while a child was
-   * failing does not leave it waiting.
-   */
-  function waitAtLeast(slot: number, count: number): void {
-    if (spinUntil(control, slot, (seen) => seen >= count)) return;
+  function waitAtLeast(slot: number, count: number): boolean {
+    if (spinUntil(control, slot, (seen) => seen >= count)) return true;
     for (;;) {
       const seen = Atomics.load(control, slot);
-      if (seen >= count || Atomics.load(control, STOP)) return;
+      if (seen >= count) return true;
+      if (Atomics.load(control, STOP)) return false;
       Atomics.wait(control, slot, seen, 5);
     }
   }

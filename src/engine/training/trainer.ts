@@ -23,7 +23,7 @@ import { TrainingCancelledError, TrainingDivergedError } from './errors';
 import { forwardRows, scoreLogits } from './evaluate';
 import { oneCycleLearningRate } from './learning-rate-schedule';
 import type { Evaluation } from './evaluate';
-import { applyWeightDecay } from './regularisation';
+import { applyWeightDecay, weightDecayPenalty } from './regularisation';
 import type { TrainingSnapshot } from './snapshots';
 import { snapshotSteps, valueCount } from './snapshots';
 import { fitTemperature, measureCalibration } from './temperature-scaling';
@@ -131,6 +131,7 @@ export async function train(
           maxRows: h.batchSize,
           labelSmoothing: h.labelSmoothing,
           augmentation: augmentation && { settings: augmentation, rows: run.trainSet.rows, cols: run.trainSet.cols },
+          update: { optimizer: run.optimizer, l2: h.weightDecay, l1: h.l1 },
         })
       : undefined;
   run.batches.deferDistortions = augmentation !== undefined;
@@ -343,18 +344,28 @@ export function trainStep(
   return { loss: update(run, step, batchLoss, observe), inputs, labels };
 }
 
-/** trainStep with the batch's forward and backward shared over threads (data-parallel.ts). */
+/**
+ * trainStep with the batch's forward and backward, the sum of the gradients and the
+ * update shared over threads (data-parallel.ts): the same step, with weight decay and
+ * the optimiser's rule applied a chunk at a time on whichever thread takes the chunk.
+ */
 export async function trainStepParallel(
   run: TrainingRun,
   parallel: DataParallel,
 ): Promise<{ loss: number; inputs: Matrix; labels: Uint8Array }> {
+  const { h, params } = run;
   const step = ++run.step;
   const { inputs, labels, drawn } = run.batches.next();
   // The next batch is made while the workers finish this one's shards (not after the last
   // step: that would draw from the random streams past the run's end).
-  const prefetch = step < run.totalSteps ? () => run.batches.prefetch() : undefined;
-  const batchLoss = await parallel.gradients(inputs, labels, prefetch, drawn);
-  return { loss: update(run, step, batchLoss), inputs, labels };
+  const whileWaiting = step < run.totalSteps ? () => run.batches.prefetch() : undefined;
+  const loss = await parallel.step(inputs, labels, {
+    whileWaiting,
+    drawn,
+    prepare: (batchLoss) => beforeUpdate(run, step, batchLoss + weightDecayPenalty(params, h.weightDecay, h.l1)),
+  });
+  afterUpdate(run, step);
+  return { loss, inputs, labels };
 }
 
 /** The optimiser a run's hyperparameters ask for. */
@@ -372,15 +383,26 @@ export type UpdatedRun = Pick<TrainingRun, 'h' | 'optimizer' | 'params' | 'total
  */
 export function update(run: UpdatedRun, step: number, batchLoss: number, observe: StepObserver = {}): number {
   const { h, optimizer, params } = run;
-  batchLoss += applyWeightDecay(params, h.weightDecay, h.l1);
-  if (!Number.isFinite(batchLoss)) throw new TrainingDivergedError(step, batchLoss, h.learningRate);
-  if (h.learningRateSchedule === 'one-cycle')
-    optimizer.learningRate = oneCycleLearningRate(h.learningRate, step, run.totalSteps);
+  batchLoss = beforeUpdate(run, step, batchLoss + applyWeightDecay(params, h.weightDecay, h.l1));
   observe.beforeUpdate?.();
   optimizer.step(params);
-  if (step % run.stepsPerEpoch === 0 && h.learningRateDecay !== undefined)
-    optimizer.learningRate *= h.learningRateDecay;
+  afterUpdate(run, step);
   return batchLoss;
+}
+
+/** Before the weights move: TrainingDivergedError when the loss is not a number, else the step's learning rate. */
+function beforeUpdate(run: UpdatedRun, step: number, loss: number): number {
+  const { h, optimizer } = run;
+  if (!Number.isFinite(loss)) throw new TrainingDivergedError(step, loss, h.learningRate);
+  if (h.learningRateSchedule === 'one-cycle')
+    optimizer.learningRate = oneCycleLearningRate(h.learningRate, step, run.totalSteps);
+  return loss;
+}
+
+/** After an epoch's last step, the step decay of the learning rate, when asked for. */
+function afterUpdate(run: UpdatedRun, step: number): void {
+  if (step % run.stepsPerEpoch === 0 && run.h.learningRateDecay !== undefined)
+    run.optimizer.learningRate *= run.h.learningRateDecay;
 }
 
 /**

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createLoss } from '../../../src/engine/losses';
 import { Sequential } from '../../../src/engine/model/sequential';
 import { matrix } from '../../../src/engine/tensor';
-import { DataParallel, reductionChildren, shardBounds } from '../../../src/engine/training/data-parallel';
+import { DataParallel, claimChunk, shardBounds } from '../../../src/engine/training/data-parallel';
+import { createOptimizer } from '../../../src/engine/optimizers';
+import { applyWeightDecay, weightDecayPenalty } from '../../../src/engine/training/regularisation';
 import { modelSpecFor } from '../../../src/engine/training/architecture';
 import { train } from '../../../src/engine/training/trainer';
 import { evaluate, forwardRows } from '../../../src/engine/training/evaluate';
@@ -37,40 +39,21 @@ describe('data-parallel training', () => {
     expect(one.threads).toBe(1);
   });
 
-  it('sums along a binomial tree: every shard once, after its parent, shard 0 adding ⌈log2 threads⌉ sums', () => {
-    expect(reductionChildren(0, 8)).toEqual([1, 2, 4]);
-    expect(reductionChildren(4, 8)).toEqual([5, 6]);
-    expect(reductionChildren(6, 7)).toEqual([]);
-    for (let threads = 1; threads <= 17; threads++) {
-      const parent = new Map<number, number>();
-      for (let shard = 0; shard < threads; shard++)
-        for (const child of reductionChildren(shard, threads)) {
-          expect(parent.has(child)).toBe(false);
-          expect(child).toBeGreaterThan(shard);
-          parent.set(child, shard);
-        }
-      expect([...parent.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: threads - 1 }, (_, i) => i + 1));
-      const depth = (shard: number): number => (shard === 0 ? 0 : 1 + depth(parent.get(shard)!));
-      const deepest = Math.max(...Array.from({ length: threads }, (_, shard) => depth(shard)));
-      expect(deepest).toBeLessThanOrEqual(Math.ceil(Math.log2(threads)));
-      expect(reductionChildren(0, threads)).toHaveLength(Math.ceil(Math.log2(threads)));
-    }
-  });
-
-  // 3 threads: shard 0 adds 1 and 2. 5 threads: 0 adds 1, 2 (which added 3) and 4. A batch
-  // of 3 rows on 5 threads leaves shards 2 and 4 empty, and shard 2 must still pass 3's on.
+  // A batch of 3 rows on 5 threads leaves shards 2 and 4 empty: their stale gradients must
+  // not count. A batch outside the kernels' memory reaches the workers as a copy.
   it.each([
-    { threads: 3, rows: 45 },
-    { threads: 5, rows: 45 },
-    { threads: 5, rows: 3 },
+    { threads: 3, rows: 45, placement: 'kernel' as const },
+    { threads: 5, rows: 45, placement: 'kernel' as const },
+    { threads: 5, rows: 3, placement: 'kernel' as const },
+    { threads: 3, rows: 45, placement: 'heap' as const },
   ])(
-    "sums the shards' gradients to the whole batch's, up to float32 summation order, label smoothing included ($threads threads, $rows rows)",
-    async ({ threads, rows }) => {
+    "sums the shards' gradients to the whole batch's, up to float32 summation order, label smoothing included ($threads threads, $rows rows, batch in $placement memory)",
+    async ({ threads, rows, placement }) => {
       const h = hyper({ hiddenLayers: [{ units: 16, activation: 'relu' }] });
       const spec = modelSpecFor(h, 36);
       const whole = new Sequential(spec, { seed: 3 });
       const sharded = Sequential.fromWeights(spec, whole.exportWeights(), { seed: 3 });
-      const batch = matrix(rows, 36, 'float32', 'kernel');
+      const batch = matrix(rows, 36, 'float32', placement);
       for (let i = 0; i < batch.data.length; i++) batch.data[i] = data.train.images[i] / 255;
       const labels = data.train.labels.slice(0, rows);
 
@@ -84,7 +67,7 @@ describe('data-parallel training', () => {
         labelSmoothing: 0.1,
       });
       try {
-        const shardedLoss = await pool.gradients(batch, labels);
+        const shardedLoss = await pool.step(batch, labels);
         expect(shardedLoss).toBeCloseTo(wholeLoss, 5);
         const expected = whole.params();
         sharded.params().forEach((p, i) => {
@@ -131,7 +114,7 @@ describe('data-parallel training', () => {
       augmentation: { settings, rows: 6, cols: 6 },
     });
     try {
-      expect(await pool.gradients(raw, labels, undefined, drawn)).toBeCloseTo(wholeLoss, 5);
+      expect(await pool.step(raw, labels, { drawn })).toBeCloseTo(wholeLoss, 5);
       // Shard 0's rows were distorted in place, on this thread.
       expect(Array.from(raw.data.subarray(0, 10 * 36))).toEqual(Array.from(distorted.data.subarray(0, 10 * 36)));
       const expected = whole.params();
@@ -161,8 +144,8 @@ describe('data-parallel training', () => {
     expect(a.threads).toBe(2);
   });
 
-  // More threads than this machine's cores: what is checked is the tree's fixed order, not speed.
-  it('threads: 4 gives the same weights twice, its sums taken two levels deep', async () => {
+  // More threads than this machine's cores: what is checked is the fixed order of the sums, not speed.
+  it('threads: 4 gives the same weights twice', async () => {
     const h = hyper({ ...smallCnn, epochs: 1 });
     const a = await train(h, data, { threads: 4 });
     const b = await train(h, data, { threads: 4 });
@@ -182,6 +165,98 @@ describe('data-parallel training', () => {
     }
   });
 
+  // Each thread sums and updates the chunks it takes (runChunks): the weights must be what
+  // the calling thread's optimiser gives from the summed gradient, whoever took which chunk.
+  it("updates the weights as one thread's optimiser does from the summed gradient: bit for bit, weight decay included", async () => {
+    const h = hyper({ ...smallCnn, dropout: 0 });
+    const spec = modelSpecFor(h, 36);
+    const [summed, updated] = [0, 1].map(() => new Sequential(spec, { seed: 6 }));
+    const [optimizer, mirrored] = [0, 1].map(() => createOptimizer({ kind: 'adam', learningRate: 0.01 }));
+    const [l2, l1] = [1e-3, 1e-4];
+    const batch = matrix(40, 36, 'float32', 'kernel');
+    const pools = await Promise.all([
+      DataParallel.start(summed, createLoss(spec.loss), { threads: 3, seed: 6, maxRows: 64 }),
+      DataParallel.start(updated, createLoss(spec.loss), {
+        threads: 3,
+        seed: 6,
+        maxRows: 64,
+        update: { optimizer: mirrored, l2, l1 },
+      }),
+    ]);
+    try {
+      for (let step = 0; step < 4; step++) {
+        for (let i = 0; i < batch.data.length; i++) batch.data[i] = data.train.images[step * 1440 + i] / 255;
+        const labels = data.train.labels.slice(step * 40, step * 40 + 40);
+        const lossSummed = await pools[0].step(batch, labels);
+        const expectedLoss = lossSummed + weightDecayPenalty(summed.params(), l2, l1);
+        applyWeightDecay(summed.params(), l2, l1);
+        optimizer.step(summed.params());
+        let seen = Number.NaN;
+        const loss = await pools[1].step(batch, labels, {
+          prepare: (batchLoss) => (seen = batchLoss + weightDecayPenalty(updated.params(), l2, l1)),
+        });
+        expect(seen).toBe(expectedLoss);
+        expect(loss).toBe(expectedLoss);
+        expect(weights({ model: updated })).toEqual(weights({ model: summed }));
+      }
+      expect(mirrored.steps).toBe(4);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.close()));
+    }
+  });
+
+  it('moves no weight when the step is stopped before its update (a loss that is not a number), and steps on after', async () => {
+    const spec = modelSpecFor(hyper(), 36);
+    const model = new Sequential(spec, { seed: 2 });
+    const optimizer = createOptimizer({ kind: 'adam', learningRate: 0.01 });
+    const pool = await DataParallel.start(model, createLoss(spec.loss), {
+      threads: 2,
+      seed: 2,
+      maxRows: 16,
+      update: { optimizer, l2: 0, l1: 0 },
+    });
+    try {
+      const batch = matrix(16, 36, 'float32', 'kernel');
+      for (let i = 0; i < batch.data.length; i++) batch.data[i] = data.train.images[i] / 255;
+      const labels = data.train.labels.slice(0, 16);
+      const before = weights({ model });
+      const stop = () => {
+        throw new Error('diverged');
+      };
+      await expect(pool.step(batch, labels, { prepare: stop })).rejects.toThrow('diverged');
+      expect(weights({ model })).toEqual(before);
+      expect(optimizer.steps).toBe(0);
+      await pool.step(batch, labels, { prepare: (loss) => loss });
+      expect(weights({ model })).not.toEqual(before);
+      expect(optimizer.steps).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('runs two pools at once in separate regions of the memory: each gives the weights it gives alone', async () => {
+    const h = hyper({ ...smallCnn, epochs: 1 });
+    const other = hyper({ epochs: 1, seed: 9 });
+    const alone = [await train(h, data, { threads: 2 }), await train(other, data, { threads: 3 })];
+    const together = await Promise.all([train(h, data, { threads: 2 }), train(other, data, { threads: 3 })]);
+    expect(weights(together[0])).toEqual(weights(alone[0]));
+    expect(weights(together[1])).toEqual(weights(alone[1]));
+  });
+
+  it('hands each chunk to one thread: the calling thread takes them from the first, the workers from the last', () => {
+    const control = new Int32Array(new SharedArrayBuffer(4 * 16));
+    const taken: number[] = [];
+    const ends = [false, true, true, false, true];
+    for (let i = 0; ; i++) {
+      const c = claimChunk(control, 7, ends[i % ends.length]);
+      if (c < 0) break;
+      taken.push(c);
+    }
+    expect(taken).toEqual([0, 6, 5, 1, 4, 2, 3]);
+    expect(claimChunk(control, 7, false)).toBe(-1);
+    expect(claimChunk(control, 7, true)).toBe(-1);
+  });
+
   it('computes inference logits on the same threads, bit for bit as one thread does, after training steps', async () => {
     const spec = modelSpecFor(hyper(smallCnn), 36);
     const model = new Sequential(spec, { seed: 4 });
@@ -190,7 +265,7 @@ describe('data-parallel training', () => {
       const batch = matrix(16, 36, 'float32', 'kernel');
       for (let i = 0; i < batch.data.length; i++) batch.data[i] = data.train.images[i] / 255;
       // A step changes the workers' batch norm state; the logits must use the model's own.
-      await pool.gradients(batch, data.train.labels.slice(0, 16));
+      await pool.step(batch, data.train.labels.slice(0, 16));
       for (const s of model.state()) for (let i = 0; i < s.value.length; i++) s.value[i] = 0.5 + (i % 3) / 4;
       const images = sliceDataset(data.test, 0, 45); // two full batches of 16 and one of 13
       const logits = await pool.logitsOf(images);
@@ -235,7 +310,7 @@ describe('data-parallel training', () => {
       try {
         await pool.workerThreads[stopped - 1].terminate();
         const batch = matrix(8, 36, 'float32', 'kernel');
-        await expect(pool.gradients(batch, new Uint8Array(8))).rejects.toThrow(
+        await expect(pool.step(batch, new Uint8Array(8))).rejects.toThrow(
           new RegExp(`training thread ${stopped} stopped unexpectedly`),
         );
       } finally {
