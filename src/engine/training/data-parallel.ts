@@ -6,8 +6,8 @@ import type { Loss } from '../losses';
 import type { Sequential } from '../model/sequential';
 import type { ModelSpec } from '../model/spec';
 import { kernels } from '../kernels';
-import { kernelOffset, kernelView, returnWorkerRegions, takeWorkerRegions, wasmKernels } from '../kernels/wasm/memory';
-import type { KernelRegion, WorkerKernelMemory } from '../kernels/wasm/memory';
+import { kernelOffset, kernelView, returnWorkerRegions, takeWorkerRegions } from '../kernels/wasm/memory';
+import type { WorkerKernelMemory } from '../kernels/wasm/memory';
 import type { Optimizer, OptimizerSpec } from '../optimizers';
 import type { FloatArray, Matrix } from '../tensor';
 import type { Dataset } from '../data/dataset';
@@ -86,7 +86,7 @@ export class DataParallel {
     labelSmoothing: number,
     augmentation: ShardAugmentation | undefined,
     private readonly update: ParallelUpdate | undefined,
-    private readonly regions: { regions: KernelRegion[]; extent: KernelRegion },
+    private readonly regions: NonNullable<ReturnType<typeof takeWorkerRegions>>,
     workerUrl: URL,
   ) {
     this.params = model.params();
@@ -141,7 +141,7 @@ export class DataParallel {
         shared,
         augmentation,
         drawn: this.drawn,
-        kernelMemory: { memory: wasmKernels!.memory, region: regions.regions[shard - 1] },
+        kernelMemory: { memory: regions.memory, region: regions.regions[shard - 1] },
       };
       const worker = spawnWorker(workerUrl, workerData);
       worker.on('error', (error) => this.fail(new Error(`training thread ${shard} failed: ${error.message}`)));
@@ -190,9 +190,7 @@ export class DataParallel {
       throw new Error('data-parallel training needs an optimiser made by createOptimizer, to mirror it on each thread');
     const regions = takeWorkerRegions(threads - 1);
     if (!regions)
-      throw new Error(
-        'training on several threads needs the WebAssembly kernels in a shared memory (Node, with WebAssembly SIMD; not TEGAKI_KERNELS=reference)',
-      );
+      throw new Error('training on several threads needs a memory the threads can share (SharedArrayBuffer, in Node)');
     let pool: DataParallel | undefined;
     try {
       pool = new DataParallel(

@@ -25,7 +25,9 @@ import { relaxedSimdSharedWasm, relaxedSimdWasm, simdSharedWasm, simdWasm } from
  * optimiser's state where they are and sums the others' gradients in place
  * (training/data-parallel.ts). A shared memory may grow without detaching anything: the
  * regions are added when a pool of workers starts. Elsewhere (a browser, other workers)
- * the memory is the thread's own.
+ * the memory is the thread's own. Under the reference kernels a growable
+ * SharedArrayBuffer laid out the same way stands in for the memory (in Node), so the
+ * engine's arrays, and data-parallel training, work the same without WebAssembly.
  */
 
 /** The exports of wasm/assembly/index.ts: each has the name of its twin in ../reference. */
@@ -366,47 +368,155 @@ export interface KernelRegion {
   end: number;
 }
 
-/** What a worker thread is started with (its workerData's `kernelMemory`) to run its kernels in the shared memory. */
+/**
+ * What a worker thread is started with (its workerData's `kernelMemory`) to put its arrays
+ * in the shared memory: the WebAssembly memory, or under the reference kernels the
+ * SharedArrayBuffer that stands in for it, and its region.
+ */
 export interface WorkerKernelMemory {
-  memory: KernelMemory;
+  memory: KernelMemory | SharedArrayBuffer;
   region: KernelRegion;
 }
 
 /** The workerData key memory.ts looks for when it loads in a worker thread. */
 export const WORKER_KERNEL_MEMORY = 'kernelMemory';
 
-/** How this thread's kernels get their memory: a private one, the shared one it creates, or a worker's region of it. */
-function chooseMemory(api: WebAssemblyApi): { memory: KernelMemory; shared: boolean; region: KernelRegion } {
+/**
+ * The bytes this thread's kernel arrays live in. With the WebAssembly kernels, their
+ * memory; with the reference kernels in Node, a growable SharedArrayBuffer laid out the
+ * same way (no kernel reads it, but data-parallel training shares it between threads as it
+ * shares the WebAssembly memory); undefined in a browser under the reference kernels.
+ */
+interface KernelSpace {
+  /** What a worker is handed to reach the same bytes. */
+  handle: KernelMemory | SharedArrayBuffer;
+  /** Whether other threads can share it. */
+  shared: boolean;
+  /** The buffer over all of it as it is now (a grown WebAssembly memory hands out a longer one). */
+  current(): ArrayBuffer;
+  grow(bytes: number): void;
+  /** Whether `x` lives in it. */
+  owns(x: ArrayBufferView): boolean;
+}
+
+/** This thread's part of the space: all of it, or in a data-parallel worker the region it was handed. */
+interface Placement {
+  region: KernelRegion;
+  /** The memory a worker was handed, if this is one. */
+  handed: WorkerKernelMemory | undefined;
+}
+
+function placement(): Placement {
   const node = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
   const threads = node
     ? (process.getBuiltinModule?.('node:worker_threads') as typeof import('node:worker_threads') | undefined)
     : undefined;
   const handed = (threads?.workerData as Record<string, unknown> | undefined)?.[WORKER_KERNEL_MEMORY] as
     WorkerKernelMemory | undefined;
-  if (handed) return { memory: handed.memory, shared: true, region: handed.region };
-  const main = { start: 0, end: MEMORY_BYTES };
-  if (threads?.isMainThread && typeof SharedArrayBuffer === 'function' && !process.env.AB_PRIVATE) {
+  return { region: handed?.region ?? { start: 0, end: MEMORY_BYTES }, handed };
+}
+
+/** Whether this thread may create a memory to share: Node's main thread (a browser's would need cross-origin isolation). */
+function mayShare(): boolean {
+  if (typeof SharedArrayBuffer !== 'function' || typeof process === 'undefined') return false;
+  const threads = process.getBuiltinModule?.('node:worker_threads') as typeof import('node:worker_threads') | undefined;
+  return threads?.isMainThread === true;
+}
+
+/** The WebAssembly memory: the handed one, a shared one, or (where sharing is not possible) a private one. */
+function wasmMemory(
+  api: WebAssemblyApi,
+  handed: WorkerKernelMemory | undefined,
+): { memory: KernelMemory; shared: boolean } {
+  if (handed) return { memory: handed.memory as KernelMemory, shared: true };
+  if (mayShare()) {
     try {
       return {
         memory: new api.Memory({ initial: MEMORY_BYTES / PAGE, maximum: MAX_PAGES, shared: true }),
         shared: true,
-        region: main,
       };
     } catch {
       // No room to reserve a shared memory: a private one still trains on one thread.
     }
   }
+  return { memory: new api.Memory({ initial: MEMORY_BYTES / PAGE, maximum: MEMORY_BYTES / PAGE }), shared: false };
+}
+
+function wasmSpace(memory: KernelMemory, shared: boolean): KernelSpace {
+  const first = memory.buffer;
+  // A shared memory's buffer object changes only when it grows: keep the latest.
+  let latest = first;
+  const current = (): ArrayBuffer => {
+    if (shared && latest.byteLength !== memory.buffer.byteLength) latest = memory.buffer;
+    return latest;
+  };
   return {
-    memory: new api.Memory({ initial: MEMORY_BYTES / PAGE, maximum: MEMORY_BYTES / PAGE }),
-    shared: false,
-    region: main,
+    handle: memory,
+    shared,
+    current,
+    grow: (bytes) => void memory.grow(bytes / PAGE),
+    owns: (x) => x.buffer === first || (shared && x.buffer === current()),
   };
 }
 
-function load(): { kernels: WasmKernels; arrays: KernelArrays } | undefined {
-  if (!WebAssemblyApi) return undefined;
-  if (typeof process !== 'undefined' && process.env?.TEGAKI_KERNELS === 'reference') return undefined;
-  const { memory, shared, region } = chooseMemory(WebAssemblyApi);
+/** ES2024's growable SharedArrayBuffer (Node 20+), which the project's TypeScript lib does not declare. */
+interface GrowableSharedArrayBuffer extends SharedArrayBuffer {
+  grow(byteLength: number): void;
+}
+const GrowableSharedArrayBuffer = SharedArrayBuffer as unknown as new (
+  byteLength: number,
+  options: { maxByteLength: number },
+) => GrowableSharedArrayBuffer;
+
+/** The reference kernels' stand-in for the WebAssembly memory, where it can be shared. */
+function referenceSpace(handed: WorkerKernelMemory | undefined): KernelSpace | undefined {
+  let buffer: GrowableSharedArrayBuffer;
+  if (handed) buffer = handed.memory as GrowableSharedArrayBuffer;
+  else if (mayShare()) buffer = new GrowableSharedArrayBuffer(MEMORY_BYTES, { maxByteLength: MAX_PAGES * PAGE });
+  else return undefined;
+  return {
+    handle: buffer,
+    shared: true,
+    current: () => buffer as unknown as ArrayBuffer,
+    grow: (bytes) => buffer.grow(buffer.byteLength + bytes),
+    owns: (x) => x.buffer === buffer,
+  };
+}
+
+interface Loaded {
+  kernels: WasmKernels | undefined;
+  arrays: KernelArrays;
+  space: KernelSpace;
+}
+
+function load(): Loaded | undefined {
+  const { region, handed } = placement();
+  // A worker follows the thread that handed it a memory: a SharedArrayBuffer means reference kernels.
+  const reference =
+    (typeof process !== 'undefined' && process.env?.TEGAKI_KERNELS === 'reference') ||
+    handed?.memory instanceof SharedArrayBuffer;
+  if (!reference && WebAssemblyApi) {
+    const wasm = loadWasm(WebAssemblyApi, region, handed);
+    if (wasm) return wasm;
+  }
+  const space = referenceSpace(handed);
+  if (!space) return undefined;
+  const base = Math.max(region.start, ALIGN);
+  const arrays = new KernelArrays(
+    space.current(),
+    new Arena(base, region.end),
+    fullCollection(),
+    (region.end - base) / 8,
+  );
+  return { kernels: undefined, arrays, space };
+}
+
+function loadWasm(
+  api: WebAssemblyApi,
+  region: KernelRegion,
+  handed: WorkerKernelMemory | undefined,
+): Loaded | undefined {
+  const { memory, shared } = wasmMemory(api, handed);
   const noRelaxed = typeof process !== 'undefined' && process.env?.TEGAKI_KERNELS === 'simd';
   for (const [base64, relaxedSimd] of [
     [noRelaxed ? '' : shared ? relaxedSimdSharedWasm : relaxedSimdWasm, true],
@@ -414,31 +524,22 @@ function load(): { kernels: WasmKernels; arrays: KernelArrays } | undefined {
   ] as const) {
     if (!base64) continue;
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    if (!WebAssemblyApi.validate(bytes)) continue;
+    if (!api.validate(bytes)) continue;
     // In a worker this writes the module's constant data again, the same bytes in the same place.
-    const instance = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(bytes), { env: { memory } });
+    const instance = new api.Instance(new api.Module(bytes), { env: { memory } });
     const exports = instance.exports as unknown as WasmExports;
     const base = Math.max(region.start, Math.ceil(exports.heapBase() / ALIGN) * ALIGN);
     // A worker's region is a quarter scratch (all of SCRATCH_BYTES in a region as large as the main thread's part).
     const scratchBytes = Math.min(SCRATCH_BYTES, Math.floor((region.end - base) / 4 / ALIGN) * ALIGN);
     const scratch = new Scratch(base, base + scratchBytes);
     const arena = new Arena(base + scratchBytes, region.end);
+    const space = wasmSpace(memory, shared);
     const buffer = memory.buffer;
-    const owns = (x: ArrayBufferView): boolean => x.buffer === buffer || (shared && x.buffer === currentBuffer(memory));
     const arrays = new KernelArrays(buffer, arena, fullCollection(), (region.end - base - scratchBytes) / 8);
-    return { kernels: { exports, memory, buffer, shared, owns, relaxedSimd, scratch }, arrays };
+    const kernels = { exports, memory, buffer, shared, owns: space.owns, relaxedSimd, scratch };
+    return { kernels, arrays, space };
   }
   return undefined;
-}
-
-/**
- * The shared memory's buffer as it is now: a grown shared memory hands out a longer
- * buffer over the same bytes, and arrays made on it must count as the kernels' too.
- */
-let latestBuffer: ArrayBuffer | undefined;
-function currentBuffer(memory: KernelMemory): ArrayBuffer {
-  if (!latestBuffer || latestBuffer.byteLength !== memory.buffer.byteLength) latestBuffer = memory.buffer;
-  return latestBuffer;
 }
 
 const loaded = load();
@@ -460,12 +561,15 @@ const heldExtents = new Set<KernelRegion>();
 /**
  * `count` regions of the shared memory for a pool of data-parallel workers, each
  * `workerRegionBytes(count)` long, past the main thread's part and past the regions other
- * pools hold; the memory grows to fit them (the pages cost nothing until they are
- * touched). Undefined when the memory is not shared; throws when 4 GiB cannot fit them.
+ * pools hold, and what to hand each worker (`WorkerKernelMemory`); the memory grows to fit
+ * them (the pages cost nothing until they are touched). Undefined when the memory is not
+ * shared; throws when 4 GiB cannot fit them.
  */
-export function takeWorkerRegions(count: number): { regions: KernelRegion[]; extent: KernelRegion } | undefined {
-  const wasm = loaded?.kernels;
-  if (!wasm?.shared) return undefined;
+export function takeWorkerRegions(
+  count: number,
+): { regions: KernelRegion[]; extent: KernelRegion; memory: WorkerKernelMemory['memory'] } | undefined {
+  const space = loaded?.space;
+  if (!space?.shared) return undefined;
   const size = workerRegionBytes(count);
   let start = MEMORY_BYTES;
   for (const held of heldExtents) start = Math.max(start, held.end);
@@ -474,13 +578,14 @@ export function takeWorkerRegions(count: number): { regions: KernelRegion[]; ext
     throw new RangeError(
       `${count} more training threads do not fit in the kernels' 4 GiB memory beside the ${heldExtents.size} pools already running`,
     );
-  const length = wasm.memory.buffer.byteLength;
-  if (end > length) wasm.memory.grow((end - length) / PAGE);
+  const length = space.current().byteLength;
+  if (end > length) space.grow(end - length);
   const extent = { start, end };
   heldExtents.add(extent);
   return {
     regions: Array.from({ length: count }, (_, i) => ({ start: start + i * size, end: start + (i + 1) * size })),
     extent,
+    memory: space.handle,
   };
 }
 
@@ -501,12 +606,11 @@ export function workerRegionBytes(count: number): number {
 
 /** A view of `length` floats at `byteOffset` of the kernels' memory, which may lie in another thread's region. */
 export function kernelView(byteOffset: number, length: number): Float32Array {
-  const wasm = loaded?.kernels;
-  if (!wasm) throw new Error('the WebAssembly kernels are not loaded');
-  return new Float32Array(wasm.shared ? currentBuffer(wasm.memory) : wasm.buffer, byteOffset, length);
+  if (!loaded) throw new Error("there is no kernel memory in this thread (a browser's reference kernels)");
+  return new Float32Array(loaded.space.current(), byteOffset, length);
 }
 
 /** Where `x` starts in the kernels' memory, or undefined when it lives elsewhere. */
 export function kernelOffset(x: ArrayBufferView): number | undefined {
-  return loaded?.kernels.owns(x) ? x.byteOffset : undefined;
+  return loaded?.space.owns(x) ? x.byteOffset : undefined;
 }
