@@ -40,7 +40,7 @@ export function fastKernels(wasm: WasmKernels): Kernels {
   function input(x: FloatArray, length: number): number {
     if (owns(x)) return x.byteOffset;
     const at = reserve(length * 4);
-    f32.set(x.subarray(0, length), at >> 2);
+    f32.set(x.subarray(0, length), at >>> 2);
     return at;
   }
   /** Byte offset to write x's first `length` entries to; `writeBack` copies them out if x is elsewhere. */
@@ -48,7 +48,7 @@ export function fastKernels(wasm: WasmKernels): Kernels {
     return owns(x) ? x.byteOffset : reserve(length * 4);
   }
   function writeBack(x: FloatArray, at: number, length: number): void {
-    if (!owns(x)) x.set(f32.subarray(at >> 2, (at >> 2) + length));
+    if (!owns(x)) x.set(f32.subarray(at >>> 2, (at >>> 2) + length));
   }
   /** Runs `fast` with a scratch mark, or `slow` for float64 operands or when scratch runs out. */
   function run<T>(arrays: FloatArray[], fast: () => T, slow: () => T): T {
@@ -67,12 +67,12 @@ export function fastKernels(wasm: WasmKernels): Kernels {
   /** The nine i32 the conv kernels read, written to scratch. */
   function convGeometry(g: reference.ConvGeometry): number {
     const at = reserve(9 * 4);
-    i32.set([g.height, g.width, g.channels, g.kernel, g.stride, g.padTop, g.padLeft, g.outHeight, g.outWidth], at >> 2);
+    i32.set([g.height, g.width, g.channels, g.kernel, g.stride, g.padTop, g.padLeft, g.outHeight, g.outWidth], at >>> 2);
     return at;
   }
   function poolGeometry(g: reference.PoolGeometry): number {
     const at = reserve(7 * 4);
-    i32.set([g.height, g.width, g.channels, g.size, g.stride, g.outHeight, g.outWidth], at >> 2);
+    i32.set([g.height, g.width, g.channels, g.size, g.stride, g.outHeight, g.outWidth], at >>> 2);
     return at;
   }
 
@@ -182,7 +182,7 @@ export function fastKernels(wasm: WasmKernels): Kernels {
         [z, p, grad],
         () => {
           const pl = reserve(rows * 4);
-          for (let r = 0; r < rows; r++) i32[(pl >> 2) + r] = labels[r];
+          for (let r = 0; r < rows; r++) i32[(pl >>> 2) + r] = labels[r];
           const pp = output(p, rows * cols);
           const pg = output(grad, rows * cols);
           const total = ex.softmaxCrossEntropy(input(z, rows * cols), pl, pp, pg, rows, cols);

@@ -7,7 +7,7 @@ import type { Sequential } from '../model/sequential';
 import type { ModelSpec } from '../model/spec';
 import { kernels } from '../kernels';
 import { kernelOffset, kernelView, returnWorkerRegions, takeWorkerRegions } from '../kernels/wasm/memory';
-import type { WorkerKernelMemory } from '../kernels/wasm/memory';
+import type { WorkerKernelMemory, WorkerRegions } from '../kernels/wasm/memory';
 import type { Optimizer, OptimizerSpec } from '../optimizers';
 import type { FloatArray, Matrix } from '../tensor';
 import type { Dataset } from '../data/dataset';
@@ -64,8 +64,8 @@ export class DataParallel {
   private readonly labels: Uint8Array;
   private readonly logits: Float32Array;
   private readonly stateAtStart: Float32Array;
-  /** Every shard's gradients' and state's byte offsets in the kernels' memory, shard after shard. */
-  private readonly offsets: Int32Array;
+  /** Every shard's gradients' and state's byte offsets in the kernels' memory, shard after shard (up to 4 GiB: unsigned). */
+  private readonly offsets: Uint32Array;
   /** Applies shard 0's drawn distortions (none without augmentation). */
   private readonly augmenter: Augmenter | undefined;
   /** The workers' rows' drawn distortions. */
@@ -86,7 +86,7 @@ export class DataParallel {
     labelSmoothing: number,
     augmentation: ShardAugmentation | undefined,
     private readonly update: ParallelUpdate | undefined,
-    private readonly regions: NonNullable<ReturnType<typeof takeWorkerRegions>>,
+    private readonly regions: WorkerRegions,
     workerUrl: URL,
   ) {
     this.params = model.params();
@@ -101,7 +101,7 @@ export class DataParallel {
     this.logits = new Float32Array(new SharedArrayBuffer(maxRows * model.classes * 4));
     this.stateAtStart = new Float32Array(new SharedArrayBuffer(Math.max(1, stateFloats) * 4));
     const perShard = this.params.length + this.state.length;
-    this.offsets = new Int32Array(new SharedArrayBuffer(Math.max(1, threads * perShard) * 4));
+    this.offsets = new Uint32Array(new SharedArrayBuffer(Math.max(1, threads * perShard) * 4));
     this.params.forEach((p, i) => (this.offsets[i] = offsetOf(p.grad, `${p.name}'s gradient`)));
     this.state.forEach((s, j) => (this.offsets[this.params.length + j] = offsetOf(s.value, s.name)));
     this.augmenter = augmentation && new Augmenter(augmentation.settings, augmentation.rows, augmentation.cols);
@@ -542,7 +542,7 @@ export function nonEmptyShards(bounds: readonly number[]): number[] {
 
 /** Views of every shard's gradients (index 0 unused: shard 0's are the model's own), from the offsets table. */
 export function shardGradientViews(
-  offsets: Int32Array,
+  offsets: Uint32Array,
   params: readonly { value: { length: number } }[],
   stateCount: number,
   threads: number,
@@ -638,7 +638,7 @@ export interface GradientWorkerData {
   /** The model's state when the step began, its tensors one after another. */
   stateAtStart: Float32Array;
   /** Byte offsets of every shard's gradients then state tensors, shard after shard; each worker writes its own. */
-  offsets: Int32Array;
+  offsets: Uint32Array;
   shared: SharedParams;
   /** The run's distortions, when batches come with them drawn but not applied. */
   augmentation: ShardAugmentation | undefined;

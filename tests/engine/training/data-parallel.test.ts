@@ -46,6 +46,8 @@ describe('data-parallel training', () => {
     { threads: 5, rows: 45, placement: 'kernel' as const },
     { threads: 5, rows: 3, placement: 'kernel' as const },
     { threads: 3, rows: 45, placement: 'heap' as const },
+    // 8 workers' regions of 256 MiB: the last lies past 2 GiB, where offsets need 32 unsigned bits.
+    { threads: 9, rows: 45, placement: 'kernel' as const },
   ])(
     "sums the shards' gradients to the whole batch's, up to float32 summation order, label smoothing included ($threads threads, $rows rows, batch in $placement memory)",
     async ({ threads, rows, placement }) => {

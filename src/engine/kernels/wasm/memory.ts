@@ -555,6 +555,13 @@ export function kernelFloat32(length: number): Float32Array | undefined {
   return loaded?.arrays.float32(length);
 }
 
+/** A pool's workers' regions, all of them as one extent, and the memory to hand each worker with its region. */
+export interface WorkerRegions {
+  regions: KernelRegion[];
+  extent: KernelRegion;
+  memory: WorkerKernelMemory['memory'];
+}
+
 /** The regions worker threads hold now, each pool's as one extent [start, end). */
 const heldExtents = new Set<KernelRegion>();
 
@@ -565,9 +572,7 @@ const heldExtents = new Set<KernelRegion>();
  * them (the pages cost nothing until they are touched). Undefined when the memory is not
  * shared; throws when 4 GiB cannot fit them.
  */
-export function takeWorkerRegions(
-  count: number,
-): { regions: KernelRegion[]; extent: KernelRegion; memory: WorkerKernelMemory['memory'] } | undefined {
+export function takeWorkerRegions(count: number): WorkerRegions | undefined {
   const space = loaded?.space;
   if (!space?.shared) return undefined;
   const size = workerRegionBytes(count);
