@@ -21,18 +21,20 @@ import { decayGradient } from './regularisation';
  * Data-parallel training on `threads` cores: each mini-batch is split into `threads`
  * contiguous shards; the calling thread runs forward and backward on shard 0 with the
  * run's own model, and one worker thread per other shard does the same on a replica
- * (gradient-worker.ts). The threads work in one WebAssembly memory (the kernels' shared
- * memory, kernels/wasm/memory.ts), each worker's own arrays in a region of its own, so
- * nothing is copied between them:
+ * (gradient-worker.ts). The threads work in one memory (the kernels' shared WebAssembly
+ * memory, or the SharedArrayBuffer that stands in for it under the reference kernels:
+ * kernels/wasm/memory.ts), each worker's own arrays in a region of its own, so nothing
+ * is copied between them:
  *
  * - a replica's weights are views of the model's own;
- * - a worker reads its rows of the batch where the calling thread assembled it;
+ * - a worker reads its rows of the batch where the calling thread assembled it (and
+ *   distorts them there, as the calling thread does its own);
  * - the shards' gradients are summed, and the optimiser's update is applied, a chunk at a
  *   time by whichever thread takes the chunk next (`runChunks`): each chunk of a
  *   parameter gets shard 0's gradient plus shard 1's, 2's, … in that order, then weight
  *   decay and the optimiser's rule on that chunk alone. Each rule is elementwise, so the
- *   weights are the same whichever thread takes which chunk, and a thread that finishes
- *   its shard early starts on the chunks while the calling thread makes the next batch.
+ *   weights are the same whichever thread takes which chunk, and the workers start on
+ *   the chunks while the calling thread makes the next batch.
  *
  * Each shard's loss is the mean over its rows, so each shard multiplies its dL/dlogits by
  * its share of the batch, n_k / n, before its backward: the sum is the batch's mean
