@@ -66,8 +66,7 @@ export class DataParallel {
   private readonly labels: Uint8Array;
   private readonly logits: Float32Array;
   private readonly stateAtStart: Float32Array;
-  /** Every shard's gradients' and state's byte offsets in the kernels' memory, shard after shard (up to 4 GiB: unsigned). */
-  private readonly offsets: Uint32Array;
+  private readonly offsets: ShardOffsets;
   /** Applies shard 0's drawn distortions (none without augmentation). */
   private readonly augmenter: Augmenter | undefined;
   /** The workers' rows' drawn distortions. */
@@ -102,10 +101,7 @@ export class DataParallel {
     this.labels = new Uint8Array(new SharedArrayBuffer(maxRows));
     this.logits = new Float32Array(new SharedArrayBuffer(maxRows * model.classes * 4));
     this.stateAtStart = new Float32Array(new SharedArrayBuffer(Math.max(1, stateFloats) * 4));
-    const perShard = this.params.length + this.state.length;
-    this.offsets = new Uint32Array(new SharedArrayBuffer(Math.max(1, threads * perShard) * 4));
-    this.params.forEach((p, i) => (this.offsets[i] = offsetOf(p.grad, `${p.name}'s gradient`)));
-    this.state.forEach((s, j) => (this.offsets[this.params.length + j] = offsetOf(s.value, s.name)));
+    this.offsets = ShardOffsets.create(threads, this.params.length, this.state.length);
     this.augmenter = augmentation && new Augmenter(augmentation.settings, augmentation.rows, augmentation.cols);
     this.drawn = this.augmenter?.drawnFor(maxRows, true);
     const shared: SharedParams = {
@@ -139,7 +135,7 @@ export class DataParallel {
         labels: this.labels,
         logits: this.logits,
         stateAtStart: this.stateAtStart,
-        offsets: this.offsets,
+        offsets: this.offsets.table,
         shared,
         augmentation,
         drawn: this.drawn,
@@ -287,7 +283,7 @@ export class DataParallel {
       this.decide(SUM);
     }
     whileWaiting?.();
-    runChunks(this.chunkWork(bounds, prepare ? this.update!.optimizer : undefined));
+    runChunks(this.chunkWork(bounds, prepare !== undefined));
     await this.waitFor(DONE, this.threads - 1);
     return batchLoss;
   }
@@ -379,7 +375,6 @@ export class DataParallel {
 
   /** state = Σ_k (n_k / n)·state_k, read from each worker's replica where it lies. */
   private averageState(share: (shard: number) => number): void {
-    const perShard = this.params.length + this.state.length;
     this.state.forEach((s, j) => {
       const value = s.value;
       const w0 = share(0);
@@ -387,22 +382,22 @@ export class DataParallel {
       for (let shard = 1; shard < this.threads; shard++) {
         const w = share(shard);
         if (w === 0) continue;
-        const theirs = kernelView(this.offsets[shard * perShard + this.params.length + j], value.length);
+        const theirs = this.offsets.state(shard, j, value.length);
         for (let i = 0; i < value.length; i++) value[i] += w * theirs[i];
       }
     });
   }
 
   /** This thread's part of `runChunks`: the model's own parameters, every shard's gradients. */
-  private chunkWork(bounds: number[], optimizer: Optimizer | undefined): ChunkWork {
-    this.shardGradients ??= shardGradientViews(this.offsets, this.params, this.state.length, this.threads);
+  private chunkWork(bounds: number[], updating: boolean): ChunkWork {
+    this.shardGradients ??= this.offsets.gradientViews(this.params, this.threads);
     return {
       control: this.control,
       chunks: this.chunks,
       params: this.params,
       shardGradients: this.shardGradients,
       shards: nonEmptyShards(bounds),
-      update: optimizer && { optimizer, l2: this.update!.l2, l1: this.update!.l1 },
+      update: updating ? this.update : undefined,
       fromEnd: false,
     };
   }
@@ -473,7 +468,7 @@ export interface ChunkWork {
   shardGradients: readonly (readonly FloatArray[])[];
   /** The shards with rows this step, but 0. */
   shards: readonly number[];
-  update: { optimizer: Optimizer; l2: number; l1: number } | undefined;
+  update: ParallelUpdate | undefined;
   /** Workers take chunks from the last, the calling thread from the first (see claimChunk). */
   fromEnd: boolean;
 }
@@ -542,21 +537,50 @@ export function nonEmptyShards(bounds: readonly number[]): number[] {
   return shards;
 }
 
-/** Views of every shard's gradients (index 0 unused: shard 0's are the model's own), from the offsets table. */
-export function shardGradientViews(
-  offsets: Uint32Array,
-  params: readonly { value: { length: number } }[],
-  stateCount: number,
-  threads: number,
-): FloatArray[][] {
-  const perShard = params.length + stateCount;
-  return Array.from({ length: threads }, (_, shard) =>
-    shard === 0 ? [] : params.map((p, i) => kernelView(offsets[shard * perShard + i], p.value.length)),
-  );
+/**
+ * Where each worker's gradients and state tensors lie in the kernels' memory: a row per
+ * shard of their byte offsets, gradients then state (row 0 unused: shard 0's are the
+ * model's own). Each worker writes its row as it starts; the other threads read the rows
+ * once every worker is ready. Unsigned: a worker's region may start past 2 GiB.
+ */
+export class ShardOffsets {
+  private readonly perShard: number;
+
+  constructor(
+    readonly table: Uint32Array,
+    private readonly params: number,
+    states: number,
+  ) {
+    this.perShard = params + states;
+  }
+
+  static create(threads: number, params: number, states: number): ShardOffsets {
+    const table = new Uint32Array(new SharedArrayBuffer(Math.max(1, threads * (params + states)) * 4));
+    return new ShardOffsets(table, params, states);
+  }
+
+  /** Writes `shard`'s row: where its replica's gradients and state tensors are. */
+  write(shard: number, params: readonly Param[], state: readonly StateTensor[]): void {
+    const row = shard * this.perShard;
+    params.forEach((p, i) => (this.table[row + i] = offsetOf(p.grad, `${p.name}'s gradient`)));
+    state.forEach((s, j) => (this.table[row + this.params + j] = offsetOf(s.value, s.name)));
+  }
+
+  /** Views of every shard's gradients, `[shard][param]` (shard 0's empty). */
+  gradientViews(params: readonly { value: { length: number } }[], threads: number): FloatArray[][] {
+    return Array.from({ length: threads }, (_, shard) =>
+      shard === 0 ? [] : params.map((p, i) => kernelView(this.table[shard * this.perShard + i], p.value.length)),
+    );
+  }
+
+  /** A view of `shard`'s state tensor `j`, `length` floats. */
+  state(shard: number, j: number, length: number): Float32Array {
+    return kernelView(this.table[shard * this.perShard + this.params + j], length);
+  }
 }
 
 /** Where `array` is in the kernels' memory, for another thread; throws when it is elsewhere. */
-export function offsetOf(array: FloatArray, what: string): number {
+function offsetOf(array: FloatArray, what: string): number {
   const at = kernelOffset(array);
   if (at === undefined) throw new Error(`${what} is not in the kernels' memory (it was full?): train on one thread`);
   return at;
@@ -639,7 +663,7 @@ export interface GradientWorkerData {
   logits: Float32Array;
   /** The model's state when the step began, its tensors one after another. */
   stateAtStart: Float32Array;
-  /** Byte offsets of every shard's gradients then state tensors, shard after shard; each worker writes its own. */
+  /** ShardOffsets' table: each worker writes its row. */
   offsets: Uint32Array;
   shared: SharedParams;
   /** The run's distortions, when batches come with them drawn but not applied. */

@@ -18,7 +18,7 @@ import { createOptimizer } from '../optimizers';
 import type { FloatArray, Matrix } from '../tensor';
 import { matrix } from '../tensor';
 import { Augmenter } from './augmentation';
-import type { ChunkWork, GradientWorkerData } from './data-parallel';
+import type { ChunkWork, GradientWorkerData, ParallelUpdate } from './data-parallel';
 import {
   BOUNDS,
   COLS,
@@ -36,11 +36,10 @@ import {
   UPDATE,
   VERDICT,
   chunksOf,
+  ShardOffsets,
   nonEmptyShards,
-  offsetOf,
   runChunks,
   scaleRows,
-  shardGradientViews,
   spinUntil,
 } from './data-parallel';
 import { serveForward } from './parallel-forward';
@@ -69,18 +68,22 @@ function serveGradients(data: GradientWorkerData): void {
   replicaParams.forEach((p, i) => (p.value = params[i].value));
   const state = model.state();
   // Where this shard's gradients and state are, for the other threads.
-  const perShard = replicaParams.length + state.length;
-  replicaParams.forEach((p, i) => (offsets[shard * perShard + i] = offsetOf(p.grad, `${p.name}'s gradient`)));
-  state.forEach((s, j) => (offsets[shard * perShard + replicaParams.length + j] = offsetOf(s.value, s.name)));
+  const shardOffsets = new ShardOffsets(offsets, replicaParams.length, state.length);
+  shardOffsets.write(shard, replicaParams, state);
 
-  const mirror = shared.optimizer && createOptimizer(shared.optimizer.spec);
-  if (mirror && shared.optimizer)
-    shared.optimizer.state.forEach((buffers, i) =>
-      mirror.adoptState(
+  // The run's optimiser mirrored on the calling thread's state, for the chunks this thread updates.
+  let update: ParallelUpdate | undefined;
+  if (shared.optimizer) {
+    const { spec: optimizerSpec, state: buffers, l2, l1 } = shared.optimizer;
+    const optimizer = createOptimizer(optimizerSpec);
+    buffers.forEach((at, i) =>
+      optimizer.adoptState(
         params[i],
-        buffers.map((at) => kernelView(at, params[i].value.length)),
+        at.map((b) => kernelView(b, params[i].value.length)),
       ),
     );
+    update = { optimizer, l2, l1 };
+  }
   const chunks = chunksOf(params);
   // Read at the first step: every worker has written its offsets by then.
   let shardGradients: FloatArray[][] | undefined;
@@ -136,11 +139,11 @@ function serveGradients(data: GradientWorkerData): void {
     if (!waitAtLeast(VERDICT, 1)) return;
     const verdict = Atomics.load(control, VERDICT);
     if (verdict === SKIP) return;
-    if (verdict === UPDATE && mirror) {
-      mirror.steps = Atomics.load(control, STEP_COUNT);
-      mirror.learningRate = learningRate[0];
+    if (verdict === UPDATE && update) {
+      update.optimizer.steps = Atomics.load(control, STEP_COUNT);
+      update.optimizer.learningRate = learningRate[0];
     }
-    shardGradients ??= shardGradientViews(offsets, params, state.length, threads);
+    shardGradients ??= shardOffsets.gradientViews(params, threads);
     const bounds = Array.from({ length: threads + 1 }, (_, k) => Atomics.load(control, BOUNDS + k));
     const work: ChunkWork = {
       control,
@@ -148,10 +151,7 @@ function serveGradients(data: GradientWorkerData): void {
       params,
       shardGradients,
       shards: nonEmptyShards(bounds),
-      update:
-        verdict === UPDATE && mirror && shared.optimizer
-          ? { optimizer: mirror, l2: shared.optimizer.l2, l1: shared.optimizer.l1 }
-          : undefined,
+      update: verdict === UPDATE ? update : undefined,
       fromEnd: true,
     };
     runChunks(work);
