@@ -406,21 +406,21 @@ interface Placement {
   handed: WorkerKernelMemory | undefined;
 }
 
+/** Node's worker_threads module, or undefined outside Node. */
+function workerThreads(): typeof import('node:worker_threads') | undefined {
+  if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') return undefined;
+  return process.getBuiltinModule?.('node:worker_threads') as typeof import('node:worker_threads') | undefined;
+}
+
 function placement(): Placement {
-  const node = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-  const threads = node
-    ? (process.getBuiltinModule?.('node:worker_threads') as typeof import('node:worker_threads') | undefined)
-    : undefined;
-  const handed = (threads?.workerData as Record<string, unknown> | undefined)?.[WORKER_KERNEL_MEMORY] as
+  const handed = (workerThreads()?.workerData as Record<string, unknown> | undefined)?.[WORKER_KERNEL_MEMORY] as
     WorkerKernelMemory | undefined;
   return { region: handed?.region ?? { start: 0, end: MEMORY_BYTES }, handed };
 }
 
 /** Whether this thread may create a memory to share: Node's main thread (a browser's would need cross-origin isolation). */
 function mayShare(): boolean {
-  if (typeof SharedArrayBuffer !== 'function' || typeof process === 'undefined') return false;
-  const threads = process.getBuiltinModule?.('node:worker_threads') as typeof import('node:worker_threads') | undefined;
-  return threads?.isMainThread === true;
+  return typeof SharedArrayBuffer === 'function' && workerThreads()?.isMainThread === true;
 }
 
 /** The WebAssembly memory: the handed one, a shared one, or (where sharing is not possible) a private one. */
