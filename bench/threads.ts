@@ -27,8 +27,10 @@ interface Network {
 
 const networks: Network[] = [
   // Three epochs of the reference MLP: its step is half a millisecond, and 600 steps (0.3 s)
-  // timed mostly the fresh worker threads' JIT warm-up (each run starts its own threads,
-  // where one thread's code is already warm from the run before); a run is epochs long.
+  // timed mostly the worker threads' JIT warm-up; a run is epochs long. The first run on
+  // several threads starts its workers and compiles their code, as the first run on one
+  // thread compiles the calling thread's; later runs reuse both (data-parallel.ts keeps a
+  // closed pool's workers), so the median is of warm runs on either side.
   { name: 'MLP', h: referenceHyperparameters, steps: 2811, bar: 1.5 },
   { name: 'small CNN', h: smallCnn, steps: 120, bar: 1.7 },
 ];

@@ -6,8 +6,14 @@ import type { Loss } from '../losses';
 import type { Sequential } from '../model/sequential';
 import type { ModelSpec } from '../model/spec';
 import { kernels } from '../kernels';
-import { kernelOffset, kernelView, returnWorkerRegions, takeWorkerRegions } from '../kernels/wasm/memory';
-import type { WorkerKernelMemory, WorkerRegions } from '../kernels/wasm/memory';
+import {
+  kernelOffset,
+  kernelView,
+  returnWorkerRegions,
+  takeWorkerRegions,
+  workerRegionBytes,
+} from '../kernels/wasm/memory';
+import type { KernelRegion, WorkerKernelMemory } from '../kernels/wasm/memory';
 import type { Optimizer, OptimizerSpec } from '../optimizers';
 import type { FloatArray, Matrix } from '../tensor';
 import type { Dataset } from '../data/dataset';
@@ -56,9 +62,13 @@ import { decayGradient } from './regularisation';
  * The calling thread waits by spinning, then blocking, then with Atomics.waitAsync, so it still
  * hears a worker that dies (its 'error' or 'exit' event fails the step with the worker's
  * error instead of a hang).
+ *
+ * A pool that closes cleanly leaves its workers for the next pool (`TrainingWorker`):
+ * their threads are started and their code compiled already.
  */
 export class DataParallel {
-  private readonly workers: Worker[] = [];
+  /** Removes this pool's listeners from its workers, which may serve the next pool. */
+  private readonly detach: (() => void)[] = [];
   private readonly control: Int32Array;
   private readonly losses: Float64Array;
   private readonly learningRate: Float64Array;
@@ -87,8 +97,7 @@ export class DataParallel {
     labelSmoothing: number,
     augmentation: ShardAugmentation | undefined,
     private readonly update: ParallelUpdate | undefined,
-    private readonly regions: WorkerRegions,
-    workerUrl: URL,
+    private readonly members: TrainingWorker[],
   ) {
     this.params = model.params();
     this.state = model.state();
@@ -122,7 +131,7 @@ export class DataParallel {
       },
     };
     for (let shard = 1; shard < threads; shard++) {
-      const workerData: GradientWorkerData = {
+      const pool: GradientWorkerData = {
         spec: model.spec,
         seed: shardSeed(seed, shard),
         labelSmoothing,
@@ -139,14 +148,16 @@ export class DataParallel {
         shared,
         augmentation,
         drawn: this.drawn,
-        kernelMemory: { memory: regions.memory, region: regions.regions[shard - 1] },
       };
-      const worker = spawnWorker(workerUrl, workerData);
-      worker.on('error', (error) => this.fail(new Error(`training thread ${shard} failed: ${error.message}`)));
-      worker.on('exit', (code) => {
+      const { worker } = members[shard - 1];
+      const onError = (error: Error): void => this.fail(new Error(`training thread ${shard} failed: ${error.message}`));
+      const onExit = (code: number): void => {
         if (!this.closed) this.fail(new Error(`training thread ${shard} stopped unexpectedly (exit code ${code})`));
-      });
-      this.workers.push(worker);
+      };
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      this.detach.push(() => worker.off('error', onError).off('exit', onExit));
+      worker.postMessage(pool);
     }
   }
 
@@ -186,9 +197,7 @@ export class DataParallel {
       throw new RangeError(`data-parallel training needs 2 or more threads, got ${threads}`);
     if (update && !update.optimizer.spec)
       throw new Error('data-parallel training needs an optimiser made by createOptimizer, to mirror it on each thread');
-    const regions = takeWorkerRegions(threads - 1);
-    if (!regions)
-      throw new Error('training on several threads needs a memory the threads can share (SharedArrayBuffer, in Node)');
+    const members = await takeTrainingWorkers(threads - 1, workerUrl);
     let pool: DataParallel | undefined;
     try {
       pool = new DataParallel(
@@ -200,13 +209,14 @@ export class DataParallel {
         labelSmoothing,
         augmentation,
         update,
-        regions,
-        workerUrl,
+        members,
       );
       await pool.waitFor(READY, threads - 1);
     } catch (error) {
-      if (pool) await pool.close();
-      else returnWorkerRegions(regions.extent);
+      if (pool) {
+        pool.failure ??= error instanceof Error ? error : new Error(String(error));
+        await pool.close();
+      } else await Promise.all(members.map((m) => m.worker.terminate()));
       throw error;
     }
     return pool;
@@ -214,7 +224,7 @@ export class DataParallel {
 
   /** The worker threads, for tests that make one fail. */
   get workerThreads(): readonly Worker[] {
-    return this.workers;
+    return this.members.map((m) => m.worker);
   }
 
   /**
@@ -318,15 +328,19 @@ export class DataParallel {
     return out;
   }
 
-  /** Stops the workers and gives their memory back; safe to call twice. */
+  /**
+   * Ends the pool; safe to call twice. Its workers leave its loop and wait for the next
+   * pool, or, when one of them failed, all of them stop and give their memory back.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     Atomics.store(this.control, STOP, 1);
     Atomics.add(this.control, GENERATION, 1);
     Atomics.notify(this.control, GENERATION);
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
-    returnWorkerRegions(this.regions.extent);
+    for (const detach of this.detach) detach();
+    if (this.failure) await Promise.all(this.members.map((m) => m.worker.terminate()));
+    else for (const member of this.members) keepTrainingWorker(member);
   }
 
   /** The batch (where it lies, or a copy of the workers' rows), its labels, distortions and shards, and the model's state as it is now. */
@@ -644,7 +658,7 @@ export interface SharedParams {
   optimizer: { spec: OptimizerSpec; state: number[][]; l2: number; l1: number } | undefined;
 }
 
-/** What a worker is started with (gradient-worker.ts). */
+/** What a worker is handed for each pool it serves (gradient-worker.ts). */
 export interface GradientWorkerData {
   spec: ModelSpec;
   seed: number;
@@ -670,6 +684,11 @@ export interface GradientWorkerData {
   augmentation: ShardAugmentation | undefined;
   /** Room for `maxRows` rows' drawn distortions, in shared memory; the workers read their rows'. */
   drawn: DrawnDistortions | undefined;
+}
+
+/** What a training worker is started with, for its life. */
+export interface TrainingWorkerData {
+  kind: 'gradients';
   /** The kernels' shared memory and this worker's region of it (read by kernels/wasm/memory.ts as it loads). */
   kernelMemory: WorkerKernelMemory;
 }
@@ -735,9 +754,107 @@ export function gradientWorkerUrl(): URL {
 }
 
 /** A `.ts` worker starts through tsx's loader, registered in the worker itself. */
-export function spawnWorker(url: URL, workerData: GradientWorkerData | { kind: 'forward' }): Worker {
+export function spawnWorker(url: URL, workerData: TrainingWorkerData | { kind: 'forward' }): Worker {
   if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); });`;
   return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/**
+ * A data-parallel worker thread, with the region of the kernels' memory its arrays live in
+ * for its life. Starting one costs about 150 ms (the thread, the engine's modules), and a
+ * fresh one compiles the engine's code again as it trains: on 2 cores that compilation
+ * runs beside both training threads and stalls steps a millisecond at a time (the reference
+ * MLP on 2 threads: about 130 functions optimised again in each run's first 2,811 steps).
+ * So a pool that closes cleanly keeps its workers for the next one (`keepTrainingWorker`),
+ * until they have waited KEPT_WORKER_IDLE_MS unused.
+ */
+interface TrainingWorker {
+  worker: Worker;
+  region: KernelRegion;
+  /** The worker's code, as spawned. */
+  url: string;
+  /** While it is kept: the timer that stops it. */
+  idleTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** Workers that pools closed cleanly, waiting for the next pool. */
+const keptWorkers: TrainingWorker[] = [];
+
+/** How long a kept worker waits for another pool before it stops and gives its thread, heap and region back. */
+export const KEPT_WORKER_IDLE_MS = 60_000;
+
+/** `count` workers running `url`'s code: kept ones first, with regions of the size such a pool gets, then new ones. */
+async function takeTrainingWorkers(count: number, url: URL): Promise<TrainingWorker[]> {
+  const size = workerRegionBytes(count);
+  const taken: TrainingWorker[] = [];
+  for (let i = keptWorkers.length - 1; i >= 0 && taken.length < count; i--) {
+    const kept = keptWorkers[i];
+    if (kept.url !== url.href || kept.region.end - kept.region.start !== size) continue;
+    keptWorkers.splice(i, 1);
+    clearTimeout(kept.idleTimer);
+    kept.worker.ref();
+    taken.push(kept);
+  }
+  try {
+    while (taken.length < count) {
+      // Kept workers of another size may hold the room new ones need: they go first.
+      if (keptWorkers.length > 0 && !fitsWorkerRegions(count - taken.length, size)) await releaseKeptWorkers();
+      taken.push(spawnTrainingWorker(url, size));
+    }
+  } catch (error) {
+    await Promise.all(taken.map((t) => t.worker.terminate()));
+    throw error;
+  }
+  return taken;
+}
+
+/** Whether `count` regions of `size` bytes can be taken now (they are given back at once). */
+function fitsWorkerRegions(count: number, size: number): boolean {
+  try {
+    const regions = takeWorkerRegions(count, size);
+    if (regions) returnWorkerRegions(regions.extent);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function spawnTrainingWorker(url: URL, size: number): TrainingWorker {
+  const regions = takeWorkerRegions(1, size);
+  if (!regions)
+    throw new Error('training on several threads needs a memory the threads can share (SharedArrayBuffer, in Node)');
+  const member: TrainingWorker = {
+    worker: spawnWorker(url, { kind: 'gradients', kernelMemory: { memory: regions.memory, region: regions.regions[0] } }),
+    region: regions.extent,
+    url: url.href,
+  };
+  // However it stops (a pool's failure, its idle time up, a crash while kept), its region is free again.
+  member.worker.once('exit', () => {
+    returnWorkerRegions(member.region);
+    const i = keptWorkers.indexOf(member);
+    if (i >= 0) keptWorkers.splice(i, 1);
+  });
+  return member;
+}
+
+/** Keeps a worker of a cleanly closed pool for the next; it does not keep the process alive. */
+function keepTrainingWorker(member: TrainingWorker): void {
+  member.worker.unref();
+  member.idleTimer = setTimeout(() => void member.worker.terminate(), KEPT_WORKER_IDLE_MS);
+  member.idleTimer.unref();
+  keptWorkers.push(member);
+}
+
+/** How many workers are kept for the next pool. */
+export function keptWorkerCount(): number {
+  return keptWorkers.length;
+}
+
+/** Stops every kept worker (tests; room for workers with regions of another size); resolves once they have. */
+export async function releaseKeptWorkers(): Promise<void> {
+  const released = keptWorkers.splice(0);
+  for (const member of released) clearTimeout(member.idleTimer);
+  await Promise.all(released.map((member) => member.worker.terminate()));
 }

@@ -1,10 +1,12 @@
 /**
  * The engine's worker thread, one file so the app bundles one entry. Started with
- * `{ kind: 'forward' }` it answers forward passes (parallel-forward.ts); otherwise it is
- * one worker of data-parallel training (data-parallel.ts): a replica of the model whose
- * weights are views of the model's own in the kernels' shared memory (this thread's
- * kernels run in its region of that memory: kernels/wasm/memory.ts reads `kernelMemory`
- * from the workerData as it loads). Each step it runs forward and backward on its shard
+ * `{ kind: 'forward' }` it answers forward passes (parallel-forward.ts); started with
+ * `{ kind: 'gradients' }` it is a worker of data-parallel training (data-parallel.ts), for
+ * one pool after another: each pool posts what it needs (GradientWorkerData), and the
+ * worker builds a replica of the model whose weights are views of the model's own in the
+ * kernels' shared memory (this thread's kernels run in its region of that memory, the same
+ * for every pool: kernels/wasm/memory.ts reads `kernelMemory` from the workerData as it
+ * loads), then serves that pool until it stops. Each step it runs forward and backward on its shard
  * of the batch, says so, and then takes chunks of the sum and the update with the other
  * threads (runChunks); asked for LOGITS, it runs its shard forward in inference mode and
  * writes the logits.
@@ -44,10 +46,10 @@ import {
 } from './data-parallel';
 import { serveForward } from './parallel-forward';
 
-if ((workerData as { kind?: string }).kind === 'forward') serveForward(parentPort!);
-else serveGradients(workerData as GradientWorkerData);
+if ((workerData as { kind: string }).kind === 'forward') serveForward(parentPort!);
+else parentPort!.on('message', (pool: GradientWorkerData) => serveGradients(pool));
 
-/** The data-parallel training loop: until STOP, a step each time GENERATION moves. */
+/** One pool's data-parallel training loop: until STOP, a step each time GENERATION moves. */
 function serveGradients(data: GradientWorkerData): void {
   const { spec, seed, labelSmoothing, shard, threads, control, losses, inputs, labels, logits } = data;
   const { learningRate, stateAtStart, offsets, shared, augmentation, drawn } = data;

@@ -1,9 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLoss } from '../../../src/engine/losses';
 import { Sequential } from '../../../src/engine/model/sequential';
 import { matrix } from '../../../src/engine/tensor';
-import { DataParallel, claimChunk, shardBounds } from '../../../src/engine/training/data-parallel';
+import {
+  DataParallel,
+  KEPT_WORKER_IDLE_MS,
+  claimChunk,
+  keptWorkerCount,
+  releaseKeptWorkers,
+  shardBounds,
+} from '../../../src/engine/training/data-parallel';
 import { createOptimizer } from '../../../src/engine/optimizers';
 import { applyWeightDecay, weightDecayPenalty } from '../../../src/engine/training/regularisation';
 import { modelSpecFor } from '../../../src/engine/training/architecture';
@@ -320,4 +327,63 @@ describe('data-parallel training', () => {
       }
     },
   );
+});
+
+describe('workers kept between pools', () => {
+  const spec = modelSpecFor(hyper(), 36);
+  const startPool = (threads: number) =>
+    DataParallel.start(new Sequential(spec, { seed: 1 }), createLoss(spec.loss), { threads, seed: 1, maxRows: 8 });
+  const threadIds = (pool: DataParallel) => pool.workerThreads.map((w) => w.threadId).sort((a, b) => a - b);
+
+  it("keeps a cleanly closed pool's workers for the next pool, which gives the weights fresh workers give", async () => {
+    await releaseKeptWorkers();
+    const h = hyper({ ...smallCnn, epochs: 1 });
+    const fresh = await train(h, data, { threads: 3 });
+    expect(keptWorkerCount()).toBe(2);
+    // Another network in between, on the same workers: nothing of its replica may stay behind.
+    await train(hyper({ epochs: 1, seed: 4 }), data, { threads: 3 });
+    const kept = await train(h, data, { threads: 3 });
+    expect(weights(kept)).toEqual(weights(fresh));
+
+    const first = await startPool(3);
+    const ids = threadIds(first);
+    await first.close();
+    const second = await startPool(3);
+    try {
+      expect(threadIds(second)).toEqual(ids);
+      expect(keptWorkerCount()).toBe(0);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('stops all the workers of a pool one of whose workers failed, and keeps none', async () => {
+    await releaseKeptWorkers();
+    const pool = await startPool(3);
+    const [stopped, other] = pool.workerThreads;
+    const otherExits = new Promise((resolve) => other.once('exit', resolve));
+    await stopped.terminate();
+    await expect(pool.step(matrix(8, 36, 'float32', 'kernel'), new Uint8Array(8))).rejects.toThrow(/stopped unexpectedly/);
+    await pool.close();
+    await otherExits;
+    expect(keptWorkerCount()).toBe(0);
+  });
+
+  it('stops a kept worker once it has waited KEPT_WORKER_IDLE_MS for another pool', async () => {
+    await releaseKeptWorkers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const pool = await startPool(2);
+      const [worker] = pool.workerThreads;
+      const exits = new Promise((resolve) => worker.once('exit', resolve));
+      await pool.close();
+      vi.advanceTimersByTime(KEPT_WORKER_IDLE_MS - 1);
+      expect(keptWorkerCount()).toBe(1);
+      vi.advanceTimersByTime(1);
+      await exits;
+      expect(keptWorkerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

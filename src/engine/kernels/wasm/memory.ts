@@ -562,26 +562,25 @@ export interface WorkerRegions {
   memory: WorkerKernelMemory['memory'];
 }
 
-/** The regions worker threads hold now, each pool's as one extent [start, end). */
+/** The regions worker threads hold now, those taken together as one extent [start, end). */
 const heldExtents = new Set<KernelRegion>();
 
 /**
- * `count` regions of the shared memory for a pool of data-parallel workers, each
- * `workerRegionBytes(count)` long, past the main thread's part and past the regions other
- * pools hold, and what to hand each worker (`WorkerKernelMemory`); the memory grows to fit
- * them (the pages cost nothing until they are touched). Undefined when the memory is not
- * shared; throws when 4 GiB cannot fit them.
+ * `count` regions of the shared memory for data-parallel workers, each `size` bytes
+ * (`workerRegionBytes(count)` unless given), past the main thread's part and past the
+ * regions other workers hold, and what to hand each worker (`WorkerKernelMemory`); the
+ * memory grows to fit them (the pages cost nothing until they are touched). Undefined when
+ * the memory is not shared; throws when 4 GiB cannot fit them.
  */
-export function takeWorkerRegions(count: number): WorkerRegions | undefined {
+export function takeWorkerRegions(count: number, size = workerRegionBytes(count)): WorkerRegions | undefined {
   const space = loaded?.space;
   if (!space?.shared) return undefined;
-  const size = workerRegionBytes(count);
   let start = MEMORY_BYTES;
   for (const held of heldExtents) start = Math.max(start, held.end);
   const end = start + count * size;
   if (end > MAX_PAGES * PAGE)
     throw new RangeError(
-      `${count} more training threads do not fit in the kernels' 4 GiB memory beside the ${heldExtents.size} pools already running`,
+      `${count} more training threads do not fit in the kernels' 4 GiB memory beside the ${heldExtents.size} regions already held`,
     );
   const length = space.current().byteLength;
   if (end > length) space.grow(end - length);
@@ -594,7 +593,7 @@ export function takeWorkerRegions(count: number): WorkerRegions | undefined {
   };
 }
 
-/** Gives a pool's regions back (their pages stay with the memory, for the next pool). */
+/** Gives regions taken together back (their pages stay with the memory, for the next workers). */
 export function returnWorkerRegions(extent: KernelRegion): void {
   heldExtents.delete(extent);
 }
