@@ -7,7 +7,7 @@ import { RMSProp } from './rmsprop';
 import { SGD } from './sgd';
 
 export { Optimizer } from './optimizer';
-export type { OptimizerKind, OptimizerSpec } from './optimizer';
+export type { OptimizerKind, OptimizerSpec, ParamRange } from './optimizer';
 export { SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam };
 
 export function createOptimizer(spec: OptimizerSpec): Optimizer {

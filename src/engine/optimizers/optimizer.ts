@@ -46,14 +46,22 @@ export abstract class Optimizer {
     this.t = t;
   }
 
+  /** Views of entries [from, to) of `p` and of its state, made once for a range updated step after step. */
+  rangeOf(p: Param, from: number, to: number): ParamRange {
+    return {
+      value: p.value.subarray(from, to),
+      grad: p.grad.subarray(from, to),
+      state: this.stateOf(p).map((s) => s.subarray(from, to)),
+    };
+  }
+
   /**
-   * The current step's rule on entries [from, to) of `p` only: what `step` does to those
-   * entries, bit for bit, since every rule is elementwise (and its kernel's vector
-   * loop meets the same entries when `from` is a multiple of 8).
+   * The current step's rule on a range of a parameter only (`rangeOf`): what `step` does to
+   * those entries, bit for bit, since every rule is elementwise (and its kernel's vector
+   * loop meets the same entries when the range starts at a multiple of 8).
    */
-  updateRange(p: Param, from: number, to: number): void {
-    const state = this.stateOf(p).map((s) => s.subarray(from, to));
-    this.update(p.value.subarray(from, to), p.grad.subarray(from, to), state);
+  updateRange(range: ParamRange): void {
+    this.update(range.value, range.grad, range.state);
   }
 
   /** The rule's state buffers for `p` (zeros in kernel memory at first). */
@@ -72,6 +80,13 @@ export abstract class Optimizer {
       throw new RangeError(`${p.name}: expected ${this.stateSlots} state buffers of ${p.value.length} floats`);
     this.state.set(p, state);
   }
+}
+
+/** Entries [from, to) of a parameter's value and gradient and of its optimiser state, as views. */
+export interface ParamRange {
+  value: FloatArray;
+  grad: FloatArray;
+  state: FloatArray[];
 }
 
 export type OptimizerKind = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';

@@ -14,7 +14,7 @@ import {
   workerRegionBytes,
 } from '../kernels/wasm/memory';
 import type { KernelRegion, WorkerKernelMemory } from '../kernels/wasm/memory';
-import type { Optimizer, OptimizerSpec } from '../optimizers';
+import type { Optimizer, OptimizerSpec, ParamRange } from '../optimizers';
 import type { FloatArray, Matrix } from '../tensor';
 import type { Dataset } from '../data/dataset';
 import type { Augmentation } from '../../shared/hyperparameters';
@@ -84,7 +84,7 @@ export class DataParallel {
   private readonly params: Param[];
   private readonly state: StateTensor[];
   private readonly chunks: Chunk[];
-  private shardGradients: FloatArray[][] | undefined;
+  private chunkViews: ChunkViews[] | undefined;
   private failure: Error | undefined;
   private closed = false;
 
@@ -200,17 +200,7 @@ export class DataParallel {
     const members = await takeTrainingWorkers(threads - 1, workerUrl);
     let pool: DataParallel | undefined;
     try {
-      pool = new DataParallel(
-        model,
-        loss,
-        threads,
-        seed,
-        maxRows,
-        labelSmoothing,
-        augmentation,
-        update,
-        members,
-      );
+      pool = new DataParallel(model, loss, threads, seed, maxRows, labelSmoothing, augmentation, update, members);
       await pool.waitFor(READY, threads - 1);
     } catch (error) {
       if (pool) {
@@ -404,12 +394,15 @@ export class DataParallel {
 
   /** This thread's part of `runChunks`: the model's own parameters, every shard's gradients. */
   private chunkWork(bounds: number[], updating: boolean): ChunkWork {
-    this.shardGradients ??= this.offsets.gradientViews(this.params, this.threads);
+    this.chunkViews ??= viewChunks(
+      this.chunks,
+      this.params,
+      this.offsets.gradientViews(this.params, this.threads),
+      this.update,
+    );
     return {
       control: this.control,
-      chunks: this.chunks,
-      params: this.params,
-      shardGradients: this.shardGradients,
+      chunks: this.chunkViews,
       shards: nonEmptyShards(bounds),
       update: updating ? this.update : undefined,
       fromEnd: false,
@@ -472,14 +465,47 @@ export interface Chunk {
   to: number;
 }
 
+/**
+ * A chunk as one thread sees it, its views made once per pool: the model's parameter,
+ * whose gradient there (shard 0's) receives the sum, each other shard's gradient there,
+ * and the optimiser's range. Made every step, the views were most of what a worker
+ * allocated (the reference MLP's worker collected its young generation twice as often).
+ */
+export interface ChunkViews extends Chunk {
+  p: Param;
+  sum: FloatArray;
+  /** shards[k]: shard k's gradient on the chunk (k ≥ 1; shards[0] is unused). */
+  shards: FloatArray[];
+  /** Undefined when the pool only sums. */
+  range: ParamRange | undefined;
+}
+
+/** The views of every chunk on one thread: its own Param objects, every shard's gradients `[shard][param]`. */
+export function viewChunks(
+  chunks: readonly Chunk[],
+  params: readonly Param[],
+  shardGradients: readonly (readonly FloatArray[])[],
+  update: ParallelUpdate | undefined,
+): ChunkViews[] {
+  return chunks.map((chunk) => {
+    const p = params[chunk.param];
+    const { from, to } = chunk;
+    return {
+      ...chunk,
+      p,
+      sum: p.grad.subarray(from, to),
+      shards: shardGradients.map((views) =>
+        views.length > 0 ? views[chunk.param].subarray(from, to) : p.grad.subarray(0, 0),
+      ),
+      range: update?.optimizer.rangeOf(p, from, to),
+    };
+  });
+}
+
 /** What a thread needs to take chunks: the same on every thread but for whose views they are. */
 export interface ChunkWork {
   control: Int32Array;
-  chunks: readonly Chunk[];
-  /** The model's parameters: their values, and shard 0's gradients, into which the sums go. */
-  params: readonly Param[];
-  /** shardGradients[k][i]: shard k's gradient of parameter i (k ≥ 1). */
-  shardGradients: readonly (readonly FloatArray[])[];
+  chunks: readonly ChunkViews[];
   /** The shards with rows this step, but 0. */
   shards: readonly number[];
   update: ParallelUpdate | undefined;
@@ -511,17 +537,15 @@ export function chunksOf(params: readonly { value: { length: number } }[]): Chun
  * decay and the optimiser's rule on it.
  */
 export function runChunks(work: ChunkWork): void {
-  const { control, chunks, params, shardGradients, shards, update } = work;
+  const { control, chunks, shards, update } = work;
   for (;;) {
     const c = claimChunk(control, chunks.length, work.fromEnd);
     if (c < 0) return;
-    const { param, from, to } = chunks[c];
-    const p = params[param];
-    const sum = p.grad.subarray(from, to);
-    for (const shard of shards) addInto(sum, shardGradients[shard][param].subarray(from, to));
-    if (update) {
-      decayGradient(p, update.l2, update.l1, from, to);
-      update.optimizer.updateRange(p, from, to);
+    const chunk = chunks[c];
+    for (const shard of shards) addInto(chunk.sum, chunk.shards[shard]);
+    if (update && chunk.range) {
+      decayGradient(chunk.p, update.l2, update.l1, chunk.from, chunk.to);
+      update.optimizer.updateRange(chunk.range);
     }
   }
 }
@@ -826,7 +850,10 @@ function spawnTrainingWorker(url: URL, size: number): TrainingWorker {
   if (!regions)
     throw new Error('training on several threads needs a memory the threads can share (SharedArrayBuffer, in Node)');
   const member: TrainingWorker = {
-    worker: spawnWorker(url, { kind: 'gradients', kernelMemory: { memory: regions.memory, region: regions.regions[0] } }),
+    worker: spawnWorker(url, {
+      kind: 'gradients',
+      kernelMemory: { memory: regions.memory, region: regions.regions[0] },
+    }),
     region: regions.extent,
     url: url.href,
   };

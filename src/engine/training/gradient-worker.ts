@@ -17,10 +17,10 @@ import type { Param } from '../layers/layer';
 import { createLoss } from '../losses';
 import { Sequential } from '../model/sequential';
 import { createOptimizer } from '../optimizers';
-import type { FloatArray, Matrix } from '../tensor';
+import type { Matrix } from '../tensor';
 import { matrix } from '../tensor';
 import { Augmenter } from './augmentation';
-import type { ChunkWork, GradientWorkerData, ParallelUpdate } from './data-parallel';
+import type { ChunkViews, ChunkWork, GradientWorkerData, ParallelUpdate } from './data-parallel';
 import {
   BOUNDS,
   COLS,
@@ -42,6 +42,7 @@ import {
   nonEmptyShards,
   runChunks,
   scaleRows,
+  viewChunks,
   spinUntil,
 } from './data-parallel';
 import { serveForward } from './parallel-forward';
@@ -88,7 +89,7 @@ function serveGradients(data: GradientWorkerData): void {
   }
   const chunks = chunksOf(params);
   // Read at the first step: every worker has written its offsets by then.
-  let shardGradients: FloatArray[][] | undefined;
+  let chunkViews: ChunkViews[] | undefined;
   let copied: Matrix | undefined;
 
   // Read before saying ready: the first step may be published the moment every worker is.
@@ -145,13 +146,11 @@ function serveGradients(data: GradientWorkerData): void {
       update.optimizer.steps = Atomics.load(control, STEP_COUNT);
       update.optimizer.learningRate = learningRate[0];
     }
-    shardGradients ??= shardOffsets.gradientViews(params, threads);
+    chunkViews ??= viewChunks(chunks, params, shardOffsets.gradientViews(params, threads), update);
     const bounds = Array.from({ length: threads + 1 }, (_, k) => Atomics.load(control, BOUNDS + k));
     const work: ChunkWork = {
       control,
-      chunks,
-      params,
-      shardGradients,
+      chunks: chunkViews,
       shards: nonEmptyShards(bounds),
       update: verdict === UPDATE ? update : undefined,
       fromEnd: true,

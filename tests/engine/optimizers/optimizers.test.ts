@@ -108,7 +108,8 @@ describe('an update taken range by range', () => {
       a.step([whole]);
       b.steps += 1;
       // Out of order, as threads take them.
-      for (const from of [48, 0, 120, 24, 72, 144, 96, 168]) b.updateRange(ranged, from, Math.min(from + 24, length));
+      for (const from of [48, 0, 120, 24, 72, 144, 96, 168])
+        b.updateRange(b.rangeOf(ranged, from, Math.min(from + 24, length)));
     }
     expect(Array.from(ranged.value)).toEqual(Array.from(whole.value));
     expect(b.steps).toBe(a.steps);
@@ -133,7 +134,7 @@ describe('an update taken range by range', () => {
     );
     mirror.steps = original.steps + 1;
     original.step([p]);
-    mirror.updateRange(q, 0, 16);
+    mirror.updateRange(mirror.rangeOf(q, 0, 16));
     expect(Array.from(q.value)).toEqual(Array.from(p.value));
     expect(() => mirror.adoptState(q, [new Float32Array(16)])).toThrow(/expected 2 state buffers/);
   });

@@ -363,7 +363,9 @@ describe('workers kept between pools', () => {
     const [stopped, other] = pool.workerThreads;
     const otherExits = new Promise((resolve) => other.once('exit', resolve));
     await stopped.terminate();
-    await expect(pool.step(matrix(8, 36, 'float32', 'kernel'), new Uint8Array(8))).rejects.toThrow(/stopped unexpectedly/);
+    await expect(pool.step(matrix(8, 36, 'float32', 'kernel'), new Uint8Array(8))).rejects.toThrow(
+      /stopped unexpectedly/,
+    );
     await pool.close();
     await otherExits;
     expect(keptWorkerCount()).toBe(0);
