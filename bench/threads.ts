@@ -27,14 +27,19 @@ interface Network {
 
 const networks: Network[] = [
   // Three epochs of the reference MLP: its step is half a millisecond, and 600 steps (0.3 s)
-  // timed mostly the worker threads' JIT warm-up; a run is epochs long. The first run on
-  // several threads starts its workers and compiles their code, as the first run on one
-  // thread compiles the calling thread's; later runs reuse both (data-parallel.ts keeps a
-  // closed pool's workers), so the median is of warm runs on either side.
+  // timed mostly the worker threads' JIT warm-up; a run is epochs long.
   { name: 'MLP', h: referenceHyperparameters, steps: 2811, bar: 1.5 },
   { name: 'small CNN', h: smallCnn, steps: 120, bar: 1.7 },
 ];
 const REPETITIONS = 5;
+/**
+ * Untimed runs on each thread count before the timed ones. The first runs on several
+ * threads start the workers and compile their code (two runs of the MLP: 175k samples/s,
+ * then 215k), as the first on one thread compiles the calling thread's; later runs reuse
+ * both (data-parallel.ts keeps a closed pool's workers), so the timed runs are warm on
+ * either side, as an engine process's runs are once it has trained twice.
+ */
+const WARM_UP_RUNS = 2;
 
 export async function runThreadsBench(smoke = false): Promise<number> {
   const cores = availableParallelism();
@@ -44,7 +49,8 @@ export async function runThreadsBench(smoke = false): Promise<number> {
   const small = { train: data.train, test: sliceDataset(data.test, 0, 500) };
   console.log(
     `Threads: data-parallel training on ${counts.join(' and ')} threads (${cores} cores), batch 64, Adam;` +
-      ` ${repetitions} ${repetitions === 1 ? 'repetition' : 'repetitions'} per count, alternating; medians`,
+      ` ${repetitions} ${repetitions === 1 ? 'repetition' : 'repetitions'} per count, alternating, after` +
+      ` ${smoke ? 'no' : WARM_UP_RUNS} untimed warm-up runs per count; medians`,
   );
   if (smoke) console.log('smoke run: bars not checked');
   let failures = 0;
@@ -52,12 +58,13 @@ export async function runThreadsBench(smoke = false): Promise<number> {
     const steps = smoke ? 4 : network.steps;
     const rates = new Map<number, number[]>(counts.map((n) => [n, []]));
     const cpu = new Map<number, number[]>(counts.map((n) => [n, []]));
-    for (let rep = 0; rep < repetitions; rep++) {
+    for (let rep = -(smoke ? 0 : WARM_UP_RUNS); rep < repetitions; rep++) {
       for (const threads of counts) {
-        const h = { ...network.h, epochs: undefined, iterations: steps, seed: rep + 1 };
+        const h = { ...network.h, epochs: undefined, iterations: steps, seed: Math.abs(rep) + 1 };
         const before = process.cpuUsage();
         const result = await train(h, small, { threads, trainEvalSize: 500 });
         const used = process.cpuUsage(before);
+        if (rep < 0) continue;
         rates.get(threads)!.push(result.samplesPerSecond);
         cpu.get(threads)!.push((used.user + used.system) / (steps * h.batchSize));
       }
