@@ -857,6 +857,9 @@ function spawnTrainingWorker(url: URL, size: number): TrainingWorker {
     region: regions.extent,
     url: url.href,
   };
+  // A kept worker has no pool listening: an error it throws then must not become the
+  // process's uncaught 'error' event (it exits, and the listener below tidies up).
+  member.worker.on('error', () => {});
   // However it stops (a pool's failure, its idle time up, a crash while kept), its region is free again.
   member.worker.once('exit', () => {
     returnWorkerRegions(member.region);

@@ -371,6 +371,25 @@ describe('workers kept between pools', () => {
     expect(keptWorkerCount()).toBe(0);
   });
 
+  it('lets a kept worker that fails go, without an uncaught error, and starts a fresh one for the next pool', async () => {
+    await releaseKeptWorkers();
+    const pool = await startPool(2);
+    const [worker] = pool.workerThreads;
+    const id = worker.threadId;
+    await pool.close();
+    expect(keptWorkerCount()).toBe(1);
+    const exits = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage({ spec: 'not a model' }); // its next pool's setup, malformed: it throws
+    await exits;
+    expect(keptWorkerCount()).toBe(0);
+    const next = await startPool(2);
+    try {
+      expect(next.workerThreads[0].threadId).not.toBe(id);
+    } finally {
+      await next.close();
+    }
+  });
+
   it('stops a kept worker once it has waited KEPT_WORKER_IDLE_MS for another pool', async () => {
     await releaseKeptWorkers();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
