@@ -823,26 +823,20 @@ async function takeTrainingWorkers(count: number, url: URL): Promise<TrainingWor
   }
   try {
     while (taken.length < count) {
-      // Kept workers of another size may hold the room new ones need: they go first.
-      if (keptWorkers.length > 0 && !fitsWorkerRegions(count - taken.length, size)) await releaseKeptWorkers();
-      taken.push(spawnTrainingWorker(url, size));
+      try {
+        taken.push(spawnTrainingWorker(url, size));
+      } catch (error) {
+        // No room in the memory for its region: kept workers of another size may hold it.
+        // They go, and the worker is tried once more.
+        if (!(error instanceof RangeError) || keptWorkers.length === 0) throw error;
+        await releaseKeptWorkers();
+      }
     }
   } catch (error) {
     await Promise.all(taken.map((t) => t.worker.terminate()));
     throw error;
   }
   return taken;
-}
-
-/** Whether `count` regions of `size` bytes can be taken now (they are given back at once). */
-function fitsWorkerRegions(count: number, size: number): boolean {
-  try {
-    const regions = takeWorkerRegions(count, size);
-    if (regions) returnWorkerRegions(regions.extent);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function spawnTrainingWorker(url: URL, size: number): TrainingWorker {

@@ -6,10 +6,10 @@
  * worker builds a replica of the model whose weights are views of the model's own in the
  * kernels' shared memory (this thread's kernels run in its region of that memory, the same
  * for every pool: kernels/wasm/memory.ts reads `kernelMemory` from the workerData as it
- * loads), then serves that pool until it stops. Each step it runs forward and backward on its shard
- * of the batch, says so, and then takes chunks of the sum and the update with the other
- * threads (runChunks); asked for LOGITS, it runs its shard forward in inference mode and
- * writes the logits.
+ * loads), then serves that pool until it stops. Each step it runs forward and backward on
+ * its shard of the batch, says so, and then takes chunks of the sum and the update with
+ * the other threads (runChunks); asked for LOGITS, it runs its shard forward in inference
+ * mode and writes the logits.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { kernelView } from '../kernels/wasm/memory';
